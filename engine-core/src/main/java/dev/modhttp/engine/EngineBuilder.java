@@ -1,0 +1,229 @@
+package dev.modhttp.engine;
+
+import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.EngineConfig;
+import dev.modhttp.engine.config.Location;
+import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.filter.BodyFilter;
+import dev.modhttp.engine.filter.FilterDefinition;
+import dev.modhttp.engine.filter.HeaderFilter;
+import dev.modhttp.engine.module.Hook;
+import dev.modhttp.engine.module.Module;
+import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.modules.core.CoreModule;
+import dev.modhttp.engine.modules.rewrite.ReturnModule;
+import dev.modhttp.engine.modules.staticfiles.StaticModule;
+import dev.modhttp.engine.phase.HandlerDefinition;
+import dev.modhttp.engine.phase.Phase;
+import dev.modhttp.engine.phase.PhaseHandler;
+import dev.modhttp.engine.phase.Pipeline;
+import io.netty.bootstrap.ServerBootstrap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Assembles an engine: the raw configuration, modules, handlers, filters and hooks. The
+ * built-in modules (core, static, return) are always present.
+ *
+ * <pre>{@code
+ * Engine engine = Engine.builder()
+ *         .config(Map.of("servers", List.of(Map.of(
+ *                 "listen", List.of("0"),
+ *                 "locations", List.of(Map.of("location", "/", "return", "200 hello"))))))
+ *         .handler(Phase.ACCESS, exchange -> Result.OK)
+ *         .build()
+ *         .start();
+ * }</pre>
+ *
+ * <table>
+ *   <caption>Settings and defaults</caption>
+ *   <tr><td>{@link #defaultListen}</td><td>"8080": where a server without {@code listen} listens</td></tr>
+ *   <tr><td>{@link #ioThreads}</td><td>number of cores: event loop threads</td></tr>
+ *   <tr><td>{@link #blockingLimit}</td><td>1024: blocking handlers running or waiting at once</td></tr>
+ * </table>
+ */
+public final class EngineBuilder {
+
+    private Map<String, ?> raw = Map.of();
+    private String defaultListen = "8080";
+    private int ioThreads = Runtime.getRuntime().availableProcessors();
+    private int blockingLimit = 1024;
+    private final List<Module> modules = new ArrayList<>(List.of(new CoreModule(), new ReturnModule(),
+            new StaticModule()));
+    private final List<HandlerDefinition> handlers = new ArrayList<>();
+    private final List<ContentHandler> contentHandlers = new ArrayList<>();
+    private final List<FilterDefinition> filters = new ArrayList<>();
+    private final List<Hook> hooks = new ArrayList<>();
+    private final List<Consumer<ServerBootstrap>> bootstrapCustomizers = new ArrayList<>();
+
+    record ContentHandler(ConfigSpec<?> spec, String name, PhaseHandler handler) {
+    }
+
+    EngineBuilder() {
+    }
+
+    /** The raw configuration tree (the content of {@code engine:} in YAML terms). */
+    public EngineBuilder config(Map<String, ?> raw) {
+        this.raw = Objects.requireNonNull(raw, "raw");
+        return this;
+    }
+
+    public EngineBuilder defaultListen(String listen) {
+        this.defaultListen = listen;
+        return this;
+    }
+
+    public EngineBuilder ioThreads(int threads) {
+        this.ioThreads = threads;
+        return this;
+    }
+
+    public EngineBuilder blockingLimit(int limit) {
+        this.blockingLimit = limit;
+        return this;
+    }
+
+    public EngineBuilder module(Module module) {
+        modules.add(Objects.requireNonNull(module, "module"));
+        return this;
+    }
+
+    public EngineBuilder handler(Phase phase, PhaseHandler handler) {
+        return handler(HandlerDefinition.of(phase, handler));
+    }
+
+    public EngineBuilder handler(HandlerDefinition handler) {
+        handlers.add(Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /** A content handler for every location where {@code spec} is configured. */
+    public EngineBuilder contentHandler(ConfigSpec<?> spec, String name, PhaseHandler handler) {
+        contentHandlers.add(new ContentHandler(spec, name, handler));
+        return this;
+    }
+
+    public EngineBuilder headerFilter(int order, HeaderFilter filter) {
+        return filter(FilterDefinition.header(order, filter));
+    }
+
+    public EngineBuilder bodyFilter(int order, BodyFilter filter) {
+        return filter(FilterDefinition.body(order, filter));
+    }
+
+    public EngineBuilder filter(FilterDefinition filter) {
+        filters.add(Objects.requireNonNull(filter, "filter"));
+        return this;
+    }
+
+    public EngineBuilder hook(Hook hook) {
+        hooks.add(Objects.requireNonNull(hook, "hook"));
+        return this;
+    }
+
+    /** Raw access to the Netty bootstrap of every listening socket, applied after the engine's own settings. */
+    public EngineBuilder bootstrap(Consumer<ServerBootstrap> customizer) {
+        bootstrapCustomizers.add(customizer);
+        return this;
+    }
+
+    /**
+     * Binds and merges the configuration, lets every module register, and compiles one phase
+     * pipeline per server and per location.
+     *
+     * @throws dev.modhttp.engine.config.ConfigException for a bad configuration
+     * @throws EngineException for an invalid registration
+     */
+    public Engine build() {
+        List<ConfigSpec<?>> specs = new ArrayList<>();
+        for (Module m : modules) {
+            specs.addAll(m.configs());
+        }
+        EngineConfig config = EngineConfig.load(raw, specs, defaultListen);
+        List<HandlerDefinition> allHandlers = new ArrayList<>();
+        List<ContentHandler> allContent = new ArrayList<>();
+        List<FilterDefinition> allFilters = new ArrayList<>();
+        List<Hook> allHooks = new ArrayList<>();
+        for (Module m : modules) {
+            m.register(new ModuleRegistry() {
+                @Override
+                public EngineConfig config() {
+                    return config;
+                }
+
+                @Override
+                public void handler(HandlerDefinition handler) {
+                    allHandlers.add(handler);
+                }
+
+                @Override
+                public void contentHandler(ConfigSpec<?> spec, String name, PhaseHandler handler) {
+                    allContent.add(new ContentHandler(spec, name, handler));
+                }
+
+                @Override
+                public void filter(FilterDefinition filter) {
+                    allFilters.add(filter);
+                }
+
+                @Override
+                public void hook(Hook hook) {
+                    allHooks.add(hook);
+                }
+            });
+        }
+        allHandlers.addAll(handlers);
+        allContent.addAll(contentHandlers);
+        allFilters.addAll(filters);
+        allHooks.addAll(hooks);
+        for (HandlerDefinition h : allHandlers) {
+            if (!h.phase().takesHandlers()) {
+                throw new EngineException("handler '" + h.name() + "' is registered in phase " + h.phase()
+                        + ", which runs only the engine's own step; use one of "
+                        + "POST_READ, SERVER_REWRITE, REWRITE, PREACCESS, ACCESS, PRECONTENT, CONTENT, LOG");
+            }
+        }
+        for (ContentHandler c : allContent) {
+            if (!specs.contains(c.spec())) {
+                throw new EngineException("content handler '" + c.name() + "' needs config '" + c.spec().key()
+                        + "', which no module declares");
+            }
+        }
+        Map<String, List<String>> dump = new LinkedHashMap<>();
+        for (ServerConfig server : config.servers()) {
+            Location scope = server.scope();
+            scope.compiled(Pipeline.forServer(scope, allHandlers));
+            dump.put(server.path(), ((Pipeline) scope.compiled()).describe());
+            for (Location top : scope.children()) {
+                top.forEach(l -> {
+                    HandlerDefinition content = contentHandlerFor(l, allContent);
+                    Pipeline p = Pipeline.forLocation(l, allHandlers, content);
+                    l.compiled(p);
+                    dump.put(l.path() + " " + l.pattern(), p.describe());
+                });
+            }
+            // requests that match no location finish at FIND_CONFIG; their LOG runs with the server's handlers
+        }
+        return new Engine(config, allHandlers, allFilters, allHooks, dump, ioThreads, blockingLimit,
+                List.copyOf(bootstrapCustomizers));
+    }
+
+    private static HandlerDefinition contentHandlerFor(Location l, List<ContentHandler> all) {
+        ContentHandler found = null;
+        for (ContentHandler c : all) {
+            if (l.isConfigured(c.spec())) {
+                if (found != null) {
+                    throw new EngineException("location '" + l.pattern() + "' (" + l.path()
+                            + ") is claimed by two content handlers: '" + found.name() + "' and '" + c.name() + "'");
+                }
+                found = c;
+            }
+        }
+        return found == null ? null
+                : new HandlerDefinition(Phase.CONTENT, 0, found.name(), found.handler(), false, null);
+    }
+}

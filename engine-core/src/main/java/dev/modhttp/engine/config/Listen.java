@@ -1,0 +1,58 @@
+package dev.modhttp.engine.config;
+
+import java.util.Locale;
+
+/**
+ * One {@code listen} entry: {@code "8080"}, {@code "127.0.0.1:8080"}, {@code "[::1]:8080"},
+ * {@code "*:8080"}, optionally followed by {@code default-server}. A null host is the wildcard
+ * address. Port 0 asks for a free port.
+ */
+public record Listen(String host, int port, boolean defaultServer) {
+
+    public static Listen parse(String text) {
+        String[] parts = text.trim().split("\\s+");
+        boolean isDefault = false;
+        for (int i = 1; i < parts.length; i++) {
+            String flag = parts[i].toLowerCase(Locale.ROOT).replace('_', '-');
+            if (flag.equals("default-server") || flag.equals("default")) {
+                isDefault = true;
+            } else {
+                throw new IllegalArgumentException("unknown listen parameter '" + parts[i]
+                        + "' (expected \"[host:]port [default-server]\")");
+            }
+        }
+        String addr = parts[0];
+        String host = null;
+        String port = addr;
+        if (addr.startsWith("[")) {
+            int end = addr.indexOf(']');
+            if (end < 0 || end + 1 >= addr.length() || addr.charAt(end + 1) != ':') {
+                throw new IllegalArgumentException("'" + text + "' is not a listen address (expected \"[::1]:8080\")");
+            }
+            host = addr.substring(1, end);
+            port = addr.substring(end + 2);
+        } else if (addr.indexOf(':') >= 0) {
+            int colon = addr.lastIndexOf(':');
+            host = addr.substring(0, colon);
+            port = addr.substring(colon + 1);
+            if (host.equals("*")) {
+                host = null;
+            }
+        }
+        int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' has no valid port (expected \"[host:]port\")");
+        }
+        if (p < 0 || p > 65535) {
+            throw new IllegalArgumentException("port " + p + " in '" + text + "' is out of range 0-65535");
+        }
+        return new Listen(host, p, isDefault);
+    }
+
+    /** The socket this entry binds, without the default-server flag. */
+    public String address() {
+        return (host == null ? "*" : host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+}

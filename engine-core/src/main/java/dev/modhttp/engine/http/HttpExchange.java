@@ -1,0 +1,71 @@
+package dev.modhttp.engine.http;
+
+import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.Location;
+import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.phase.Result;
+import io.netty.channel.EventLoop;
+
+/**
+ * One request and its response, as phase handlers, filters and hooks see it.
+ *
+ * <pre>{@code
+ * Result handle(HttpExchange exchange) {
+ *     HelloConfig conf = exchange.config(HelloModule.CONFIG);  // merged, O(1)
+ *     exchange.response().contentType("text/plain").body(conf.string());
+ *     return Result.OK;
+ * }
+ * }</pre>
+ */
+public interface HttpExchange {
+
+    Request request();
+
+    Response response();
+
+    /** The server block that was selected by address and {@code Host}. */
+    ServerConfig server();
+
+    /** The selected location; before FIND_CONFIG (and when none matched) the server scope. */
+    Location location();
+
+    /** The merged record of {@code spec} at the current location. */
+    default <R extends Record> R config(ConfigSpec<R> spec) {
+        return location().config(spec);
+    }
+
+    /**
+     * Continues the request at another URI (or {@code @name}), from SERVER_REWRITE (or, for a
+     * named location, from REWRITE at that location). Counts toward the limit of 10 URI changes.
+     *
+     * @return the result to return from the handler
+     */
+    Result internalRedirect(String uri, String args);
+
+    /** Per-request state of a module (nginx's module context). */
+    <T> T attribute(Object key);
+
+    void attribute(Object key, Object value);
+
+    /** The connection's event loop; pending results resume on it. */
+    EventLoop eventLoop();
+
+    /** Whether the status line and headers have already gone out. */
+    boolean headersSent();
+
+    /**
+     * Asks the engine not to buffer the request body but to hand it to {@code listener} as
+     * it arrives (on the event loop). Must be called before CONTENT.
+     */
+    void streamRequestBody(RequestBodyListener listener);
+
+    /** Receives a request body piece by piece. Buffers are released by the engine after the call. */
+    interface RequestBodyListener {
+        void onData(io.netty.buffer.ByteBuf data);
+
+        void onEnd();
+
+        default void onError(Throwable cause) {
+        }
+    }
+}

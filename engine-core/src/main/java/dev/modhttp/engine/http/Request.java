@@ -1,0 +1,146 @@
+package dev.modhttp.engine.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The request as handlers see it. {@link #uri()} is the decoded, normalized path (what
+ * locations match); {@link #rawUri()} the request target as the client sent it; {@link #args()}
+ * the query string, not decoded.
+ */
+public final class Request {
+
+    private String method;
+    private final String rawUri;
+    private final HttpVersion version;
+    private final HttpHeaders headers;
+    private final InetSocketAddress remoteAddress;
+    private final InetSocketAddress localAddress;
+    private final String host;
+    private String uriBytes;
+    private String uri;
+    private String args;
+    private ByteBuf body = Unpooled.EMPTY_BUFFER;
+
+    public Request(String method, String rawUri, HttpVersion version, HttpHeaders headers, String host,
+            String uriBytes, String args, InetSocketAddress remoteAddress, InetSocketAddress localAddress) {
+        this.method = method;
+        this.rawUri = rawUri;
+        this.version = version;
+        this.headers = headers;
+        this.host = host;
+        this.uriBytes = uriBytes;
+        this.args = args;
+        this.remoteAddress = remoteAddress;
+        this.localAddress = localAddress;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    /** Changes the method, as an error page's internal redirect does (to GET, keeping HEAD). */
+    public void setMethod(String method) {
+        this.method = method;
+    }
+
+    public boolean isHead() {
+        return "HEAD".equals(method);
+    }
+
+    /** The request target as sent, e.g. {@code /a%20b/../c?x=1}. */
+    public String rawUri() {
+        return rawUri;
+    }
+
+    /** The decoded, normalized path, e.g. {@code /c}. */
+    public String uri() {
+        String u = uri;
+        if (u == null) {
+            u = new String(uriBytes.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+            uri = u;
+        }
+        return u;
+    }
+
+    /** The normalized path as a byte string (one char per byte), the form locations match. */
+    public String uriBytes() {
+        return uriBytes;
+    }
+
+    /** The query string without {@code ?}, not decoded; empty when there is none. */
+    public String args() {
+        return args;
+    }
+
+    /** The value of query argument {@code name} (not decoded), or null. */
+    public String arg(String name) {
+        String a = args;
+        int i = 0;
+        while (i <= a.length()) {
+            int amp = a.indexOf('&', i);
+            int end = amp < 0 ? a.length() : amp;
+            int eq = a.indexOf('=', i);
+            if (eq > i && eq < end && a.regionMatches(true, i, name, 0, name.length()) && eq - i == name.length()) {
+                return a.substring(eq + 1, end);
+            }
+            if (eq < 0 || eq >= end) {
+                if (end - i == name.length() && a.regionMatches(true, i, name, 0, name.length())) {
+                    return "";
+                }
+            }
+            i = end + 1;
+        }
+        return null;
+    }
+
+    /** Changes the URI, as a rewrite does; the engine then selects the location again. */
+    public void setUri(String decodedPath, String args) {
+        this.uriBytes = new String(decodedPath.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        this.uri = decodedPath;
+        this.args = args == null ? "" : args;
+    }
+
+    public HttpVersion version() {
+        return version;
+    }
+
+    public HttpHeaders headers() {
+        return headers;
+    }
+
+    public String header(String name) {
+        return headers.get(name);
+    }
+
+    /** The validated host: from the request line or {@code Host}, lower case, without port. */
+    public String host() {
+        return host;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** The request body once read (before CONTENT); empty when there is none. Owned by the engine. */
+    public ByteBuf body() {
+        return body;
+    }
+
+    public String bodyAsString() {
+        return body.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Engine-internal: the engine sets the buffered body and releases it after the request. */
+    public void body(ByteBuf body) {
+        this.body = body;
+    }
+}

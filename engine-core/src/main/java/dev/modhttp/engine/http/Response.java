@@ -1,0 +1,130 @@
+package dev.modhttp.engine.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The response a request builds up before the engine sends it through the header and body
+ * filters. A body is either bytes or a region of a file (sent zero-copy where the connection
+ * allows).
+ *
+ * <pre>{@code
+ * exchange.response().status(200).contentType("text/plain").body("hello");
+ * return Result.OK;
+ * }</pre>
+ */
+public final class Response {
+
+    private int status = 200;
+    private final HttpHeaders headers = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+    private ByteBuf body;
+    private FileBody file;
+    private long contentLength = -1;
+
+    /** A region of a file to send as the body. */
+    public record FileBody(Path path, long position, long length) {
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Response status(int status) {
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("not an HTTP status: " + status);
+        }
+        this.status = status;
+        return this;
+    }
+
+    public HttpHeaders headers() {
+        return headers;
+    }
+
+    public Response header(CharSequence name, Object value) {
+        headers.set(name, value);
+        return this;
+    }
+
+    public Response contentType(String type) {
+        headers.set(HttpHeaderNames.CONTENT_TYPE, type);
+        return this;
+    }
+
+    public Response body(String text) {
+        return body(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    }
+
+    public Response body(byte[] bytes) {
+        return body(Unpooled.wrappedBuffer(bytes));
+    }
+
+    /** Sets the body; the response takes ownership of the buffer. */
+    public Response body(ByteBuf buf) {
+        clearBody();
+        this.body = buf;
+        this.contentLength = buf.readableBytes();
+        return this;
+    }
+
+    public Response file(Path path, long position, long length) {
+        clearBody();
+        this.file = new FileBody(path, position, length);
+        this.contentLength = length;
+        return this;
+    }
+
+    /** The bytes body, or null. */
+    public ByteBuf body() {
+        return body;
+    }
+
+    /** The file body, or null. */
+    public FileBody file() {
+        return file;
+    }
+
+    /** The body length when known, else -1. */
+    public long contentLength() {
+        return contentLength;
+    }
+
+    public Response contentLength(long length) {
+        this.contentLength = length;
+        return this;
+    }
+
+    public boolean hasBody() {
+        return body != null || file != null;
+    }
+
+    /** Drops the body (releasing its buffer) and any framing headers, keeping status and other headers. */
+    public void clearBody() {
+        if (body != null) {
+            ReferenceCountUtil.release(body);
+            body = null;
+        }
+        file = null;
+        contentLength = -1;
+    }
+
+    /** Resets to an empty 200, as before the request was handled. */
+    public void reset() {
+        clearBody();
+        headers.clear();
+        status = 200;
+    }
+
+    /** Engine-internal: hands the body buffer over to the writer. */
+    public ByteBuf takeBody() {
+        ByteBuf b = body;
+        body = null;
+        return b;
+    }
+}

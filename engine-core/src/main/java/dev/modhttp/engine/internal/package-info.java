@@ -1,0 +1,2 @@
+/** Engine internals, not promised to users. */
+package dev.modhttp.engine.internal;

@@ -1,0 +1,19 @@
+package dev.modhttp.engine.module;
+
+import java.net.InetSocketAddress;
+
+/** What a connection hook sees of a connection. */
+public interface ConnectionInfo {
+
+    long id();
+
+    InetSocketAddress remoteAddress();
+
+    InetSocketAddress localAddress();
+
+    /** The connection's current state in the state machine. */
+    ConnectionState state();
+
+    /** Requests served on this connection so far. */
+    int requests();
+}

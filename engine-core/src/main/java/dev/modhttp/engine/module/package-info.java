@@ -1,0 +1,2 @@
+/** The module SPI: config records, handler and filter registration, and lighttpd-style hooks. */
+package dev.modhttp.engine.module;

@@ -1,0 +1,61 @@
+package dev.modhttp.engine.modules.core;
+
+import dev.modhttp.engine.config.Scope;
+import dev.modhttp.engine.config.Scopes;
+import dev.modhttp.engine.config.Size;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The core directives, each written directly at a scope ({@code root: ./public}).
+ *
+ * <table>
+ *   <caption>Keys, scopes and defaults</caption>
+ *   <tr><th>key</th><th>scopes</th><th>default</th></tr>
+ *   <tr><td>root</td><td>main, server, location</td><td>none (no files are served)</td></tr>
+ *   <tr><td>alias</td><td>location</td><td>none</td></tr>
+ *   <tr><td>index</td><td>main, server, location</td><td>[index.html]</td></tr>
+ *   <tr><td>client-max-body-size</td><td>main, server, location</td><td>1m (0 = no limit)</td></tr>
+ *   <tr><td>client-header-timeout</td><td>main, server</td><td>60s</td></tr>
+ *   <tr><td>client-body-timeout</td><td>main, server, location</td><td>60s</td></tr>
+ *   <tr><td>send-timeout</td><td>main, server, location</td><td>60s</td></tr>
+ *   <tr><td>keepalive-timeout</td><td>main, server, location</td><td>75s (0 = no keep-alive)</td></tr>
+ *   <tr><td>keepalive-requests</td><td>main, server, location</td><td>1000</td></tr>
+ *   <tr><td>large-client-header-buffers</td><td>main, server</td><td>"4 8k"</td></tr>
+ *   <tr><td>error-page</td><td>main, server, location</td><td>none</td></tr>
+ *   <tr><td>satisfy</td><td>main, server, location</td><td>all</td></tr>
+ * </table>
+ */
+public record CoreConfig(
+        Path root,
+        @Scopes(Scope.LOCATION) Path alias,
+        List<String> index,
+        Size clientMaxBodySize,
+        @Scopes({Scope.MAIN, Scope.SERVER}) Duration clientHeaderTimeout,
+        Duration clientBodyTimeout,
+        Duration sendTimeout,
+        Duration keepaliveTimeout,
+        Integer keepaliveRequests,
+        @Scopes({Scope.MAIN, Scope.SERVER}) HeaderBuffers largeClientHeaderBuffers,
+        List<ErrorPage> errorPage,
+        Satisfy satisfy) {
+
+    /** How ACCESS handlers combine: all must allow, or any one is enough. */
+    public enum Satisfy { ALL, ANY }
+
+    public static final CoreConfig DEFAULTS = new CoreConfig(null, null, List.of("index.html"), Size.parse("1m"),
+            Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(75), 1000,
+            new HeaderBuffers(4, Size.parse("8k")), List.of(), Satisfy.ALL);
+
+    public CoreConfig {
+        if (keepaliveRequests != null && keepaliveRequests < 0) {
+            throw new IllegalArgumentException("keepalive-requests cannot be negative");
+        }
+        for (Duration d : new Duration[] {clientHeaderTimeout, clientBodyTimeout, sendTimeout, keepaliveTimeout}) {
+            if (d != null && d.isNegative()) {
+                throw new IllegalArgumentException("a timeout cannot be negative");
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.modhttp.engine.modules.staticfiles;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** File extension to {@code Content-Type}, the common web table; unknown extensions are application/octet-stream. */
+final class MimeTypes {
+
+    static final String DEFAULT = "application/octet-stream";
+
+    private static final String TABLE = """
+            text/html html htm shtml
+            text/css css
+            text/xml xml
+            image/gif gif
+            image/jpeg jpeg jpg
+            text/javascript js mjs
+            application/atom+xml atom
+            application/rss+xml rss
+            text/mathml mml
+            text/plain txt text log conf
+            text/vnd.sun.j2me.app-descriptor jad
+            text/vnd.wap.wml wml
+            text/x-component htc
+            text/csv csv
+            text/markdown md markdown
+            text/calendar ics
+            image/avif avif
+            image/png png
+            image/svg+xml svg svgz
+            image/tiff tif tiff
+            image/vnd.wap.wbmp wbmp
+            image/webp webp
+            image/x-icon ico
+            image/x-jng jng
+            image/x-ms-bmp bmp
+            image/apng apng
+            image/heic heic
+            image/jxl jxl
+            font/woff woff
+            font/woff2 woff2
+            font/ttf ttf
+            font/otf otf
+            application/java-archive jar war ear
+            application/json json map
+            application/ld+json jsonld
+            application/manifest+json webmanifest
+            application/mac-binhex40 hqx
+            application/msword doc
+            application/pdf pdf
+            application/postscript ps eps ai
+            application/rtf rtf
+            application/vnd.apple.mpegurl m3u8
+            application/vnd.google-earth.kml+xml kml
+            application/vnd.google-earth.kmz kmz
+            application/vnd.ms-excel xls
+            application/vnd.ms-fontobject eot
+            application/vnd.ms-powerpoint ppt
+            application/vnd.oasis.opendocument.graphics odg
+            application/vnd.oasis.opendocument.presentation odp
+            application/vnd.oasis.opendocument.spreadsheet ods
+            application/vnd.oasis.opendocument.text odt
+            application/vnd.openxmlformats-officedocument.presentationml.presentation pptx
+            application/vnd.openxmlformats-officedocument.spreadsheetml.sheet xlsx
+            application/vnd.openxmlformats-officedocument.wordprocessingml.document docx
+            application/vnd.wap.wmlc wmlc
+            application/wasm wasm
+            application/x-7z-compressed 7z
+            application/x-cocoa cco
+            application/x-java-archive-diff jardiff
+            application/x-java-jnlp-file jnlp
+            application/x-makeself run
+            application/x-perl pl pm
+            application/x-pilot prc pdb
+            application/x-rar-compressed rar
+            application/x-redhat-package-manager rpm
+            application/x-sea sea
+            application/x-shockwave-flash swf
+            application/x-stuffit sit
+            application/x-tcl tcl tk
+            application/x-x509-ca-cert der pem crt
+            application/x-xpinstall xpi
+            application/xhtml+xml xhtml
+            application/xspf+xml xspf
+            application/zip zip
+            application/gzip gz tgz
+            application/x-bzip2 bz2
+            application/x-xz xz
+            application/zstd zst
+            application/x-tar tar
+            application/yaml yaml yml
+            application/toml toml
+            application/octet-stream bin exe dll deb dmg iso img msi msp msm
+            audio/midi mid midi kar
+            audio/mpeg mp3
+            audio/ogg ogg oga opus
+            audio/x-m4a m4a
+            audio/x-realaudio ra
+            audio/wav wav
+            audio/flac flac
+            audio/aac aac
+            audio/webm weba
+            video/3gpp 3gpp 3gp
+            video/mp2t ts
+            video/mp4 mp4 m4v
+            video/mpeg mpeg mpg
+            video/ogg ogv
+            video/quicktime mov
+            video/webm webm
+            video/x-flv flv
+            video/x-m4v m4v
+            video/x-mng mng
+            video/x-ms-asf asx asf
+            video/x-ms-wmv wmv
+            video/x-msvideo avi
+            video/x-matroska mkv
+            """;
+
+    private static final Map<String, String> BY_EXTENSION = new HashMap<>();
+
+    static {
+        for (String line : TABLE.split("\n")) {
+            String[] parts = line.trim().split("\\s+");
+            for (int i = 1; i < parts.length; i++) {
+                BY_EXTENSION.putIfAbsent(parts[i], parts[0]);
+            }
+        }
+    }
+
+    private MimeTypes() {
+    }
+
+    /** The type for a file name, with {@code ; charset=utf-8} for text types, or null when unknown. */
+    static String forName(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        if (dot < 0 || dot == fileName.length() - 1) {
+            return null;
+        }
+        String ext = fileName.substring(dot + 1);
+        String type = BY_EXTENSION.get(ext);
+        if (type == null) {
+            type = BY_EXTENSION.get(ext.toLowerCase(Locale.ROOT));
+        }
+        return type;
+    }
+}

@@ -1,0 +1,173 @@
+package dev.modhttp.engine.modules.staticfiles;
+
+import dev.modhttp.engine.config.Location;
+import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.http.Request;
+import dev.modhttp.engine.internal.DateCache;
+import dev.modhttp.engine.module.Module;
+import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.modules.core.CoreConfig;
+import dev.modhttp.engine.modules.core.CoreModule;
+import dev.modhttp.engine.phase.HandlerDefinition;
+import dev.modhttp.engine.phase.Phase;
+import dev.modhttp.engine.phase.Result;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * Serves files, nginx's static and index modules: {@code root} or {@code alias} maps the
+ * normalized URI to a path that can never lie outside the root (the URI has no dot segments,
+ * and the resolved real path is checked again); a URI ending in {@code /} tries the
+ * {@code index} files in order by internal redirect; a directory without the slash gets a 301
+ * to the slash form. Files go out zero-copy where the connection allows, with
+ * {@code Content-Type} from the extension and {@code Last-Modified}.
+ *
+ * <p>Unlike nginx there is no default root: without {@code root} or {@code alias} the module
+ * declines, so an application serves no files by accident.
+ */
+public final class StaticModule implements Module {
+
+    @Override
+    public void register(ModuleRegistry registry) {
+        registry.handler(new HandlerDefinition(Phase.CONTENT, Integer.MAX_VALUE, "static", StaticModule::handle, false,
+                StaticModule::servesFiles));
+    }
+
+    private static boolean servesFiles(Location l) {
+        CoreConfig c = l.config(CoreModule.CONFIG);
+        return c.root() != null || c.alias() != null;
+    }
+
+    static Result handle(HttpExchange exchange) throws IOException {
+        Request request = exchange.request();
+        String method = request.method();
+        boolean get = method.equals("GET") || method.equals("HEAD");
+        if (!get && !method.equals("POST")) {
+            return Result.status(405);
+        }
+        CoreConfig conf = exchange.config(CoreModule.CONFIG);
+        Path base = conf.alias() != null ? conf.alias() : conf.root();
+        if (base == null) {
+            return Result.DECLINED;
+        }
+        Mapped mapped = map(exchange.location(), conf, request.uri());
+        if (mapped == null) {
+            return Result.status(404);
+        }
+        if (request.uri().endsWith("/")) {
+            return index(exchange, conf, mapped.path());
+        }
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(mapped.path(), BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            return Result.status(404);
+        } catch (java.nio.file.AccessDeniedException e) {
+            return Result.status(403);
+        }
+        if (attrs.isDirectory()) {
+            String args = request.args();
+            exchange.response().header(HttpHeaderNames.LOCATION,
+                    absolute(request, escape(request.uriBytes()) + "/" + (args.isEmpty() ? "" : "?" + args)));
+            return Result.status(301);
+        }
+        if (!attrs.isRegularFile()) {
+            return Result.status(404);
+        }
+        if (!insideRoot(mapped)) {
+            return Result.status(403);
+        }
+        if (!get) {
+            return Result.status(405);
+        }
+        String type = MimeTypes.forName(mapped.path().getFileName().toString());
+        exchange.response()
+                .status(200)
+                .contentType(type == null ? MimeTypes.DEFAULT : type)
+                .header(HttpHeaderNames.LAST_MODIFIED, DateCache.format(attrs.lastModifiedTime().toInstant()))
+                .file(mapped.path(), 0, attrs.size());
+        return Result.OK;
+    }
+
+    private static Result index(HttpExchange exchange, CoreConfig conf, Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return Result.status(404);
+        }
+        for (String name : conf.index()) {
+            Path candidate = dir.resolve(name);
+            if (Files.isRegularFile(candidate)) {
+                Request r = exchange.request();
+                return exchange.internalRedirect(r.uri() + name, r.args());
+            }
+        }
+        return Result.DECLINED; // no index file: the content phase ends with 403 for a directory
+    }
+
+    /** A file path and the real root it must stay within. */
+    record Mapped(Path path, Path root) {
+    }
+
+    /** root + uri, or alias + the part of the uri after the location's prefix; null if the uri escapes. */
+    static Mapped map(Location location, CoreConfig conf, String uri) {
+        Path base;
+        String rest;
+        if (conf.alias() != null) {
+            base = conf.alias();
+            rest = switch (location.kind()) {
+                case PREFIX, PREFIX_NOREGEX -> uri.length() >= location.name().length()
+                        ? uri.substring(location.name().length()) : "";
+                default -> ""; // an exact or regex location's alias names the file itself
+            };
+        } else {
+            base = conf.root();
+            rest = uri;
+        }
+        while (rest.startsWith("/")) {
+            rest = rest.substring(1);
+        }
+        if (rest.indexOf('\0') >= 0) {
+            return null;
+        }
+        Path path = rest.isEmpty() ? base : base.resolve(rest);
+        Path normalized = path.normalize();
+        if (!normalized.startsWith(base.normalize())) {
+            return null;
+        }
+        return new Mapped(path, base);
+    }
+
+    /** The file's real path (symlinks resolved) must lie within the root's real path. */
+    private static boolean insideRoot(Mapped m) throws IOException {
+        Path real = m.path().toRealPath();
+        Path root = m.root().toRealPath(LinkOption.values());
+        return real.startsWith(root);
+    }
+
+    /** Percent-encodes a byte-string path for a Location header, keeping what a path may hold as is. */
+    static String escape(String uriBytes) {
+        StringBuilder sb = new StringBuilder(uriBytes.length() + 8);
+        for (int i = 0; i < uriBytes.length(); i++) {
+            char c = uriBytes.charAt(i);
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "/-._~!$&'()*+,;=:@".indexOf(c) >= 0) {
+                sb.append(c);
+            } else {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xf, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String absolute(Request request, String path) {
+        String host = request.header("Host");
+        if (host == null || host.isEmpty()) {
+            host = request.localAddress().getAddress().getHostAddress() + ":" + request.localAddress().getPort();
+        }
+        return "http://" + host + path;
+    }
+}

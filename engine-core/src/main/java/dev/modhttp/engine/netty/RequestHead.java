@@ -1,0 +1,16 @@
+package dev.modhttp.engine.netty;
+
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * A parsed, validated request head. {@code contentLength} is -1 when there is no
+ * Content-Length; {@code chunked} marks a chunked body.
+ */
+record RequestHead(String method, String target, HttpVersion version, HttpHeaders headers, long contentLength,
+        boolean chunked, String host, boolean expectContinue, boolean keepAlive) {
+
+    boolean hasBody() {
+        return chunked || contentLength > 0;
+    }
+}

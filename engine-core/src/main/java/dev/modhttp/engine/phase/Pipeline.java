@@ -1,0 +1,137 @@
+package dev.modhttp.engine.phase;
+
+import dev.modhttp.engine.config.Location;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The phase handlers of one location (or of a server scope), compiled once into a flat array
+ * of steps, nginx's phase engine: each step knows its checker and the index of the next
+ * phase, so a request walks it with an index and nothing is looked up per request.
+ *
+ * <p>A server scope's pipeline holds POST_READ, SERVER_REWRITE and FIND_CONFIG; a location's
+ * holds REWRITE through CONTENT. LOG handlers are kept apart: they run once when the request
+ * finishes, whatever happened before.
+ */
+public final class Pipeline {
+
+    /** How the engine treats a step's result (nginx's phase checkers). */
+    public enum Checker {
+        GENERIC, ACCESS, FIND_CONFIG, POST_REWRITE, POST_ACCESS, READ_BODY, CONTENT_HANDLER, CONTENT, NO_CONTENT
+    }
+
+    /** One step: a handler (null for the engine's own steps), its checker and the next phase's index. */
+    public record Step(Phase phase, Checker checker, HandlerDefinition handler, int next) {
+    }
+
+    private static final Comparator<HandlerDefinition> ORDER = Comparator.comparingInt(HandlerDefinition::order);
+
+    private final Step[] steps;
+    private final HandlerDefinition[] log;
+    private final HandlerDefinition contentHandler;
+
+    private Pipeline(List<Step> steps, List<HandlerDefinition> log, HandlerDefinition contentHandler) {
+        this.steps = steps.toArray(new Step[0]);
+        this.log = log.toArray(new HandlerDefinition[0]);
+        this.contentHandler = contentHandler;
+    }
+
+    /** Compiles the server-scope part: POST_READ, SERVER_REWRITE, then FIND_CONFIG. */
+    public static Pipeline forServer(Location server, List<HandlerDefinition> handlers) {
+        List<Step> steps = new ArrayList<>();
+        addPhase(steps, Phase.POST_READ, Checker.GENERIC, handlers, server);
+        addPhase(steps, Phase.SERVER_REWRITE, Checker.GENERIC, handlers, server);
+        steps.add(new Step(Phase.FIND_CONFIG, Checker.FIND_CONFIG, null, steps.size() + 1));
+        return new Pipeline(steps, select(Phase.LOG, handlers, server), null);
+    }
+
+    /** Compiles a location's part: REWRITE through CONTENT. */
+    public static Pipeline forLocation(Location location, List<HandlerDefinition> handlers,
+            HandlerDefinition contentHandler) {
+        List<Step> steps = new ArrayList<>();
+        addPhase(steps, Phase.REWRITE, Checker.GENERIC, handlers, location);
+        steps.add(new Step(Phase.POST_REWRITE, Checker.POST_REWRITE, null, steps.size() + 1));
+        addPhase(steps, Phase.PREACCESS, Checker.GENERIC, handlers, location);
+        addPhase(steps, Phase.ACCESS, Checker.ACCESS, handlers, location);
+        steps.add(new Step(Phase.POST_ACCESS, Checker.POST_ACCESS, null, steps.size() + 1));
+        addPhase(steps, Phase.PRECONTENT, Checker.GENERIC, handlers, location);
+        steps.add(new Step(Phase.CONTENT, Checker.READ_BODY, null, steps.size() + 1));
+        if (contentHandler != null) {
+            steps.add(new Step(Phase.CONTENT, Checker.CONTENT_HANDLER, contentHandler, steps.size() + 1));
+        }
+        addPhase(steps, Phase.CONTENT, Checker.CONTENT, handlers, location);
+        steps.add(new Step(Phase.CONTENT, Checker.NO_CONTENT, null, steps.size()));
+        return new Pipeline(steps, select(Phase.LOG, handlers, location), contentHandler);
+    }
+
+    private static void addPhase(List<Step> steps, Phase phase, Checker checker, List<HandlerDefinition> all,
+            Location at) {
+        List<HandlerDefinition> mine = select(phase, all, at);
+        int next = steps.size() + mine.size();
+        for (HandlerDefinition h : mine) {
+            steps.add(new Step(phase, checker, h, next));
+        }
+    }
+
+    private static List<HandlerDefinition> select(Phase phase, List<HandlerDefinition> all, Location at) {
+        List<HandlerDefinition> mine = new ArrayList<>();
+        for (HandlerDefinition h : all) {
+            if (h.phase() == phase && h.appliesTo().test(at)) {
+                mine.add(h);
+            }
+        }
+        mine.sort(ORDER); // stable: registration order among equal orders
+        return mine;
+    }
+
+    public Step step(int index) {
+        return steps[index];
+    }
+
+    public int size() {
+        return steps.length;
+    }
+
+    /** The index of the first step of {@code phase}'s checker, or -1. */
+    public int indexOf(Checker checker) {
+        for (int i = 0; i < steps.length; i++) {
+            if (steps[i].checker() == checker) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The index of the first step belonging to {@code phase} or a later phase. */
+    public int startOf(Phase phase) {
+        for (int i = 0; i < steps.length; i++) {
+            if (steps[i].phase().compareTo(phase) >= 0) {
+                return i;
+            }
+        }
+        return steps.length;
+    }
+
+    public HandlerDefinition[] logHandlers() {
+        return log;
+    }
+
+    public HandlerDefinition contentHandler() {
+        return contentHandler;
+    }
+
+    /** One line per step, for the startup dump and the pipeline endpoint. */
+    public List<String> describe() {
+        List<String> lines = new ArrayList<>();
+        for (Step s : steps) {
+            lines.add(s.phase() + " " + (s.handler() == null ? "<engine:" + s.checker() + ">"
+                    : s.handler().name() + " (order " + s.handler().order() + (s.handler().blocking() ? ", blocking" : "")
+                    + (s.checker() == Checker.CONTENT_HANDLER ? ", location content handler" : "") + ")"));
+        }
+        for (HandlerDefinition h : log) {
+            lines.add(Phase.LOG + " " + h.name() + " (order " + h.order() + ")");
+        }
+        return lines;
+    }
+}

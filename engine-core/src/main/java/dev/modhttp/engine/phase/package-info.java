@@ -1,0 +1,2 @@
+/** nginx's request phases, the handler contract and its results. */
+package dev.modhttp.engine.phase;
