@@ -83,6 +83,16 @@ final class RequestDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            decodeAvailable(in, out);
+        } finally {
+            if (state == State.BAD) {
+                in.skipBytes(in.readableBytes()); // nothing after an error is parsed
+            }
+        }
+    }
+
+    private void decodeAvailable(ByteBuf in, List<Object> out) {
         while (in.isReadable()) {
             switch (state) {
                 case START -> {
