@@ -104,6 +104,7 @@ public final class EngineConfig {
         }
 
         EngineConfig load(Map<String, ?> raw, String defaultListen) {
+            raw = ValueConverter.asMap(raw);
             Object[] mainOwn = bindScope(raw, Scope.MAIN, "", MAIN_STRUCTURE);
             Object[] mainMerged = new Object[size];
             boolean[] mainSet = new boolean[size];

@@ -201,10 +201,11 @@ final class ValueConverter {
         return List.of(raw);
     }
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> asMap(Object raw) {
         if (raw instanceof Map<?, ?> m) {
-            return (Map<String, Object>) m;
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), v)); // YAML may hand over keys as booleans or numbers
+            return out;
         }
         throw new BadValue("expected a block of keys but found " + (raw instanceof List ? "a list" : "'" + raw + "'"));
     }

@@ -372,6 +372,10 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
         if (!closed) {
             closed = true;
             transition(ConnectionState.ERROR);
+            if (needsFlush) {
+                needsFlush = false;
+                ctx.flush(); // responses already written still go out
+            }
             ctx.close();
         }
     }

@@ -406,6 +406,8 @@ final class Exchange implements HttpExchange {
         }
         if (!finished) {
             finish(Result.status(status));
+        } else {
+            conn.close(); // the body being discarded is broken: framing is lost
         }
     }
 

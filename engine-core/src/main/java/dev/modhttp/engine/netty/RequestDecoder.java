@@ -3,6 +3,7 @@ package dev.modhttp.engine.netty;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -48,6 +49,8 @@ final class RequestDecoder extends ByteToMessageDecoder {
     private HttpHeaders headers;
     private long remaining;
     private ChannelHandlerContext context;
+    private boolean decoding;
+    private boolean deferredShutdown;
 
     RequestDecoder(int lineLimit, int headLimit) {
         this.lineLimit = lineLimit;
@@ -60,14 +63,62 @@ final class RequestDecoder extends ByteToMessageDecoder {
         this.context = ctx;
     }
 
-    /** Lets the next pipelined request through, decoding any bytes already received. */
+    /**
+     * Lets the next pipelined request through. Called while this decoder is delivering a
+     * request, its decode loop simply goes on; called later, bytes already received are
+     * decoded in a task of their own, never re-entrantly.
+     */
     void resume() {
-        if (state == State.PAUSED) {
-            state = State.START;
-            if (context != null && !context.isRemoved()) {
-                context.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER); // decodes what is buffered
+        if (state != State.PAUSED) {
+            return;
+        }
+        state = State.START;
+        if (!decoding && context != null) {
+            context.executor().execute(this::decodeBuffered);
+        }
+    }
+
+    private void decodeBuffered() {
+        if (context.isRemoved()) {
+            return;
+        }
+        if (state == State.START && hasBufferedBytes()) {
+            try {
+                channelRead(context, Unpooled.EMPTY_BUFFER);
+                channelReadComplete(context);
+            } catch (Exception e) {
+                context.fireExceptionCaught(e);
             }
         }
+        if (deferredShutdown && !hasBufferedBytes()) {
+            deferredShutdown = false;
+            try {
+                super.userEventTriggered(context, ChannelInputShutdownEvent.INSTANCE);
+            } catch (Exception e) {
+                context.fireExceptionCaught(e);
+            }
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        decoding = true;
+        try {
+            super.channelRead(ctx, msg);
+        } finally {
+            decoding = false;
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof ChannelInputShutdownEvent && state == State.PAUSED && hasBufferedBytes()) {
+            // the client half-closed after pipelining: its requests still queued here are
+            // served first (the base class would drop them on input shutdown)
+            deferredShutdown = true;
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     /** Whether a partial request is buffered (the client has started the next request). */
