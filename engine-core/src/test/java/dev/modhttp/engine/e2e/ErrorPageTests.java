@@ -1,0 +1,113 @@
+package dev.modhttp.engine.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modhttp.engine.phase.HandlerDefinition;
+import dev.modhttp.engine.phase.Phase;
+import dev.modhttp.engine.phase.Result;
+import dev.modhttp.engine.test.RawClient;
+import dev.modhttp.engine.test.TestEngine;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** error-page: an internal redirect to a URI or named location, keeping the status unless =code says otherwise. */
+@Timeout(30)
+class ErrorPageTests {
+
+    @TempDir
+    Path root;
+
+    String yaml() throws IOException {
+        Files.writeString(root.resolve("404.html"), "custom not found");
+        Files.writeString(root.resolve("oops.html"), "custom oops");
+        return """
+                root: %s
+                error-page: ["404 /404.html"]
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: /
+                      - location: /override
+                        error-page: ["404 =200 /oops.html"]
+                      - location: /named
+                        error-page: ["403 404 @fallback"]
+                        locations:
+                          - location: /named/denied
+                      - location: "@fallback"
+                        return: "200 from fallback"
+                      - location: /take-target-status
+                        error-page: ["404 = @teapot"]
+                      - location: "@teapot"
+                        return: "418 teapot"
+                      - location: /absolute
+                        error-page: ["404 https://elsewhere.test/x"]
+                      - location: /broken-page
+                        error-page: ["404 /missing-page.html"]
+                      - location: /post
+                        error-page: ["405 /oops.html"]
+                """.formatted(root);
+    }
+
+    @Test
+    void theOriginalStatusIsKeptWithTheCustomBody() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml())) {
+            HttpResponse<String> r = e.http().get("/nope");
+            assertThat(r.statusCode()).isEqualTo(404);
+            assertThat(r.body()).isEqualTo("custom not found");
+        }
+    }
+
+    @Test
+    void equalsCodeReplacesTheStatusAndABareEqualsTakesTheTargets() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml())) {
+            HttpResponse<String> r = e.http().get("/override/nope");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("custom oops");
+            HttpResponse<String> t = e.http().get("/take-target-status/nope");
+            assertThat(t.statusCode()).isEqualTo(418);
+            assertThat(t.body()).isEqualTo("teapot");
+        }
+    }
+
+    @Test
+    void namedLocationsAndInheritanceIntoNestedLocations() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml(), b -> b.handler(new HandlerDefinition(Phase.ACCESS, 0, "deny",
+                ex -> Result.status(403), false, l -> l.name().equals("/named/denied"))))) {
+            HttpResponse<String> r = e.http().get("/named/denied");
+            assertThat(r.statusCode()).isEqualTo(403);
+            assertThat(r.body()).isEqualTo("from fallback");
+        }
+    }
+
+    @Test
+    void anAbsoluteUrlIsAnsweredWithARedirect() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml())) {
+            HttpResponse<String> r = e.http().get("/absolute/nope");
+            assertThat(r.statusCode()).isEqualTo(302);
+            assertThat(r.headers().firstValue("Location")).hasValue("https://elsewhere.test/x");
+        }
+    }
+
+    @Test
+    void aMissingErrorPageFallsBackToTheStandardOneWithoutLooping() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml())) {
+            HttpResponse<String> r = e.http().get("/broken-page/nope");
+            assertThat(r.statusCode()).isEqualTo(404);
+            assertThat(r.body()).contains("<h1>404 Not Found</h1>");
+        }
+    }
+
+    @Test
+    void theRedirectedRequestIsAGet() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("DELETE /post/x HTTP/1.1\r\nHost: a\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(405);
+            assertThat(r.body()).isEqualTo("custom oops"); // served by GET although the request was DELETE
+        }
+    }
+}

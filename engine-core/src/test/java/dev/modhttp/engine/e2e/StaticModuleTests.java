@@ -1,0 +1,177 @@
+package dev.modhttp.engine.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modhttp.engine.test.RawClient;
+import dev.modhttp.engine.test.TestEngine;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** root, alias, index and the directory redirect; paths never leave their root. */
+@Timeout(30)
+class StaticModuleTests {
+
+    @TempDir
+    Path dir;
+    Path root;
+    byte[] big;
+
+    @BeforeEach
+    void files() throws IOException {
+        root = Files.createDirectories(dir.resolve("www"));
+        Files.writeString(root.resolve("hello.txt"), "hello file");
+        Files.writeString(root.resolve("page.html"), "<p>page</p>");
+        Files.writeString(root.resolve("index.html"), "root index");
+        Files.createDirectories(root.resolve("docs"));
+        Files.writeString(root.resolve("docs/index.htm"), "docs index");
+        Files.createDirectories(root.resolve("empty"));
+        Files.createDirectories(root.resolve("dir with space"));
+        Files.writeString(root.resolve("caf\u00e9.txt"), "utf-8 name");
+        Files.writeString(root.resolve("noext"), "no extension");
+        big = new byte[3 * 1024 * 1024 + 17];
+        new Random(7).nextBytes(big);
+        Files.write(root.resolve("big.bin"), big);
+        Files.writeString(dir.resolve("secret.txt"), "outside the root");
+        Files.createSymbolicLink(root.resolve("escape.txt"), dir.resolve("secret.txt"));
+        Files.createDirectories(dir.resolve("assets"));
+        Files.writeString(dir.resolve("assets/app.js"), "console.log(1)");
+    }
+
+    String yaml() {
+        return """
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    root: %s
+                    index: [index.html, index.htm]
+                    locations:
+                      - location: /
+                      - location: /static/
+                        alias: %s/
+                      - location: = /app
+                        alias: %s/app.js
+                """.formatted(root, dir.resolve("assets"), dir.resolve("assets"));
+    }
+
+    @Test
+    void servesFilesWithTypeLengthAndLastModified() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml())) {
+            HttpResponse<String> r = e.http().get("/hello.txt");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("hello file");
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain");
+            assertThat(r.headers().firstValue("Content-Length")).hasValue("10");
+            ZonedDateTime lm = ZonedDateTime.parse(r.headers().firstValue("Last-Modified").orElseThrow(),
+                    DateTimeFormatter.RFC_1123_DATE_TIME);
+            assertThat(lm.toInstant().getEpochSecond())
+                    .isEqualTo(Files.getLastModifiedTime(root.resolve("hello.txt")).toInstant().getEpochSecond());
+            assertThat(e.http().get("/page.html").headers().firstValue("Content-Type")).hasValue("text/html");
+            assertThat(e.http().get("/noext").headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+            assertThat(e.http().get("/caf%C3%A9.txt").body()).isEqualTo("utf-8 name");
+        }
+    }
+
+    @Test
+    void aLargeFileArrivesWholeAndHeadGetsOnlyItsHeaders() {
+        try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n").read();
+            assertThat(r.bytes()).isEqualTo(big);
+            RawClient.Response h = c.send("HEAD /big.bin HTTP/1.1\r\nHost: a\r\n\r\n").read(true);
+            assertThat(h.header("Content-Length")).isEqualTo(String.valueOf(big.length));
+            assertThat(c.send("GET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n").read().body()).isEqualTo("hello file");
+        }
+    }
+
+    @Test
+    void aLargeFileGoesThroughBodyFiltersInPieces() {
+        try (TestEngine e = TestEngine.start(yaml(), b -> b.bodyFilter(0, (ex, chunk, last, next) -> {
+            ex.response().headers().contains("X"); // a filter that only looks
+            next.next(ex, chunk, last);
+        })); RawClient c = e.raw()) {
+            assertThat(c.send("GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n").read().bytes()).isEqualTo(big);
+            assertThat(c.send("GET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n").read().body()).isEqualTo("hello file");
+        }
+    }
+
+    @Test
+    void indexFilesAreTriedInOrderByInternalRedirect() {
+        try (TestEngine e = TestEngine.start(yaml())) {
+            assertThat(e.http().get("/").body()).isEqualTo("root index");
+            assertThat(e.http().get("/docs/").body()).isEqualTo("docs index");
+            assertThat(e.http().get("/empty/").statusCode()).as("a directory without index").isEqualTo(403);
+            assertThat(e.http().get("/missing/").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aDirectoryWithoutTrailingSlashRedirectsToTheSlashForm() {
+        try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("GET /docs?x=1 HTTP/1.1\r\nHost: files.test:8080\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(301);
+            assertThat(r.header("Location")).isEqualTo("http://files.test:8080/docs/?x=1");
+            RawClient.Response s = c.send("GET /dir%20with%20space HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            assertThat(s.header("Location")).isEqualTo("http://h/dir%20with%20space/");
+        }
+    }
+
+    @Test
+    void aliasReplacesTheLocationPrefix() {
+        try (TestEngine e = TestEngine.start(yaml())) {
+            assertThat(e.http().get("/static/app.js").body()).isEqualTo("console.log(1)");
+            assertThat(e.http().get("/static/app.js").headers().firstValue("Content-Type")).hasValue("text/javascript");
+            assertThat(e.http().get("/app").body()).isEqualTo("console.log(1)");
+        }
+    }
+
+    @Test
+    void noRequestCanReachAFileOutsideTheRoot() {
+        try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
+            for (String attack : new String[] {"/../secret.txt", "/%2e%2e/secret.txt", "/a/..%2F..%2Fsecret.txt",
+                    "/%2E%2E%2Fsecret.txt", "/static/../../secret.txt", "/..%5Csecret.txt"}) {
+                RawClient.Response r = c.send("GET " + attack + " HTTP/1.1\r\nHost: a\r\n\r\n").read();
+                assertThat(r.body()).as(attack).doesNotContain("outside the root");
+                assertThat(r.status()).as(attack).isIn(400, 403, 404);
+                if (r.status() == 400) {
+                    break; // the connection closes after a 400
+                }
+            }
+        }
+        try (TestEngine e = TestEngine.start(yaml())) {
+            HttpResponse<String> r = e.http().get("/escape.txt");
+            assertThat(r.statusCode()).as("a symlink leading out of the root").isEqualTo(403);
+            assertThat(r.body()).doesNotContain("outside the root");
+        }
+    }
+
+    @Test
+    void onlyGetHeadAndPostAreServedAndPostToAFileIs405() {
+        try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
+            assertThat(c.send("DELETE /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).isEqualTo(405);
+            assertThat(c.send("POST /hello.txt HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi").read().status())
+                    .isEqualTo(405);
+            assertThat(c.send("GET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n").read().body()).isEqualTo("hello file");
+        }
+    }
+
+    @Test
+    void withoutRootNoFileIsServed() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: /
+                """)) {
+            assertThat(e.http().get("/etc/passwd").statusCode()).isEqualTo(404);
+            assertThat(new String(e.http().get("/").body().getBytes(), StandardCharsets.UTF_8)).contains("403");
+        }
+    }
+}
