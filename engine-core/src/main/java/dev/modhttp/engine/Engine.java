@@ -113,7 +113,6 @@ public final class Engine implements EngineInfo {
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                        .childOption(ChannelOption.AUTO_READ, false)
                         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                         .childHandler(new io.netty.channel.ChannelInitializer<Channel>() {
                             private final io.netty.channel.ChannelInitializer<Channel> inner =

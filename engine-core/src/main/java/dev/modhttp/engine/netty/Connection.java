@@ -41,10 +41,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *  any state -> ERROR -> CLOSE
  * </pre>
  *
- * Reads are requested explicitly (auto-read is off): only while a request head or a body
- * being read is awaited, so a request's handlers run before its body is accepted (which
- * makes {@code Expect: 100-continue} and pipelining back-pressure work). One timer measures
- * whichever timeout applies in the current state.
+ * The socket is read while a request head or a body being read is awaited; while a request
+ * is handled without wanting its body yet (an asynchronous handler, say), reading pauses, so
+ * that {@code Expect: 100-continue} and pipelining get back-pressure. Synchronous requests
+ * never toggle it. One timer measures whichever timeout applies in the current state.
  */
 final class Connection extends ChannelInboundHandlerAdapter implements ConnectionInfo {
 
@@ -52,7 +52,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final long LINGER_MILLIS = 2000;
 
-    private static final Map<ConnectionState, EnumSet<ConnectionState>> ALLOWED = Map.ofEntries(
+    private static final boolean[][] ALLOWED = allowed(Map.ofEntries(
             Map.entry(ConnectionState.CONNECT, EnumSet.of(ConnectionState.REQUEST_START)),
             Map.entry(ConnectionState.REQUEST_START, EnumSet.of(ConnectionState.READ)),
             Map.entry(ConnectionState.READ, EnumSet.of(ConnectionState.REQUEST_END)),
@@ -66,7 +66,18 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
             Map.entry(ConnectionState.WRITE, EnumSet.of(ConnectionState.RESPONSE_END)),
             Map.entry(ConnectionState.RESPONSE_END, EnumSet.of(ConnectionState.REQUEST_START)),
             Map.entry(ConnectionState.ERROR, EnumSet.of(ConnectionState.CLOSE)),
-            Map.entry(ConnectionState.CLOSE, EnumSet.noneOf(ConnectionState.class)));
+            Map.entry(ConnectionState.CLOSE, EnumSet.noneOf(ConnectionState.class))));
+
+    private static boolean[][] allowed(Map<ConnectionState, EnumSet<ConnectionState>> table) {
+        int n = ConnectionState.values().length;
+        boolean[][] m = new boolean[n][n];
+        table.forEach((from, tos) -> tos.forEach(to -> m[from.ordinal()][to.ordinal()] = true));
+        for (boolean[] row : m) {
+            row[ConnectionState.ERROR.ordinal()] = true;
+            row[ConnectionState.CLOSE.ordinal()] = true;
+        }
+        return m;
+    }
 
     private enum Timeout { NONE, HEADER, BODY, KEEPALIVE, LINGER }
 
@@ -75,6 +86,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
     private final RequestDecoder decoder;
     private final long id = IDS.incrementAndGet();
     private ChannelHandlerContext ctx;
+    private Stats.Cell stats;
     private ConnectionState state = ConnectionState.CONNECT;
     private int requests;
     private Exchange current;
@@ -109,11 +121,15 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
                 || from == ConnectionState.ERROR && to != ConnectionState.CLOSE) {
             return; // a closing connection ignores the rest of its request's steps
         }
-        if (to != ConnectionState.ERROR && to != ConnectionState.CLOSE && !ALLOWED.get(from).contains(to)) {
+        if (!ALLOWED[from.ordinal()][to.ordinal()]) {
             throw new IllegalStateException("connection " + id + ": illegal transition " + from + " -> " + to);
         }
         state = to;
-        runtime.stats.move(Stats.categoryOf(from), Stats.categoryOf(to));
+        Stats.Category a = Stats.categoryOf(from);
+        Stats.Category b = Stats.categoryOf(to);
+        if (a != b) {
+            stats.move(a, b);
+        }
     }
 
     @Override
@@ -130,7 +146,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        runtime.stats.accepted();
+        stats = runtime.stats.cell();
+        stats.accepted();
         HookResult r = runtime.walk(h -> h.connectionAccept(this));
         if (!r.goOn()) {
             transition(ConnectionState.ERROR);
@@ -139,7 +156,6 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
         }
         transition(ConnectionState.REQUEST_START);
         arm(Timeout.HEADER, serverCore().clientHeaderTimeout());
-        ctx.read();
     }
 
     @Override
@@ -175,7 +191,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
         transition(ConnectionState.REQUEST_END);
         disarmTimeout();
         requests++;
-        runtime.stats.request();
+        stats.request();
         ServerConfig server = hosts.select(head.host());
         UriNormalizer.Normalized uri = UriNormalizer.normalize(head.target());
         Request request = new Request(head.method(), head.target(), head.version(), head.headers(), head.host(),
@@ -197,7 +213,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
         transition(ConnectionState.REQUEST_END);
         disarmTimeout();
         requests++;
-        runtime.stats.request();
+        stats.request();
         Request request = new Request(error.method() == null ? "-" : error.method(),
                 error.target() == null ? "-" : error.target(), io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
                 io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE, null, "/", "", remoteAddress(),
@@ -214,8 +230,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
             arm(Timeout.HEADER, serverCore().clientHeaderTimeout());
         }
         flushIfNeeded();
-        if (wantsRead()) {
-            ctx.read();
+        boolean want = wantsRead();
+        if (want != ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(want);
         }
     }
 
@@ -226,15 +243,12 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
         if (lingering) {
             return true;
         }
-        if (current == null) {
-            return state == ConnectionState.REQUEST_START || state == ConnectionState.READ;
-        }
-        return current.wantsBody();
+        return current == null || current.wantsBody();
     }
 
     void requestRead() {
-        if (!inRead && !closed) {
-            ctx.read();
+        if (!closed && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
         }
     }
 
@@ -363,7 +377,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
                 }
             });
             arm(Timeout.LINGER, Duration.ofMillis(LINGER_MILLIS));
-            ctx.read();
+            requestRead();
         });
     }
 

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
@@ -28,7 +29,19 @@ final class EngineFilters {
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    private static final AsciiString[] SMALL_LENGTHS = new AsciiString[4096];
+
+    static {
+        for (int i = 0; i < SMALL_LENGTHS.length; i++) {
+            SMALL_LENGTHS[i] = AsciiString.cached(Integer.toString(i));
+        }
+    }
+
     private EngineFilters() {
+    }
+
+    private static CharSequence lengthValue(long length) {
+        return length < SMALL_LENGTHS.length ? SMALL_LENGTHS[(int) length] : Long.toString(length);
     }
 
     static List<HeaderFilter> headerTail() {
@@ -61,7 +74,7 @@ final class EngineFilters {
             r.clearBody();
             ex.bodyMode = Exchange.BodyMode.NONE;
         } else if (r.contentLength() >= 0) {
-            h.set(HttpHeaderNames.CONTENT_LENGTH, r.contentLength());
+            h.set(HttpHeaderNames.CONTENT_LENGTH, lengthValue(r.contentLength()));
             ex.bodyMode = Exchange.BodyMode.FIXED;
         } else if (!ex.isHttp10()) {
             h.remove(HttpHeaderNames.CONTENT_LENGTH);
@@ -97,11 +110,7 @@ final class EngineFilters {
             Map.Entry<CharSequence, CharSequence> e = it.next();
             ByteBufUtil.writeAscii(out, e.getKey());
             out.writeByte(':').writeByte(' ');
-            CharSequence v = e.getValue();
-            for (int i = 0; i < v.length(); i++) {
-                char c = v.charAt(i);
-                out.writeByte(c > 0xff ? '?' : c);
-            }
+            out.writeCharSequence(e.getValue(), StandardCharsets.ISO_8859_1);
             out.writeBytes(CRLF);
         }
         out.writeBytes(CRLF);

@@ -128,6 +128,9 @@ public final class EngineRuntime {
     }
 
     HookResult walk(HookCall call) {
+        if (hooks.length == 0) {
+            return HookResult.GO_ON;
+        }
         for (Hook h : hooks) {
             HookResult r;
             try {

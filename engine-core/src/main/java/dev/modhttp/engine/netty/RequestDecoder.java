@@ -38,6 +38,13 @@ final class RequestDecoder extends ByteToMessageDecoder {
     private static final byte LF = '\n';
     private static final int MAX_CHUNK_SIZE_LINE = 1024;
 
+    /** Request headers are validated by this parser, so the header map need not validate again. */
+    private static final DefaultHttpHeadersFactory HEADERS =
+            DefaultHttpHeadersFactory.headersFactory().withNameValidation(false).withValueValidation(false);
+    private static final DefaultHttpHeadersFactory TRAILERS =
+            DefaultHttpHeadersFactory.trailersFactory().withNameValidation(false).withValueValidation(false);
+
+    private byte[] lineBuffer = new byte[256];
     private final int lineLimit;
     private final int headLimit;
 
@@ -255,35 +262,46 @@ final class RequestDecoder extends ByteToMessageDecoder {
             return false;
         }
         headBytes = lf + 1 - start;
-        String error = parseRequestLine(in, start, end);
+        byte[] line = copyLine(in, start, end);
+        String error = parseRequestLine(line, end - start);
         in.readerIndex(lf + 1);
         if (error != null) {
             fail(out, version != null && version.majorVersion() >= 2 ? 505 : 400, error);
             return false;
         }
-        headers = DefaultHttpHeadersFactory.headersFactory().withNameValidation(false).withValueValidation(false)
-                .newHeaders();
+        headers = HEADERS.newHeaders();
         state = State.HEADERS;
         return true;
     }
 
-    private String parseRequestLine(ByteBuf in, int start, int end) {
+    /** Copies a line into the reused line buffer: parsing from an array avoids a bounds check per byte. */
+    private byte[] copyLine(ByteBuf in, int start, int end) {
+        int n = end - start;
+        if (lineBuffer.length < n) {
+            lineBuffer = new byte[Math.max(n, lineBuffer.length * 2)];
+        }
+        in.getBytes(start, lineBuffer, 0, n);
+        return lineBuffer;
+    }
+
+    private String parseRequestLine(byte[] in, int end) {
+        int start = 0;
         int i = start;
         while (i < end) {
-            byte b = in.getByte(i);
+            byte b = in[i];
             if (b >= 'A' && b <= 'Z' || b == '_' || b == '-') {
                 i++;
             } else {
                 break;
             }
         }
-        if (i == start || i >= end || in.getByte(i) != ' ') {
+        if (i == start || i >= end || in[i] != ' ') {
             return "bad method";
         }
-        method = in.toString(start, i - start, StandardCharsets.US_ASCII);
+        method = method(in, i);
         int targetStart = ++i;
         while (i < end) {
-            byte b = in.getByte(i);
+            byte b = in[i];
             if (b == ' ') {
                 break;
             }
@@ -295,30 +313,30 @@ final class RequestDecoder extends ByteToMessageDecoder {
         if (i == targetStart) {
             return "empty request target";
         }
-        target = in.toString(targetStart, i - targetStart, StandardCharsets.ISO_8859_1);
+        target = new String(in, targetStart, i - targetStart, StandardCharsets.ISO_8859_1);
         if (i >= end) {
             return "no HTTP version (HTTP/0.9 request)";
         }
         i++;
         int vlen = end - i;
-        if (vlen < 8 || !in.toString(i, 5, StandardCharsets.US_ASCII).equals("HTTP/")) {
+        if (vlen < 8 || !new String(in, i, 5, StandardCharsets.US_ASCII).equals("HTTP/")) {
             return "bad HTTP version";
         }
         int j = i + 5;
         int major = 0;
         int digits = 0;
-        while (j < end && in.getByte(j) >= '0' && in.getByte(j) <= '9' && digits < 3) {
-            major = major * 10 + in.getByte(j++) - '0';
+        while (j < end && in[j] >= '0' && in[j] <= '9' && digits < 3) {
+            major = major * 10 + in[j++] - '0';
             digits++;
         }
-        if (digits == 0 || j >= end || in.getByte(j) != '.') {
+        if (digits == 0 || j >= end || in[j] != '.') {
             return "bad HTTP version";
         }
         j++;
         int minor = 0;
         digits = 0;
-        while (j < end && in.getByte(j) >= '0' && in.getByte(j) <= '9' && digits < 3) {
-            minor = minor * 10 + in.getByte(j++) - '0';
+        while (j < end && in[j] >= '0' && in[j] <= '9' && digits < 3) {
+            minor = minor * 10 + in[j++] - '0';
             digits++;
         }
         if (digits == 0 || j != end) {
@@ -336,6 +354,18 @@ final class RequestDecoder extends ByteToMessageDecoder {
             return "bad request target";
         }
         return null;
+    }
+
+    private static final String[] COMMON_METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"};
+
+    /** The method of {@code in[0..len)}, without allocating for the common ones. */
+    private static String method(byte[] in, int len) {
+        for (String m : COMMON_METHODS) {
+            if (m.length() == len && AsciiString.contentEquals(m, new AsciiString(in, 0, len, false))) {
+                return m;
+            }
+        }
+        return new String(in, 0, len, StandardCharsets.US_ASCII);
     }
 
     private static boolean isAbsoluteForm(String t) {
@@ -371,7 +401,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
                 in.readerIndex(lf + 1);
                 return headComplete(out);
             }
-            String error = parseHeaderLine(in, start, end, headers);
+            String error = parseHeaderLine(copyLine(in, start, end), end - start, headers);
             in.readerIndex(lf + 1);
             if (error != null) {
                 fail(out, 400, error);
@@ -381,14 +411,14 @@ final class RequestDecoder extends ByteToMessageDecoder {
     }
 
     /** Parses {@code name: value} into {@code into}; returns an error text or null. */
-    private static String parseHeaderLine(ByteBuf in, int start, int end, HttpHeaders into) {
-        byte first = in.getByte(start);
+    private static String parseHeaderLine(byte[] in, int end, HttpHeaders into) {
+        byte first = in[0];
         if (first == ' ' || first == '\t') {
             return "obs-fold (folded header line)";
         }
-        int i = start;
+        int i = 0;
         while (i < end) {
-            byte b = in.getByte(i);
+            byte b = in[i];
             if (b == ':') {
                 break;
             }
@@ -397,25 +427,25 @@ final class RequestDecoder extends ByteToMessageDecoder {
             }
             i++;
         }
-        if (i == start || i == end) {
+        if (i == 0 || i == end) {
             return "malformed header line";
         }
-        AsciiString name = new AsciiString(in.toString(start, i - start, StandardCharsets.US_ASCII));
+        AsciiString name = new AsciiString(in, 0, i, true);
         int v = i + 1;
-        while (v < end && (in.getByte(v) == ' ' || in.getByte(v) == '\t')) {
+        while (v < end && (in[v] == ' ' || in[v] == '\t')) {
             v++;
         }
         int ve = end;
-        while (ve > v && (in.getByte(ve - 1) == ' ' || in.getByte(ve - 1) == '\t')) {
+        while (ve > v && (in[ve - 1] == ' ' || in[ve - 1] == '\t')) {
             ve--;
         }
         for (int k = v; k < ve; k++) {
-            byte b = in.getByte(k);
+            byte b = in[k];
             if (b >= 0 && b < 0x20 && b != '\t' || b == 0x7f) {
                 return b == CR ? "bare CR" : "control character in header value";
             }
         }
-        into.add(name, in.toString(v, ve - v, StandardCharsets.ISO_8859_1));
+        into.add(name, new AsciiString(in, v, ve - v, true));
         return null;
     }
 
@@ -627,8 +657,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
                 endRequest(out);
                 return true;
             }
-            String error = parseHeaderLine(in, start, end,
-                    DefaultHttpHeadersFactory.trailersFactory().withValidation(false).newHeaders());
+            String error = parseHeaderLine(copyLine(in, start, end), end - start, TRAILERS.newHeaders());
             in.readerIndex(lf + 1);
             if (error != null) {
                 fail(out, 400, error);

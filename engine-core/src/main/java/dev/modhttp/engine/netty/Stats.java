@@ -2,23 +2,36 @@ package dev.modhttp.engine.netty;
 
 import dev.modhttp.engine.module.ConnectionState;
 import dev.modhttp.engine.module.EngineStatus;
-import java.util.concurrent.atomic.LongAdder;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * nginx's stub_status counters, kept from connection state transitions. A connection counts
  * as reading while its request head arrives, writing from a complete head until its response
  * is done, and waiting otherwise (fresh or idle keep-alive).
+ *
+ * <p>Each event loop counts in a {@link Cell} of its own, written only by that thread (no
+ * atomic read-modify-write on the request path); a snapshot sums the cells.
  */
 final class Stats {
 
     enum Category { WAITING, READING, WRITING, NONE }
 
-    private final LongAdder accepted = new LongAdder();
-    private final LongAdder handled = new LongAdder();
-    private final LongAdder requests = new LongAdder();
-    private final LongAdder active = new LongAdder();
-    private final LongAdder reading = new LongAdder();
-    private final LongAdder writing = new LongAdder();
+    private static final int ACCEPTED = 0;
+    private static final int REQUESTS = 1;
+    private static final int ACTIVE = 2;
+    private static final int READING = 3;
+    private static final int WRITING = 4;
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private final List<Cell> cells = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<Cell> cell = ThreadLocal.withInitial(() -> {
+        Cell c = new Cell();
+        cells.add(c);
+        return c;
+    });
 
     static Category categoryOf(ConnectionState state) {
         return switch (state) {
@@ -29,41 +42,63 @@ final class Stats {
         };
     }
 
-    void accepted() {
-        accepted.increment();
-        handled.increment();
-        active.increment();
+    /** The calling event loop's cell; a connection keeps the one of its event loop. */
+    Cell cell() {
+        return cell.get();
     }
 
-    void request() {
-        requests.increment();
-    }
+    /** Counters written by one thread and read by any, without tearing. */
+    static final class Cell {
+        private final long[] slots = new long[5];
 
-    void move(Category from, Category to) {
-        if (from == to) {
-            return;
+        private void add(int slot, long delta) {
+            SLOT.setOpaque(slots, slot, (long) SLOT.getOpaque(slots, slot) + delta);
         }
-        adder(from, -1);
-        adder(to, 1);
-        if (to == Category.NONE) {
-            active.decrement();
-        }
-    }
 
-    private void adder(Category c, int delta) {
-        switch (c) {
-            case READING -> reading.add(delta);
-            case WRITING -> writing.add(delta);
-            default -> {
-                // waiting is derived
+        private long get(int slot) {
+            return (long) SLOT.getOpaque(slots, slot);
+        }
+
+        void accepted() {
+            add(ACCEPTED, 1);
+            add(ACTIVE, 1);
+        }
+
+        void request() {
+            add(REQUESTS, 1);
+        }
+
+        void move(Category from, Category to) {
+            adjust(from, -1);
+            adjust(to, 1);
+            if (to == Category.NONE) {
+                add(ACTIVE, -1);
+            }
+        }
+
+        private void adjust(Category c, int delta) {
+            if (c == Category.READING) {
+                add(READING, delta);
+            } else if (c == Category.WRITING) {
+                add(WRITING, delta);
             }
         }
     }
 
     EngineStatus snapshot() {
-        long a = active.sum();
-        long r = reading.sum();
-        long w = writing.sum();
-        return new EngineStatus(a, accepted.sum(), handled.sum(), requests.sum(), r, w, Math.max(0, a - r - w));
+        long accepted = 0;
+        long requests = 0;
+        long active = 0;
+        long reading = 0;
+        long writing = 0;
+        for (Cell c : cells) {
+            accepted += c.get(ACCEPTED);
+            requests += c.get(REQUESTS);
+            active += c.get(ACTIVE);
+            reading += c.get(READING);
+            writing += c.get(WRITING);
+        }
+        return new EngineStatus(active, accepted, accepted, requests, reading, writing,
+                Math.max(0, active - reading - writing));
     }
 }

@@ -10,7 +10,14 @@ import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
+import dev.modhttp.engine.config.ServerConfig;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -31,15 +38,30 @@ public final class ReturnModule implements Module {
         return List.of(CONFIG);
     }
 
+    private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
+
+    /** Response texts encoded once at startup, by the record they come from. */
+    private final Map<ReturnConfig, ByteBuf> texts = new IdentityHashMap<>();
+
     @Override
     public void register(ModuleRegistry registry) {
-        registry.handler(new HandlerDefinition(Phase.SERVER_REWRITE, 0, "return", ReturnModule::handle, false,
+        for (ServerConfig server : registry.config().servers()) {
+            server.scope().forEach(l -> {
+                ReturnConfig c = l.isConfigured(CONFIG) ? l.config(CONFIG) : null;
+                if (c != null && c.body() != null && !ReturnConfig.isRedirect(c.status())) {
+                    // a plain heap buffer: shared by every response, never released, so not leak-tracked
+                    texts.put(c, Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
+                            c.body().getBytes(StandardCharsets.UTF_8))).asReadOnly());
+                }
+            });
+        }
+        registry.handler(new HandlerDefinition(Phase.SERVER_REWRITE, 0, "return", this::handle, false,
                 l -> l.kind() == Location.Kind.SERVER && l.isConfigured(CONFIG)));
-        registry.handler(new HandlerDefinition(Phase.REWRITE, 0, "return", ReturnModule::handle, false,
+        registry.handler(new HandlerDefinition(Phase.REWRITE, 0, "return", this::handle, false,
                 l -> l.kind() != Location.Kind.SERVER && l.isConfigured(CONFIG)));
     }
 
-    static Result handle(HttpExchange exchange) {
+    private Result handle(HttpExchange exchange) {
         ReturnConfig conf = exchange.config(CONFIG);
         if (conf == null || conf.status() == null) {
             return Result.DECLINED;
@@ -53,7 +75,9 @@ public final class ReturnModule implements Module {
         if (body == null) {
             return Result.status(status);
         }
-        exchange.response().status(status).contentType("text/plain").body(body);
+        ByteBuf text = texts.get(conf);
+        exchange.response().status(status).header(HttpHeaderNames.CONTENT_TYPE, TEXT_PLAIN)
+                .body(text != null ? text.duplicate() : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         return Result.DONE;
     }
 
