@@ -48,7 +48,9 @@ run() { # port connections seconds -> "rps p99_ms"
 }
 
 echo "warming up both servers..."
-run $ENGINE_PORT 64 3 >/dev/null; run $RAW_PORT 64 3 >/dev/null
+WARMUP=${WARMUP_SECONDS:-10}
+run $ENGINE_PORT 64 "$WARMUP" >/dev/null; run $RAW_PORT 64 "$WARMUP" >/dev/null
+run $ENGINE_PORT 1000 "$WARMUP" >/dev/null; run $RAW_PORT 1000 "$WARMUP" >/dev/null
 
 printf '\n%-6s %-5s %12s %12s %10s %10s %8s %8s\n' conns round engine_rps raw_rps engine_p99 raw_p99 rps_x p99_x
 for c in $CONNS; do

@@ -283,6 +283,10 @@ public final class Engine implements EngineInfo {
         return pipelines;
     }
 
+    dev.modhttp.engine.module.Hooks moduleHooks() {
+        return runtime.moduleHooks();
+    }
+
     /** Whether blocking handlers run on virtual threads. */
     public boolean blockingOnVirtualThreads() {
         return blocking.isVirtual();

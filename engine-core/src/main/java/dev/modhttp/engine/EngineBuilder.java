@@ -7,7 +7,10 @@ import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.filter.BodyFilter;
 import dev.modhttp.engine.filter.FilterDefinition;
 import dev.modhttp.engine.filter.HeaderFilter;
+import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.Hook;
+import dev.modhttp.engine.module.HookResult;
+import dev.modhttp.engine.module.Hooks;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.modules.core.CoreModule;
@@ -148,6 +151,18 @@ public final class EngineBuilder {
         List<ContentHandler> allContent = new ArrayList<>();
         List<FilterDefinition> allFilters = new ArrayList<>();
         List<Hook> allHooks = new ArrayList<>();
+        Hooks[] runtimeHooks = new Hooks[1]; // set once the engine is assembled; used only at request time
+        Hooks deferred = new Hooks() {
+            @Override
+            public HookResult docroot(HttpExchange exchange) {
+                return runtimeHooks[0].docroot(exchange);
+            }
+
+            @Override
+            public HookResult physicalPath(HttpExchange exchange) {
+                return runtimeHooks[0].physicalPath(exchange);
+            }
+        };
         for (Module m : modules) {
             m.register(new ModuleRegistry() {
                 @Override
@@ -173,6 +188,11 @@ public final class EngineBuilder {
                 @Override
                 public void hook(Hook hook) {
                     allHooks.add(hook);
+                }
+
+                @Override
+                public Hooks hooks() {
+                    return deferred;
                 }
             });
         }
@@ -208,8 +228,10 @@ public final class EngineBuilder {
             }
             // requests that match no location finish at FIND_CONFIG; their LOG runs with the server's handlers
         }
-        return new Engine(config, allHandlers, allFilters, allHooks, dump, ioThreads, blockingLimit,
+        Engine engine = new Engine(config, allHandlers, allFilters, allHooks, dump, ioThreads, blockingLimit,
                 List.copyOf(bootstrapCustomizers));
+        runtimeHooks[0] = engine.moduleHooks();
+        return engine;
     }
 
     private static HandlerDefinition contentHandlerFor(Location l, List<ContentHandler> all) {

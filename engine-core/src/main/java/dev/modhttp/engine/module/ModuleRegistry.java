@@ -23,4 +23,7 @@ public interface ModuleRegistry {
     void filter(FilterDefinition filter);
 
     void hook(Hook hook);
+
+    /** Fires hooks from a module's handler; walks every hook registered by the time the engine runs. */
+    Hooks hooks();
 }

@@ -10,6 +10,8 @@ import dev.modhttp.engine.filter.HeaderFilterChain;
 import dev.modhttp.engine.module.EngineStatus;
 import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
+import dev.modhttp.engine.module.Hooks;
+import dev.modhttp.engine.http.HttpExchange;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -116,6 +118,21 @@ public final class EngineRuntime {
         Connection c = ch.pipeline().get(Connection.class);
         return c == null || c.state() == dev.modhttp.engine.module.ConnectionState.REQUEST_START
                 || c.state() == dev.modhttp.engine.module.ConnectionState.CONNECT;
+    }
+
+    /** The hooks a module fires itself. */
+    public Hooks moduleHooks() {
+        return new Hooks() {
+            @Override
+            public HookResult docroot(HttpExchange exchange) {
+                return walk(h -> h.docroot(exchange));
+            }
+
+            @Override
+            public HookResult physicalPath(HttpExchange exchange) {
+                return walk(h -> h.physicalPath(exchange));
+            }
+        };
     }
 
     public EngineStatus status() {

@@ -250,6 +250,56 @@ class HttpProtocolTests {
     }
 
     @Test
+    void aReturnRespectsTheBodyLimitBeforeDiscarding() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: /r
+                        client-max-body-size: 10
+                        return: "200 returned"
+                """); RawClient c = e.raw()) {
+            assertThat(c.send("POST /r HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n").read().status())
+                    .isEqualTo(413);
+        }
+    }
+
+    @Test
+    void aHandlerMayStreamTheBodyInsteadOfHavingItBuffered() {
+        java.util.List<Integer> pieces = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: /stream
+                """, b -> b
+                .handler(Phase.PRECONTENT, ex -> {
+                    CompletableFuture<Result> done = new CompletableFuture<>();
+                    StringBuilder seen = new StringBuilder();
+                    ex.streamRequestBody(new dev.modhttp.engine.http.HttpExchange.RequestBodyListener() {
+                        @Override
+                        public void onData(io.netty.buffer.ByteBuf data) {
+                            pieces.add(data.readableBytes());
+                            seen.append(data.toString(java.nio.charset.StandardCharsets.UTF_8));
+                        }
+
+                        @Override
+                        public void onEnd() {
+                            ex.response().body("streamed " + seen.length() + " bytes");
+                            done.complete(Result.DONE);
+                        }
+                    });
+                    return Result.pending(done);
+                })); RawClient c = e.raw()) {
+            c.send("POST /stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+            sleep(100);
+            c.send("6\r\n world\r\n0\r\n\r\n");
+            assertThat(c.read().body()).isEqualTo("streamed 11 bytes");
+            assertThat(pieces).containsExactly(5, 6);
+        }
+    }
+
+    @Test
     void aBodyThatIsNotReadIsDiscardedSoTheNextRequestParses() {
         try (TestEngine e = engine(); RawClient c = e.raw()) {
             RawClient.Response a = c.send("POST /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").read();

@@ -253,6 +253,41 @@ class PhaseTests {
     }
 
     @Test
+    void blockingHandlersRunOnVirtualThreadsWhereTheJvmHasThem() {
+        Map<String, Boolean> virtual = new ConcurrentHashMap<>();
+        try (TestEngine e = TestEngine.start(servers("- location: /"), b -> b
+                .handler(new HandlerDefinition(Phase.CONTENT, 0, "blocking", ex -> {
+                    virtual.put("virtual", Thread.currentThread().toString().startsWith("VirtualThread"));
+                    ex.response().body("ok");
+                    return Result.OK;
+                }, true, null)))) {
+            assertThat(e.http().get("/").body()).isEqualTo("ok");
+            boolean expected = Runtime.version().feature() >= 21;
+            assertThat(e.engine().blockingOnVirtualThreads()).isEqualTo(expected);
+            assertThat(virtual).containsEntry("virtual", expected);
+        }
+    }
+
+    @Test
+    void aFullBlockingExecutorAnswers503() throws Exception {
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        try (TestEngine e = TestEngine.start(servers("- location: /"), b -> b.blockingLimit(1)
+                .handler(new HandlerDefinition(Phase.CONTENT, 0, "blocking", ex -> {
+                    release.get(5, TimeUnit.SECONDS);
+                    ex.response().body("ok");
+                    return Result.OK;
+                }, true, null)))) {
+            try (RawClient first = e.raw(); RawClient second = e.raw()) {
+                first.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+                Thread.sleep(200);
+                assertThat(second.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).isEqualTo(503);
+                release.complete(null);
+                assertThat(first.read().body()).isEqualTo("ok");
+            }
+        }
+    }
+
+    @Test
     void aFailedPendingResultIs500() {
         try (TestEngine e = TestEngine.start(servers("- location: /"), b -> b
                 .handler(at(Phase.CONTENT, 0, "fails", ex -> Result.pending(

@@ -163,6 +163,31 @@ class StaticModuleTests {
     }
 
     @Test
+    void docrootAndPhysicalPathHooksSeeTheMappingAndCanFinishTheRequest() {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.modhttp.engine.module.Hook hook = new dev.modhttp.engine.module.Hook() {
+            @Override
+            public dev.modhttp.engine.module.HookResult docroot(dev.modhttp.engine.http.HttpExchange ex) {
+                seen.add("docroot " + ex.attribute(dev.modhttp.engine.modules.staticfiles.StaticModule.DOCUMENT_ROOT));
+                return dev.modhttp.engine.module.HookResult.GO_ON;
+            }
+
+            @Override
+            public dev.modhttp.engine.module.HookResult physicalPath(dev.modhttp.engine.http.HttpExchange ex) {
+                Path p = ex.attribute(dev.modhttp.engine.modules.staticfiles.StaticModule.PHYSICAL_PATH);
+                seen.add("physicalPath " + p);
+                return p.toString().endsWith(".html") ? dev.modhttp.engine.module.HookResult.finished(451)
+                        : dev.modhttp.engine.module.HookResult.GO_ON;
+            }
+        };
+        try (TestEngine e = TestEngine.start(yaml(), b -> b.hook(hook))) {
+            assertThat(e.http().get("/hello.txt").body()).isEqualTo("hello file");
+            assertThat(seen).containsExactly("docroot " + root, "physicalPath " + root.resolve("hello.txt"));
+            assertThat(e.http().get("/page.html").statusCode()).isEqualTo(451);
+        }
+    }
+
+    @Test
     void withoutRootNoFileIsServed() {
         try (TestEngine e = TestEngine.start("""
                 servers:

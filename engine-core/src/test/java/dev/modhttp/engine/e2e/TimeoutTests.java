@@ -90,6 +90,43 @@ class TimeoutTests {
     }
 
     @Test
+    void aClientThatStopsReadingIsCutOffAfterTheSendTimeout() throws Exception {
+        byte[] big = new byte[32 * 1024 * 1024];
+        try (TestEngine e = TestEngine.start("""
+                send-timeout: 500ms
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: /
+                """, b -> b.handler(dev.modhttp.engine.phase.Phase.CONTENT, ex -> {
+                    ex.response().body(big);
+                    return dev.modhttp.engine.phase.Result.OK;
+                }))) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.setReceiveBufferSize(4096);
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", e.port()));
+                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes());
+                Thread.sleep(1500); // read nothing while the server's send buffer stays full
+                s.setSoTimeout(3000);
+                long received = 0;
+                try {
+                    byte[] buf = new byte[65536];
+                    int n;
+                    while ((n = s.getInputStream().read(buf)) > 0) {
+                        received += n;
+                    }
+                } catch (java.io.IOException reset) {
+                    // a reset also ends the response early
+                }
+                assertThat(received).as("the response was cut off").isLessThan(big.length);
+            }
+            try (RawClient c = e.raw()) {
+                assertThat(c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n").read().bytes()).hasSize(big.length);
+            }
+        }
+    }
+
+    @Test
     void keepaliveTimeoutZeroDisablesKeepAlive() {
         try (TestEngine e = TestEngine.start("""
                 keepalive-timeout: 0

@@ -4,6 +4,8 @@ import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.internal.DateCache;
+import dev.modhttp.engine.module.HookResult;
+import dev.modhttp.engine.module.Hooks;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.modules.core.CoreConfig;
@@ -32,9 +34,17 @@ import java.nio.file.attribute.BasicFileAttributes;
  */
 public final class StaticModule implements Module {
 
+    /** The attribute holding the file path a request maps to, set before the physicalPath hook. */
+    public static final String PHYSICAL_PATH = "static.physicalPath";
+    /** The attribute holding the document root (root or alias) of a request, set before the docroot hook. */
+    public static final String DOCUMENT_ROOT = "static.documentRoot";
+
+    private Hooks hooks;
+
     @Override
     public void register(ModuleRegistry registry) {
-        registry.handler(new HandlerDefinition(Phase.CONTENT, Integer.MAX_VALUE, "static", StaticModule::handle, false,
+        this.hooks = registry.hooks();
+        registry.handler(new HandlerDefinition(Phase.CONTENT, Integer.MAX_VALUE, "static", this::handle, false,
                 StaticModule::servesFiles));
     }
 
@@ -43,7 +53,7 @@ public final class StaticModule implements Module {
         return c.root() != null || c.alias() != null;
     }
 
-    static Result handle(HttpExchange exchange) throws IOException {
+    private Result handle(HttpExchange exchange) throws IOException {
         Request request = exchange.request();
         String method = request.method();
         boolean get = method.equals("GET") || method.equals("HEAD");
@@ -55,9 +65,19 @@ public final class StaticModule implements Module {
         if (base == null) {
             return Result.DECLINED;
         }
+        exchange.attribute(DOCUMENT_ROOT, base);
+        HookResult hr = hooks.docroot(exchange);
+        if (!hr.goOn()) {
+            return Result.status(hr.status());
+        }
         Mapped mapped = map(exchange.location(), conf, request.uri());
         if (mapped == null) {
             return Result.status(404);
+        }
+        exchange.attribute(PHYSICAL_PATH, mapped.path());
+        hr = hooks.physicalPath(exchange);
+        if (!hr.goOn()) {
+            return Result.status(hr.status());
         }
         if (request.uri().endsWith("/")) {
             return index(exchange, conf, mapped.path());
