@@ -140,6 +140,9 @@ public final class Engine implements EngineInfo {
                 }
             }
         } catch (RuntimeException e) {
+            servers.forEach(ch -> ch.close().syncUninterruptibly());
+            servers.clear();
+            bound.clear();
             shutdownGroups();
             throw e;
         }

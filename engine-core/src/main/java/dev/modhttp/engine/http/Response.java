@@ -7,13 +7,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import io.netty.util.AsciiString;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
+import dev.modhttp.engine.internal.HeaderNames;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 
 /**
  * The response a request builds up before the engine sends it through the header and body
@@ -31,27 +26,12 @@ public final class Response {
      * Response header names are validated (so no handler can split a response), except the
      * standard names Netty declares, which are valid by construction and are the common case.
      */
-    private static final Set<CharSequence> KNOWN_NAMES = knownNames();
     private static final DefaultHttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory()
             .withNameValidator(name -> {
-                if (!KNOWN_NAMES.contains(name)) {
+                if (!HeaderNames.isStandard(name)) {
                     DefaultHttpHeadersFactory.headersFactory().getNameValidator().validateName(name);
                 }
             });
-
-    private static Set<CharSequence> knownNames() {
-        Set<CharSequence> names = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Field f : HttpHeaderNames.class.getFields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == AsciiString.class) {
-                try {
-                    names.add((AsciiString) f.get(null));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return names;
-    }
 
     private int status = 200;
     private final HttpHeaders headers = HEADERS.newHeaders();

@@ -4,6 +4,7 @@ import dev.modhttp.engine.filter.BodyFilter;
 import dev.modhttp.engine.filter.HeaderFilter;
 import dev.modhttp.engine.http.Response;
 import dev.modhttp.engine.internal.DateCache;
+import dev.modhttp.engine.internal.HeaderNames;
 import dev.modhttp.engine.internal.Server;
 import dev.modhttp.engine.internal.StatusText;
 import io.netty.buffer.ByteBuf;
@@ -108,7 +109,12 @@ final class EngineFilters {
         Iterator<Map.Entry<CharSequence, CharSequence>> it = r.headers().iteratorCharSequence();
         while (it.hasNext()) {
             Map.Entry<CharSequence, CharSequence> e = it.next();
-            ByteBufUtil.writeAscii(out, e.getKey());
+            byte[] wire = HeaderNames.wire(e.getKey());
+            if (wire != null) {
+                out.writeBytes(wire);
+            } else {
+                ByteBufUtil.writeAscii(out, e.getKey());
+            }
             out.writeByte(':').writeByte(' ');
             out.writeCharSequence(e.getValue(), StandardCharsets.ISO_8859_1);
             out.writeBytes(CRLF);

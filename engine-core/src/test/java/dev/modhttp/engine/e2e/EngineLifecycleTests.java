@@ -53,6 +53,24 @@ class EngineLifecycleTests {
     }
 
     @Test
+    void whenALaterAddressCannotBeBoundTheEarlierOnesAreReleased() throws Exception {
+        int free;
+        try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            free = s.getLocalPort();
+        }
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Engine engine = Engine.builder().config(TestEngine.yaml("""
+                    servers: [{ listen: ["127.0.0.1:%d", "127.0.0.1:%d"] }]
+                    """.formatted(free, taken.getLocalPort()))).build();
+            assertThatThrownBy(engine::start).isInstanceOf(PortInUseException.class);
+            assertThat(engine.ports()).isEmpty();
+            try (ServerSocket again = new ServerSocket(free, 50, java.net.InetAddress.getLoopbackAddress())) {
+                assertThat(again.getLocalPort()).as("the first address was released").isEqualTo(free);
+            }
+        }
+    }
+
+    @Test
     void aWildcardAndASpecificAddressOnOnePortShareOneSocketAndChooseByLocalAddress() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

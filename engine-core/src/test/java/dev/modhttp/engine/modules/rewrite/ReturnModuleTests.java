@@ -38,6 +38,16 @@ class ReturnModuleTests {
     }
 
     @Test
+    void standardHeaderNamesGoOutInTheirUsualSpelling() {
+        try (TestEngine e = TestEngine.start(YAML); RawClient c = e.raw()) {
+            c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            String head = new String(c.timeout(1000).readToEnd(), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(head).contains("\r\nServer: modhttp\r\n", "\r\nContent-Type: text/plain\r\n",
+                    "\r\nContent-Length: 13\r\n", "\r\nDate: ");
+        }
+    }
+
+    @Test
     void redirectBodyBecomesTheAbsoluteLocation() {
         try (TestEngine e = TestEngine.start(YAML); RawClient c = e.raw()) {
             RawClient.Response r = c.send("GET /old HTTP/1.1\r\nHost: example.com\r\n\r\n").read();
