@@ -184,7 +184,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
         }
     }
 
-    private void onHead(RequestHead head) {
+    /** A request head is complete (or could not be parsed): READ -> REQUEST_END, and it counts. */
+    private void headArrived() {
         if (state == ConnectionState.REQUEST_START) {
             transition(ConnectionState.READ);
         }
@@ -192,6 +193,10 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
         disarmTimeout();
         requests++;
         stats.request();
+    }
+
+    private void onHead(RequestHead head) {
+        headArrived();
         ServerConfig server = hosts.select(head.host());
         UriNormalizer.Normalized uri = UriNormalizer.normalize(head.target());
         Request request = new Request(head.method(), head.target(), head.version(), head.headers(), head.host(),
@@ -207,13 +212,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
             current.onBodyError(error.status());
             return;
         }
-        if (state == ConnectionState.REQUEST_START) {
-            transition(ConnectionState.READ);
-        }
-        transition(ConnectionState.REQUEST_END);
-        disarmTimeout();
-        requests++;
-        stats.request();
+        headArrived();
         Request request = new Request(error.method() == null ? "-" : error.method(),
                 error.target() == null ? "-" : error.target(), io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
                 io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE, null, "/", "", remoteAddress(),

@@ -43,7 +43,7 @@ final class Exchange implements HttpExchange {
     private final Request request;
     private final Response response = new Response();
     private final long startNanos = System.nanoTime();
-    private ServerConfig server;
+    private final ServerConfig server;
     private Location location;
     private Pipeline pipeline;
     private int index;
@@ -53,6 +53,8 @@ final class Exchange implements HttpExchange {
     private boolean errorPageUsed;
     private int errStatus;
     private int resumeToken;
+    /** A handler's result is pending (or it runs blocking, or the body is awaited): no step runs meanwhile. */
+    private boolean waiting;
     private Map<Object, Object> attributes;
 
     boolean finished;
@@ -111,7 +113,7 @@ final class Exchange implements HttpExchange {
     // ---- the phase runner -----------------------------------------------------------------
 
     private void run() {
-        while (!finished) {
+        while (!finished && !waiting) {
             Step s = pipeline.step(index);
             switch (s.checker()) {
                 case FIND_CONFIG -> findConfig();
@@ -221,6 +223,7 @@ final class Exchange implements HttpExchange {
 
     private void await(Step s, Result pending) {
         int token = ++resumeToken;
+        waiting = true;
         pending.stage().whenComplete((result, error) -> {
             EventLoop loop = eventLoop();
             if (loop.inEventLoop()) {
@@ -234,6 +237,7 @@ final class Exchange implements HttpExchange {
     private void runBlocking(Step s) {
         int token = ++resumeToken;
         HandlerDefinition h = s.handler();
+        waiting = true;
         try {
             conn.runtime.blocking.execute(() -> {
                 Result r = invoke(h);
@@ -241,6 +245,7 @@ final class Exchange implements HttpExchange {
             });
         } catch (RejectedExecutionException e) {
             Log.LOG.warn("blocking executor is full; answering 503 for {}", h.name());
+            waiting = false;
             finish(Result.status(503));
         }
     }
@@ -250,6 +255,7 @@ final class Exchange implements HttpExchange {
             return;
         }
         resumeToken++;
+        waiting = false;
         Result r = result;
         if (error != null) {
             Log.error("handler " + s.handler().name() + " completed exceptionally", error);
@@ -328,6 +334,7 @@ final class Exchange implements HttpExchange {
             conn.writeContinue();
         }
         waitingBody = true;
+        waiting = true;
         conn.transition(ConnectionState.READ_POST);
         conn.armBodyTimeout(location.config(CoreModule.CONFIG).clientBodyTimeout());
         conn.requestRead();
@@ -389,6 +396,7 @@ final class Exchange implements HttpExchange {
         }
         if (waitingBody) {
             waitingBody = false;
+            waiting = false;
             conn.disarmTimeout();
             conn.transition(ConnectionState.HANDLE_REQUEST);
             request.body(body == null ? Unpooled.EMPTY_BUFFER : body);
@@ -501,6 +509,7 @@ final class Exchange implements HttpExchange {
     private void errorResponse(int status) {
         if (headersSent) {
             forceClose = true;
+            keepAlive = false;
             finished = true;
             conn.close();
             complete();

@@ -85,6 +85,34 @@ class ErrorPageTests {
     }
 
     @Test
+    void anErrorPageServedByAnAsynchronousHandlerRunsItOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: /
+                        error-page: ["404 @slow"]
+                      - location: "@slow"
+                """, b -> b
+                .handler(new HandlerDefinition(Phase.ACCESS, 0, "async", ex -> {
+                    calls.incrementAndGet();
+                    return Result.pending(java.util.concurrent.CompletableFuture.supplyAsync(() -> Result.OK,
+                            java.util.concurrent.CompletableFuture.delayedExecutor(100,
+                                    java.util.concurrent.TimeUnit.MILLISECONDS)));
+                }, false, l -> l.name().equals("@slow")))
+                .handler(new HandlerDefinition(Phase.CONTENT, 0, "page", ex -> {
+                    ex.response().body("slow page");
+                    return Result.OK;
+                }, false, l -> l.name().equals("@slow"))))) {
+            HttpResponse<String> r = e.http().get("/missing");
+            assertThat(r.statusCode()).isEqualTo(404);
+            assertThat(r.body()).isEqualTo("slow page");
+            assertThat(calls.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void anAbsoluteUrlIsAnsweredWithARedirect() throws Exception {
         try (TestEngine e = TestEngine.start(yaml())) {
             HttpResponse<String> r = e.http().get("/absolute/nope");
