@@ -52,21 +52,22 @@ WARMUP=${WARMUP_SECONDS:-10}
 run $ENGINE_PORT 64 "$WARMUP" >/dev/null; run $RAW_PORT 64 "$WARMUP" >/dev/null
 run $ENGINE_PORT 1000 "$WARMUP" >/dev/null; run $RAW_PORT 1000 "$WARMUP" >/dev/null
 
-printf '\n%-6s %-5s %12s %12s %10s %10s %8s %8s\n' conns round engine_rps raw_rps engine_p99 raw_p99 rps_x p99_x
+printf '\n%-6s %-6s %12s %12s %10s %10s %8s %8s\n' conns round engine_rps raw_rps engine_p99 raw_p99 rps_x p99_x
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 for c in $CONNS; do
-  e_sum=0; r_sum=0; ep_sum=0; rp_sum=0
+  rows=()
   for round in $(seq 1 "$ROUNDS"); do
     read -r e ep < <(run $ENGINE_PORT "$c" "$SECS")
     read -r r rp < <(run $RAW_PORT "$c" "$SECS")
-    printf '%-6s %-5s %12.0f %12.0f %9.2fms %9.2fms %8.3f %8.3f\n' "$c" "$round" "$e" "$r" "$ep" "$rp" \
+    printf '%-6s %-6s %12.0f %12.0f %9.2fms %9.2fms %8.3f %8.3f\n' "$c" "$round" "$e" "$r" "$ep" "$rp" \
       "$(echo "$e / $r" | bc -l)" "$(echo "$ep / $rp" | bc -l)"
-    e_sum=$(echo "$e_sum + $e" | bc -l); r_sum=$(echo "$r_sum + $r" | bc -l)
-    ep_sum=$(echo "$ep_sum + $ep" | bc -l); rp_sum=$(echo "$rp_sum + $rp" | bc -l)
+    rows+=("$e $r $ep $rp")
   done
-  printf '%-6s %-5s %12.0f %12.0f %9.2fms %9.2fms %8.3f %8.3f\n' "$c" mean \
-    "$(echo "$e_sum / $ROUNDS" | bc -l)" "$(echo "$r_sum / $ROUNDS" | bc -l)" \
-    "$(echo "$ep_sum / $ROUNDS" | bc -l)" "$(echo "$rp_sum / $ROUNDS" | bc -l)" \
-    "$(echo "$e_sum / $r_sum" | bc -l)" "$(echo "$ep_sum / $rp_sum" | bc -l)"
+  col() { for row in "${rows[@]}"; do echo "$row" | awk -v i="$1" '{print $i}'; done | median; }
+  me=$(col 1); mr=$(col 2); mep=$(col 3); mrp=$(col 4)
+  printf '%-6s %-6s %12.0f %12.0f %9.2fms %9.2fms %8.3f %8.3f\n' "$c" median "$me" "$mr" "$mep" "$mrp" \
+    "$(echo "$me / $mr" | bc -l)" "$(echo "$mep / $mrp" | bc -l)"
 done
 echo
 echo "rps_x = engine/raw throughput (target >= 0.9); p99_x = engine/raw p99 latency (target <= 1.2)"
+echo "each server: one event loop pinned to CPU 0; wrk pinned to CPU 1; medians over $ROUNDS rounds of ${SECS}s"
