@@ -5,6 +5,7 @@ import dev.modhttp.engine.config.Listen;
 import dev.modhttp.engine.filter.FilterDefinition;
 import dev.modhttp.engine.internal.BlockingExecutor;
 import dev.modhttp.engine.internal.DateCache;
+import dev.modhttp.engine.internal.Signals;
 import dev.modhttp.engine.module.EngineInfo;
 import dev.modhttp.engine.module.EngineStatus;
 import dev.modhttp.engine.module.Hook;
@@ -72,15 +73,18 @@ public final class Engine implements EngineInfo {
     private EventLoopGroup group;
     private ScheduledExecutorService ticker;
     private boolean started;
+    private final boolean reloadOnSighup;
+    private Runnable restoreSighup;
 
     Engine(EngineConfig config, List<HandlerDefinition> handlers, List<FilterDefinition> filters, List<Hook> hooks,
             Map<String, List<String>> pipelines, int ioThreads, int blockingLimit,
-            List<Consumer<ServerBootstrap>> bootstrapCustomizers) {
+            List<Consumer<ServerBootstrap>> bootstrapCustomizers, boolean reloadOnSighup) {
         this.config = config;
         this.hooks = List.copyOf(hooks);
         this.pipelines = Collections.unmodifiableMap(new LinkedHashMap<>(pipelines));
         this.ioThreads = ioThreads;
         this.bootstrapCustomizers = bootstrapCustomizers;
+        this.reloadOnSighup = reloadOnSighup;
         this.blocking = new BlockingExecutor(blockingLimit);
         this.runtime = new EngineRuntime(config, hooks, filters, blocking);
         walkServerHooks("init", h -> h.init(this));
@@ -152,6 +156,9 @@ public final class Engine implements EngineInfo {
             return t;
         });
         ticker.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+        if (reloadOnSighup) {
+            restoreSighup = Signals.onHangup(() -> ticker.execute(this::reload));
+        }
         started = true;
         LOG.info("Engine started on port(s) {} ({})", ports(), epoll ? "epoll" : "nio");
         return this;
@@ -237,6 +244,10 @@ public final class Engine implements EngineInfo {
             }
         }
         connections.close().awaitUninterruptibly();
+        if (restoreSighup != null) {
+            restoreSighup.run();
+            restoreSighup = null;
+        }
         ticker.shutdownNow();
         shutdownGroups();
         blocking.close();

@@ -55,6 +55,7 @@ public final class EngineBuilder {
     private String defaultListen = "8080";
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private int blockingLimit = 1024;
+    private boolean reloadOnSighup;
     private final List<Module> modules = new ArrayList<>(List.of(new CoreModule(), new ReturnModule(),
             new StaticModule()));
     private final List<HandlerDefinition> handlers = new ArrayList<>();
@@ -87,6 +88,12 @@ public final class EngineBuilder {
 
     public EngineBuilder blockingLimit(int limit) {
         this.blockingLimit = limit;
+        return this;
+    }
+
+    /** Fires the {@code reload} hooks when the process receives SIGHUP, as nginx reloads (off by default). */
+    public EngineBuilder reloadOnSighup(boolean enabled) {
+        this.reloadOnSighup = enabled;
         return this;
     }
 
@@ -229,7 +236,7 @@ public final class EngineBuilder {
             // requests that match no location finish at FIND_CONFIG; their LOG runs with the server's handlers
         }
         Engine engine = new Engine(config, allHandlers, allFilters, allHooks, dump, ioThreads, blockingLimit,
-                List.copyOf(bootstrapCustomizers));
+                List.copyOf(bootstrapCustomizers), reloadOnSighup);
         runtimeHooks[0] = engine.moduleHooks();
         return engine;
     }

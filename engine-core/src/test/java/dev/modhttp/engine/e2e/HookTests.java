@@ -188,6 +188,25 @@ class HookTests {
     }
 
     @Test
+    void sighupFiresTheReloadHooksWhenEnabled() throws Exception {
+        AtomicInteger reloads = new AtomicInteger();
+        Hook hook = new Hook() {
+            @Override
+            public HookResult reload(EngineInfo engine) {
+                reloads.incrementAndGet();
+                return HookResult.GO_ON;
+            }
+        };
+        Engine engine = Engine.builder().config(TestEngine.yaml(YAML)).hook(hook).reloadOnSighup(true).build().start();
+        try {
+            new ProcessBuilder("kill", "-HUP", Long.toString(ProcessHandle.current().pid())).start().waitFor();
+            waitFor(() -> reloads.get() == 1);
+        } finally {
+            engine.stop(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
     void stubStatusCountsFollowTheConnectionStates() throws Exception {
         CompletableFuture<Result> gate = new CompletableFuture<>();
         try (TestEngine e = TestEngine.start(YAML, b -> b.handler(new HandlerDefinition(Phase.CONTENT, 0, "slow",
