@@ -407,7 +407,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
     void writeFile(Response.FileBody file) throws IOException {
         FileChannel fc = FileChannel.open(file.path(), StandardOpenOption.READ);
         current.bodyBytesSent += file.length();
-        write(new DefaultFileRegion(fc, file.position(), file.length()));
+        current.output(new DefaultFileRegion(fc, file.position(), file.length()));
     }
 
     void flushIfNeeded() {

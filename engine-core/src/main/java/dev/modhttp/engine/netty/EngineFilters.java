@@ -122,7 +122,7 @@ final class EngineFilters {
         out.writeBytes(CRLF);
         ex.conn.transition(dev.modhttp.engine.module.ConnectionState.WRITE);
         ex.headersSent = true;
-        ex.conn.write(out);
+        ex.pendingHead = out; // goes out with the first body bytes, in one buffer when they are small
     }
 
     /** Drops body bytes for responses that have none on the wire (HEAD, 1xx, 204, 304). */
@@ -150,10 +150,10 @@ final class EngineFilters {
             ByteBuf size = ex.conn.alloc().buffer(12);
             ByteBufUtil.writeAscii(size, Integer.toHexString(n));
             size.writeBytes(CRLF);
-            ex.conn.write(size);
+            ex.output(size);
             ex.bodyBytesSent += n;
-            ex.conn.write(chunk);
-            ex.conn.write(io.netty.buffer.Unpooled.wrappedBuffer(CRLF));
+            ex.output(chunk);
+            ex.output(io.netty.buffer.Unpooled.wrappedBuffer(CRLF));
         } else {
             chunk.release();
         }
@@ -170,11 +170,12 @@ final class EngineFilters {
             if (ex.bodyMode != Exchange.BodyMode.CHUNKED) {
                 ex.bodyBytesSent += chunk.readableBytes();
             }
-            ex.conn.write(chunk);
+            ex.output(chunk);
         } else {
             chunk.release();
         }
         if (last) {
+            ex.output(null);
             ex.complete();
         }
     }

@@ -64,6 +64,9 @@ final class Exchange implements HttpExchange {
     boolean forceClose;
     BodyMode bodyMode = BodyMode.NONE;
     long bodyBytesSent;
+    /** The encoded status line and headers, not yet written. */
+    ByteBuf pendingHead;
+    private static final int MERGE_LIMIT = 2048;
 
     private CompositeByteBuf body;
     long bodyReceived;
@@ -598,6 +601,28 @@ final class Exchange implements HttpExchange {
         keepAlive = ka;
     }
 
+    /**
+     * Writes response bytes, the head first: a small first piece is copied into the head's
+     * buffer so that a small response leaves as one buffer. {@code null} only flushes out a
+     * head still pending.
+     */
+    void output(Object msg) {
+        ByteBuf head = pendingHead;
+        if (head != null) {
+            pendingHead = null;
+            if (msg instanceof ByteBuf b && b.readableBytes() <= MERGE_LIMIT) {
+                head.writeBytes(b);
+                b.release();
+                conn.write(head);
+                return;
+            }
+            conn.write(head);
+        }
+        if (msg != null) {
+            conn.write(msg);
+        }
+    }
+
     /** Called by the engine's body writer after the last chunk: RESPONSE_END, LOG, hooks, next request. */
     void complete() {
         if (conn.state() != ConnectionState.WRITE) {
@@ -643,6 +668,10 @@ final class Exchange implements HttpExchange {
     }
 
     private void releaseBody() {
+        if (pendingHead != null) { // a response abandoned after its head was encoded
+            pendingHead.release();
+            pendingHead = null;
+        }
         if (body != null) {
             body.release();
             body = null;

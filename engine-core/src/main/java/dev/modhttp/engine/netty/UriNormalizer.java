@@ -20,6 +20,34 @@ final class UriNormalizer {
 
     /** Returns null for an invalid URI. */
     static Normalized normalize(String target) {
+        Normalized simple = simple(target);
+        return simple != null ? simple : complex(target);
+    }
+
+    /**
+     * The common case, as nginx's parser flags it: an origin-form path with nothing to decode
+     * or resolve (no {@code %}, {@code #}, {@code //}, {@code /.}) is its own normal form.
+     */
+    private static Normalized simple(String target) {
+        int len = target.length();
+        if (target.charAt(0) != '/') {
+            return null;
+        }
+        for (int i = 0; i < len; i++) {
+            char c = target.charAt(i);
+            if (c == '?') {
+                String args = target.substring(i + 1);
+                return args.indexOf('#') >= 0 ? null : new Normalized(target.substring(0, i), args);
+            }
+            if (c == '%' || c == '#' || c == '/' && i + 1 < len && (target.charAt(i + 1) == '/'
+                    || target.charAt(i + 1) == '.')) {
+                return null;
+            }
+        }
+        return new Normalized(target, "");
+    }
+
+    private static Normalized complex(String target) {
         int start = 0;
         int len = target.length();
         if (target.charAt(0) != '/') {
