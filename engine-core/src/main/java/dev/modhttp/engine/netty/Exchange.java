@@ -127,7 +127,7 @@ final class Exchange implements HttpExchange {
                             finish(Result.ERROR);
                         } else {
                             pipeline = server.scope().compiled();
-                            index = pipeline.indexOf(Pipeline.Checker.FIND_CONFIG);
+                            index = pipeline.findConfigIndex();
                         }
                     } else {
                         index++;
@@ -316,7 +316,7 @@ final class Exchange implements HttpExchange {
         request.setUri(uri, args);
         location = server.scope();
         pipeline = location.compiled();
-        index = pipeline.startOf(dev.modhttp.engine.phase.Phase.SERVER_REWRITE);
+        index = pipeline.serverRewriteIndex();
         return Result.REDIRECTED;
     }
 

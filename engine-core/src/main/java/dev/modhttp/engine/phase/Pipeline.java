@@ -30,11 +30,15 @@ public final class Pipeline {
     private final Step[] steps;
     private final HandlerDefinition[] log;
     private final HandlerDefinition contentHandler;
+    private final int serverRewriteIndex;
+    private final int findConfigIndex;
 
     private Pipeline(List<Step> steps, List<HandlerDefinition> log, HandlerDefinition contentHandler) {
         this.steps = steps.toArray(new Step[0]);
         this.log = log.toArray(new HandlerDefinition[0]);
         this.contentHandler = contentHandler;
+        this.serverRewriteIndex = startOf(Phase.SERVER_REWRITE);
+        this.findConfigIndex = startOf(Phase.FIND_CONFIG);
     }
 
     /** Compiles the server-scope part: POST_READ, SERVER_REWRITE, then FIND_CONFIG. */
@@ -93,18 +97,18 @@ public final class Pipeline {
         return steps.length;
     }
 
-    /** The index of the first step of {@code phase}'s checker, or -1. */
-    public int indexOf(Checker checker) {
-        for (int i = 0; i < steps.length; i++) {
-            if (steps[i].checker() == checker) {
-                return i;
-            }
-        }
-        return -1;
+    /** Where an internal redirect re-enters a server's pipeline (nginx's server_rewrite_index). */
+    public int serverRewriteIndex() {
+        return serverRewriteIndex;
+    }
+
+    /** Where a changed URI re-enters a server's pipeline. */
+    public int findConfigIndex() {
+        return findConfigIndex;
     }
 
     /** The index of the first step belonging to {@code phase} or a later phase. */
-    public int startOf(Phase phase) {
+    private int startOf(Phase phase) {
         for (int i = 0; i < steps.length; i++) {
             if (steps[i].phase().compareTo(phase) >= 0) {
                 return i;
