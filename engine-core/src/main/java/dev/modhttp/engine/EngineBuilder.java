@@ -18,7 +18,7 @@ import dev.modhttp.engine.modules.rewrite.ReturnModule;
 import dev.modhttp.engine.modules.staticfiles.StaticModule;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
-import dev.modhttp.engine.phase.PhaseHandler;
+import dev.modhttp.engine.phase.Handler;
 import dev.modhttp.engine.phase.Pipeline;
 import io.netty.bootstrap.ServerBootstrap;
 import java.util.ArrayList;
@@ -64,7 +64,7 @@ public final class EngineBuilder {
     private final List<Hook> hooks = new ArrayList<>();
     private final List<Consumer<ServerBootstrap>> bootstrapCustomizers = new ArrayList<>();
 
-    record ContentHandler(ConfigSpec<?> spec, String name, PhaseHandler handler) {
+    record ContentHandler(ConfigSpec<?> spec, String name, Handler handler) {
     }
 
     EngineBuilder() {
@@ -102,7 +102,7 @@ public final class EngineBuilder {
         return this;
     }
 
-    public EngineBuilder handler(Phase phase, PhaseHandler handler) {
+    public EngineBuilder handler(Phase phase, Handler handler) {
         return handler(HandlerDefinition.of(phase, handler));
     }
 
@@ -112,7 +112,7 @@ public final class EngineBuilder {
     }
 
     /** A content handler for every location where {@code spec} is configured. */
-    public EngineBuilder contentHandler(ConfigSpec<?> spec, String name, PhaseHandler handler) {
+    public EngineBuilder contentHandler(ConfigSpec<?> spec, String name, Handler handler) {
         contentHandlers.add(new ContentHandler(spec, name, handler));
         return this;
     }
@@ -183,7 +183,7 @@ public final class EngineBuilder {
                 }
 
                 @Override
-                public void contentHandler(ConfigSpec<?> spec, String name, PhaseHandler handler) {
+                public void contentHandler(ConfigSpec<?> spec, String name, Handler handler) {
                     allContent.add(new ContentHandler(spec, name, handler));
                 }
 

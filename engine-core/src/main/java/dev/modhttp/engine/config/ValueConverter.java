@@ -193,7 +193,13 @@ final class ValueConverter {
             return l;
         }
         if (raw instanceof Map<?, ?> m && isIndexed(m)) {
-            return new ArrayList<>(m.values()); // Spring's binder may hand lists over as {0: .., 1: ..}
+            // Spring's binder hands lists over as {0: .., 1: .., 10: ..}: order by index
+            List<Map.Entry<?, ?>> entries = new ArrayList<>(m.entrySet());
+            entries.sort((a, b) -> Integer.compare(Integer.parseInt(String.valueOf(a.getKey())),
+                    Integer.parseInt(String.valueOf(b.getKey()))));
+            List<Object> out = new ArrayList<>();
+            entries.forEach(e -> out.add(e.getValue()));
+            return out;
         }
         if (raw instanceof Map) {
             throw new BadValue("expected a list but found a block");
@@ -210,12 +216,19 @@ final class ValueConverter {
         throw new BadValue("expected a block of keys but found " + (raw instanceof List ? "a list" : "'" + raw + "'"));
     }
 
+    /** Whether the keys are exactly 0..n-1, in any order. */
     private static boolean isIndexed(Map<?, ?> m) {
-        int i = 0;
+        boolean[] seen = new boolean[m.size()];
         for (Object k : m.keySet()) {
-            if (!String.valueOf(k).equals(Integer.toString(i++))) {
+            String s = String.valueOf(k);
+            if (s.isEmpty() || s.length() > 9 || !s.chars().allMatch(Character::isDigit)) {
                 return false;
             }
+            int i = Integer.parseInt(s);
+            if (i >= seen.length || seen[i]) {
+                return false;
+            }
+            seen[i] = true;
         }
         return !m.isEmpty();
     }

@@ -4,7 +4,7 @@ import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.EngineConfig;
 import dev.modhttp.engine.filter.FilterDefinition;
 import dev.modhttp.engine.phase.HandlerDefinition;
-import dev.modhttp.engine.phase.PhaseHandler;
+import dev.modhttp.engine.phase.Handler;
 
 /** What a module registers into when the engine is built. */
 public interface ModuleRegistry {
@@ -18,7 +18,7 @@ public interface ModuleRegistry {
      * Makes {@code handler} the content handler of every location where {@code spec} is
      * configured (written there or inherited), replacing that location's CONTENT-phase handlers.
      */
-    void contentHandler(ConfigSpec<?> spec, String name, PhaseHandler handler);
+    void contentHandler(ConfigSpec<?> spec, String name, Handler handler);
 
     void filter(FilterDefinition filter);
 

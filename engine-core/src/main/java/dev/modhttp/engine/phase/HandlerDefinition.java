@@ -10,7 +10,7 @@ import java.util.function.Predicate;
  * on the engine's blocking executor, never on the event loop), and which locations it can
  * act at (it is compiled only into those locations' pipelines).
  */
-public record HandlerDefinition(Phase phase, int order, String name, PhaseHandler handler, boolean blocking,
+public record HandlerDefinition(Phase phase, int order, String name, Handler handler, boolean blocking,
         Predicate<Location> appliesTo) {
 
     public HandlerDefinition {
@@ -20,7 +20,7 @@ public record HandlerDefinition(Phase phase, int order, String name, PhaseHandle
         appliesTo = appliesTo == null ? location -> true : appliesTo;
     }
 
-    public static HandlerDefinition of(Phase phase, PhaseHandler handler) {
+    public static HandlerDefinition of(Phase phase, Handler handler) {
         return new HandlerDefinition(phase, 0, null, handler, false, null);
     }
 }

@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
 /**
- * What a {@link PhaseHandler} answers, nginx's handler return codes.
+ * What a {@link Handler} answers, nginx's handler return codes.
  *
  * <table>
  *   <caption>Results</caption>
@@ -17,7 +17,7 @@ import java.util.concurrent.CompletionStage;
  * </table>
  *
  * <pre>{@code
- * PhaseHandler h = exchange -> exchange.request().header("X-Token") == null
+ * Handler h = exchange -> exchange.request().header("X-Token") == null
  *         ? Result.status(401)
  *         : Result.OK;
  * }</pre>

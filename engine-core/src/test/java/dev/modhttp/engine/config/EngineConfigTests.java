@@ -129,6 +129,18 @@ class EngineConfigTests {
     }
 
     @Test
+    void listsHandedOverAsIndexedMapsBindInIndexOrder() {
+        java.util.Map<String, Object> names = new java.util.LinkedHashMap<>();
+        for (int i : new int[] {0, 1, 10, 2, 3, 4, 5, 6, 7, 8, 9}) {
+            names.put(Integer.toString(i), "n" + i + ".test");
+        }
+        EngineConfig c = EngineConfig.load(java.util.Map.of("servers", java.util.Map.of("0", java.util.Map.of(
+                "server-names", names))), List.of(CoreModule.CONFIG), "0");
+        assertThat(c.servers().get(0).names()).containsExactly("n0.test", "n1.test", "n2.test", "n3.test",
+                "n4.test", "n5.test", "n6.test", "n7.test", "n8.test", "n9.test", "n10.test");
+    }
+
+    @Test
     void errorPagesAndRootsBindFromNginxForms() {
         EngineConfig c = load("""
                 root: ./public

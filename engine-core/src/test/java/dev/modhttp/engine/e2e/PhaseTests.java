@@ -12,7 +12,7 @@ import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
-import dev.modhttp.engine.phase.PhaseHandler;
+import dev.modhttp.engine.phase.Handler;
 import dev.modhttp.engine.phase.Result;
 import dev.modhttp.engine.test.MemoryAppender;
 import dev.modhttp.engine.test.RawClient;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
 class PhaseTests {
 
     /** A handler that records its name into the X-Trace response header and returns a fixed result. */
-    static PhaseHandler trace(String name, Result result) {
+    static Handler trace(String name, Result result) {
         return ex -> {
             String t = ex.response().headers().get("X-Trace");
             ex.response().header("X-Trace", t == null ? name : t + "," + name);
@@ -42,13 +42,13 @@ class PhaseTests {
         };
     }
 
-    static HandlerDefinition at(Phase phase, int order, String name, PhaseHandler h, String location) {
+    static HandlerDefinition at(Phase phase, int order, String name, Handler h, String location) {
         Predicate<dev.modhttp.engine.config.Location> where = location == null ? null
                 : l -> l.name().equals(location);
         return new HandlerDefinition(phase, order, name, h, false, where);
     }
 
-    static final PhaseHandler CONTENT_OK = ex -> {
+    static final Handler CONTENT_OK = ex -> {
         ex.response().body("content");
         return Result.OK;
     };

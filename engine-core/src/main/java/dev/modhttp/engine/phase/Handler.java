@@ -16,7 +16,7 @@ import dev.modhttp.engine.http.HttpExchange;
  * {@link Result#OK}; a handler that must wait returns {@link Result#pending}.
  */
 @FunctionalInterface
-public interface PhaseHandler {
+public interface Handler {
 
     Result handle(HttpExchange exchange) throws Exception;
 }
