@@ -1,0 +1,120 @@
+package dev.modhttp.boot;
+
+import dev.modhttp.engine.Engine;
+import dev.modhttp.engine.EngineBuilder;
+import dev.modhttp.engine.EngineException;
+import dev.modhttp.engine.config.ConfigException;
+import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.filter.BodyFilter;
+import dev.modhttp.engine.filter.FilterDefinition;
+import dev.modhttp.engine.filter.HeaderFilter;
+import dev.modhttp.engine.module.Hook;
+import dev.modhttp.engine.module.Module;
+import dev.modhttp.engine.modules.core.CoreModule;
+import dev.modhttp.engine.modules.rewrite.ReturnModule;
+import dev.modhttp.engine.phase.Handler;
+import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Assembles the engine from {@code application.yml} ({@code engine.*}) and the application's
+ * beans: {@link Module}s, {@link PhaseHandler} beans and methods, {@link HeaderFilter} and
+ * {@link BodyFilter} beans and {@link Hook}s (ordered by {@code @Order}/{@code Ordered}),
+ * then {@link EngineCustomizer}s. Runs it in the context's lifecycle. Adds no request-time
+ * logic of its own. Off with {@code engine.enabled=false}.
+ */
+@AutoConfiguration
+@ConditionalOnProperty(prefix = "engine", name = "enabled", havingValue = "true", matchIfMissing = true)
+public final class EngineAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Engine engine(ApplicationContext context, ConfigurableEnvironment environment, ObjectProvider<Module> modules,
+            ObjectProvider<HeaderFilter> headerFilters, ObjectProvider<BodyFilter> bodyFilters,
+            ObjectProvider<Hook> hooks, ObjectProvider<EngineCustomizer> customizers) {
+        EngineBuilder builder = Engine.builder()
+                .config(EngineConfigTree.read(environment))
+                .defaultListen(environment.getProperty("server.port", "8080"));
+        Map<Class<?>, ConfigSpec<?>> specs = new HashMap<>();
+        for (ConfigSpec<?> spec : List.of(CoreModule.CONFIG, ReturnModule.CONFIG)) {
+            specs.put(spec.type(), spec);
+        }
+        modules.orderedStream().forEach(m -> {
+            builder.module(m);
+            m.configs().forEach(spec -> specs.put(spec.type(), spec));
+        });
+        registerHandlers(context, builder, new HandlerMethods(specs));
+        int order = 0;
+        for (HeaderFilter f : headerFilters.orderedStream().toList()) {
+            builder.filter(new FilterDefinition(order++, f.getClass().getName(), f, null));
+        }
+        order = 0;
+        for (BodyFilter f : bodyFilters.orderedStream().toList()) {
+            builder.filter(new FilterDefinition(order++, f.getClass().getName(), null, f));
+        }
+        hooks.orderedStream().forEach(builder::hook);
+        customizers.orderedStream().forEach(c -> c.customize(builder));
+        try {
+            return builder.build();
+        } catch (ConfigException e) {
+            throw EngineConfigTree.describe(e, environment);
+        }
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    EngineLifecycle engineLifecycle(Engine engine, ConfigurableEnvironment environment) {
+        return new EngineLifecycle(engine, environment);
+    }
+
+    /** Finds @PhaseHandler beans (by class or @Bean method) and @PhaseHandler methods of any bean. */
+    private static void registerHandlers(ApplicationContext context, EngineBuilder builder, HandlerMethods methods) {
+        for (String name : context.getBeanDefinitionNames()) {
+            Class<?> type = context.getType(name, false);
+            if (type == null || Engine.class.isAssignableFrom(type) || EngineLifecycle.class.isAssignableFrom(type)) {
+                continue;
+            }
+            PhaseHandler onBean = context.findAnnotationOnBean(name, PhaseHandler.class);
+            if (onBean != null) {
+                Object bean = context.getBean(name);
+                if (!(bean instanceof Handler handler)) {
+                    throw new EngineException("bean '" + name + "' is annotated @PhaseHandler but does not implement "
+                            + Handler.class.getName());
+                }
+                builder.handler(wrap(name, () -> methods.forBean(name, handler, onBean)));
+            }
+            Map<Method, PhaseHandler> annotated = MethodIntrospector.selectMethods(ClassUtils.getUserClass(type),
+                    (MethodIntrospector.MetadataLookup<PhaseHandler>) m -> m.isAnnotationPresent(Bean.class)
+                            ? null // a @Bean method's handler is the bean it returns, found above
+                            : AnnotatedElementUtils.findMergedAnnotation(m, PhaseHandler.class));
+            if (!annotated.isEmpty()) {
+                Object bean = context.getBean(name);
+                annotated.entrySet().stream()
+                        .sorted(java.util.Comparator.comparing(e -> e.getKey().getName()))
+                        .forEach(e -> builder.handler(wrap(name,
+                                () -> methods.forMethod(name, bean, e.getKey(), e.getValue()))));
+            }
+        }
+    }
+
+    private static dev.modhttp.engine.phase.HandlerDefinition wrap(String bean,
+            java.util.function.Supplier<dev.modhttp.engine.phase.HandlerDefinition> definition) {
+        try {
+            return definition.get();
+        } catch (IllegalStateException e) {
+            throw new EngineException("bean '" + bean + "': " + e.getMessage(), e);
+        }
+    }
+}
