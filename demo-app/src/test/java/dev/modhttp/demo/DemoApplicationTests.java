@@ -1,0 +1,95 @@
+package dev.modhttp.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/** The demo end to end, over a real socket, as a reader would try it with curl. */
+@SpringBootTest(properties = "server.port=0")
+@Timeout(30)
+class DemoApplicationTests {
+
+    @Value("${local.server.port}")
+    int port;
+
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return client.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpRequest.Builder get(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    }
+
+    @Test
+    void helloCountsItsVisitsPerLocation() throws Exception {
+        HttpResponse<String> first = send(get("/hello"));
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("Content-Type")).hasValue("text/plain");
+        assertThat(first.body()).matches("jizhao Visited Times:\\d+");
+        long n = Long.parseLong(first.body().replaceAll("\\D", ""));
+        assertThat(send(get("/hello")).body()).isEqualTo("jizhao Visited Times:" + (n + 1));
+        assertThat(send(get("/hi")).body()).isEqualTo("hi");
+    }
+
+    @Test
+    void helloAnswersHeadWithTheLengthAndRefusesOtherMethods() throws Exception {
+        HttpResponse<String> head = send(get("/hi").method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertThat(head.headers().firstValue("Content-Length")).hasValue("2");
+        assertThat(head.body()).isEmpty();
+        HttpResponse<String> post = send(get("/hi").POST(HttpRequest.BodyPublishers.ofString("x")));
+        assertThat(post.statusCode()).isEqualTo(405);
+        assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+    }
+
+    @Test
+    void returnsRedirectsAndTheOverriddenBodyLimit() throws Exception {
+        HttpResponse<String> old = send(get("/old-page"));
+        assertThat(old.statusCode()).isEqualTo(301);
+        assertThat(old.headers().firstValue("Location")).hasValue("http://127.0.0.1:" + port + "/hello");
+        byte[] body = new byte[200 * 1024];
+        assertThat(send(get("/upload/").POST(HttpRequest.BodyPublishers.ofByteArray(body))).statusCode())
+                .isEqualTo(201);
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(("POST /hello HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + (100 * 1024)
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
+                    .isEqualTo("HTTP/1.1 413"); // the server's 64k applies outside /upload/
+        }
+    }
+
+    @Test
+    void theAccessHandlerGuardsPrivateAndTheErrorPageExplains() throws Exception {
+        HttpResponse<String> denied = send(get("/private/x"));
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.body()).isEqualTo("go away");
+        HttpResponse<String> allowed = send(get("/private/x").header("X-Demo-Token", "letmein"));
+        assertThat(allowed.body()).isEqualTo("secret stuff");
+    }
+
+    @Test
+    void theBlockingHandlerTheHookAndTheFilterAreVisible() throws Exception {
+        HttpResponse<String> report = send(get("/report"));
+        assertThat(report.body()).contains("not the event loop");
+        assertThat(report.headers().firstValue("X-Powered-By")).hasValue("modhttp-demo");
+        assertThat(send(get("/.git/config")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void unknownPathsAre404() throws IOException, Exception {
+        assertThat(send(get("/nothing-here")).statusCode()).isEqualTo(404);
+    }
+}
