@@ -50,6 +50,9 @@ public interface HttpExchange {
     /** The connection's event loop; pending results resume on it. */
     EventLoop eventLoop();
 
+    /** {@link System#nanoTime()} when the request head was parsed; for request durations. */
+    long startNanos();
+
     /** Whether the status line and headers have already gone out. */
     boolean headersSent();
 

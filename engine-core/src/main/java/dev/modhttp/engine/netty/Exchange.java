@@ -730,9 +730,9 @@ final class Exchange implements HttpExchange {
         return request.version() == HttpVersion.HTTP_1_0;
     }
 
-    /** Nanoseconds since the request head was parsed. */
-    long elapsedNanos() {
-        return System.nanoTime() - startNanos;
+    @Override
+    public long startNanos() {
+        return startNanos;
     }
 
     @Override

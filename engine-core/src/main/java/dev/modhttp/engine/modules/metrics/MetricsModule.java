@@ -1,0 +1,81 @@
+package dev.modhttp.engine.modules.metrics;
+
+import dev.modhttp.engine.config.Location;
+import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.module.EngineInfo;
+import dev.modhttp.engine.module.Hook;
+import dev.modhttp.engine.module.HookResult;
+import dev.modhttp.engine.module.Module;
+import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.phase.HandlerDefinition;
+import dev.modhttp.engine.phase.Phase;
+import dev.modhttp.engine.phase.Result;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Micrometer metrics: an {@code http.server.requests} timer per request, tagged
+ * {@code method}, {@code status}, {@code outcome} and {@code location} (the selected
+ * location's pattern, never the raw URI, so the tag set stays small), and connection gauges
+ * {@code engine.connections} (active, reading, writing, waiting) from the stub_status counts.
+ * Needs {@code micrometer-core} on the classpath; the starter adds it when a
+ * {@code MeterRegistry} bean exists.
+ */
+public final class MetricsModule implements Module {
+
+    private final MeterRegistry registry;
+
+    public MetricsModule(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void register(ModuleRegistry modules) {
+        modules.handler(new HandlerDefinition(Phase.LOG, Integer.MIN_VALUE, "metrics", this::record, false, null));
+        modules.hook(new Hook() {
+            @Override
+            public HookResult init(EngineInfo engine) {
+                gauge(engine, "active", e -> e.status().active());
+                gauge(engine, "reading", e -> e.status().reading());
+                gauge(engine, "writing", e -> e.status().writing());
+                gauge(engine, "waiting", e -> e.status().waiting());
+                return HookResult.GO_ON;
+            }
+        });
+    }
+
+    private void gauge(EngineInfo engine, String state, ToDoubleFunction<EngineInfo> value) {
+        Gauge.builder("engine.connections", engine, value).tag("state", state)
+                .description("Client connections by state, as nginx's stub_status counts them")
+                .register(registry);
+    }
+
+    private Result record(HttpExchange exchange) {
+        int status = exchange.response().status();
+        Location location = exchange.location();
+        Timer.builder("http.server.requests")
+                .tags(Tags.of("method", exchange.request().method(), "status", Integer.toString(status),
+                        "outcome", outcome(status),
+                        "location", location.kind() == Location.Kind.SERVER ? "NONE" : location.pattern()))
+                .register(registry)
+                .record(System.nanoTime() - exchange.startNanos(), TimeUnit.NANOSECONDS);
+        return Result.OK;
+    }
+
+    static String outcome(int status) {
+        if (status < 200) {
+            return "INFORMATIONAL";
+        }
+        if (status < 300) {
+            return "SUCCESS";
+        }
+        if (status < 400) {
+            return "REDIRECTION";
+        }
+        return status < 500 ? "CLIENT_ERROR" : status < 600 ? "SERVER_ERROR" : "UNKNOWN";
+    }
+}
