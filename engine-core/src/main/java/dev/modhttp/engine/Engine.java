@@ -1,5 +1,6 @@
 package dev.modhttp.engine;
 
+import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.EngineConfig;
 import dev.modhttp.engine.config.Listen;
 import dev.modhttp.engine.filter.FilterDefinition;
@@ -11,7 +12,6 @@ import dev.modhttp.engine.module.EngineStatus;
 import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.netty.EngineRuntime;
-import dev.modhttp.engine.phase.HandlerDefinition;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -61,6 +61,7 @@ public final class Engine implements EngineInfo {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
     private final EngineConfig config;
+    private final List<ConfigSpec<?>> specs;
     private final List<Hook> hooks;
     private final EngineRuntime runtime;
     private final BlockingExecutor blocking;
@@ -76,10 +77,11 @@ public final class Engine implements EngineInfo {
     private final boolean reloadOnSighup;
     private Runnable restoreSighup;
 
-    Engine(EngineConfig config, List<HandlerDefinition> handlers, List<FilterDefinition> filters, List<Hook> hooks,
+    Engine(EngineConfig config, List<ConfigSpec<?>> specs, List<FilterDefinition> filters, List<Hook> hooks,
             Map<String, List<String>> pipelines, int ioThreads, int blockingLimit,
             List<Consumer<ServerBootstrap>> bootstrapCustomizers, boolean reloadOnSighup) {
         this.config = config;
+        this.specs = specs;
         this.hooks = List.copyOf(hooks);
         this.pipelines = Collections.unmodifiableMap(new LinkedHashMap<>(pipelines));
         this.ioThreads = ioThreads;
@@ -290,6 +292,11 @@ public final class Engine implements EngineInfo {
     @Override
     public EngineStatus status() {
         return runtime.status();
+    }
+
+    /** The config records declared by the engine's modules. */
+    public List<ConfigSpec<?>> configSpecs() {
+        return specs;
     }
 
     /** The compiled pipelines, one list of steps per server and location. */

@@ -235,7 +235,7 @@ public final class EngineBuilder {
             }
             // requests that match no location finish at FIND_CONFIG; their LOG runs with the server's handlers
         }
-        Engine engine = new Engine(config, allHandlers, allFilters, allHooks, dump, ioThreads, blockingLimit,
+        Engine engine = new Engine(config, List.copyOf(specs), allFilters, allHooks, dump, ioThreads, blockingLimit,
                 List.copyOf(bootstrapCustomizers), reloadOnSighup);
         runtimeHooks[0] = engine.moduleHooks();
         return engine;

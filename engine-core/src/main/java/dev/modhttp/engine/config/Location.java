@@ -155,17 +155,29 @@ public final class Location {
      */
     public Location select(String uriBytes) {
         Location[] found = new Location[1];
-        find(this, uriBytes, found);
+        find(this, uriBytes, found, null);
+        return found[0];
+    }
+
+    /** Like {@link #select}, recording each step of the search into {@code trace}, for diagnostics. */
+    public Location explain(String uriBytes, List<String> trace) {
+        Location[] found = new Location[1];
+        find(this, uriBytes, found, trace);
+        trace.add(found[0] == null ? "no location matches: 404" : "selected " + found[0].pattern()
+                + " (" + found[0].path() + ")");
         return found[0];
     }
 
     private static final int DECLINED = 0;
     private static final int OK = 2;
 
-    private static int find(Location level, String uri, Location[] found) {
+    private static int find(Location level, String uri, Location[] found, List<String> trace) {
         Location hit = level.exact.isEmpty() ? null : level.exact.get(uri);
         if (hit != null) {
             found[0] = hit;
+            if (trace != null) {
+                trace.add("exact match " + hit.pattern() + ": selected at once, no regex is tried");
+            }
             return OK;
         }
         boolean noregex = false;
@@ -174,7 +186,11 @@ public final class Location {
             if (uri.startsWith(p.bytes)) {
                 found[0] = p;
                 noregex = p.kind == Kind.PREFIX_NOREGEX;
-                rc = find(p, uri, found);
+                if (trace != null) {
+                    trace.add("longest prefix at " + level + ": " + p.pattern() + (noregex
+                            ? " (^~: the regexes of this level are skipped)" : " (remembered; regexes come next)"));
+                }
+                rc = find(p, uri, found, trace);
                 if (rc == OK) {
                     return OK;
                 }
@@ -185,8 +201,14 @@ public final class Location {
             for (Location r : level.regexes) {
                 if (r.regex.matcher(uri).find()) {
                     found[0] = r;
-                    find(r, uri, found);
+                    if (trace != null) {
+                        trace.add("regex " + r.pattern() + " matches: first match wins");
+                    }
+                    find(r, uri, found, trace);
                     return OK;
+                }
+                if (trace != null) {
+                    trace.add("regex " + r.pattern() + " does not match");
                 }
             }
         }

@@ -143,6 +143,18 @@ class LocationSelectionTests {
     }
 
     @Test
+    void explainTellsWhyALocationWasSelected() {
+        List<String> trace = new java.util.ArrayList<>();
+        Location l = NESTED.scope().explain(Location.toByteString("/a/nore/x.php"), trace);
+        assertThat(l.pattern()).isEqualTo("~ ^/a/.*\\.(php|css|txt)$");
+        assertThat(trace).containsExactly(
+                "longest prefix at server servers[0]: /a/ (remembered; regexes come next)",
+                "longest prefix at location /a/: ^~ /a/nore/ (^~: the regexes of this level are skipped)",
+                "regex ~ ^/a/.*\\.(php|css|txt)$ matches: first match wins",
+                "selected ~ ^/a/.*\\.(php|css|txt)$ (servers[0].locations[2])");
+    }
+
+    @Test
     void badPatternsFailWithThePath() {
         assertThatThrownBy(() -> server("""
                 - location: "~ ([a-z"

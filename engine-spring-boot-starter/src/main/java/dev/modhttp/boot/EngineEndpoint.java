@@ -1,0 +1,90 @@
+package dev.modhttp.boot;
+
+import dev.modhttp.engine.Engine;
+import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.Listen;
+import dev.modhttp.engine.config.Location;
+import dev.modhttp.engine.config.ServerConfig;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+/**
+ * The {@code engine} endpoint: per server and location, the compiled pipeline (phase, order,
+ * handler name) and the merged config record of every module that is configured there.
+ */
+@Endpoint(id = "engine")
+public class EngineEndpoint {
+
+    private final Engine engine;
+
+    public EngineEndpoint(Engine engine) {
+        this.engine = engine;
+    }
+
+    @ReadOperation
+    public Map<String, Object> engine() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("running", engine.isRunning());
+        out.put("ports", engine.ports());
+        out.put("status", engine.status());
+        List<Object> servers = new ArrayList<>();
+        for (ServerConfig server : engine.config().servers()) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("path", server.path());
+            s.put("listen", server.listens().stream().map(Listen::address).toList());
+            s.put("serverNames", server.names());
+            s.put("pipeline", engine.pipelines().get(server.path()));
+            s.put("config", records(server.scope()));
+            List<Object> locations = new ArrayList<>();
+            for (Location top : server.scope().children()) {
+                top.forEach(l -> locations.add(location(l)));
+            }
+            s.put("locations", locations);
+            servers.add(s);
+        }
+        out.put("servers", servers);
+        return out;
+    }
+
+    private Map<String, Object> location(Location l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("path", l.path());
+        m.put("location", l.pattern());
+        m.put("pipeline", engine.pipelines().get(l.path() + " " + l.pattern()));
+        m.put("config", records(l));
+        return m;
+    }
+
+    /** Each configured record as a map of its fields, keyed by the record's config key. */
+    private Map<String, Object> records(Location l) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (ConfigSpec<?> spec : engine.configSpecs()) {
+            Record r = l.config(spec);
+            if (r != null && (l.isConfigured(spec) || spec.defaults() != null)) {
+                out.put(spec.isFlat() ? spec.type().getSimpleName() : spec.key(), fields(r));
+            }
+        }
+        return out;
+    }
+
+    static Map<String, Object> fields(Record r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+            try {
+                c.getAccessor().setAccessible(true);
+                Object v = c.getAccessor().invoke(r);
+                m.put(c.getName(), v == null || v instanceof Number || v instanceof Boolean || v instanceof List<?>
+                        && ((List<?>) v).stream().allMatch(e -> e instanceof String || e instanceof Number)
+                        ? v : String.valueOf(v));
+            } catch (ReflectiveOperationException e) {
+                m.put(c.getName(), "?");
+            }
+        }
+        return m;
+    }
+}

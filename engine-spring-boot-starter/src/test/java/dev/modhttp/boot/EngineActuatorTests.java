@@ -1,0 +1,71 @@
+package dev.modhttp.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modhttp.engine.Engine;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** The engine's actuator endpoints and health indicator. */
+class EngineActuatorTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(EngineAutoConfiguration.class,
+                    EngineActuatorAutoConfiguration.class))
+            .withPropertyValues("engine.servers[0].listen[0]=127.0.0.1:0",
+                    "engine.servers[0].server-names[0]=api.test",
+                    "engine.servers[0].client-max-body-size=2m",
+                    "engine.servers[0].locations[0].location=/",
+                    "engine.servers[0].locations[1].location=^~ /static/",
+                    "engine.servers[0].locations[2].location=~ \\.php$",
+                    "engine.servers[0].locations[2].return=403");
+
+    @Test
+    void theEngineEndpointShowsPipelinesAndMergedConfigPerLocation() {
+        runner.run(context -> {
+            Map<String, Object> dump = context.getBean(EngineEndpoint.class).engine();
+            assertThat(dump).containsEntry("running", true);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> server = ((List<Map<String, Object>>) dump.get("servers")).get(0);
+            assertThat(server).containsEntry("serverNames", List.of("api.test"));
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> locations = (List<Map<String, Object>>) server.get("locations");
+            Map<String, Object> php = locations.get(2);
+            assertThat(php).containsEntry("location", "~ \\.php$");
+            assertThat((List<?>) php.get("pipeline")).anyMatch(s -> s.toString().startsWith("REWRITE return"));
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Object>> config = (Map<String, Map<String, Object>>) php.get("config");
+            assertThat(config.get("return")).containsEntry("status", 403);
+            assertThat(config.get("CoreConfig")).containsEntry("clientMaxBodySize", "2097152B");
+        });
+    }
+
+    @Test
+    void theLocationEndpointSaysWhichLocationAnswersAndWhy() {
+        runner.run(context -> {
+            Map<String, Object> answer = context.getBean(EngineLocationEndpoint.class).select("/static/x.php", "api.test");
+            assertThat(answer).containsEntry("location", "^~ /static/").containsEntry("server", "servers[0]");
+            assertThat((List<?>) answer.get("why")).anyMatch(s -> s.toString().contains("regexes of this level are skipped"));
+            Map<String, Object> php = context.getBean(EngineLocationEndpoint.class).select("/app/x.php", null);
+            assertThat(php).containsEntry("location", "~ \\.php$");
+        });
+    }
+
+    @Test
+    void healthIsUpWhileServingAndDownWhenStopped() {
+        runner.run(context -> {
+            EngineHealthIndicator indicator = context.getBean(EngineHealthIndicator.class);
+            Health up = indicator.health(true);
+            assertThat(up.getStatus()).isEqualTo(Status.UP);
+            assertThat(up.getDetails()).containsKeys("ports", "active", "requests");
+            context.getBean(Engine.class).stop(Duration.ZERO);
+            assertThat(indicator.health(true).getStatus()).isEqualTo(Status.DOWN);
+        });
+    }
+}
