@@ -1,6 +1,9 @@
 package dev.modhttp.boot;
 
 import dev.modhttp.engine.Engine;
+import dev.modhttp.engine.modules.actuator.ActuatorModule;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -26,6 +29,28 @@ public final class EngineActuatorAutoConfiguration {
         @ConditionalOnMissingBean
         EngineLocationEndpoint engineLocationEndpoint(Engine engine) {
             return new EngineLocationEndpoint(engine);
+        }
+
+        /**
+         * Serves the endpoints through the engine itself at locations with {@code actuator: on}
+         * (the application need not be a servlet or reactive web app). Beans are looked up when
+         * a request comes, since they depend on the engine this module is part of.
+         */
+        @Bean
+        EngineCustomizer engineActuatorModule(ObjectProvider<EngineEndpoint> engine,
+                ObjectProvider<EngineLocationEndpoint> location, ObjectProvider<EngineHealthIndicator> health) {
+            return builder -> builder.module(new ActuatorModule(Map.of(
+                    "engine", args -> engine.getObject().engine(),
+                    "enginelocation", args -> args.apply("uri") == null ? null
+                            : location.getObject().select(args.apply("uri"), args.apply("host")),
+                    "health", args -> {
+                        EngineHealthIndicator indicator = health.getIfAvailable();
+                        if (indicator == null) {
+                            return null;
+                        }
+                        var h = indicator.health(true);
+                        return Map.of("status", h.getStatus().getCode(), "details", h.getDetails());
+                    })));
         }
     }
 

@@ -1,0 +1,84 @@
+package dev.modhttp.engine.modules.actuator;
+
+import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.Location;
+import dev.modhttp.engine.config.Scope;
+import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.http.Request;
+import dev.modhttp.engine.module.Module;
+import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.phase.Result;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Serves read-only endpoints as JSON at a location that enables them with {@code actuator: on}:
+ * {@code GET <location>/<name>} answers the endpoint {@code name} (query arguments are passed
+ * to it, decoded). Which endpoints exist is given when the module is created; the starter
+ * gives Spring Boot Actuator's engine endpoints.
+ *
+ * <pre>
+ * locations:
+ *   - location: /actuator/
+ *     actuator: on
+ * </pre>
+ */
+public final class ActuatorModule implements Module {
+
+    public static final ConfigSpec<ActuatorConfig> CONFIG = ConfigSpec.block("actuator", ActuatorConfig.class)
+            .scopes(Scope.LOCATION)
+            .inherited(false)
+            .build();
+
+    /** An endpoint: from the request's decoded query arguments to a JSON-renderable value (null: 404). */
+    public interface Endpoint extends Function<Function<String, String>, Object> {
+    }
+
+    private final Map<String, Endpoint> endpoints;
+
+    public ActuatorModule(Map<String, Endpoint> endpoints) {
+        this.endpoints = Map.copyOf(endpoints);
+    }
+
+    @Override
+    public List<ConfigSpec<?>> configs() {
+        return List.of(CONFIG);
+    }
+
+    @Override
+    public void register(ModuleRegistry registry) {
+        registry.contentHandler(CONFIG, "actuator", this::handle);
+    }
+
+    private Result handle(HttpExchange exchange) {
+        if (!Boolean.TRUE.equals(exchange.config(CONFIG).enabled())) {
+            return Result.DECLINED;
+        }
+        Request request = exchange.request();
+        if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+            exchange.response().header("Allow", "GET, HEAD");
+            return Result.status(405);
+        }
+        Location l = exchange.location();
+        String uri = request.uri();
+        String name = l.kind() == Location.Kind.PREFIX || l.kind() == Location.Kind.PREFIX_NOREGEX
+                ? uri.substring(Math.min(l.name().length(), uri.length())) : uri.substring(uri.lastIndexOf('/') + 1);
+        if (name.startsWith("/")) {
+            name = name.substring(1);
+        }
+        Endpoint endpoint = endpoints.get(name);
+        Object value = endpoint == null ? null : endpoint.apply(arg -> decode(request.arg(arg)));
+        if (value == null) {
+            return Result.status(404);
+        }
+        exchange.response().contentType("application/json").body(Json.write(value));
+        return Result.OK;
+    }
+
+    private static String decode(String raw) {
+        return raw == null ? null : URLDecoder.decode(raw, StandardCharsets.UTF_8);
+    }
+}
