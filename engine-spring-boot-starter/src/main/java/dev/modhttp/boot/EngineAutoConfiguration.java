@@ -41,7 +41,7 @@ public final class EngineAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    Engine engine(ApplicationContext context, ConfigurableEnvironment environment, ObjectProvider<Module> modules,
+    Engine engine(ApplicationContext context, ConfigurableEnvironment environment,
             ObjectProvider<HeaderFilter> headerFilters, ObjectProvider<BodyFilter> bodyFilters,
             ObjectProvider<Hook> hooks, ObjectProvider<EngineCustomizer> customizers) {
         EngineBuilder builder = Engine.builder()
@@ -51,10 +51,14 @@ public final class EngineAutoConfiguration {
         for (ConfigSpec<?> spec : List.of(CoreModule.CONFIG, ReturnModule.CONFIG)) {
             specs.put(spec.type(), spec);
         }
-        modules.orderedStream().forEach(m -> {
-            builder.module(m);
+        List<String> moduleNames = new java.util.ArrayList<>(List.of(context.getBeanNamesForType(Module.class)));
+        moduleNames.sort(java.util.Comparator.comparing(context::getBean,
+                org.springframework.core.annotation.AnnotationAwareOrderComparator.INSTANCE));
+        for (String name : moduleNames) {
+            Module m = context.getBean(name, Module.class);
+            builder.module(new BeanModule(name, m));
             m.configs().forEach(spec -> specs.put(spec.type(), spec));
-        });
+        }
         registerHandlers(context, builder, new HandlerMethods(specs));
         int order = 0;
         for (HeaderFilter f : headerFilters.orderedStream().toList()) {

@@ -132,6 +132,36 @@ class EngineAutoConfigurationTests {
                 .hasMessageContaining("which no module declares"));
     }
 
+    @Configuration(proxyBeanMethods = false)
+    static class TwoContentHandlers {
+        @Bean
+        Module greetingModule() {
+            return new Module() {
+                @Override
+                public List<ConfigSpec<?>> configs() {
+                    return List.of(GREETING);
+                }
+
+                @Override
+                public void register(ModuleRegistry registry) {
+                    registry.contentHandler(GREETING, "greet", ex -> Result.OK);
+                }
+            };
+        }
+
+        @Bean
+        Module rivalModule() {
+            return registry -> registry.contentHandler(GREETING, "greet-too", ex -> Result.OK);
+        }
+    }
+
+    @Test
+    void twoContentHandlersForOneLocationFailStartupNamingTheBeans() {
+        runner.withUserConfiguration(TwoContentHandlers.class).run(context -> assertThat(context).hasFailed()
+                .getFailure().rootCause().hasMessageContaining("claimed by two content handlers")
+                .hasMessageContaining("'greetingModule/greet'").hasMessageContaining("'rivalModule/greet-too'"));
+    }
+
     @Test
     void aBadPropertyFailsWithItsFullName() {
         runner.withPropertyValues("engine.servers[0].locations[0].client-max-body-size=lots").run(context -> {
