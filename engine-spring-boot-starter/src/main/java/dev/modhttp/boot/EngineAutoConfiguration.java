@@ -21,6 +21,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.MethodIntrospector;
@@ -37,6 +38,7 @@ import org.springframework.util.ClassUtils;
  */
 @AutoConfiguration
 @ConditionalOnProperty(prefix = "engine", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(EngineProperties.class)
 public final class EngineAutoConfiguration {
 
     @Bean

@@ -1,0 +1,99 @@
+package dev.modhttp.boot;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The structural keys of {@code engine.*}, declared for the configuration processor (IDE
+ * completion and documentation). The engine itself binds the whole {@code engine} tree, module
+ * keys included, through {@code EngineConfigTree}; this class is not used to configure it.
+ */
+@ConfigurationProperties("engine")
+public class EngineProperties {
+
+    /** Whether the engine is assembled and started. */
+    private boolean enabled = true;
+
+    /** Server blocks (server scope): listen, server-names, locations and module keys allowed at server scope. */
+    private List<Server> servers = new ArrayList<>();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public List<Server> getServers() {
+        return servers;
+    }
+
+    public void setServers(List<Server> servers) {
+        this.servers = servers;
+    }
+
+    /** One server block. */
+    public static class Server {
+
+        /** Addresses as "[host:]port [default-server]"; port 0 picks a free port. Without it, server.port. */
+        private List<String> listen = new ArrayList<>();
+
+        /** Names: exact, "*.suffix", "prefix.*", ".domain" or "~regex". */
+        private List<String> serverNames = new ArrayList<>();
+
+        /** Location blocks (location scope), nested through their own "locations". */
+        private List<Location> locations = new ArrayList<>();
+
+        public List<String> getListen() {
+            return listen;
+        }
+
+        public void setListen(List<String> listen) {
+            this.listen = listen;
+        }
+
+        public List<String> getServerNames() {
+            return serverNames;
+        }
+
+        public void setServerNames(List<String> serverNames) {
+            this.serverNames = serverNames;
+        }
+
+        public List<Location> getLocations() {
+            return locations;
+        }
+
+        public void setLocations(List<Location> locations) {
+            this.locations = locations;
+        }
+    }
+
+    /** One location block. */
+    public static class Location {
+
+        /** nginx syntax: "[= | ^~ | ~ | ~*] pattern" or "@name". */
+        private String location;
+
+        /** Nested locations. */
+        private List<Location> locations = new ArrayList<>();
+
+        public String getLocation() {
+            return location;
+        }
+
+        public void setLocation(String location) {
+            this.location = location;
+        }
+
+        public List<Location> getLocations() {
+            return locations;
+        }
+
+        public void setLocations(List<Location> locations) {
+            this.locations = locations;
+        }
+    }
+}
