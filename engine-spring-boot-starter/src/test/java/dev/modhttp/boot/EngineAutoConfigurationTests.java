@@ -35,20 +35,26 @@ class EngineAutoConfigurationTests {
     static final ConfigSpec<Greeting> GREETING = ConfigSpec.block("greeting", Greeting.class)
             .scopes(Scope.LOCATION).build();
 
+    /** A module declaring the greeting record, registering what {@code registration} does. */
+    static Module greeting(java.util.function.Consumer<ModuleRegistry> registration) {
+        return new Module() {
+            @Override
+            public List<ConfigSpec<?>> configs() {
+                return List.of(GREETING);
+            }
+
+            @Override
+            public void register(ModuleRegistry registry) {
+                registration.accept(registry);
+            }
+        };
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class Handlers {
         @Bean
         Module greetingModule() {
-            return new Module() {
-                @Override
-                public List<ConfigSpec<?>> configs() {
-                    return List.of(GREETING);
-                }
-
-                @Override
-                public void register(ModuleRegistry registry) {
-                }
-            };
+            return greeting(registry -> { });
         }
 
         @Bean
@@ -136,17 +142,7 @@ class EngineAutoConfigurationTests {
     static class TwoContentHandlers {
         @Bean
         Module greetingModule() {
-            return new Module() {
-                @Override
-                public List<ConfigSpec<?>> configs() {
-                    return List.of(GREETING);
-                }
-
-                @Override
-                public void register(ModuleRegistry registry) {
-                    registry.contentHandler(GREETING, "greet", ex -> Result.OK);
-                }
-            };
+            return greeting(registry -> registry.contentHandler(GREETING, "greet", ex -> Result.OK));
         }
 
         @Bean

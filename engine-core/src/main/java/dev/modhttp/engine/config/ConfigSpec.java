@@ -139,7 +139,10 @@ public final class ConfigSpec<R extends Record> {
         }
 
         public Builder<R> scopes(Scope... scopes) {
-            this.scopes = scopes.length == 0 ? EnumSet.noneOf(Scope.class) : EnumSet.copyOf(Arrays.asList(scopes));
+            if (scopes.length == 0) {
+                throw new IllegalArgumentException("a config record needs at least one scope");
+            }
+            this.scopes = EnumSet.copyOf(Arrays.asList(scopes));
             return this;
         }
 

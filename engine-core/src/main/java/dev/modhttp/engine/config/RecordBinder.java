@@ -31,7 +31,7 @@ final class RecordBinder<R extends Record> {
             canonicalKeys[i] = ValueConverter.canonical(c.getName());
             types[i] = c.getType();
             Scopes narrowed = c.getAnnotation(Scopes.class);
-            Set<Scope> scopes = specScopes == null ? EnumSet.allOf(Scope.class) : EnumSet.copyOf(specScopes.isEmpty() ? EnumSet.allOf(Scope.class) : specScopes);
+            Set<Scope> scopes = specScopes == null ? EnumSet.allOf(Scope.class) : EnumSet.copyOf(specScopes);
             if (flat && narrowed != null) {
                 scopes = EnumSet.noneOf(Scope.class);
                 for (Scope s : narrowed.value()) {

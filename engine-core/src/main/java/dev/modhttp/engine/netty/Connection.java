@@ -410,13 +410,11 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
         current.output(new DefaultFileRegion(fc, file.position(), file.length()));
     }
 
+    /** Flushes written responses now, unless inside a read batch: that flushes once at its end. */
     void flushIfNeeded() {
         if (needsFlush && !inRead && !closed) {
             needsFlush = false;
             ctx.flush();
-        } else if (needsFlush && inRead) {
-            // flushed once at the end of the read batch (channelReadComplete)
-            return;
         }
     }
 
