@@ -43,9 +43,8 @@ public final class EngineAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    Engine engine(ApplicationContext context, ConfigurableEnvironment environment,
-            ObjectProvider<HeaderFilter> headerFilters, ObjectProvider<BodyFilter> bodyFilters,
-            ObjectProvider<Hook> hooks, ObjectProvider<EngineCustomizer> customizers) {
+    Engine engine(ApplicationContext context, ConfigurableEnvironment environment, ObjectProvider<Hook> hooks,
+            ObjectProvider<EngineCustomizer> customizers) {
         EngineBuilder builder = Engine.builder()
                 .config(EngineConfigTree.read(environment))
                 .defaultListen(environment.getProperty("server.port", "8080"));
@@ -53,22 +52,18 @@ public final class EngineAutoConfiguration {
         for (ConfigSpec<?> spec : List.of(CoreModule.CONFIG, ReturnModule.CONFIG)) {
             specs.put(spec.type(), spec);
         }
-        List<String> moduleNames = new java.util.ArrayList<>(List.of(context.getBeanNamesForType(Module.class)));
-        moduleNames.sort(java.util.Comparator.comparing(context::getBean,
-                org.springframework.core.annotation.AnnotationAwareOrderComparator.INSTANCE));
-        for (String name : moduleNames) {
-            Module m = context.getBean(name, Module.class);
-            builder.module(new BeanModule(name, m));
-            m.configs().forEach(spec -> specs.put(spec.type(), spec));
+        for (Map.Entry<String, Module> m : ordered(context, Module.class)) {
+            builder.module(new BeanModule(m.getKey(), m.getValue()));
+            m.getValue().configs().forEach(spec -> specs.put(spec.type(), spec));
         }
         registerHandlers(context, builder, new HandlerMethods(specs));
         int order = 0;
-        for (HeaderFilter f : headerFilters.orderedStream().toList()) {
-            builder.filter(new FilterDefinition(order++, f.getClass().getName(), f, null));
+        for (Map.Entry<String, HeaderFilter> f : ordered(context, HeaderFilter.class)) {
+            builder.filter(new FilterDefinition(order++, f.getKey(), f.getValue(), null));
         }
         order = 0;
-        for (BodyFilter f : bodyFilters.orderedStream().toList()) {
-            builder.filter(new FilterDefinition(order++, f.getClass().getName(), null, f));
+        for (Map.Entry<String, BodyFilter> f : ordered(context, BodyFilter.class)) {
+            builder.filter(new FilterDefinition(order++, f.getKey(), null, f.getValue()));
         }
         hooks.orderedStream().forEach(builder::hook);
         customizers.orderedStream().forEach(c -> c.customize(builder));
@@ -77,6 +72,14 @@ public final class EngineAutoConfiguration {
         } catch (ConfigException e) {
             throw EngineConfigTree.describe(e, environment);
         }
+    }
+
+    /** Beans of a type in Spring's order ({@code @Order} on classes and {@code @Bean} methods, {@code Ordered}), with their names. */
+    private static <T> List<Map.Entry<String, T>> ordered(ApplicationContext context, Class<T> type) {
+        Map<Object, String> names = new java.util.IdentityHashMap<>();
+        context.getBeansOfType(type).forEach((name, bean) -> names.put(bean, name));
+        return context.getBeanProvider(type).orderedStream()
+                .map(bean -> Map.entry(names.getOrDefault(bean, bean.getClass().getName()), bean)).toList();
     }
 
     @Bean
