@@ -29,12 +29,18 @@ import org.springframework.context.annotation.Configuration;
 
 /** A real application: the engine on port 0, a real client, the published port, failures and a graceful stop. */
 @Timeout(60)
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class EngineApplicationTests {
 
     @Configuration(proxyBeanMethods = false)
     @EnableAutoConfiguration
     static class App {
         static final CompletableFuture<Void> release = new CompletableFuture<>();
+
+        @Bean
+        AsyncHandlers asyncHandlers() {
+            return new AsyncHandlers();
+        }
 
         @Bean
         @PhaseHandler(phase = Phase.CONTENT)
@@ -52,6 +58,15 @@ class EngineApplicationTests {
         }
     }
 
+    static class AsyncHandlers {
+        /** A method may answer later: its CompletionStage becomes a pending result. */
+        @PhaseHandler(phase = Phase.ACCESS)
+        java.util.concurrent.CompletionStage<Result> later(dev.modhttp.engine.http.Request request) {
+            return CompletableFuture.supplyAsync(() -> request.uri().startsWith("/forbidden")
+                    ? Result.status(403) : Result.OK, CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS));
+        }
+    }
+
     static ConfigurableApplicationContext run(String... args) {
         SpringApplication app = new SpringApplication(App.class);
         app.setWebApplicationType(WebApplicationType.NONE);
@@ -59,7 +74,8 @@ class EngineApplicationTests {
     }
 
     @Test
-    void servesOnTheServerPortAndPublishesTheBoundPort() throws Exception {
+    void servesOnTheServerPortAndPublishesTheBoundPort(org.springframework.boot.test.system.CapturedOutput output)
+            throws Exception {
         try (ConfigurableApplicationContext context = run("--server.port=0",
                 "--engine.servers[0].locations[0].location=/", "--engine.servers[0].server-names[0]=app.test")) {
             int port = context.getEnvironment().getProperty("local.server.port", Integer.class);
@@ -68,6 +84,11 @@ class EngineApplicationTests {
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/x")).timeout(Duration.ofSeconds(5))
                             .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.body()).isEqualTo("from a bean");
+            HttpResponse<String> forbidden = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/forbidden")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(forbidden.statusCode()).as("answered by the CompletionStage method").isEqualTo(403);
+            assertThat(output.getOut()).containsOnlyOnce("Engine started on port(s) [" + port + "]");
         }
     }
 
