@@ -294,6 +294,14 @@ public final class Engine implements EngineInfo {
         return runtime.status();
     }
 
+    /**
+     * The server that requests for {@code host} reach on the first listen address, chosen as
+     * the engine chooses (exact name, leading then trailing wildcard, regex, default server).
+     */
+    public dev.modhttp.engine.config.ServerConfig selectServer(String host) {
+        return runtime.selectServer(host);
+    }
+
     /** The config records declared by the engine's modules. */
     public List<ConfigSpec<?>> configSpecs() {
         return specs;

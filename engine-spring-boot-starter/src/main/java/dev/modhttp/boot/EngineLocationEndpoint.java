@@ -6,7 +6,6 @@ import dev.modhttp.engine.config.ServerConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -27,9 +26,9 @@ public class EngineLocationEndpoint {
 
     @ReadOperation
     public Map<String, Object> select(String uri, @Nullable String host) {
-        ServerConfig server = server(host);
+        ServerConfig server = engine.selectServer(host);
         List<String> trace = new ArrayList<>();
-        trace.add("server " + server.path() + " " + server.names() + (host == null ? " (no host given: the first)"
+        trace.add("server " + server.path() + " " + server.names() + (host == null ? " (no host given: the default)"
                 : " for host " + host));
         Location l = server.scope().explain(Location.toByteString(uri), trace);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -38,19 +37,5 @@ public class EngineLocationEndpoint {
         out.put("path", l == null ? null : l.path());
         out.put("why", trace);
         return out;
-    }
-
-    /** The first server that names the host exactly, else the first server (a simplification of vhost selection). */
-    private ServerConfig server(String host) {
-        List<ServerConfig> servers = engine.config().servers();
-        if (host != null) {
-            String h = host.toLowerCase(Locale.ROOT);
-            for (ServerConfig s : servers) {
-                if (s.names().stream().anyMatch(n -> n.equalsIgnoreCase(h))) {
-                    return s;
-                }
-            }
-        }
-        return servers.get(0);
     }
 }

@@ -55,6 +55,14 @@ class EngineActuatorTests {
             Map<String, Object> php = context.getBean(EngineLocationEndpoint.class).select("/app/x.php", null);
             assertThat(php).containsEntry("location", "~ \\.php$");
         });
+        runner.withPropertyValues("engine.servers[1].listen[0]=127.0.0.1:0", "engine.servers[1].server-names[0]=*.api.test",
+                "engine.servers[1].locations[0].location=/wild").run(context -> {
+            // the same address, chosen by the engine's own rules: the leading wildcard
+            Engine engine = context.getBean(Engine.class);
+            assertThat(engine.selectServer("x.api.test").path()).isEqualTo("servers[1]");
+            assertThat(engine.selectServer("API.test").path()).isEqualTo("servers[0]");
+            assertThat(engine.selectServer("unknown").path()).isEqualTo("servers[0]");
+        });
     }
 
     @Test

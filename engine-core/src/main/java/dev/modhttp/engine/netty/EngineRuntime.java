@@ -120,6 +120,15 @@ public final class EngineRuntime {
                 || c.state() == dev.modhttp.engine.module.ConnectionState.CONNECT;
     }
 
+    /**
+     * The server a host name selects among the servers sharing the first server's first listen
+     * address, by the engine's own rules (exact, wildcards, regex, default); for diagnostics.
+     */
+    public ServerConfig selectServer(String host) {
+        List<ServerConfig> servers = serversByAddress.values().iterator().next();
+        return new VirtualHosts(servers, servers.get(0)).select(host == null ? null : Hosts.validate(host));
+    }
+
     /** The hooks a module fires itself. */
     public Hooks moduleHooks() {
         return new Hooks() {
