@@ -94,10 +94,14 @@ final class ValueConverter {
         }
         if (type.isEnum()) {
             String s = scalar(raw, "one of " + enumNames(type)).trim().replace('-', '_').toUpperCase(Locale.ROOT);
-            for (Object c : type.getEnumConstants()) {
-                if (((Enum<?>) c).name().equals(s)) {
-                    return c;
+            for (int pass = 0; pass < 2; pass++) {
+                for (Object c : type.getEnumConstants()) {
+                    if (((Enum<?>) c).name().equals(s)) {
+                        return c;
+                    }
                 }
+                // YAML 1.1 reads nginx's on/off as booleans: map them back to ON/OFF constants
+                s = s.equals("FALSE") ? "OFF" : s.equals("TRUE") ? "ON" : s;
             }
             throw new BadValue("'" + raw + "' is not one of " + enumNames(type));
         }

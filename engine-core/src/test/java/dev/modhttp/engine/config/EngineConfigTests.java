@@ -141,6 +141,14 @@ class EngineConfigTests {
     }
 
     @Test
+    void offWrittenInYamlBindsToAnOffConstantAlthoughYamlReadsItAsFalse() {
+        EngineConfig c = load("if-modified-since: off");
+        assertThat(c.main(CoreModule.CONFIG).ifModifiedSince()).isEqualTo(CoreConfig.IfModifiedSince.OFF);
+        assertThat(load("if-modified-since: before").main(CoreModule.CONFIG).ifModifiedSince())
+                .isEqualTo(CoreConfig.IfModifiedSince.BEFORE);
+    }
+
+    @Test
     void errorPagesAndRootsBindFromNginxForms() {
         EngineConfig c = load("""
                 root: ./public

@@ -25,6 +25,7 @@ import java.util.List;
  *   <tr><td>large-client-header-buffers</td><td>main, server</td><td>"4 8k"</td></tr>
  *   <tr><td>error-page</td><td>main, server, location</td><td>none</td></tr>
  *   <tr><td>satisfy</td><td>main, server, location</td><td>all</td></tr>
+ *   <tr><td>if-modified-since</td><td>main, server, location</td><td>exact</td></tr>
  * </table>
  */
 public record CoreConfig(
@@ -39,14 +40,18 @@ public record CoreConfig(
         Integer keepaliveRequests,
         @Scopes({Scope.MAIN, Scope.SERVER}) HeaderBuffers largeClientHeaderBuffers,
         List<ErrorPage> errorPage,
-        Satisfy satisfy) {
+        Satisfy satisfy,
+        IfModifiedSince ifModifiedSince) {
 
     /** How ACCESS handlers combine: all must allow, or any one is enough. */
     public enum Satisfy { ALL, ANY }
 
+    /** nginx's if_modified_since: ignore the header, 304 only for the exact time, or for any later time. */
+    public enum IfModifiedSince { OFF, EXACT, BEFORE }
+
     public static final CoreConfig DEFAULTS = new CoreConfig(null, null, List.of("index.html"), Size.parse("1m"),
             Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(75), 1000,
-            new HeaderBuffers(4, Size.parse("8k")), List.of(), Satisfy.ALL);
+            new HeaderBuffers(4, Size.parse("8k")), List.of(), Satisfy.ALL, IfModifiedSince.EXACT);
 
     public CoreConfig {
         if (keepaliveRequests != null && keepaliveRequests < 0) {

@@ -27,7 +27,8 @@ import java.nio.file.attribute.BasicFileAttributes;
  * and the resolved real path is checked again); a URI ending in {@code /} tries the
  * {@code index} files in order by internal redirect; a directory without the slash gets a 301
  * to the slash form. Files go out zero-copy where the connection allows, with
- * {@code Content-Type} from the extension and {@code Last-Modified}.
+ * {@code Content-Type} from the extension, {@code Last-Modified} and nginx's strong
+ * {@code ETag}; conditional requests get 304 or 412 (see {@link Conditionals}).
  *
  * <p>Unlike nginx there is no default root: without {@code root} or {@code alias} the module
  * declines, so an application serves no files by accident.
@@ -105,11 +106,23 @@ public final class StaticModule implements Module {
         if (!get) {
             return Result.status(405);
         }
+        long mtime = attrs.lastModifiedTime().toInstant().getEpochSecond();
+        String etag = Conditionals.etag(mtime, attrs.size());
+        exchange.response()
+                .header(HttpHeaderNames.ETAG, etag)
+                .header(HttpHeaderNames.LAST_MODIFIED, DateCache.format(attrs.lastModifiedTime().toInstant()));
+        int condition = Conditionals.evaluate(request.headers(), method, etag, mtime, conf.ifModifiedSince());
+        if (condition == 304) {
+            exchange.response().status(304);
+            return Result.DONE; // validators only, no body
+        }
+        if (condition != Conditionals.PROCEED) {
+            return Result.status(condition);
+        }
         String type = MimeTypes.forName(mapped.path().getFileName().toString());
         exchange.response()
                 .status(200)
                 .contentType(type == null ? MimeTypes.DEFAULT : type)
-                .header(HttpHeaderNames.LAST_MODIFIED, DateCache.format(attrs.lastModifiedTime().toInstant()))
                 .file(mapped.path(), 0, attrs.size());
         return Result.OK;
     }
