@@ -26,6 +26,7 @@ import java.util.List;
  *   <tr><td>error-page</td><td>main, server, location</td><td>none</td></tr>
  *   <tr><td>satisfy</td><td>main, server, location</td><td>all</td></tr>
  *   <tr><td>if-modified-since</td><td>main, server, location</td><td>exact</td></tr>
+ *   <tr><td>max-ranges</td><td>main, server, location</td><td>unlimited (0 turns ranges off)</td></tr>
  * </table>
  */
 public record CoreConfig(
@@ -41,7 +42,8 @@ public record CoreConfig(
         @Scopes({Scope.MAIN, Scope.SERVER}) HeaderBuffers largeClientHeaderBuffers,
         List<ErrorPage> errorPage,
         Satisfy satisfy,
-        IfModifiedSince ifModifiedSince) {
+        IfModifiedSince ifModifiedSince,
+        Integer maxRanges) {
 
     /** How ACCESS handlers combine: all must allow, or any one is enough. */
     public enum Satisfy { ALL, ANY }
@@ -51,9 +53,12 @@ public record CoreConfig(
 
     public static final CoreConfig DEFAULTS = new CoreConfig(null, null, List.of("index.html"), Size.parse("1m"),
             Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(75), 1000,
-            new HeaderBuffers(4, Size.parse("8k")), List.of(), Satisfy.ALL, IfModifiedSince.EXACT);
+            new HeaderBuffers(4, Size.parse("8k")), List.of(), Satisfy.ALL, IfModifiedSince.EXACT, null);
 
     public CoreConfig {
+        if (maxRanges != null && maxRanges < 0) {
+            throw new IllegalArgumentException("max-ranges cannot be negative");
+        }
         if (keepaliveRequests != null && keepaliveRequests < 0) {
             throw new IllegalArgumentException("keepalive-requests cannot be negative");
         }

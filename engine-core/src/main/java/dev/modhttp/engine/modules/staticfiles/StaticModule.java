@@ -20,6 +20,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 
 /**
  * Serves files, nginx's static and index modules: {@code root} or {@code alias} maps the
@@ -120,11 +121,58 @@ public final class StaticModule implements Module {
             return Result.status(condition);
         }
         String type = MimeTypes.forName(mapped.path().getFileName().toString());
-        exchange.response()
-                .status(200)
-                .contentType(type == null ? MimeTypes.DEFAULT : type)
-                .file(mapped.path(), 0, attrs.size());
+        exchange.response().contentType(type == null ? MimeTypes.DEFAULT : type);
+        Integer maxRanges = conf.maxRanges();
+        if (maxRanges == null || maxRanges > 0) {
+            exchange.response().header(HttpHeaderNames.ACCEPT_RANGES, BYTES);
+            Result partial = range(exchange, mapped.path(), attrs.size(), etag, mtime, maxRanges);
+            if (partial != null) {
+                return partial;
+            }
+        }
+        exchange.response().status(200).file(mapped.path(), 0, attrs.size());
         return Result.OK;
+    }
+
+    private static final String BYTES = "bytes";
+
+    /**
+     * A single byte range as 206 with a zero-copy slice of the file, 416 when nothing is
+     * satisfiable, or null to send the whole file (no Range, a failed If-Range, another
+     * unit, or several ranges, whose multipart/byteranges form is not served yet).
+     */
+    private static Result range(HttpExchange exchange, Path file, long size, String etag, long mtime,
+            Integer maxRanges) {
+        Request request = exchange.request();
+        String header = request.header("Range");
+        if (header == null || !ifRangeHolds(request.header("If-Range"), etag, mtime)) {
+            return null;
+        }
+        List<Ranges.Range> ranges = Ranges.parse(header, size);
+        if (ranges == Ranges.IGNORE) {
+            return null;
+        }
+        if (ranges.isEmpty()) {
+            exchange.response().header(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size);
+            return Result.status(416);
+        }
+        if (ranges.size() > 1 || maxRanges != null && ranges.size() > maxRanges) {
+            return null;
+        }
+        Ranges.Range r = ranges.get(0);
+        exchange.response().status(206)
+                .header(HttpHeaderNames.CONTENT_RANGE, "bytes " + r.start() + "-" + r.end() + "/" + size)
+                .file(file, r.start(), r.length());
+        return Result.OK;
+    }
+
+    /** If-Range holds when it names the file's strong ETag or exactly its Last-Modified time. */
+    private static boolean ifRangeHolds(String ifRange, String etag, long mtime) {
+        if (ifRange == null) {
+            return true;
+        }
+        String v = ifRange.trim();
+        return v.startsWith("\"") ? v.equals(etag) : Conditionals.date(v) == mtime;
     }
 
     private static Result index(HttpExchange exchange, CoreConfig conf, Path dir) throws IOException {
