@@ -16,6 +16,7 @@ import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.modules.core.CoreModule;
 import dev.modhttp.engine.modules.rewrite.ReturnModule;
 import dev.modhttp.engine.modules.staticfiles.StaticModule;
+import dev.modhttp.engine.modules.staticfiles.TryFilesModule;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Handler;
@@ -57,7 +58,7 @@ public final class EngineBuilder {
     private int blockingLimit = 1024;
     private boolean reloadOnSighup;
     private final List<Module> modules = new ArrayList<>(List.of(new CoreModule(), new ReturnModule(),
-            new StaticModule()));
+            new TryFilesModule(), new StaticModule()));
     private final List<HandlerDefinition> handlers = new ArrayList<>();
     private final List<ContentHandler> contentHandlers = new ArrayList<>();
     private final List<FilterDefinition> filters = new ArrayList<>();

@@ -269,6 +269,10 @@ public final class EngineConfig {
                 if (!(value instanceof Map) && ValueConverter.parseMethod(spec.type()) != null) {
                     return ValueConverter.convert(value, spec.type());
                 }
+                if (!(value instanceof Map) && spec.binder().size() == 1) {
+                    // a one-field record binds from the bare value: "try-files: [$uri, /index.html]"
+                    return spec.binder().construct(new Object[] {spec.binder().convert(0, value)});
+                }
                 return spec.binder().bindBlock(ValueConverter.asMap(value));
             } catch (RecordBinder.KeyError ke) {
                 throw new ConfigException(path, ke.key == null ? key : key + "." + ke.key, ke.getMessage());
