@@ -81,6 +81,30 @@ class StaticModuleTests {
     }
 
     @Test
+    void typesAndDefaultTypeApplyPerScopeOnTopOfTheBuiltInTable() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    root: %s
+                    types: { txt: text/x-server-wide }
+                    locations:
+                      - location: /
+                      - location: /noext
+                        default-type: text/plain
+                      - location: = /page.html
+                        types: { bin: application/x-custom }
+                """.formatted(root))) {
+            assertThat(e.http().get("/hello.txt").headers().firstValue("Content-Type")).hasValue("text/x-server-wide");
+            assertThat(e.http().get("/big.bin").headers().firstValue("Content-Type"))
+                    .as("the built-in table still applies").hasValue("application/octet-stream");
+            assertThat(e.http().get("/noext").headers().firstValue("Content-Type")).hasValue("text/plain");
+            assertThat(e.http().get("/page.html").headers().firstValue("Content-Type"))
+                    .as("an inner types map replaces the outer one; html comes from the built-in table")
+                    .hasValue("text/html");
+        }
+    }
+
+    @Test
     void aLargeFileArrivesWholeAndHeadGetsOnlyItsHeaders() {
         try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
             RawClient.Response r = c.send("GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n").read();

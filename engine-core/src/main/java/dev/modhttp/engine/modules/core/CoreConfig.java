@@ -6,6 +6,7 @@ import dev.modhttp.engine.config.Size;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The core directives, each written directly at a scope ({@code root: ./public}).
@@ -27,6 +28,8 @@ import java.util.List;
  *   <tr><td>satisfy</td><td>main, server, location</td><td>all</td></tr>
  *   <tr><td>if-modified-since</td><td>main, server, location</td><td>exact</td></tr>
  *   <tr><td>max-ranges</td><td>main, server, location</td><td>unlimited (0 turns ranges off)</td></tr>
+ *   <tr><td>types</td><td>main, server, location</td><td>none: extension to type, added to the built-in table</td></tr>
+ *   <tr><td>default-type</td><td>main, server, location</td><td>application/octet-stream</td></tr>
  * </table>
  */
 public record CoreConfig(
@@ -43,7 +46,9 @@ public record CoreConfig(
         List<ErrorPage> errorPage,
         Satisfy satisfy,
         IfModifiedSince ifModifiedSince,
-        Integer maxRanges) {
+        Integer maxRanges,
+        Map<String, String> types,
+        String defaultType) {
 
     /** How ACCESS handlers combine: all must allow, or any one is enough. */
     public enum Satisfy { ALL, ANY }
@@ -53,7 +58,8 @@ public record CoreConfig(
 
     public static final CoreConfig DEFAULTS = new CoreConfig(null, null, List.of("index.html"), Size.parse("1m"),
             Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(75), 1000,
-            new HeaderBuffers(4, Size.parse("8k")), List.of(), Satisfy.ALL, IfModifiedSince.EXACT, null);
+            new HeaderBuffers(4, Size.parse("8k")), List.of(), Satisfy.ALL, IfModifiedSince.EXACT, null, Map.of(),
+            "application/octet-stream");
 
     public CoreConfig {
         if (maxRanges != null && maxRanges < 0) {

@@ -2,12 +2,15 @@ package dev.modhttp.engine.modules.staticfiles;
 
 import java.util.HashMap;
 import java.util.Locale;
+import dev.modhttp.engine.modules.core.CoreConfig;
 import java.util.Map;
 
-/** File extension to {@code Content-Type}, the common web table; unknown extensions are application/octet-stream. */
+/**
+ * File extension to {@code Content-Type}: a scope's {@code types} first, then the common web
+ * table, then the scope's {@code default-type}. Unlike nginx's {@code types} block, which
+ * replaces the whole table, a scope's {@code types} only adds to or overrides entries.
+ */
 final class MimeTypes {
-
-    static final String DEFAULT = "application/octet-stream";
 
     private static final String TABLE = """
             text/html html htm shtml
@@ -131,17 +134,17 @@ final class MimeTypes {
     private MimeTypes() {
     }
 
-    /** The type for a file name, with {@code ; charset=utf-8} for text types, or null when unknown. */
-    static String forName(String fileName) {
+    /** The type for a file name under a scope's config. */
+    static String forName(String fileName, CoreConfig conf) {
         int dot = fileName.lastIndexOf('.');
         if (dot < 0 || dot == fileName.length() - 1) {
-            return null;
+            return conf.defaultType();
         }
-        String ext = fileName.substring(dot + 1);
-        String type = BY_EXTENSION.get(ext);
+        String ext = fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
+        String type = conf.types().isEmpty() ? null : conf.types().get(ext);
         if (type == null) {
-            type = BY_EXTENSION.get(ext.toLowerCase(Locale.ROOT));
+            type = BY_EXTENSION.get(ext);
         }
-        return type;
+        return type != null ? type : conf.defaultType();
     }
 }

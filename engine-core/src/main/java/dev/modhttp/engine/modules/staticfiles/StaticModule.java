@@ -120,8 +120,7 @@ public final class StaticModule implements Module {
         if (condition != Conditionals.PROCEED) {
             return Result.status(condition);
         }
-        String type = MimeTypes.forName(mapped.path().getFileName().toString());
-        exchange.response().contentType(type == null ? MimeTypes.DEFAULT : type);
+        exchange.response().contentType(MimeTypes.forName(mapped.path().getFileName().toString(), conf));
         Integer maxRanges = conf.maxRanges();
         if (maxRanges == null || maxRanges > 0) {
             exchange.response().header(HttpHeaderNames.ACCEPT_RANGES, BYTES);
