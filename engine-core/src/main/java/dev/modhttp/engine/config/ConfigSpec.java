@@ -46,6 +46,7 @@ public final class ConfigSpec<R extends Record> {
     private final R defaults;
     private final boolean inherited;
     private final RecordBinder<R> binder;
+    private final java.util.function.BinaryOperator<R> merge;
 
     private ConfigSpec(Builder<R> b) {
         this.index = NEXT_INDEX.getAndIncrement();
@@ -55,6 +56,7 @@ public final class ConfigSpec<R extends Record> {
         this.defaults = b.defaults;
         this.inherited = b.inherited;
         this.binder = new RecordBinder<>(type, scopes, key == null);
+        this.merge = b.merge;
     }
 
     /** A record bound from the block under {@code key} (kebab-case). */
@@ -108,7 +110,7 @@ public final class ConfigSpec<R extends Record> {
         if (parent == null) {
             return child;
         }
-        return binder.merge(parent, child);
+        return merge != null ? merge.apply(parent, child) : binder.merge(parent, child);
     }
 
     @Override
@@ -122,6 +124,7 @@ public final class ConfigSpec<R extends Record> {
         private Set<Scope> scopes = EnumSet.allOf(Scope.class);
         private R defaults;
         private boolean inherited = true;
+        private java.util.function.BinaryOperator<R> merge;
 
         private Builder(String key, Class<R> type) {
             this.key = key;
@@ -154,6 +157,15 @@ public final class ConfigSpec<R extends Record> {
         /** Whether inner scopes inherit the record (default true). */
         public Builder<R> inherited(boolean inherited) {
             this.inherited = inherited;
+            return this;
+        }
+
+        /**
+         * Replaces the field-wise merge (nginx's merge_loc_conf written by hand), for records
+         * whose collections combine across scopes; called with (outer, inner), both non-null.
+         */
+        public Builder<R> merge(java.util.function.BinaryOperator<R> merge) {
+            this.merge = merge;
             return this;
         }
 

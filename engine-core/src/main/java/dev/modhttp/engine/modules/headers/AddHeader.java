@@ -1,0 +1,36 @@
+package dev.modhttp.engine.modules.headers;
+
+/**
+ * One {@code add-header} entry, written as nginx does: {@code "X-Frame-Options DENY"} or
+ * {@code "Cache-Control no-store always"} ({@code always}: on every status, not only on
+ * 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308).
+ */
+public record AddHeader(String name, String value, boolean always) {
+
+    public static AddHeader parse(String text) {
+        String t = text.trim();
+        int space = t.indexOf(' ');
+        if (space <= 0) {
+            throw new IllegalArgumentException("'" + text + "' is not \"name value [always]\"");
+        }
+        String name = t.substring(0, space);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= ' ' || c >= 0x7f || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+                throw new IllegalArgumentException("'" + name + "' is not a header name");
+            }
+        }
+        String value = t.substring(space + 1).trim();
+        boolean always = value.endsWith(" always");
+        if (always) {
+            value = value.substring(0, value.length() - " always".length()).trim();
+        }
+        if (value.startsWith("\"") && value.endsWith("\"") && value.length() >= 2) {
+            value = value.substring(1, value.length() - 1);
+        }
+        if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("a header value cannot hold CR or LF");
+        }
+        return new AddHeader(name, value, always);
+    }
+}
