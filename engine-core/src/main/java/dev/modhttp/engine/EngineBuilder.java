@@ -16,6 +16,7 @@ import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.modules.core.CoreModule;
 import dev.modhttp.engine.modules.headers.HeadersModule;
 import dev.modhttp.engine.modules.rewrite.ReturnModule;
+import dev.modhttp.engine.modules.rewrite.RewriteModule;
 import dev.modhttp.engine.modules.staticfiles.StaticModule;
 import dev.modhttp.engine.modules.staticfiles.TryFilesModule;
 import dev.modhttp.engine.phase.HandlerDefinition;
@@ -58,7 +59,7 @@ public final class EngineBuilder {
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private int blockingLimit = 1024;
     private boolean reloadOnSighup;
-    private final List<Module> modules = new ArrayList<>(List.of(new CoreModule(), new ReturnModule(),
+    private final List<Module> modules = new ArrayList<>(List.of(new CoreModule(), new RewriteModule(), new ReturnModule(),
             new TryFilesModule(), new StaticModule(), new HeadersModule()));
     private final List<HandlerDefinition> handlers = new ArrayList<>();
     private final List<ContentHandler> contentHandlers = new ArrayList<>();

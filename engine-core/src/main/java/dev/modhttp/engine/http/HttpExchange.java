@@ -42,6 +42,12 @@ public interface HttpExchange {
      */
     Result internalRedirect(String uri, String args);
 
+    /**
+     * Keeps the current location although the URI was changed in REWRITE (nginx's
+     * {@code rewrite ... break}); without it a changed URI selects the location again.
+     */
+    void keepLocation();
+
     /** Per-request state of a module (nginx's module context). */
     <T> T attribute(Object key);
 

@@ -296,6 +296,11 @@ final class Exchange implements HttpExchange {
     }
 
     @Override
+    public void keepLocation() {
+        matchedUri = request.uriBytes();
+    }
+
+    @Override
     public Result internalRedirect(String uri, String args) {
         if (--uriChangesLeft == 0) {
             Log.LOG.error("rewrite or internal redirection cycle while internally redirecting to \"{}\"", uri);

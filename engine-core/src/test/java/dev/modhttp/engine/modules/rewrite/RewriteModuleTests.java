@@ -1,0 +1,126 @@
+package dev.modhttp.engine.modules.rewrite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modhttp.engine.phase.HandlerDefinition;
+import dev.modhttp.engine.phase.Phase;
+import dev.modhttp.engine.phase.Result;
+import dev.modhttp.engine.test.RawClient;
+import dev.modhttp.engine.test.TestEngine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** rewrite with captures and nginx's flags. */
+@Timeout(30)
+class RewriteModuleTests {
+
+    static final String YAML = """
+            servers:
+              - listen: ["127.0.0.1:0"]
+                rewrite: ["^/legacy/(.*)$ /v2/$1"]
+                locations:
+                  - location: /v2/
+                    return: "200 v2"
+                  - location: /last/
+                    rewrite: ["^/last/(\\\\w+)$ /target/$1 last"]
+                    return: "200 never reached"
+                  - location: /break/
+                    rewrite: ["^/break/(.*)$ /elsewhere/$1 break"]
+                  - location: /elsewhere/
+                    return: "200 wrong location"
+                  - location: /target/
+                  - location: /chain/
+                    rewrite: ["^/chain/a$ /chain/b", "^/chain/b$ /target/b"]
+                  - location: /moved/
+                    rewrite: ["^/moved/(.*)$ /new/$1 permanent"]
+                  - location: /temp/
+                    rewrite: ["^/temp/(.*)$ /new/$1?from=temp redirect"]
+                  - location: /away
+                    rewrite: ["^ https://example.com$uri"]
+                  - location: /args/
+                    rewrite: ["^/args/x$ /target/x?added=1 last", "^/args/y$ /target/y?only=1? last"]
+                  - location: /loop/
+                    rewrite: ["^/loop/(.*)$ /loop/$1x"]
+            """;
+
+    static TestEngine engine() {
+        // shows where the request ended up
+        return TestEngine.start(YAML, b -> b.handler(new HandlerDefinition(Phase.CONTENT, 0, "show", ex -> {
+            ex.response().body(ex.location().name() + " " + ex.request().uri() + " " + ex.request().args());
+            return Result.OK;
+        }, false, null)));
+    }
+
+    static RawClient.Response get(TestEngine e, String path) {
+        try (RawClient c = e.raw()) {
+            return c.send("GET " + path + " HTTP/1.1\r\nHost: h.test\r\n\r\n").read();
+        }
+    }
+
+    @Test
+    void serverRewritesRunBeforeTheLocationIsChosen() {
+        try (TestEngine e = engine()) {
+            assertThat(get(e, "/legacy/page").body()).isEqualTo("v2");
+        }
+    }
+
+    @Test
+    void lastSelectsTheLocationAgainAndSkipsTheRestOfTheLocationsRewritePhase() {
+        try (TestEngine e = engine()) {
+            assertThat(get(e, "/last/abc").body()).isEqualTo("/target/ /target/abc ");
+        }
+    }
+
+    @Test
+    void breakStaysInTheCurrentLocation() {
+        try (TestEngine e = engine()) {
+            assertThat(get(e, "/break/x").body()).isEqualTo("/break/ /elsewhere/x ");
+        }
+    }
+
+    @Test
+    void withoutAFlagTheNextEntrySeesTheNewUriThenTheLocationIsChosenAgain() {
+        try (TestEngine e = engine()) {
+            assertThat(get(e, "/chain/a").body()).isEqualTo("/target/ /target/b ");
+        }
+    }
+
+    @Test
+    void redirectAndPermanentAnswer302And301WithAbsoluteLocations() {
+        try (TestEngine e = engine()) {
+            RawClient.Response moved = get(e, "/moved/p?q=1");
+            assertThat(moved.status()).isEqualTo(301);
+            assertThat(moved.header("Location")).isEqualTo("http://h.test/new/p?q=1");
+            RawClient.Response temp = get(e, "/temp/p?q=1");
+            assertThat(temp.status()).isEqualTo(302);
+            assertThat(temp.header("Location")).isEqualTo("http://h.test/new/p?from=temp");
+            RawClient.Response away = get(e, "/away");
+            assertThat(away.status()).isEqualTo(302);
+            assertThat(away.header("Location")).isEqualTo("https://example.com/away");
+        }
+    }
+
+    @Test
+    void argumentsAreAppendedUnlessTheReplacementEndsWithAQuestionMark() {
+        try (TestEngine e = engine()) {
+            assertThat(get(e, "/args/x?orig=2").body()).isEqualTo("/target/ /target/x added=1&orig=2");
+            assertThat(get(e, "/args/y?orig=2").body()).isEqualTo("/target/ /target/y only=1");
+        }
+    }
+
+    @Test
+    void aRewriteLoopEndsIn500AfterTenChanges() {
+        try (TestEngine e = engine()) {
+            assertThat(get(e, "/loop/a").status()).isEqualTo(500);
+        }
+    }
+
+    @Test
+    void badEntriesFailStartup() {
+        assertThatThrownBy(() -> TestEngine.start("servers: [{ rewrite: [\"^/a /b sideways\"] }]"))
+                .hasMessageContaining("engine.servers[0].rewrite: 'sideways' is not last, break, redirect or permanent");
+        assertThatThrownBy(() -> TestEngine.start("servers: [{ rewrite: [\"^/(a /b\"] }]"))
+                .hasMessageContaining("is not a valid regular expression");
+    }
+}
