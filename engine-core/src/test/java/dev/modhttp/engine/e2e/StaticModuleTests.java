@@ -177,6 +177,26 @@ class StaticModuleTests {
     }
 
     @Test
+    void disableSymlinksChoosesWhichSymlinksAreFollowed() throws Exception {
+        Files.createDirectories(root.resolve("real"));
+        Files.writeString(root.resolve("real/inside.txt"), "inside the root");
+        Files.createSymbolicLink(root.resolve("link-inside.txt"), root.resolve("real/inside.txt"));
+        String yaml = yaml().replace("root: " + root, "root: " + root + "\n    disable-symlinks: MODE");
+        try (TestEngine e = TestEngine.start(yaml.replace("MODE", "outside-root"))) {
+            assertThat(e.http().get("/link-inside.txt").body()).isEqualTo("inside the root");
+            assertThat(e.http().get("/escape.txt").statusCode()).isEqualTo(403);
+        }
+        try (TestEngine e = TestEngine.start(yaml.replace("MODE", "off"))) {
+            assertThat(e.http().get("/escape.txt").body()).as("off follows every symlink, as nginx by default")
+                    .isEqualTo("outside the root");
+        }
+        try (TestEngine e = TestEngine.start(yaml.replace("MODE", "on"))) {
+            assertThat(e.http().get("/link-inside.txt").statusCode()).as("on refuses any symlink").isEqualTo(403);
+            assertThat(e.http().get("/real/inside.txt").body()).isEqualTo("inside the root");
+        }
+    }
+
+    @Test
     void onlyGetHeadAndPostAreServedAndPostToAFileIs405() {
         try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
             assertThat(c.send("DELETE /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).isEqualTo(405);

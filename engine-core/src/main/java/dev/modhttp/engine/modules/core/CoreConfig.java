@@ -30,6 +30,7 @@ import java.util.Map;
  *   <tr><td>max-ranges</td><td>main, server, location</td><td>unlimited (0 turns ranges off)</td></tr>
  *   <tr><td>types</td><td>main, server, location</td><td>none: extension to type, added to the built-in table</td></tr>
  *   <tr><td>default-type</td><td>main, server, location</td><td>application/octet-stream</td></tr>
+ *   <tr><td>disable-symlinks</td><td>main, server, location</td><td>outside-root</td></tr>
  * </table>
  */
 public record CoreConfig(
@@ -48,10 +49,17 @@ public record CoreConfig(
         IfModifiedSince ifModifiedSince,
         Integer maxRanges,
         Map<String, String> types,
-        String defaultType) {
+        String defaultType,
+        DisableSymlinks disableSymlinks) {
 
     /** How ACCESS handlers combine: all must allow, or any one is enough. */
     public enum Satisfy { ALL, ANY }
+
+    /**
+     * Which symlinks a file path may pass through: refuse those leading out of the root (the
+     * default), refuse every one (nginx's {@code on}), or follow all (nginx's {@code off}).
+     */
+    public enum DisableSymlinks { OUTSIDE_ROOT, ON, OFF }
 
     /** nginx's if_modified_since: ignore the header, 304 only for the exact time, or for any later time. */
     public enum IfModifiedSince { OFF, EXACT, BEFORE }
@@ -59,7 +67,7 @@ public record CoreConfig(
     public static final CoreConfig DEFAULTS = new CoreConfig(null, null, List.of("index.html"), Size.parse("1m"),
             Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(75), 1000,
             new HeaderBuffers(4, Size.parse("8k")), List.of(), Satisfy.ALL, IfModifiedSince.EXACT, null, Map.of(),
-            "application/octet-stream");
+            "application/octet-stream", DisableSymlinks.OUTSIDE_ROOT);
 
     public CoreConfig {
         if (maxRanges != null && maxRanges < 0) {

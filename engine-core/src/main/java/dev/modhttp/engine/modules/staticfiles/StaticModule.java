@@ -16,7 +16,6 @@ import dev.modhttp.engine.phase.Result;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -101,7 +100,7 @@ public final class StaticModule implements Module {
         if (!attrs.isRegularFile()) {
             return Result.status(404);
         }
-        if (!insideRoot(mapped)) {
+        if (!symlinksAllowed(mapped, conf.disableSymlinks())) {
             return Result.status(403);
         }
         if (!get) {
@@ -221,11 +220,30 @@ public final class StaticModule implements Module {
         return new Mapped(path, base);
     }
 
-    /** The file's real path (symlinks resolved) must lie within the root's real path. */
-    private static boolean insideRoot(Mapped m) throws IOException {
-        Path real = m.path().toRealPath();
-        Path root = m.root().toRealPath(LinkOption.values());
-        return real.startsWith(root);
+    /**
+     * The symlink policy: by default the file's real path (symlinks resolved) must lie within
+     * the root's real path; {@code on} refuses any symlink between the root and the file;
+     * {@code off} follows them all.
+     */
+    private static boolean symlinksAllowed(Mapped m, CoreConfig.DisableSymlinks mode) throws IOException {
+        switch (mode) {
+            case OFF -> {
+                return true;
+            }
+            case ON -> {
+                Path root = m.root().toAbsolutePath().normalize();
+                for (Path p = m.path().toAbsolutePath().normalize(); p != null && p.startsWith(root) && !p.equals(root);
+                        p = p.getParent()) {
+                    if (Files.isSymbolicLink(p)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            default -> {
+                return m.path().toRealPath().startsWith(m.root().toRealPath());
+            }
+        }
     }
 
     /** Percent-encodes a byte-string path for a Location header, keeping what a path may hold as is. */
