@@ -1,5 +1,6 @@
 package dev.modhttp.engine.modules.staticfiles;
 
+import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
@@ -40,7 +41,16 @@ public final class StaticModule implements Module {
     /** The attribute holding the document root (root or alias) of a request, set before the docroot hook. */
     public static final String DOCUMENT_ROOT = "static.documentRoot";
 
+    public static final ConfigSpec<AutoindexConfig> AUTOINDEX = ConfigSpec.flat(AutoindexConfig.class)
+            .defaults(AutoindexConfig.DEFAULTS)
+            .build();
+
     private Hooks hooks;
+
+    @Override
+    public List<ConfigSpec<?>> configs() {
+        return List.of(AUTOINDEX);
+    }
 
     @Override
     public void register(ModuleRegistry registry) {
@@ -183,6 +193,16 @@ public final class StaticModule implements Module {
                 Request r = exchange.request();
                 return exchange.internalRedirect(r.uri() + name, r.args());
             }
+        }
+        AutoindexConfig autoindex = exchange.config(AUTOINDEX);
+        String method = exchange.request().method();
+        if (autoindex.autoindex() && (method.equals("GET") || method.equals("HEAD"))) {
+            String listing = Autoindex.render(dir, exchange.request().uri(), autoindex.autoindexFormat());
+            exchange.response().status(200)
+                    .contentType(autoindex.autoindexFormat() == AutoindexConfig.Format.JSON
+                            ? "application/json" : "text/html")
+                    .body(listing);
+            return Result.OK;
         }
         return Result.DECLINED; // no index file: the content phase ends with 403 for a directory
     }

@@ -1,0 +1,75 @@
+package dev.modhttp.engine.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modhttp.engine.test.TestEngine;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Directory listings for directories without an index file, when a scope turns autoindex on. */
+@Timeout(30)
+class AutoindexTests {
+
+    @TempDir
+    Path root;
+
+    @BeforeEach
+    void tree() throws Exception {
+        Path d = Files.createDirectories(root.resolve("files"));
+        Files.writeString(d.resolve("b.txt"), "12345");
+        Files.writeString(d.resolve("<script>.txt"), "x");
+        Files.writeString(d.resolve("with space.txt"), "");
+        Files.writeString(d.resolve(".hidden"), "secret");
+        Files.createDirectories(d.resolve("zdir"));
+    }
+
+    String yaml(String extra) {
+        return """
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    root: %s
+                    locations:
+                      - location: /
+                %s
+                """.formatted(root, extra.indent(8).stripTrailing());
+    }
+
+    @Test
+    void anHtmlListingLikeNginxsWithNamesEscapedAndDirectoriesFirst() {
+        try (TestEngine e = TestEngine.start(yaml("autoindex: on"))) {
+            HttpResponse<String> r = e.http().get("/files/");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("text/html");
+            String body = r.body();
+            assertThat(body).startsWith("<html>\r\n<head><title>Index of /files/</title></head>")
+                    .contains("<a href=\"../\">../</a>")
+                    .contains("<a href=\"%3Cscript%3E.txt\">&lt;script&gt;.txt</a>")
+                    .contains("<a href=\"with%20space.txt\">with space.txt</a>")
+                    .doesNotContain(".hidden").doesNotContain("<script>");
+            assertThat(body.indexOf("zdir/")).as("directories first").isLessThan(body.indexOf("b.txt"));
+            assertThat(body).containsPattern("b\\.txt</a> +\\d{2}-[A-Z][a-z]{2}-\\d{4} \\d{2}:\\d{2} +5\\r\\n");
+        }
+    }
+
+    @Test
+    void aJsonListing() {
+        try (TestEngine e = TestEngine.start(yaml("autoindex: on\nautoindex-format: json"))) {
+            HttpResponse<String> r = e.http().get("/files/");
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(r.body()).startsWith("[\n{ \"name\":\"zdir\", \"type\":\"directory\"")
+                    .contains("{ \"name\":\"b.txt\", \"type\":\"file\", \"mtime\":\"").contains("\"size\":5 }");
+        }
+    }
+
+    @Test
+    void withoutAutoindexADirectoryWithoutIndexIs403() {
+        try (TestEngine e = TestEngine.start(yaml("autoindex: off"))) {
+            assertThat(e.http().get("/files/").statusCode()).isEqualTo(403);
+        }
+    }
+}
