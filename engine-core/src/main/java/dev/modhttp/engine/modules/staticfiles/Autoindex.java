@@ -29,7 +29,7 @@ final class Autoindex {
     private Autoindex() {
     }
 
-    static String render(Path dir, String uri, AutoindexConfig.Format format) throws IOException {
+    static String render(Path dir, String uri, StaticConfig.Format format) throws IOException {
         List<Entry> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path p : stream) {
@@ -42,7 +42,7 @@ final class Autoindex {
             }
         }
         entries.sort(Comparator.comparing((Entry e) -> !e.dir()).thenComparing(Entry::name));
-        return format == AutoindexConfig.Format.JSON ? json(entries) : html(entries, uri);
+        return format == StaticConfig.Format.JSON ? json(entries) : html(entries, uri);
     }
 
     private static String html(List<Entry> entries, String uri) {

@@ -41,15 +41,15 @@ public final class StaticModule implements Module {
     /** The attribute holding the document root (root or alias) of a request, set before the docroot hook. */
     public static final String DOCUMENT_ROOT = "static.documentRoot";
 
-    public static final ConfigSpec<AutoindexConfig> AUTOINDEX = ConfigSpec.flat(AutoindexConfig.class)
-            .defaults(AutoindexConfig.DEFAULTS)
+    public static final ConfigSpec<StaticConfig> CONFIG = ConfigSpec.flat(StaticConfig.class)
+            .defaults(StaticConfig.DEFAULTS)
             .build();
 
     private Hooks hooks;
 
     @Override
     public List<ConfigSpec<?>> configs() {
-        return List.of(AUTOINDEX);
+        return List.of(CONFIG);
     }
 
     @Override
@@ -116,6 +116,19 @@ public final class StaticModule implements Module {
         if (!get) {
             return Result.status(405);
         }
+        StaticConfig own = exchange.config(CONFIG);
+        Path file = mapped.path();
+        String contentType = MimeTypes.forName(file.getFileName().toString(), conf);
+        if (Sidecars.anyEnabled(own)) {
+            exchange.response().header(HttpHeaderNames.VARY, "Accept-Encoding");
+            Sidecars.Variant v = Sidecars.choose(file, attrs.lastModifiedTime().toInstant().getEpochSecond(),
+                    request.header("Accept-Encoding"), own);
+            if (v != null) {
+                file = v.path();
+                attrs = v.attrs(); // validators and length are the variant's, as nginx's gzip_static sends them
+                exchange.response().header(HttpHeaderNames.CONTENT_ENCODING, v.coding());
+            }
+        }
         long mtime = attrs.lastModifiedTime().toInstant().getEpochSecond();
         String etag = Conditionals.etag(mtime, attrs.size());
         exchange.response()
@@ -129,16 +142,16 @@ public final class StaticModule implements Module {
         if (condition != Conditionals.PROCEED) {
             return Result.status(condition);
         }
-        exchange.response().contentType(MimeTypes.forName(mapped.path().getFileName().toString(), conf));
+        exchange.response().contentType(contentType);
         Integer maxRanges = conf.maxRanges();
         if (maxRanges == null || maxRanges > 0) {
             exchange.response().header(HttpHeaderNames.ACCEPT_RANGES, BYTES);
-            Result partial = range(exchange, mapped.path(), attrs.size(), etag, mtime, maxRanges);
+            Result partial = range(exchange, file, attrs.size(), etag, mtime, maxRanges);
             if (partial != null) {
                 return partial;
             }
         }
-        exchange.response().status(200).file(mapped.path(), 0, attrs.size());
+        exchange.response().status(200).file(file, 0, attrs.size());
         return Result.OK;
     }
 
@@ -194,12 +207,12 @@ public final class StaticModule implements Module {
                 return exchange.internalRedirect(r.uri() + name, r.args());
             }
         }
-        AutoindexConfig autoindex = exchange.config(AUTOINDEX);
+        StaticConfig autoindex = exchange.config(CONFIG);
         String method = exchange.request().method();
         if (autoindex.autoindex() && (method.equals("GET") || method.equals("HEAD"))) {
             String listing = Autoindex.render(dir, exchange.request().uri(), autoindex.autoindexFormat());
             exchange.response().status(200)
-                    .contentType(autoindex.autoindexFormat() == AutoindexConfig.Format.JSON
+                    .contentType(autoindex.autoindexFormat() == StaticConfig.Format.JSON
                             ? "application/json" : "text/html")
                     .body(listing);
             return Result.OK;

@@ -1,0 +1,88 @@
+package dev.modhttp.engine.modules.staticfiles;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Locale;
+
+/**
+ * Precompressed variants of a file ({@code .br}, {@code .zst}, {@code .gz} next to it): the one
+ * to send for an {@code Accept-Encoding}, by the client's q-values, preferring br, then zstd,
+ * then gzip among equal ones; never one older than the file.
+ */
+final class Sidecars {
+
+    /** A variant to send instead of the file. */
+    record Variant(Path path, BasicFileAttributes attrs, String coding) {
+    }
+
+    private static final String[][] CODINGS = {{"br", ".br"}, {"zstd", ".zst"}, {"gzip", ".gz"}};
+
+    private Sidecars() {
+    }
+
+    /** Whether any enabled sidecar exists for {@code file} (the response then varies by Accept-Encoding). */
+    static boolean anyEnabled(StaticConfig conf) {
+        return conf.gzipStatic() || conf.brotliStatic() || conf.zstdStatic();
+    }
+
+    /** The variant to send, or null for the file itself. */
+    static Variant choose(Path file, long fileMtime, String acceptEncoding, StaticConfig conf) throws IOException {
+        if (acceptEncoding == null) {
+            return null;
+        }
+        Variant best = null;
+        double bestQ = 0;
+        for (String[] c : CODINGS) {
+            boolean enabled = switch (c[0]) {
+                case "br" -> conf.brotliStatic();
+                case "zstd" -> conf.zstdStatic();
+                default -> conf.gzipStatic();
+            };
+            double q = enabled ? quality(acceptEncoding, c[0]) : 0;
+            if (q <= bestQ) {
+                continue;
+            }
+            Path sidecar = file.resolveSibling(file.getFileName() + c[1]);
+            try {
+                BasicFileAttributes a = Files.readAttributes(sidecar, BasicFileAttributes.class);
+                if (a.isRegularFile() && a.lastModifiedTime().toInstant().getEpochSecond() >= fileMtime) {
+                    best = new Variant(sidecar, a, c[0]);
+                    bestQ = q;
+                }
+            } catch (NoSuchFileException e) {
+                // no sidecar for this coding
+            }
+        }
+        return best;
+    }
+
+    /** The q-value an Accept-Encoding gives a coding (directly or through {@code *}); 0 when refused. */
+    static double quality(String acceptEncoding, String coding) {
+        double star = 0;
+        for (String item : acceptEncoding.split(",")) {
+            String[] parts = item.trim().split(";");
+            String name = parts[0].trim().toLowerCase(Locale.ROOT);
+            double q = 1;
+            for (int i = 1; i < parts.length; i++) {
+                String p = parts[i].trim();
+                if (p.startsWith("q=") || p.startsWith("Q=")) {
+                    try {
+                        q = Double.parseDouble(p.substring(2));
+                    } catch (NumberFormatException e) {
+                        q = 0;
+                    }
+                }
+            }
+            if (name.equals(coding) || coding.equals("gzip") && name.equals("x-gzip")) {
+                return q;
+            }
+            if (name.equals("*")) {
+                star = q;
+            }
+        }
+        return star;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.modhttp.engine.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modhttp.engine.test.RawClient;
+import dev.modhttp.engine.test.TestEngine;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Precompressed sidecars chosen by Accept-Encoding q-values, never older than the file. */
+@Timeout(30)
+class PrecompressedTests {
+
+    static final Instant T = Instant.parse("2026-03-01T00:00:00Z");
+
+    @TempDir
+    Path root;
+    byte[] gz;
+
+    @BeforeEach
+    void files() throws Exception {
+        Path app = Files.writeString(root.resolve("app.js"), "console.log('hello, precompressed world')");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+            z.write(Files.readAllBytes(app));
+        }
+        gz = out.toByteArray();
+        Files.write(root.resolve("app.js.gz"), gz);
+        Files.writeString(root.resolve("app.js.br"), "pretend-brotli");
+        Files.writeString(root.resolve("old.js"), "fresh");
+        Files.writeString(root.resolve("old.js.gz"), "stale");
+        for (String f : new String[] {"app.js", "app.js.gz", "app.js.br"}) {
+            Files.setLastModifiedTime(root.resolve(f), FileTime.from(T));
+        }
+        Files.setLastModifiedTime(root.resolve("old.js"), FileTime.from(T));
+        Files.setLastModifiedTime(root.resolve("old.js.gz"), FileTime.from(T.minusSeconds(60)));
+    }
+
+    String yaml(String keys) {
+        return """
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    root: %s
+                    %s
+                    locations:
+                      - location: /
+                """.formatted(root, keys);
+    }
+
+    @ParameterizedTest(name = "[{index}] Accept-Encoding: {0} -> {1}")
+    @CsvSource(delimiterString = "=>", nullValues = "NONE", textBlock = """
+            gzip, deflate, br           => br
+            gzip;q=1.0, br;q=0.5        => gzip
+            gzip                        => gzip
+            x-gzip                      => gzip
+            br;q=0, gzip;q=0            => NONE
+            *                           => br
+            identity                    => NONE
+            """)
+    void theBestAcceptedSidecarIsSent(String accept, String coding) {
+        try (TestEngine e = TestEngine.start(yaml("gzip-static: on\n    brotli-static: on")); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("GET /app.js HTTP/1.1\r\nHost: a\r\nAccept-Encoding: " + accept + "\r\n\r\n")
+                    .read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("Content-Encoding")).isEqualTo(coding);
+            assertThat(r.header("Vary")).isEqualTo("Accept-Encoding");
+            assertThat(r.header("Content-Type")).isEqualTo("text/javascript");
+            if ("gzip".equals(coding)) {
+                assertThat(r.bytes()).isEqualTo(gz);
+            } else if (coding == null) {
+                assertThat(r.body()).startsWith("console.log");
+            }
+        }
+    }
+
+    @Test
+    void aSidecarOlderThanTheFileIsIgnoredAndDisabledCodingsAreNotServed() {
+        try (TestEngine e = TestEngine.start(yaml("gzip-static: on")); RawClient c = e.raw()) {
+            RawClient.Response old = c.send("GET /old.js HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n").read();
+            assertThat(old.header("Content-Encoding")).isNull();
+            assertThat(old.body()).isEqualTo("fresh");
+            RawClient.Response noBrotli = c.send("GET /app.js HTTP/1.1\r\nHost: a\r\nAccept-Encoding: br\r\n\r\n")
+                    .read();
+            assertThat(noBrotli.header("Content-Encoding")).isNull();
+        }
+        try (TestEngine e = TestEngine.start(yaml("index: [index.html]")); RawClient c = e.raw()) {
+            RawClient.Response off = c.send("GET /app.js HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n").read();
+            assertThat(off.header("Content-Encoding")).isNull();
+            assertThat(off.header("Vary")).as("no sidecars enabled").isNull();
+        }
+    }
+
+    @Test
+    void theVariantHasItsOwnValidators() {
+        try (TestEngine e = TestEngine.start(yaml("gzip-static: on")); RawClient c = e.raw()) {
+            String plain = c.send("GET /app.js HTTP/1.1\r\nHost: a\r\n\r\n").read().header("ETag");
+            RawClient.Response zipped = c.send("GET /app.js HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n").read();
+            assertThat(zipped.header("ETag")).isNotEqualTo(plain);
+            assertThat(zipped.header("Content-Length")).isEqualTo(Integer.toString(gz.length));
+            assertThat(new String(zipped.bytes(), StandardCharsets.ISO_8859_1)).isNotEmpty();
+        }
+    }
+}
