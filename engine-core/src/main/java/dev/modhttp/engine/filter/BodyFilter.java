@@ -21,4 +21,13 @@ import io.netty.buffer.ByteBuf;
 public interface BodyFilter {
 
     void filter(HttpExchange exchange, ByteBuf chunk, boolean last, BodyFilterChain next) throws Exception;
+
+    /**
+     * Whether this filter must see the bytes of this response (called once its headers are
+     * final). When no filter needs them, a file body goes out zero-copy and bypasses the body
+     * filters; a filter that only sometimes transforms (compression) answers false otherwise.
+     */
+    default boolean needsBytes(HttpExchange exchange) {
+        return true;
+    }
 }

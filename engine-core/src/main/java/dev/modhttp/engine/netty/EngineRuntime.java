@@ -3,6 +3,7 @@ package dev.modhttp.engine.netty;
 import dev.modhttp.engine.config.EngineConfig;
 import dev.modhttp.engine.config.Listen;
 import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.filter.BodyFilter;
 import dev.modhttp.engine.filter.BodyFilterChain;
 import dev.modhttp.engine.filter.FilterChains;
 import dev.modhttp.engine.filter.FilterDefinition;
@@ -34,7 +35,7 @@ public final class EngineRuntime {
     final Hook[] hooks;
     final HeaderFilterChain headerChain;
     final BodyFilterChain bodyChain;
-    final boolean userBodyFilters;
+    private final BodyFilter[] userBodyFilters;
     final Executor blocking;
     final Stats stats = new Stats();
     private final Map<String, List<ServerConfig>> serversByAddress = new LinkedHashMap<>();
@@ -44,7 +45,8 @@ public final class EngineRuntime {
         this.blocking = blocking;
         this.headerChain = FilterChains.header(filters, EngineFilters.headerTail());
         this.bodyChain = FilterChains.body(filters, EngineFilters.bodyTail());
-        this.userBodyFilters = filters.stream().anyMatch(f -> f.bodyFilter() != null);
+        this.userBodyFilters = filters.stream().map(FilterDefinition::bodyFilter).filter(f -> f != null)
+                .toArray(BodyFilter[]::new);
         for (ServerConfig server : config.servers()) {
             for (Listen l : server.listens()) {
                 List<ServerConfig> list = serversByAddress.computeIfAbsent(l.address(), k -> new ArrayList<>());
@@ -104,6 +106,16 @@ public final class EngineRuntime {
                 ch.pipeline().addLast("connection", new Connection(runtime, hosts, decoder));
             }
         };
+    }
+
+    /** Whether some body filter must see this response's bytes (else a file goes out zero-copy). */
+    boolean bodyFiltersNeedBytes(HttpExchange exchange) {
+        for (BodyFilter f : userBodyFilters) {
+            if (f.needsBytes(exchange)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Set when the engine stops: responses then close their connections. */

@@ -569,7 +569,7 @@ final class Exchange implements HttpExchange {
             }
             Response.FileBody file = response.file();
             if (file != null && bodyMode != BodyMode.NONE) {
-                if (conn.runtime.userBodyFilters) {
+                if (conn.runtime.bodyFiltersNeedBytes(this)) {
                     new FileStreamer(this, file).start();
                 } else {
                     conn.writeFile(file);

@@ -1,0 +1,127 @@
+package dev.modhttp.engine.modules.gzip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modhttp.engine.test.RawClient;
+import dev.modhttp.engine.test.TestEngine;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** gzip as nginx's filter: when it applies, what it sends, and what it leaves alone. */
+@Timeout(30)
+class GzipModuleTests {
+
+    @TempDir
+    Path root;
+    String page;
+    byte[] big;
+
+    @BeforeEach
+    void files() throws Exception {
+        page = "<html><body>" + "hello compression ".repeat(50) + "</body></html>";
+        Files.writeString(root.resolve("page.html"), page);
+        StringBuilder sb = new StringBuilder();
+        Random random = new Random(5);
+        while (sb.length() < 3_000_000) {
+            sb.append("line ").append(random.nextInt(1000)).append('\n');
+        }
+        big = sb.toString().getBytes(StandardCharsets.US_ASCII);
+        Files.write(root.resolve("big.txt"), big);
+        Files.writeString(root.resolve("tiny.html"), "<p>x</p>");
+    }
+
+    String yaml() {
+        return """
+                gzip: on
+                gzip-types: [text/plain]
+                gzip-vary: on
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    root: %s
+                    locations:
+                      - location: /
+                      - location: /text
+                        return: "200 %s"
+                      - location: /plain-off
+                        gzip: off
+                        return: "200 %s"
+                """.formatted(root, "some text ".repeat(30), "some text ".repeat(30));
+    }
+
+    static RawClient.Response get(RawClient c, String path, String headers) {
+        return c.send("GET " + path + " HTTP/1.1\r\nHost: a\r\n" + headers + "\r\n").read();
+    }
+
+    static byte[] gunzip(byte[] bytes) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void acceptedResponsesOfListedTypesAreCompressedAndChunked() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
+            RawClient.Response r = get(c, "/page.html", "Accept-Encoding: gzip, br\r\n");
+            assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
+            assertThat(r.header("Content-Length")).isNull();
+            assertThat(r.header("Transfer-Encoding")).isEqualTo("chunked");
+            assertThat(r.header("Vary")).isEqualTo("Accept-Encoding");
+            assertThat(r.header("ETag")).startsWith("W/\"");
+            assertThat(new String(gunzip(r.bytes()), StandardCharsets.UTF_8)).isEqualTo(page);
+            assertThat(r.bytes().length).isLessThan(page.length() / 4);
+            RawClient.Response text = get(c, "/text", "Accept-Encoding: gzip\r\n");
+            assertThat(new String(gunzip(text.bytes()), StandardCharsets.UTF_8)).isEqualTo("some text ".repeat(30).trim());
+        }
+    }
+
+    @Test
+    void aLargeFileIsCompressedPieceByPiece() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
+            RawClient.Response r = get(c, "/big.txt", "Accept-Encoding: gzip\r\n");
+            assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
+            assertThat(gunzip(r.bytes())).isEqualTo(big);
+            // the connection carries on cleanly after a compressed response
+            assertThat(get(c, "/tiny.html", "").body()).isEqualTo("<p>x</p>");
+        }
+    }
+
+    @Test
+    void whatIsLeftAlone() {
+        try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
+            assertThat(get(c, "/page.html", "").header("Content-Encoding")).as("no Accept-Encoding").isNull();
+            assertThat(get(c, "/page.html", "Accept-Encoding: gzip;q=0\r\n").header("Content-Encoding")).isNull();
+            assertThat(get(c, "/tiny.html", "Accept-Encoding: gzip\r\n").header("Content-Encoding"))
+                    .as("shorter than gzip-min-length").isNull();
+            assertThat(get(c, "/page.html", "Accept-Encoding: gzip\r\nVia: 1.1 proxy\r\n").header("Content-Encoding"))
+                    .as("proxied, gzip-proxied off").isNull();
+            RawClient.Response range = get(c, "/page.html", "Accept-Encoding: gzip\r\nRange: bytes=0-5\r\n");
+            assertThat(range.status()).isEqualTo(206);
+            assertThat(range.header("Content-Encoding")).isNull();
+            assertThat(range.body()).isEqualTo("<html>");
+            assertThat(get(c, "/plain-off", "Accept-Encoding: gzip\r\n").header("Content-Encoding")).isNull();
+            RawClient.Response head = c.send("HEAD /page.html HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n")
+                    .read(true);
+            assertThat(head.header("Content-Encoding")).isNull();
+            assertThat(head.header("Content-Length")).isEqualTo(Integer.toString(page.length()));
+        }
+    }
+
+    @Test
+    void gzipOffAnywhereKeepsFilesZeroCopyAndUnchanged() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml().replace("gzip: on", "gzip: off")); RawClient c = e.raw()) {
+            RawClient.Response r = get(c, "/big.txt", "Accept-Encoding: gzip\r\n");
+            assertThat(r.header("Content-Encoding")).isNull();
+            assertThat(r.header("Content-Length")).isEqualTo(Integer.toString(big.length));
+            assertThat(r.bytes()).isEqualTo(big);
+        }
+    }
+}
