@@ -8,6 +8,7 @@ import dev.modhttp.engine.filter.HeaderFilterChain;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.http.Response;
+import dev.modhttp.engine.internal.AcceptEncoding;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import io.netty.buffer.ByteBuf;
@@ -90,8 +91,7 @@ public final class GzipModule implements Module {
         if (conf.gzipProxied() == GzipConfig.Proxied.OFF && request.header("Via") != null) {
             return false;
         }
-        String accept = request.header("Accept-Encoding");
-        return accept != null && quality(accept) > 0;
+        return AcceptEncoding.quality(request.header("Accept-Encoding"), "gzip") > 0;
     }
 
     private static boolean typeMatches(GzipConfig conf, Response r) {
@@ -102,33 +102,6 @@ public final class GzipModule implements Module {
         int semi = type.indexOf(';');
         String bare = (semi < 0 ? type : type.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
         return bare.equals("text/html") || conf.gzipTypes().contains("*") || conf.gzipTypes().contains(bare);
-    }
-
-    /** The q-value of gzip in an Accept-Encoding (through gzip, x-gzip or *). */
-    static double quality(String accept) {
-        double star = 0;
-        for (String item : accept.split(",")) {
-            String[] parts = item.trim().split(";");
-            String name = parts[0].trim().toLowerCase(Locale.ROOT);
-            double q = 1;
-            for (int i = 1; i < parts.length; i++) {
-                String p = parts[i].trim();
-                if (p.regionMatches(true, 0, "q=", 0, 2)) {
-                    try {
-                        q = Double.parseDouble(p.substring(2));
-                    } catch (NumberFormatException e) {
-                        q = 0;
-                    }
-                }
-            }
-            if (name.equals("gzip") || name.equals("x-gzip")) {
-                return q;
-            }
-            if (name.equals("*")) {
-                star = q;
-            }
-        }
-        return star;
     }
 
     /** Compresses the chunks of responses the header filter chose. */

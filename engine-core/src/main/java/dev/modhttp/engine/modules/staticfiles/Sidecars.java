@@ -1,11 +1,11 @@
 package dev.modhttp.engine.modules.staticfiles;
 
+import dev.modhttp.engine.internal.AcceptEncoding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Locale;
 
 /**
  * Precompressed variants of a file ({@code .br}, {@code .zst}, {@code .gz} next to it): the one
@@ -41,7 +41,7 @@ final class Sidecars {
                 case "zstd" -> conf.zstdStatic();
                 default -> conf.gzipStatic();
             };
-            double q = enabled ? quality(acceptEncoding, c[0]) : 0;
+            double q = enabled ? AcceptEncoding.quality(acceptEncoding, c[0]) : 0;
             if (q <= bestQ) {
                 continue;
             }
@@ -57,32 +57,5 @@ final class Sidecars {
             }
         }
         return best;
-    }
-
-    /** The q-value an Accept-Encoding gives a coding (directly or through {@code *}); 0 when refused. */
-    static double quality(String acceptEncoding, String coding) {
-        double star = 0;
-        for (String item : acceptEncoding.split(",")) {
-            String[] parts = item.trim().split(";");
-            String name = parts[0].trim().toLowerCase(Locale.ROOT);
-            double q = 1;
-            for (int i = 1; i < parts.length; i++) {
-                String p = parts[i].trim();
-                if (p.startsWith("q=") || p.startsWith("Q=")) {
-                    try {
-                        q = Double.parseDouble(p.substring(2));
-                    } catch (NumberFormatException e) {
-                        q = 0;
-                    }
-                }
-            }
-            if (name.equals(coding) || coding.equals("gzip") && name.equals("x-gzip")) {
-                return q;
-            }
-            if (name.equals("*")) {
-                star = q;
-            }
-        }
-        return star;
     }
 }
