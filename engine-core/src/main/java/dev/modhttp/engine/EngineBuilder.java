@@ -24,6 +24,8 @@ import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Handler;
 import dev.modhttp.engine.phase.Pipeline;
+import dev.modhttp.engine.variable.Variable;
+import dev.modhttp.engine.variable.Variables;
 import io.netty.bootstrap.ServerBootstrap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -158,6 +160,21 @@ public final class EngineBuilder {
             specs.addAll(m.configs());
         }
         EngineConfig config = EngineConfig.load(raw, specs, defaultListen);
+        Map<String, Variable> moduleVariables = new LinkedHashMap<>();
+        for (Module m : modules) {
+            m.variables().forEach((name, v) -> {
+                if (moduleVariables.putIfAbsent(name, v) != null) {
+                    throw new EngineException("module '" + m.name() + "' defines variable \"$" + name
+                            + "\", which another module already defines");
+                }
+            });
+        }
+        Variables variables;
+        try {
+            variables = Variables.with(moduleVariables);
+        } catch (IllegalArgumentException e) {
+            throw new EngineException(e.getMessage());
+        }
         List<HandlerDefinition> allHandlers = new ArrayList<>();
         List<ContentHandler> allContent = new ArrayList<>();
         List<FilterDefinition> allFilters = new ArrayList<>();
@@ -179,6 +196,11 @@ public final class EngineBuilder {
                 @Override
                 public EngineConfig config() {
                     return config;
+                }
+
+                @Override
+                public Variables variables() {
+                    return variables;
                 }
 
                 @Override

@@ -9,7 +9,10 @@ import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.phase.Handler;
 import dev.modhttp.engine.phase.HandlerDefinition;
+import dev.modhttp.engine.variable.Variable;
+import dev.modhttp.engine.variable.Variables;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A module bean as the engine sees it: what it registers is named after the bean
@@ -36,11 +39,21 @@ final class BeanModule implements Module {
     }
 
     @Override
+    public Map<String, Variable> variables() {
+        return module.variables();
+    }
+
+    @Override
     public void register(ModuleRegistry registry) {
         module.register(new ModuleRegistry() {
             @Override
             public EngineConfig config() {
                 return registry.config();
+            }
+
+            @Override
+            public Variables variables() {
+                return registry.variables();
             }
 
             @Override

@@ -3,6 +3,7 @@ package dev.modhttp.engine.http;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.module.ConnectionInfo;
 import dev.modhttp.engine.phase.Result;
 import io.netty.channel.EventLoop;
 
@@ -61,6 +62,18 @@ public interface HttpExchange {
 
     /** Whether the status line and headers have already gone out. */
     boolean headersSent();
+
+    /** The connection the request came on. */
+    ConnectionInfo connection();
+
+    /** Bytes of the request: its head as received plus the body bytes read so far. */
+    long requestLength();
+
+    /** Response body bytes written so far. */
+    long bodyBytesSent();
+
+    /** Response bytes written so far, status line and headers included. */
+    long bytesSent();
 
     /**
      * Asks the engine not to buffer the request body but to hand it to {@code listener} as

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 public final class Request {
 
     private String method;
+    private final String originalMethod;
     private final String rawUri;
     private final HttpVersion version;
     private final HttpHeaders headers;
@@ -29,6 +30,7 @@ public final class Request {
     public Request(String method, String rawUri, HttpVersion version, HttpHeaders headers, String host,
             String uriBytes, String args, InetSocketAddress remoteAddress, InetSocketAddress localAddress) {
         this.method = method;
+        this.originalMethod = method;
         this.rawUri = rawUri;
         this.version = version;
         this.headers = headers;
@@ -50,6 +52,11 @@ public final class Request {
 
     public boolean isHead() {
         return "HEAD".equals(method);
+    }
+
+    /** The request line as received, e.g. {@code GET /a?x=1 HTTP/1.1} (nginx's {@code $request}). */
+    public String requestLine() {
+        return originalMethod + " " + rawUri + " " + version.text();
     }
 
     /** The request target as sent, e.g. {@code /a%20b/../c?x=1}. */
@@ -103,6 +110,24 @@ public final class Request {
         this.uriBytes = new String(decodedPath.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
         this.uri = decodedPath;
         this.args = args == null ? "" : args;
+    }
+
+    /**
+     * A redirect target made absolute as nginx does it (absolute_redirect, port_in_redirect):
+     * a target starting with {@code /} gets the scheme, this request's host (else the local
+     * address) and the local port unless it is 80; other targets are returned as they are.
+     */
+    public String absoluteUrl(String target) {
+        if (!target.startsWith("/")) {
+            return target;
+        }
+        String h = host;
+        if (h == null || h.isEmpty()) {
+            java.net.InetAddress local = localAddress.getAddress();
+            h = local instanceof java.net.Inet6Address ? "[" + local.getHostAddress() + "]" : local.getHostAddress();
+        }
+        int port = localAddress.getPort();
+        return "http://" + h + (port == 80 ? "" : ":" + port) + target;
     }
 
     public HttpVersion version() {

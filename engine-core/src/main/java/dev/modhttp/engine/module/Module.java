@@ -1,7 +1,9 @@
 package dev.modhttp.engine.module;
 
 import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.variable.Variable;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A feature of the engine, the way an nginx module is one: config records with the scopes
@@ -31,6 +33,14 @@ public interface Module {
     /** The config records this module declares. */
     default List<ConfigSpec<?>> configs() {
         return List.of();
+    }
+
+    /**
+     * Variables this module defines, by name without {@code $}; known to every module's
+     * templates (they are collected before any module registers).
+     */
+    default Map<String, Variable> variables() {
+        return Map.of();
     }
 
     /** Registers handlers, filters and hooks. Called once, when the engine is built. */

@@ -1,16 +1,25 @@
 package dev.modhttp.engine.module;
 
+import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.config.EngineConfig;
 import dev.modhttp.engine.filter.FilterDefinition;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Handler;
+import dev.modhttp.engine.variable.Variables;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.function.Function;
 
 /** What a module registers into when the engine is built. */
 public interface ModuleRegistry {
 
     /** The merged configuration, for modules that precompute from it. */
     EngineConfig config();
+
+    /** The variables every module may use in templates: the built-in ones and the modules'. */
+    Variables variables();
 
     void handler(HandlerDefinition handler);
 
@@ -26,4 +35,32 @@ public interface ModuleRegistry {
 
     /** Fires hooks from a module's handler; walks every hook registered by the time the engine runs. */
     Hooks hooks();
+
+    /**
+     * Compiles something (templates, say) once for each distinct record of {@code spec} in the
+     * configuration, so that handlers look it up by the record they are given. An
+     * {@link IllegalArgumentException} from {@code compiler} fails startup naming the scope and
+     * {@code key}.
+     *
+     * <pre>{@code
+     * Map<ReturnConfig, Template> targets = registry.compileEach(CONFIG, "return",
+     *         c -> registry.variables().compile(c.body()));
+     * }</pre>
+     */
+    default <R extends Record, T> Map<R, T> compileEach(ConfigSpec<R> spec, String key, Function<R, T> compiler) {
+        Map<R, T> compiled = new IdentityHashMap<>();
+        for (ServerConfig server : config().servers()) {
+            server.scope().forEach(l -> {
+                R record = l.isConfigured(spec) ? l.config(spec) : null;
+                if (record != null && !compiled.containsKey(record)) {
+                    try {
+                        compiled.put(record, compiler.apply(record));
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(l.path(), key, e.getMessage(), e);
+                    }
+                }
+            });
+        }
+        return compiled;
+    }
 }

@@ -122,6 +122,7 @@ final class EngineFilters {
         out.writeBytes(CRLF);
         ex.conn.transition(dev.modhttp.engine.module.ConnectionState.WRITE);
         ex.headersSent = true;
+        ex.headBytesSent = out.readableBytes();
         ex.pendingHead = out; // goes out with the first body bytes, in one buffer when they are small
     }
 

@@ -64,6 +64,7 @@ final class Exchange implements HttpExchange {
     boolean forceClose;
     BodyMode bodyMode = BodyMode.NONE;
     long bodyBytesSent;
+    long headBytesSent;
     /** The encoded status line and headers, not yet written. */
     ByteBuf pendingHead;
     private static final int MERGE_LIMIT = 2048;
@@ -729,6 +730,26 @@ final class Exchange implements HttpExchange {
     @Override
     public boolean headersSent() {
         return headersSent;
+    }
+
+    @Override
+    public dev.modhttp.engine.module.ConnectionInfo connection() {
+        return conn;
+    }
+
+    @Override
+    public long requestLength() {
+        return (head == null ? 0 : head.length()) + bodyReceived;
+    }
+
+    @Override
+    public long bodyBytesSent() {
+        return bodyBytesSent;
+    }
+
+    @Override
+    public long bytesSent() {
+        return headBytesSent + bodyBytesSent;
     }
 
     boolean isHttp10() {

@@ -531,7 +531,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
             expectContinue = true;
         }
         out.add(new RequestHead(method, target, version, headers, contentLength, chunked, host,
-                expectContinue, keepAlive));
+                expectContinue, keepAlive, headBytes));
         headers = null;
         if (chunked) {
             state = State.CHUNK_SIZE;

@@ -5,10 +5,11 @@ import io.netty.handler.codec.http.HttpVersion;
 
 /**
  * A parsed, validated request head. {@code contentLength} is -1 when there is no
- * Content-Length; {@code chunked} marks a chunked body.
+ * Content-Length; {@code chunked} marks a chunked body;
+ * {@code length} counts the head's bytes as received.
  */
 record RequestHead(String method, String target, HttpVersion version, HttpHeaders headers, long contentLength,
-        boolean chunked, String host, boolean expectContinue, boolean keepAlive) {
+        boolean chunked, String host, boolean expectContinue, boolean keepAlive, int length) {
 
     boolean hasBody() {
         return chunked || contentLength > 0;

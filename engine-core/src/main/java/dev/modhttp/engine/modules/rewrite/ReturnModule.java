@@ -10,7 +10,7 @@ import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
-import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.variable.Template;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -24,7 +24,8 @@ import java.util.List;
  * {@code return}: ends the request with a status, a redirect or a text. Written at server
  * scope it runs in SERVER_REWRITE (before a location is chosen); at a location, in REWRITE.
  * Like nginx's rewrite directives it is not inherited by nested locations. The request body
- * is discarded by the engine, within {@code client-max-body-size}.
+ * is discarded by the engine, within {@code client-max-body-size}. The text or target may use
+ * variables ({@code "301 https://$host$request_uri"}) and the captures of a regex location.
  */
 public final class ReturnModule implements Module {
 
@@ -40,21 +41,22 @@ public final class ReturnModule implements Module {
 
     private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
 
-    /** Response texts encoded once at startup, by the record they come from. */
+    /** Bodies and targets compiled once at startup, by the record they come from. */
+    private Map<ReturnConfig, Template> bodies;
+    /** Literal response texts, encoded once. */
     private final Map<ReturnConfig, ByteBuf> texts = new IdentityHashMap<>();
 
     @Override
     public void register(ModuleRegistry registry) {
-        for (ServerConfig server : registry.config().servers()) {
-            server.scope().forEach(l -> {
-                ReturnConfig c = l.isConfigured(CONFIG) ? l.config(CONFIG) : null;
-                if (c != null && c.body() != null && !ReturnConfig.isRedirect(c.status())) {
-                    // a plain heap buffer: shared by every response, never released, so not leak-tracked
-                    texts.put(c, Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
-                            c.body().getBytes(StandardCharsets.UTF_8))).asReadOnly());
-                }
-            });
-        }
+        bodies = registry.compileEach(CONFIG, "return",
+                c -> c.body() == null ? null : registry.variables().compile(c.body()));
+        bodies.forEach((c, body) -> {
+            if (body != null && body.isLiteral() && !ReturnConfig.isRedirect(c.status())) {
+                // a plain heap buffer: shared by every response, never released, so not leak-tracked
+                texts.put(c, Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(
+                        body.source().getBytes(StandardCharsets.UTF_8))).asReadOnly());
+            }
+        });
         registry.handler(new HandlerDefinition(Phase.SERVER_REWRITE, 0, "return", this::handle, false,
                 l -> l.kind() == Location.Kind.SERVER && l.isConfigured(CONFIG)));
         registry.handler(new HandlerDefinition(Phase.REWRITE, 0, "return", this::handle, false,
@@ -67,9 +69,9 @@ public final class ReturnModule implements Module {
             return Result.DECLINED;
         }
         int status = conf.status();
-        String body = conf.body();
+        Template body = bodies.get(conf);
         if (ReturnConfig.isRedirect(status)) {
-            exchange.response().header(HttpHeaderNames.LOCATION, absolute(exchange.request(), body));
+            exchange.response().header(HttpHeaderNames.LOCATION, exchange.request().absoluteUrl(body.render(exchange)));
             return Result.status(status);
         }
         if (body == null) {
@@ -77,20 +79,7 @@ public final class ReturnModule implements Module {
         }
         ByteBuf text = texts.get(conf);
         exchange.response().status(status).header(HttpHeaderNames.CONTENT_TYPE, TEXT_PLAIN)
-                .body(text != null ? text.duplicate() : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+                .body(text != null ? text.duplicate() : Unpooled.copiedBuffer(body.render(exchange), StandardCharsets.UTF_8));
         return Result.DONE;
-    }
-
-    /** nginx's absolute_redirect: a target starting with "/" gets scheme and host. */
-    static String absolute(Request request, String target) {
-        if (!target.startsWith("/")) {
-            return target;
-        }
-        String host = request.header("Host");
-        if (host == null || host.isEmpty()) {
-            host = request.host() != null ? request.host()
-                    : request.localAddress().getAddress().getHostAddress() + ":" + request.localAddress().getPort();
-        }
-        return "http://" + host + target;
     }
 }

@@ -11,7 +11,10 @@ import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import dev.modhttp.engine.variable.Template;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
 
 /**
  * nginx's {@code rewrite}: at server scope in SERVER_REWRITE, at a location in REWRITE (before
@@ -41,24 +44,34 @@ public final class RewriteModule implements Module {
         return List.of(CONFIG);
     }
 
+    /** The replacements of each scope's entries, compiled at startup. */
+    private Map<RewriteConfig, Template[]> replacements;
+
     @Override
     public void register(ModuleRegistry registry) {
-        registry.handler(new HandlerDefinition(Phase.SERVER_REWRITE, -100, "rewrite", RewriteModule::handle, false,
+        replacements = registry.compileEach(CONFIG, "rewrite", c -> c.rewrite().stream()
+                .map(rw -> registry.variables().compile(rw.replacement())).toArray(Template[]::new));
+        registry.handler(new HandlerDefinition(Phase.SERVER_REWRITE, -100, "rewrite", this::handle, false,
                 l -> l.kind() == Location.Kind.SERVER && l.isConfigured(CONFIG)));
-        registry.handler(new HandlerDefinition(Phase.REWRITE, -100, "rewrite", RewriteModule::handle, false,
+        registry.handler(new HandlerDefinition(Phase.REWRITE, -100, "rewrite", this::handle, false,
                 l -> l.kind() != Location.Kind.SERVER && l.isConfigured(CONFIG)));
     }
 
-    static Result handle(HttpExchange exchange) {
+    private Result handle(HttpExchange exchange) {
         Request request = exchange.request();
-        for (Rewrite rw : exchange.config(CONFIG).rewrite()) {
-            String target = rw.apply(request.uriBytes(), request.uri(), request.args(), request.host());
-            if (target == null) {
+        RewriteConfig conf = exchange.config(CONFIG);
+        Template[] compiled = replacements.get(conf);
+        List<Rewrite> entries = conf.rewrite();
+        for (int i = 0; i < entries.size(); i++) {
+            Rewrite rw = entries.get(i);
+            Matcher m = rw.regex().matcher(request.uriBytes());
+            if (!m.find()) {
                 continue;
             }
+            String target = compiled[i].render(exchange, m);
             boolean external = target.startsWith("http://") || target.startsWith("https://");
             if (external || rw.flag() == Rewrite.Flag.REDIRECT || rw.flag() == Rewrite.Flag.PERMANENT) {
-                String location = external ? target : ReturnModule.absolute(request, withArgs(target, request));
+                String location = external ? target : request.absoluteUrl(withArgs(target, request));
                 exchange.response().header(HttpHeaderNames.LOCATION, location);
                 return Result.status(rw.flag() == Rewrite.Flag.PERMANENT ? 301 : 302);
             }
@@ -82,10 +95,12 @@ public final class RewriteModule implements Module {
         return Result.DECLINED;
     }
 
+    /** nginx: the request's arguments follow the target's own, unless the target ends with "?". */
     private static String withArgs(String target, Request request) {
-        if (target.indexOf('?') >= 0) {
-            return target.endsWith("?") ? target.substring(0, target.length() - 1) : target;
+        if (target.endsWith("?")) {
+            return target.substring(0, target.length() - 1);
         }
-        return request.args().isEmpty() ? target : target + "?" + request.args();
+        String args = request.args();
+        return args.isEmpty() ? target : target + (target.indexOf('?') >= 0 ? "&" : "?") + args;
     }
 }

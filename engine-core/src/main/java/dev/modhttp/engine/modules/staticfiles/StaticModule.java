@@ -19,8 +19,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import dev.modhttp.engine.variable.Variable;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Serves files, nginx's static and index modules: {@code root} or {@code alias} maps the
@@ -50,6 +52,21 @@ public final class StaticModule implements Module {
     @Override
     public List<ConfigSpec<?>> configs() {
         return List.of(CONFIG);
+    }
+
+    /** {@code $document_root} (the root or alias) and {@code $request_filename} (the file a request maps to). */
+    @Override
+    public Map<String, Variable> variables() {
+        return Map.of(
+                "document_root", e -> {
+                    CoreConfig c = e.config(CoreModule.CONFIG);
+                    Path base = c.alias() != null ? c.alias() : c.root();
+                    return base == null ? null : base.toString();
+                },
+                "request_filename", e -> {
+                    Mapped m = map(e.location(), e.config(CoreModule.CONFIG), e.request().uri());
+                    return m == null ? null : m.path().toString();
+                });
     }
 
     @Override
@@ -104,7 +121,7 @@ public final class StaticModule implements Module {
         if (attrs.isDirectory()) {
             String args = request.args();
             exchange.response().header(HttpHeaderNames.LOCATION,
-                    absolute(request, escape(request.uriBytes()) + "/" + (args.isEmpty() ? "" : "?" + args)));
+                    request.absoluteUrl(escape(request.uriBytes()) + "/" + (args.isEmpty() ? "" : "?" + args)));
             return Result.status(301);
         }
         if (!attrs.isRegularFile()) {
@@ -292,13 +309,5 @@ public final class StaticModule implements Module {
             }
         }
         return sb.toString();
-    }
-
-    private static String absolute(Request request, String path) {
-        String host = request.header("Host");
-        if (host == null || host.isEmpty()) {
-            host = request.localAddress().getAddress().getHostAddress() + ":" + request.localAddress().getPort();
-        }
-        return "http://" + host + path;
     }
 }

@@ -13,11 +13,13 @@ import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.modhttp.engine.variable.Template;
 import java.util.List;
+import java.util.Map;
 
 /**
  * nginx's {@code try_files}, in PRECONTENT: the entries are tried in order against the
- * location's {@code root} or {@code alias} ({@code $uri} and {@code $args} substituted; an entry
+ * location's {@code root} or {@code alias} (variables such as {@code $uri} substituted; an entry
  * ending in {@code /} must be a directory); the first that exists becomes the request's URI
  * and the request goes on in this location. Otherwise the last entry decides: {@code =code}
  * finishes with that status, {@code @name} or a URI redirects internally.
@@ -54,19 +56,24 @@ public final class TryFilesModule implements Module {
         return List.of(CONFIG);
     }
 
+    /** The entries of each location, compiled at startup. */
+    private Map<TryFilesConfig, Template[]> compiled;
+
     @Override
     public void register(ModuleRegistry registry) {
-        registry.handler(new HandlerDefinition(Phase.PRECONTENT, 0, "try-files", TryFilesModule::handle, false,
+        compiled = registry.compileEach(CONFIG, "try-files", c -> c.entries().stream()
+                .map(registry.variables()::compile).toArray(Template[]::new));
+        registry.handler(new HandlerDefinition(Phase.PRECONTENT, 0, "try-files", this::handle, false,
                 l -> l.isConfigured(CONFIG)));
     }
 
-    static Result handle(HttpExchange exchange) {
-        List<String> entries = exchange.config(CONFIG).entries();
+    private Result handle(HttpExchange exchange) {
+        Template[] entries = compiled.get(exchange.config(CONFIG));
         Request request = exchange.request();
         CoreConfig core = exchange.config(CoreModule.CONFIG);
         if (core.root() != null || core.alias() != null) {
-            for (int i = 0; i < entries.size() - 1; i++) {
-                String name = substitute(entries.get(i), request);
+            for (int i = 0; i < entries.length - 1; i++) {
+                String name = entries[i].render(exchange);
                 StaticModule.Mapped mapped = StaticModule.map(exchange.location(), core, name);
                 if (mapped == null) {
                     continue;
@@ -80,16 +87,12 @@ public final class TryFilesModule implements Module {
                 }
             }
         }
-        String last = substitute(entries.get(entries.size() - 1), request);
+        String last = entries[entries.length - 1].render(exchange);
         if (last.startsWith("=")) {
             return Result.status(Integer.parseInt(last.substring(1))); // checked at startup
         }
         int q = last.indexOf('?');
         return q < 0 ? exchange.internalRedirect(last, request.args())
                 : exchange.internalRedirect(last.substring(0, q), last.substring(q + 1));
-    }
-
-    private static String substitute(String entry, Request request) {
-        return entry.indexOf('$') < 0 ? entry : entry.replace("$uri", request.uri()).replace("$args", request.args());
     }
 }

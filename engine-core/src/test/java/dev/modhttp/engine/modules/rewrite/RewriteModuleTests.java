@@ -40,6 +40,8 @@ class RewriteModuleTests {
                     rewrite: ["^ https://example.com$uri"]
                   - location: /args/
                     rewrite: ["^/args/x$ /target/x?added=1 last", "^/args/y$ /target/y?only=1? last"]
+                  - location: /vars/
+                    rewrite: ["^/vars/(\\\\w+)$ /target/$arg_id/$1-${host}x last"]
                   - location: /loop/
                     rewrite: ["^/loop/(.*)$ /loop/$1x"]
             """;
@@ -91,10 +93,10 @@ class RewriteModuleTests {
         try (TestEngine e = engine()) {
             RawClient.Response moved = get(e, "/moved/p?q=1");
             assertThat(moved.status()).isEqualTo(301);
-            assertThat(moved.header("Location")).isEqualTo("http://h.test/new/p?q=1");
+            assertThat(moved.header("Location")).isEqualTo("http://h.test:" + e.port() + "/new/p?q=1");
             RawClient.Response temp = get(e, "/temp/p?q=1");
             assertThat(temp.status()).isEqualTo(302);
-            assertThat(temp.header("Location")).isEqualTo("http://h.test/new/p?from=temp");
+            assertThat(temp.header("Location")).isEqualTo("http://h.test:" + e.port() + "/new/p?from=temp&q=1");
             RawClient.Response away = get(e, "/away");
             assertThat(away.status()).isEqualTo(302);
             assertThat(away.header("Location")).isEqualTo("https://example.com/away");
@@ -106,6 +108,13 @@ class RewriteModuleTests {
         try (TestEngine e = engine()) {
             assertThat(get(e, "/args/x?orig=2").body()).isEqualTo("/target/ /target/x added=1&orig=2");
             assertThat(get(e, "/args/y?orig=2").body()).isEqualTo("/target/ /target/y only=1");
+        }
+    }
+
+    @Test
+    void aReplacementMixesCapturesAndVariables() {
+        try (TestEngine e = engine()) {
+            assertThat(get(e, "/vars/abc?id=7").body()).isEqualTo("/target/ /target/7/abc-h.testx id=7");
         }
     }
 

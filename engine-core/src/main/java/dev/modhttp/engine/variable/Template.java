@@ -1,0 +1,170 @@
+package dev.modhttp.engine.variable;
+
+import dev.modhttp.engine.config.Location;
+import dev.modhttp.engine.http.HttpExchange;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.MatchResult;
+
+/**
+ * Text with variables in it, compiled once at startup: {@code "/u/$1?from=$host"}. A name
+ * runs over letters, digits and {@code _}; {@code ${name}} ends it earlier; {@code $1} to
+ * {@code $9} are captures of the last regex (a rewrite's own, else the selected regex
+ * location's). An unknown name or a lone {@code $} fails compilation, as nginx refuses them.
+ *
+ * <pre>{@code
+ * Template target = variables.compile("https://$host$request_uri");
+ * String location = target.render(exchange);
+ * }</pre>
+ */
+public final class Template {
+
+    /** Writes one variable's value; {@code value} is null when the variable is not found. */
+    @FunctionalInterface
+    public interface ValueWriter {
+        void write(StringBuilder out, String value);
+    }
+
+    /** Values as they are, nothing for a value not found. */
+    public static final ValueWriter PLAIN = (out, value) -> {
+        if (value != null) {
+            out.append(value);
+        }
+    };
+
+    private final String source;
+    /** Each part is a String (literal), a Variable, or an Integer (capture number). */
+    private final Object[] parts;
+    private final boolean usesCaptures;
+
+    private Template(String source, Object[] parts) {
+        this.source = source;
+        this.parts = parts;
+        boolean captures = false;
+        for (Object p : parts) {
+            captures |= p instanceof Integer;
+        }
+        this.usesCaptures = captures;
+    }
+
+    /**
+     * Compiles {@code text} against {@code variables}.
+     *
+     * @throws IllegalArgumentException for an unknown variable or a malformed reference
+     */
+    public static Template compile(String text, Variables variables) {
+        List<Object> parts = new ArrayList<>();
+        StringBuilder literal = new StringBuilder();
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c != '$') {
+                literal.append(c);
+                i++;
+                continue;
+            }
+            if (literal.length() > 0) {
+                parts.add(literal.toString());
+                literal.setLength(0);
+            }
+            i++;
+            if (i < text.length() && text.charAt(i) >= '1' && text.charAt(i) <= '9') {
+                parts.add(text.charAt(i) - '0');
+                i++;
+                continue;
+            }
+            int start;
+            int end;
+            if (i < text.length() && text.charAt(i) == '{') {
+                start = i + 1;
+                end = text.indexOf('}', start);
+                if (end < 0) {
+                    throw new IllegalArgumentException("missing '}' after \"${\" in \"" + text + "\"");
+                }
+                i = end + 1;
+            } else {
+                start = i;
+                end = i;
+                while (end < text.length() && Variables.nameChar(text.charAt(end))) {
+                    end++;
+                }
+                i = end;
+            }
+            String name = text.substring(start, end);
+            if (!Variables.validName(name)) {
+                throw new IllegalArgumentException("invalid variable name after '$' in \"" + text + "\"");
+            }
+            Variable v = variables.find(name);
+            if (v == null) {
+                throw new IllegalArgumentException("unknown variable \"$" + name + "\"");
+            }
+            parts.add(v);
+        }
+        if (literal.length() > 0 || parts.isEmpty()) {
+            parts.add(literal.toString());
+        }
+        return new Template(text, parts.toArray());
+    }
+
+    /** Whether the text has no variables in it. */
+    public boolean isLiteral() {
+        return parts.length == 1 && parts[0] instanceof String;
+    }
+
+    /** The text as written. */
+    public String source() {
+        return source;
+    }
+
+    /** The text with this request's values, captures from the selected regex location. */
+    public String render(HttpExchange exchange) {
+        return render(exchange, null);
+    }
+
+    /** The text with this request's values and {@code captures} (may be null). */
+    public String render(HttpExchange exchange, MatchResult captures) {
+        if (isLiteral()) {
+            return (String) parts[0];
+        }
+        StringBuilder out = new StringBuilder(source.length() + 32);
+        appendTo(out, exchange, captures, PLAIN);
+        return out.toString();
+    }
+
+    /** Appends the rendered text to {@code out}, each variable's value through {@code writer}. */
+    public void appendTo(StringBuilder out, HttpExchange exchange, MatchResult captures, ValueWriter writer) {
+        if (usesCaptures && captures == null) {
+            captures = locationCaptures(exchange);
+        }
+        for (Object p : parts) {
+            if (p instanceof String s) {
+                out.append(s);
+            } else if (p instanceof Variable v) {
+                writer.write(out, v.value(exchange));
+            } else {
+                int group = (Integer) p;
+                if (captures != null && group <= captures.groupCount() && captures.group(group) != null) {
+                    // regexes see the URI's bytes, one char per byte: back to text
+                    out.append(new String(captures.group(group).getBytes(StandardCharsets.ISO_8859_1),
+                            StandardCharsets.UTF_8));
+                }
+            }
+        }
+    }
+
+    private static MatchResult locationCaptures(HttpExchange exchange) {
+        Location l = exchange.location();
+        if (l == null || l.regex() == null) {
+            return null;
+        }
+        Matcher m = l.regex().matcher(exchange.request().uriBytes());
+        return m.find() ? m : null;
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+}

@@ -1,0 +1,264 @@
+package dev.modhttp.engine.variable;
+
+import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.http.Request;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.AsciiString;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * The vocabulary of variables, shared by every module that compiles text with {@code $name}
+ * in it ({@link Template}): rewrite and return targets, try-files entries, log formats,
+ * limit keys. Names are nginx's; unknown names fail at startup.
+ *
+ * <table>
+ *   <caption>Built-in variables</caption>
+ *   <tr><td>{@code $uri}, {@code $document_uri}</td><td>the decoded, normalized path (after rewrites)</td></tr>
+ *   <tr><td>{@code $request_uri}</td><td>the request target as sent, with arguments</td></tr>
+ *   <tr><td>{@code $args}, {@code $query_string}</td><td>the query string; {@code $is_args} is {@code ?} when there is one</td></tr>
+ *   <tr><td>{@code $arg_NAME}</td><td>one query argument, not decoded</td></tr>
+ *   <tr><td>{@code $http_NAME}</td><td>a request header, {@code _} standing for {@code -}</td></tr>
+ *   <tr><td>{@code $cookie_NAME}</td><td>one cookie</td></tr>
+ *   <tr><td>{@code $sent_http_NAME}</td><td>a response header</td></tr>
+ *   <tr><td>{@code $host}</td><td>the request's host, else the server's first name</td></tr>
+ *   <tr><td>{@code $scheme}, {@code $https}, {@code $server_protocol}, {@code $request_method}, {@code $request}</td><td>as in nginx</td></tr>
+ *   <tr><td>{@code $remote_addr}, {@code $binary_remote_addr}, {@code $remote_port}</td><td>the client (as real-ip sets it)</td></tr>
+ *   <tr><td>{@code $server_addr}, {@code $server_port}, {@code $server_name}, {@code $hostname}, {@code $pid}</td><td>this side</td></tr>
+ *   <tr><td>{@code $content_type}, {@code $content_length}, {@code $request_length}</td><td>of the request</td></tr>
+ *   <tr><td>{@code $status}, {@code $body_bytes_sent}, {@code $bytes_sent}</td><td>of the response</td></tr>
+ *   <tr><td>{@code $request_time}, {@code $msec}, {@code $time_local}, {@code $time_iso8601}</td><td>times</td></tr>
+ *   <tr><td>{@code $connection}, {@code $connection_requests}, {@code $request_id}</td><td>serials</td></tr>
+ * </table>
+ */
+public final class Variables {
+
+    private static final Map<String, Variable> BUILT_IN = builtIn();
+    private static final Map<String, Function<String, Variable>> PREFIXES = prefixes();
+
+    private final Map<String, Variable> byName;
+
+    private Variables(Map<String, Variable> byName) {
+        this.byName = byName;
+    }
+
+    /** The built-in vocabulary. */
+    public static Variables standard() {
+        return new Variables(BUILT_IN);
+    }
+
+    /**
+     * The built-in vocabulary plus {@code extra}, which may not redefine a name.
+     *
+     * @throws IllegalArgumentException naming the first clash or bad name
+     */
+    public static Variables with(Map<String, Variable> extra) {
+        Map<String, Variable> all = new HashMap<>(BUILT_IN);
+        extra.forEach((name, v) -> {
+            if (!validName(name)) {
+                throw new IllegalArgumentException("\"" + name + "\" is not a variable name (letters, digits, _)");
+            }
+            if (all.containsKey(name) || PREFIXES.keySet().stream().anyMatch(name::startsWith)) {
+                throw new IllegalArgumentException("variable \"$" + name + "\" is already defined");
+            }
+            all.put(name, v);
+        });
+        return new Variables(Map.copyOf(all));
+    }
+
+    /** The variable called {@code name} (without {@code $}), or null when there is none. */
+    public Variable find(String name) {
+        Variable v = byName.get(name);
+        if (v != null) {
+            return v;
+        }
+        for (Map.Entry<String, Function<String, Variable>> p : PREFIXES.entrySet()) {
+            if (name.startsWith(p.getKey()) && name.length() > p.getKey().length()) {
+                return p.getValue().apply(name.substring(p.getKey().length()));
+            }
+        }
+        return null;
+    }
+
+    /** Compiles {@code text}; see {@link Template}. */
+    public Template compile(String text) {
+        return Template.compile(text, this);
+    }
+
+    static boolean validName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (!nameChar(name.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean nameChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
+    }
+
+    // ---- the built-in values --------------------------------------------------------------
+
+    private static final Object REQUEST_ID = new Object();
+    private static final DateTimeFormatter TIME_LOCAL =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US).withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter TIME_ISO =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX", Locale.US).withZone(ZoneId.systemDefault());
+    private static volatile String hostname;
+
+    private static Map<String, Variable> builtIn() {
+        Map<String, Variable> m = new LinkedHashMap<>();
+        m.put("uri", e -> e.request().uri());
+        m.put("document_uri", e -> e.request().uri());
+        m.put("request_uri", e -> e.request().rawUri());
+        m.put("args", e -> e.request().args());
+        m.put("query_string", e -> e.request().args());
+        m.put("is_args", e -> e.request().args().isEmpty() ? "" : "?");
+        m.put("host", Variables::host);
+        m.put("scheme", e -> "http");
+        m.put("https", e -> "");
+        m.put("server_protocol", e -> e.request().version().text());
+        m.put("request_method", e -> e.request().method());
+        m.put("request", e -> e.request().requestLine());
+        m.put("remote_addr", e -> address(e.request().remoteAddress()));
+        m.put("binary_remote_addr", e -> binaryAddress(e.request().remoteAddress()));
+        m.put("remote_port", e -> port(e.request().remoteAddress()));
+        m.put("server_addr", e -> address(e.request().localAddress()));
+        m.put("server_port", e -> port(e.request().localAddress()));
+        m.put("server_name", e -> e.server().names().isEmpty() ? "" : e.server().names().get(0));
+        m.put("hostname", e -> hostname());
+        m.put("pid", e -> Long.toString(ProcessHandle.current().pid()));
+        m.put("content_type", e -> e.request().header(HttpHeaderNames.CONTENT_TYPE.toString()));
+        m.put("content_length", e -> e.request().header(HttpHeaderNames.CONTENT_LENGTH.toString()));
+        m.put("request_length", e -> Long.toString(e.requestLength()));
+        m.put("status", e -> status(e.response().status()));
+        m.put("body_bytes_sent", e -> Long.toString(e.bodyBytesSent()));
+        m.put("bytes_sent", e -> Long.toString(e.bytesSent()));
+        m.put("request_time", e -> millis((System.nanoTime() - e.startNanos()) / 1_000_000));
+        m.put("msec", e -> millis(System.currentTimeMillis()));
+        m.put("time_local", e -> TIME_LOCAL.format(Instant.now()));
+        m.put("time_iso8601", e -> TIME_ISO.format(Instant.now()));
+        m.put("connection", e -> Long.toString(e.connection().id()));
+        m.put("connection_requests", e -> Integer.toString(e.connection().requests()));
+        m.put("request_id", Variables::requestId);
+        return Map.copyOf(m);
+    }
+
+    private static Map<String, Function<String, Variable>> prefixes() {
+        Map<String, Function<String, Variable>> m = new LinkedHashMap<>();
+        m.put("http_", suffix -> {
+            AsciiString header = AsciiString.cached(suffix.replace('_', '-'));
+            return e -> header(e.request(), header);
+        });
+        m.put("sent_http_", suffix -> {
+            AsciiString header = AsciiString.cached(suffix.replace('_', '-'));
+            return e -> e.response().headers().get(header);
+        });
+        m.put("cookie_", suffix -> e -> cookie(e.request(), suffix));
+        m.put("arg_", suffix -> e -> e.request().arg(suffix));
+        return m;
+    }
+
+    private static String host(HttpExchange e) {
+        String h = e.request().host();
+        if (h != null && !h.isEmpty()) {
+            return h;
+        }
+        List<String> names = e.server().names();
+        return names.isEmpty() ? "" : names.get(0);
+    }
+
+    private static String header(Request request, AsciiString name) {
+        List<String> all = request.headers().getAll(name);
+        if (all.isEmpty()) {
+            return null;
+        }
+        // nginx joins repeated headers; cookies with "; ", others with ", "
+        return all.size() == 1 ? all.get(0) : String.join(name.contentEqualsIgnoreCase("cookie") ? "; " : ", ", all);
+    }
+
+    static String cookie(Request request, String name) {
+        for (String line : request.headers().getAll(HttpHeaderNames.COOKIE)) {
+            int i = 0;
+            while (i < line.length()) {
+                while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == ';')) {
+                    i++;
+                }
+                int end = line.indexOf(';', i);
+                if (end < 0) {
+                    end = line.length();
+                }
+                int eq = line.indexOf('=', i);
+                if (eq > i && eq < end && eq - i == name.length() && line.regionMatches(true, i, name, 0, name.length())) {
+                    return line.substring(eq + 1, end).trim();
+                }
+                i = end + 1;
+            }
+        }
+        return null;
+    }
+
+    private static String address(InetSocketAddress a) {
+        return a == null ? null : a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+    }
+
+    private static String binaryAddress(InetSocketAddress a) {
+        if (a == null || a.getAddress() == null) {
+            return null;
+        }
+        return new String(a.getAddress().getAddress(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static String port(InetSocketAddress a) {
+        return a == null ? null : Integer.toString(a.getPort());
+    }
+
+    private static String status(int status) {
+        return status <= 0 ? "000" : Integer.toString(status);
+    }
+
+    /** Milliseconds as nginx prints times: seconds with three decimals. */
+    static String millis(long ms) {
+        long s = ms / 1000;
+        long r = ms % 1000;
+        return s + (r < 10 ? ".00" : r < 100 ? ".0" : ".") + r;
+    }
+
+    private static String hostname() {
+        String h = hostname;
+        if (h == null) {
+            try {
+                h = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException ex) {
+                h = "localhost";
+            }
+            hostname = h;
+        }
+        return h;
+    }
+
+    private static String requestId(HttpExchange e) {
+        String id = e.attribute(REQUEST_ID);
+        if (id == null) {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            id = String.format("%016x%016x", r.nextLong(), r.nextLong());
+            e.attribute(REQUEST_ID, id);
+        }
+        return id;
+    }
+}
