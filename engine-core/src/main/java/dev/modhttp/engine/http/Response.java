@@ -9,11 +9,12 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import dev.modhttp.engine.internal.HeaderNames;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The response a request builds up before the engine sends it through the header and body
- * filters. A body is either bytes or a region of a file (sent zero-copy where the connection
- * allows).
+ * filters. A body is bytes, a region of a file (sent zero-copy where the connection allows),
+ * or {@linkplain #pieces(List) pieces} of both sent in order.
  *
  * <pre>{@code
  * exchange.response().status(200).contentType("text/plain").body("hello");
@@ -37,10 +38,24 @@ public final class Response {
     private final HttpHeaders headers = HEADERS.newHeaders();
     private ByteBuf body;
     private FileBody file;
+    private List<Piece> pieces;
     private long contentLength = -1;
 
-    /** A region of a file to send as the body. */
-    public record FileBody(Path path, long position, long length) {
+    /** One piece of a body made of several: bytes or a region of a file. */
+    public sealed interface Piece permits Bytes, FileBody {
+        long length();
+    }
+
+    /** Bytes of a body made of pieces; the response owns the buffer. */
+    public record Bytes(ByteBuf buf) implements Piece {
+        @Override
+        public long length() {
+            return buf.readableBytes();
+        }
+    }
+
+    /** A region of a file to send as the body, or as one piece of it. */
+    public record FileBody(Path path, long position, long length) implements Piece {
     }
 
     public int status() {
@@ -92,6 +107,27 @@ public final class Response {
         return this;
     }
 
+    /**
+     * A body of several pieces sent in order, as a multipart/byteranges response is: file
+     * regions stay zero-copy where the connection allows. The response takes ownership of the
+     * buffers; the content length is the pieces' sum.
+     */
+    public Response pieces(List<Piece> pieces) {
+        clearBody();
+        this.pieces = List.copyOf(pieces);
+        long length = 0;
+        for (Piece p : this.pieces) {
+            length += p.length();
+        }
+        this.contentLength = length;
+        return this;
+    }
+
+    /** The pieces of a body set by {@link #pieces(List)}, or null. */
+    public List<Piece> pieces() {
+        return pieces;
+    }
+
     /** The bytes body, or null. */
     public ByteBuf body() {
         return body;
@@ -113,7 +149,7 @@ public final class Response {
     }
 
     public boolean hasBody() {
-        return body != null || file != null;
+        return body != null || file != null || pieces != null;
     }
 
     /** Drops the body (releasing its buffer) and any framing headers, keeping status and other headers. */
@@ -123,6 +159,14 @@ public final class Response {
             body = null;
         }
         file = null;
+        if (pieces != null) {
+            for (Piece p : pieces) {
+                if (p instanceof Bytes b) {
+                    ReferenceCountUtil.release(b.buf());
+                }
+            }
+            pieces = null;
+        }
         contentLength = -1;
     }
 
@@ -131,6 +175,14 @@ public final class Response {
         clearBody();
         headers.clear();
         status = 200;
+    }
+
+    /** Engine-internal: hands a file or pieces body over to the writer, as pieces; null when there is none. */
+    public List<Piece> takePieces() {
+        List<Piece> p = pieces != null ? pieces : file != null ? List.of(file) : null;
+        pieces = null;
+        file = null;
+        return p;
     }
 
     /** Engine-internal: hands the body buffer over to the writer. */

@@ -404,10 +404,24 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
         ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), ctx.voidPromise());
     }
 
-    void writeFile(Response.FileBody file) throws IOException {
-        FileChannel fc = FileChannel.open(file.path(), StandardOpenOption.READ);
-        current.bodyBytesSent += file.length();
-        current.output(new DefaultFileRegion(fc, file.position(), file.length()));
+    /** Writes a body of pieces with file regions zero-copy; the pieces' buffers are handed over. */
+    void writePieces(java.util.List<Response.Piece> pieces) throws IOException {
+        for (int i = 0; i < pieces.size(); i++) {
+            Response.Piece p = pieces.get(i);
+            try {
+                if (p instanceof Response.Bytes b) {
+                    current.bodyBytesSent += b.length();
+                    current.output(b.buf());
+                } else if (p instanceof Response.FileBody file) {
+                    FileChannel fc = FileChannel.open(file.path(), StandardOpenOption.READ);
+                    current.bodyBytesSent += file.length();
+                    current.output(new DefaultFileRegion(fc, file.position(), file.length()));
+                }
+            } catch (IOException | RuntimeException e) {
+                FileStreamer.release(pieces, i + 1);
+                throw e;
+            }
+        }
     }
 
     /** Flushes written responses now, unless inside a read batch: that flushes once at its end. */

@@ -568,12 +568,12 @@ final class Exchange implements HttpExchange {
                 complete();
                 return;
             }
-            Response.FileBody file = response.file();
-            if (file != null && bodyMode != BodyMode.NONE) {
+            if ((response.file() != null || response.pieces() != null) && bodyMode != BodyMode.NONE) {
+                java.util.List<Response.Piece> pieces = response.takePieces();
                 if (conn.runtime.bodyFiltersNeedBytes(this)) {
-                    new FileStreamer(this, file).start();
+                    new FileStreamer(this, pieces).start();
                 } else {
-                    conn.writeFile(file);
+                    conn.writePieces(pieces);
                     complete();
                 }
                 return;

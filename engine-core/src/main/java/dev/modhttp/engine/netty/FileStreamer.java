@@ -2,46 +2,60 @@ package dev.modhttp.engine.netty;
 
 import dev.modhttp.engine.http.Response;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
- * Sends a file body through the body filters in 64 KiB pieces when a filter must see its
- * bytes (zero-copy is impossible then). Reads pause while the connection is not writable,
- * so a large file never piles up in memory.
+ * Sends a body of file regions (and bytes between them, as in multipart/byteranges) through
+ * the body filters in 64 KiB pieces when a filter must see its bytes (zero-copy is impossible
+ * then). Reads pause while the connection is not writable, so a large file never piles up in
+ * memory.
  */
 final class FileStreamer {
 
     private static final int PIECE = 64 * 1024;
 
     private final Exchange exchange;
-    private final Response.FileBody file;
+    private final List<Response.Piece> pieces;
+    private int next;
+    private Path openPath;
     private FileChannel channel;
     private long position;
     private long remaining;
+    private boolean closed;
 
-    FileStreamer(Exchange exchange, Response.FileBody file) {
+    FileStreamer(Exchange exchange, List<Response.Piece> pieces) {
         this.exchange = exchange;
-        this.file = file;
+        this.pieces = pieces;
     }
 
     void start() throws Exception {
-        channel = FileChannel.open(file.path(), StandardOpenOption.READ);
-        position = file.position();
-        remaining = file.length();
         exchange.conn.fileStreamer(this);
-        if (remaining == 0) {
-            close();
-            exchange.conn.runtime.bodyChain.next(exchange, io.netty.buffer.Unpooled.EMPTY_BUFFER, true);
-            return;
-        }
         pump();
     }
 
     /** Sends pieces while the connection can take them; called again when it becomes writable. */
     void pump() throws Exception {
-        while (remaining > 0) {
+        while (!closed) {
+            if (remaining == 0) {
+                if (next == pieces.size()) {
+                    close();
+                    exchange.conn.runtime.bodyChain.next(exchange, Unpooled.EMPTY_BUFFER, true);
+                    return;
+                }
+                Response.Piece p = pieces.get(next++);
+                if (p instanceof Response.Bytes b) {
+                    exchange.conn.runtime.bodyChain.next(exchange, b.buf(), false);
+                    continue;
+                }
+                open((Response.FileBody) p);
+                continue;
+            }
             if (!exchange.conn.isWritable()) {
                 exchange.conn.flushIfNeeded();
                 return; // resumed by Connection on writability
@@ -51,7 +65,7 @@ final class FileStreamer {
             try {
                 int read = buf.writeBytes(channel, position, n);
                 if (read <= 0) {
-                    throw new IOException("file " + file.path() + " shrank while being sent");
+                    throw new IOException("file " + openPath + " shrank while being sent");
                 }
                 position += read;
                 remaining -= read;
@@ -60,21 +74,54 @@ final class FileStreamer {
                 close();
                 throw e;
             }
-            if (remaining == 0) {
-                close();
-            }
-            exchange.conn.runtime.bodyChain.next(exchange, buf, remaining == 0);
+            exchange.conn.runtime.bodyChain.next(exchange, buf, false);
         }
     }
 
+    private void open(Response.FileBody file) throws IOException {
+        if (!file.path().equals(openPath)) {
+            closeChannel();
+            try {
+                channel = FileChannel.open(file.path(), StandardOpenOption.READ);
+            } catch (IOException e) {
+                close();
+                throw e;
+            }
+            openPath = file.path();
+        }
+        position = file.position();
+        remaining = file.length();
+    }
+
+    /** Stops: closes the file and releases the bytes pieces not yet sent. */
     void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         exchange.conn.fileStreamer(null);
+        closeChannel();
+        release(pieces, next);
+    }
+
+    private void closeChannel() {
         try {
             if (channel != null) {
                 channel.close();
             }
         } catch (IOException e) {
-            Log.debug("closing {} failed: {}", file.path(), e.toString());
+            Log.debug("closing {} failed: {}", openPath, e.toString());
+        }
+        channel = null;
+        openPath = null;
+    }
+
+    /** Releases the buffers of {@code pieces} from index {@code from} on. */
+    static void release(List<Response.Piece> pieces, int from) {
+        for (int i = from; i < pieces.size(); i++) {
+            if (pieces.get(i) instanceof Response.Bytes b) {
+                ReferenceCountUtil.release(b.buf());
+            }
         }
     }
 }
