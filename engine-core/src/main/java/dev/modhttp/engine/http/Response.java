@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import dev.modhttp.engine.internal.HeaderNames;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -44,6 +45,9 @@ public final class Response {
     /** One piece of a body made of several: bytes or a region of a file. */
     public sealed interface Piece permits Bytes, FileBody {
         long length();
+
+        /** Lets go of what the piece holds (its buffer, its open file) when it will not be sent. */
+        void discard();
     }
 
     /** Bytes of a body made of pieces; the response owns the buffer. */
@@ -52,10 +56,33 @@ public final class Response {
         public long length() {
             return buf.readableBytes();
         }
+
+        @Override
+        public void discard() {
+            ReferenceCountUtil.release(buf);
+        }
     }
 
-    /** A region of a file to send as the body, or as one piece of it. */
-    public record FileBody(Path path, long position, long length) implements Piece {
+    /**
+     * A region of a file to send as the body, or as one piece of it. {@code channel}, when not
+     * null, is the file already opened by the handler (so that a file gone missing is found
+     * before the status line goes out); the engine closes it.
+     */
+    public record FileBody(Path path, long position, long length, FileChannel channel) implements Piece {
+        public FileBody(Path path, long position, long length) {
+            this(path, position, length, null);
+        }
+
+        @Override
+        public void discard() {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (java.io.IOException e) {
+                    // closing a file opened for reading: nothing to lose
+                }
+            }
+        }
     }
 
     public int status() {
@@ -101,8 +128,14 @@ public final class Response {
     }
 
     public Response file(Path path, long position, long length) {
+        return file(new FileBody(path, position, length));
+    }
+
+    /** Sets a file body; an open channel in it is the response's to close. */
+    public Response file(FileBody file) {
         clearBody();
-        this.file = new FileBody(path, position, length);
+        this.file = file;
+        long length = file.length();
         this.contentLength = length;
         return this;
     }
@@ -158,13 +191,12 @@ public final class Response {
             ReferenceCountUtil.release(body);
             body = null;
         }
-        file = null;
+        if (file != null) {
+            file.discard();
+            file = null;
+        }
         if (pieces != null) {
-            for (Piece p : pieces) {
-                if (p instanceof Bytes b) {
-                    ReferenceCountUtil.release(b.buf());
-                }
-            }
+            pieces.forEach(Piece::discard);
             pieces = null;
         }
         contentLength = -1;

@@ -413,7 +413,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
                     current.bodyBytesSent += b.length();
                     current.output(b.buf());
                 } else if (p instanceof Response.FileBody file) {
-                    FileChannel fc = FileChannel.open(file.path(), StandardOpenOption.READ);
+                    FileChannel fc = file.channel() != null ? file.channel()
+                            : FileChannel.open(file.path(), StandardOpenOption.READ);
                     current.bodyBytesSent += file.length();
                     current.output(new DefaultFileRegion(fc, file.position(), file.length()));
                 }

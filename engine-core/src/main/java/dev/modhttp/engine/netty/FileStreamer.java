@@ -3,7 +3,6 @@ package dev.modhttp.engine.netty;
 import dev.modhttp.engine.http.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -79,7 +78,11 @@ final class FileStreamer {
     }
 
     private void open(Response.FileBody file) throws IOException {
-        if (!file.path().equals(openPath)) {
+        if (file.channel() != null) {
+            closeChannel();
+            channel = file.channel();
+            openPath = null; // owned for this piece only
+        } else if (!file.path().equals(openPath)) {
             closeChannel();
             try {
                 channel = FileChannel.open(file.path(), StandardOpenOption.READ);
@@ -119,9 +122,7 @@ final class FileStreamer {
     /** Releases the buffers of {@code pieces} from index {@code from} on. */
     static void release(List<Response.Piece> pieces, int from) {
         for (int i = from; i < pieces.size(); i++) {
-            if (pieces.get(i) instanceof Response.Bytes b) {
-                ReferenceCountUtil.release(b.buf());
-            }
+            pieces.get(i).discard();
         }
     }
 }

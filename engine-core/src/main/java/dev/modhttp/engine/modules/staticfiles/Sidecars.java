@@ -2,10 +2,7 @@ package dev.modhttp.engine.modules.staticfiles;
 
 import dev.modhttp.engine.internal.AcceptEncoding;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Precompressed variants of a file ({@code .br}, {@code .zst}, {@code .gz} next to it): the one
@@ -15,7 +12,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 final class Sidecars {
 
     /** A variant to send instead of the file. */
-    record Variant(Path path, BasicFileAttributes attrs, String coding) {
+    record Variant(Path path, OpenFileCache.FileInfo info, String coding) {
+    }
+
+    /** Stats a sidecar, through the open-file cache where there is one. */
+    interface Stat {
+        OpenFileCache.FileInfo of(Path path) throws IOException;
     }
 
     private static final String[][] CODINGS = {{"br", ".br"}, {"zstd", ".zst"}, {"gzip", ".gz"}};
@@ -29,7 +31,8 @@ final class Sidecars {
     }
 
     /** The variant to send, or null for the file itself. */
-    static Variant choose(Path file, long fileMtime, String acceptEncoding, StaticConfig conf) throws IOException {
+    static Variant choose(Path file, long fileMtime, String acceptEncoding, StaticConfig conf, Stat stat)
+            throws IOException {
         if (acceptEncoding == null) {
             return null;
         }
@@ -46,14 +49,10 @@ final class Sidecars {
                 continue;
             }
             Path sidecar = file.resolveSibling(file.getFileName() + c[1]);
-            try {
-                BasicFileAttributes a = Files.readAttributes(sidecar, BasicFileAttributes.class);
-                if (a.isRegularFile() && a.lastModifiedTime().toInstant().getEpochSecond() >= fileMtime) {
-                    best = new Variant(sidecar, a, c[0]);
-                    bestQ = q;
-                }
-            } catch (NoSuchFileException e) {
-                // no sidecar for this coding
+            OpenFileCache.FileInfo info = stat.of(sidecar);
+            if (info.isFile() && info.mtime >= fileMtime) {
+                best = new Variant(sidecar, info, c[0]);
+                bestQ = q;
             }
         }
         return best;

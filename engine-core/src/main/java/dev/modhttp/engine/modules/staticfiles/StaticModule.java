@@ -2,9 +2,10 @@ package dev.modhttp.engine.modules.staticfiles;
 
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Location;
+import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.modules.staticfiles.OpenFileCache.FileInfo;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
-import dev.modhttp.engine.internal.DateCache;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Hooks;
 import dev.modhttp.engine.module.Module;
@@ -19,12 +20,13 @@ import dev.modhttp.engine.http.Response;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileChannel;
 import dev.modhttp.engine.variable.Variable;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
@@ -77,6 +79,14 @@ public final class StaticModule implements Module {
     @Override
     public void register(ModuleRegistry registry) {
         this.hooks = registry.hooks();
+        for (ServerConfig server : registry.config().servers()) {
+            server.scope().forEach(l -> {
+                StaticConfig.CacheLimits limits = l.config(CONFIG).openFileCache();
+                if (limits.max() > 0) {
+                    caches.computeIfAbsent(limits, OpenFileCache::new);
+                }
+            });
+        }
         registry.handler(new HandlerDefinition(Phase.CONTENT, Integer.MAX_VALUE, "static", this::handle, false,
                 StaticModule::servesFiles));
     }
@@ -115,66 +125,117 @@ public final class StaticModule implements Module {
         if (request.uri().endsWith("/")) {
             return index(exchange, conf, mapped.path());
         }
-        BasicFileAttributes attrs;
-        try {
-            attrs = Files.readAttributes(mapped.path(), BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
-            return Result.status(404);
-        } catch (java.nio.file.AccessDeniedException e) {
-            return Result.status(403);
+        StaticConfig own = exchange.config(CONFIG);
+        FileInfo info = lookup(own, mapped.path());
+        if (info.error != 0) {
+            return Result.status(info.error);
         }
-        if (attrs.isDirectory()) {
+        if (info.isDirectory()) {
             String args = request.args();
             exchange.response().header(HttpHeaderNames.LOCATION,
                     request.absoluteUrl(escape(request.uriBytes()) + "/" + (args.isEmpty() ? "" : "?" + args)));
             return Result.status(301);
         }
-        if (!attrs.isRegularFile()) {
+        if (!info.isFile()) {
             return Result.status(404);
         }
-        if (!symlinksAllowed(mapped, conf.disableSymlinks())) {
-            return Result.status(403);
+        try {
+            if (!symlinksAllowed(info, mapped, conf.disableSymlinks())) {
+                return Result.status(403);
+            }
+        } catch (NoSuchFileException e) {
+            refresh(own, mapped.path()); // gone since a cached stat
+            return Result.status(404);
         }
         if (!get) {
             return Result.status(405);
         }
-        StaticConfig own = exchange.config(CONFIG);
         Path file = mapped.path();
         String contentType = MimeTypes.forName(file.getFileName().toString(), conf);
         if (Sidecars.anyEnabled(own)) {
             exchange.response().header(HttpHeaderNames.VARY, "Accept-Encoding");
-            Sidecars.Variant v = Sidecars.choose(file, attrs.lastModifiedTime().toInstant().getEpochSecond(),
-                    request.header("Accept-Encoding"), own);
+            Sidecars.Variant v = Sidecars.choose(file, info.mtime, request.header("Accept-Encoding"), own,
+                    sidecar -> lookup(own, sidecar));
             if (v != null) {
                 file = v.path();
-                attrs = v.attrs(); // validators and length are the variant's, as nginx's gzip_static sends them
+                info = v.info(); // validators and length are the variant's, as nginx's gzip_static sends them
                 exchange.response().header(HttpHeaderNames.CONTENT_ENCODING, v.coding());
             }
         }
-        long mtime = attrs.lastModifiedTime().toInstant().getEpochSecond();
-        String etag = Conditionals.etag(mtime, attrs.size());
+        FileChannel channel = null;
+        if (info.content == null) {
+            // opened now, so that a file gone or changed since a cached stat is found before anything is sent
+            channel = open(file);
+            if (channel == null || channel.size() != info.size()) {
+                closeQuietly(channel);
+                info = refresh(own, file);
+                channel = info.isFile() && info.content == null ? open(file) : null;
+                if (!info.isFile() || info.content == null && channel == null) {
+                    return Result.status(info.error == 403 ? 403 : 404);
+                }
+            }
+        }
+        try {
+            Result r = send(exchange, conf, file, info, channel, contentType);
+            channel = null; // handed over to the response
+            return r;
+        } finally {
+            closeQuietly(channel);
+        }
+    }
+
+    private static Result send(HttpExchange exchange, CoreConfig conf, Path file, FileInfo info, FileChannel channel,
+            String contentType) throws IOException {
+        Request request = exchange.request();
+        long mtime = info.mtime;
+        String etag = info.etag;
         exchange.response()
                 .header(HttpHeaderNames.ETAG, etag)
-                .header(HttpHeaderNames.LAST_MODIFIED, DateCache.format(attrs.lastModifiedTime().toInstant()));
-        int condition = Conditionals.evaluate(request.headers(), method, etag, mtime, conf.ifModifiedSince());
-        if (condition == 304) {
-            exchange.response().status(304);
-            return Result.DONE; // validators only, no body
-        }
+                .header(HttpHeaderNames.LAST_MODIFIED, info.lastModified);
+        int condition = Conditionals.evaluate(request.headers(), request.method(), etag, mtime,
+                conf.ifModifiedSince());
         if (condition != Conditionals.PROCEED) {
+            closeQuietly(channel);
+            if (condition == 304) {
+                exchange.response().status(304);
+                return Result.DONE; // validators only, no body
+            }
             return Result.status(condition);
         }
         exchange.response().contentType(contentType);
         Integer maxRanges = conf.maxRanges();
         if (maxRanges == null || maxRanges > 0) {
             exchange.response().header(HttpHeaderNames.ACCEPT_RANGES, BYTES);
-            Result partial = range(exchange, file, attrs.size(), etag, mtime, maxRanges, contentType);
+            Result partial = range(exchange, file, channel, info.size(), etag, mtime, maxRanges, contentType);
             if (partial != null) {
                 return partial;
             }
         }
-        exchange.response().status(200).file(file, 0, attrs.size());
+        if (info.content != null) {
+            exchange.response().status(200).body(info.content.duplicate()); // a small hot file, from memory
+        } else {
+            exchange.response().status(200).file(new Response.FileBody(file, 0, info.size(), channel));
+        }
         return Result.OK;
+    }
+
+    /** The file opened for reading, or null when it is gone or unreadable. */
+    private static FileChannel open(Path file) {
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // opened for reading only: nothing to lose
+            }
+        }
     }
 
     private static final String BYTES = "bytes";
@@ -186,8 +247,8 @@ public final class StaticModule implements Module {
      * If-Range, another unit, more ranges than max-ranges, or ranges adding up to more than
      * the file, which only a client hunting for amplification asks).
      */
-    private static Result range(HttpExchange exchange, Path file, long size, String etag, long mtime,
-            Integer maxRanges, String contentType) {
+    private static Result range(HttpExchange exchange, Path file, FileChannel channel, long size, String etag,
+            long mtime, Integer maxRanges, String contentType) {
         Request request = exchange.request();
         String header = request.header("Range");
         if (header == null || !ifRangeHolds(request.header("If-Range"), etag, mtime)) {
@@ -198,6 +259,7 @@ public final class StaticModule implements Module {
             return null;
         }
         if (ranges.isEmpty()) {
+            closeQuietly(channel);
             exchange.response().header(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size);
             return Result.status(416);
         }
@@ -209,7 +271,7 @@ public final class StaticModule implements Module {
             Ranges.Range r = ranges.get(0);
             exchange.response().status(206)
                     .header(HttpHeaderNames.CONTENT_RANGE, "bytes " + r.start() + "-" + r.end() + "/" + size)
-                    .file(file, r.start(), r.length());
+                    .file(new Response.FileBody(file, r.start(), r.length(), channel));
             return Result.OK;
         }
         long total = 0;
@@ -228,6 +290,7 @@ public final class StaticModule implements Module {
             pieces.add(new Response.FileBody(file, r.start(), r.length()));
         }
         pieces.add(ascii("\r\n--" + boundary + "--\r\n"));
+        closeQuietly(channel); // each part opens the file for itself
         exchange.response().status(206)
                 .contentType("multipart/byteranges; boundary=" + boundary)
                 .pieces(pieces);
@@ -249,18 +312,19 @@ public final class StaticModule implements Module {
         return v.startsWith("\"") ? v.equals(etag) : Conditionals.date(v) == mtime;
     }
 
-    private static Result index(HttpExchange exchange, CoreConfig conf, Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
+    private Result index(HttpExchange exchange, CoreConfig conf, Path dir) throws IOException {
+        StaticConfig own = exchange.config(CONFIG);
+        if (!lookup(own, dir).isDirectory()) {
             return Result.status(404);
         }
         for (String name : conf.index()) {
             Path candidate = dir.resolve(name);
-            if (Files.isRegularFile(candidate)) {
+            if (lookup(own, candidate).isFile()) {
                 Request r = exchange.request();
                 return exchange.internalRedirect(r.uri() + name, r.args());
             }
         }
-        StaticConfig autoindex = exchange.config(CONFIG);
+        StaticConfig autoindex = own;
         String method = exchange.request().method();
         if (autoindex.autoindex() && (method.equals("GET") || method.equals("HEAD"))) {
             String listing = Autoindex.render(dir, exchange.request().uri(), autoindex.autoindexFormat());
@@ -311,25 +375,31 @@ public final class StaticModule implements Module {
      * the root's real path; {@code on} refuses any symlink between the root and the file;
      * {@code off} follows them all.
      */
-    private static boolean symlinksAllowed(Mapped m, CoreConfig.DisableSymlinks mode) throws IOException {
-        switch (mode) {
-            case OFF -> {
-                return true;
-            }
-            case ON -> {
-                Path root = m.root().toAbsolutePath().normalize();
-                for (Path p = m.path().toAbsolutePath().normalize(); p != null && p.startsWith(root) && !p.equals(root);
-                        p = p.getParent()) {
-                    if (Files.isSymbolicLink(p)) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-            default -> {
-                return m.path().toRealPath().startsWith(m.root().toRealPath());
-            }
+    private static boolean symlinksAllowed(FileInfo info, Mapped m, CoreConfig.DisableSymlinks mode)
+            throws IOException {
+        return switch (mode) {
+            case OFF -> true;
+            case ON -> info.noSymlinks(m.path(), m.root());
+            default -> info.insideRoot(m.path(), m.root());
+        };
+    }
+
+    /** The open-file caches, one per {@code open-file-cache} written (nested scopes share their parent's). */
+    private final Map<StaticConfig.CacheLimits, OpenFileCache> caches = new IdentityHashMap<>();
+
+    private FileInfo lookup(StaticConfig conf, Path path) throws IOException {
+        OpenFileCache cache = caches.get(conf.openFileCache());
+        return cache == null ? OpenFileCache.stat(path) : cache.lookup(path, conf);
+    }
+
+    /** A fresh stat of {@code path}, replacing what the cache held. */
+    private FileInfo refresh(StaticConfig conf, Path path) throws IOException {
+        OpenFileCache cache = caches.get(conf.openFileCache());
+        if (cache == null) {
+            return OpenFileCache.stat(path);
         }
+        cache.forget(path);
+        return cache.lookup(path, conf);
     }
 
     /** Percent-encodes a byte-string path for a Location header, keeping what a path may hold as is. */
