@@ -14,7 +14,7 @@ import dev.modhttp.engine.module.Hooks;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.modules.core.CoreModule;
-import dev.modhttp.engine.modules.gzip.GzipModule;
+import dev.modhttp.engine.modules.compression.CompressionModule;
 import dev.modhttp.engine.modules.headers.HeadersModule;
 import dev.modhttp.engine.modules.rewrite.ReturnModule;
 import dev.modhttp.engine.modules.rewrite.RewriteModule;
@@ -63,7 +63,7 @@ public final class EngineBuilder {
     private int blockingLimit = 1024;
     private boolean reloadOnSighup;
     private final List<Module> modules = new ArrayList<>(List.of(new CoreModule(), new RewriteModule(), new ReturnModule(),
-            new TryFilesModule(), new StaticModule(), new HeadersModule(), new GzipModule()));
+            new TryFilesModule(), new StaticModule(), new HeadersModule(), new CompressionModule()));
     private final List<HandlerDefinition> handlers = new ArrayList<>();
     private final List<ContentHandler> contentHandlers = new ArrayList<>();
     private final List<FilterDefinition> filters = new ArrayList<>();

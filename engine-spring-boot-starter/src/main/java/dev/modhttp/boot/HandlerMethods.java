@@ -69,7 +69,7 @@ final class HandlerMethods {
             }
         }
         MethodHandle handle = handle(bean, method);
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
         Function<HttpExchange, Object>[] args = arguments.toArray(new Function[0]);
         boolean pending = returns != Result.class;
         Handler handler = exchange -> {

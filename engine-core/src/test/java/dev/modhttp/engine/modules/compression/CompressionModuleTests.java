@@ -1,4 +1,4 @@
-package dev.modhttp.engine.modules.gzip;
+package dev.modhttp.engine.modules.compression;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** gzip as nginx's filter: when it applies, what it sends, and what it leaves alone. */
+/** gzip as nginx's filter, brotli and zstd beside it: when each applies, what it sends, and what it leaves alone. */
 @Timeout(30)
-class GzipModuleTests {
+class CompressionModuleTests {
 
     @TempDir
     Path root;
@@ -123,5 +123,67 @@ class GzipModuleTests {
             assertThat(r.header("Content-Length")).isEqualTo(Integer.toString(big.length));
             assertThat(r.bytes()).isEqualTo(big);
         }
+    }
+
+    String allCodings() {
+        return yaml().replace("gzip: on", "gzip: on\nbrotli: on\nzstd: on\nbrotli-comp-level: 5\nzstd-comp-level: 3");
+    }
+
+    static byte[] unbrotli(byte[] bytes) throws IOException {
+        com.aayushatharva.brotli4j.Brotli4jLoader.ensureAvailability();
+        try (var in = new com.aayushatharva.brotli4j.decoder.BrotliInputStream(new ByteArrayInputStream(bytes))) {
+            return in.readAllBytes();
+        }
+    }
+
+    static byte[] unzstd(byte[] bytes) throws IOException {
+        try (var in = new com.github.luben.zstd.ZstdInputStream(new ByteArrayInputStream(bytes))) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void theCodingIsChosenByTheClientsQValuesPreferringBrotliThenZstdAmongEquals() throws Exception {
+        try (TestEngine e = TestEngine.start(allCodings()); RawClient c = e.raw()) {
+            RawClient.Response br = get(c, "/page.html", "Accept-Encoding: gzip, deflate, br, zstd\r\n");
+            assertThat(br.header("Content-Encoding")).isEqualTo("br");
+            assertThat(new String(unbrotli(br.bytes()), StandardCharsets.UTF_8)).isEqualTo(page);
+            assertThat(br.header("ETag")).startsWith("W/\"");
+            RawClient.Response zstd = get(c, "/page.html", "Accept-Encoding: gzip, zstd\r\n");
+            assertThat(zstd.header("Content-Encoding")).isEqualTo("zstd");
+            assertThat(new String(unzstd(zstd.bytes()), StandardCharsets.UTF_8)).isEqualTo(page);
+            RawClient.Response gzip = get(c, "/page.html", "Accept-Encoding: br;q=0.5, zstd;q=0.4, gzip\r\n");
+            assertThat(gzip.header("Content-Encoding")).isEqualTo("gzip");
+            assertThat(get(c, "/page.html", "Accept-Encoding: identity\r\n").header("Content-Encoding")).isNull();
+        }
+    }
+
+    @Test
+    void brotliAndZstdStreamALargeFileChunkByChunk() throws Exception {
+        try (TestEngine e = TestEngine.start(allCodings()); RawClient c = e.raw()) {
+            RawClient.Response br = get(c, "/big.txt", "Accept-Encoding: br\r\n");
+            assertThat(br.header("Transfer-Encoding")).isEqualTo("chunked");
+            assertThat(unbrotli(br.bytes())).isEqualTo(big);
+            RawClient.Response zstd = get(c, "/big.txt", "Accept-Encoding: zstd\r\n");
+            assertThat(unzstd(zstd.bytes())).isEqualTo(big);
+            assertThat(zstd.bytes().length).isLessThan(big.length / 3);
+        }
+    }
+
+    @Test
+    void aLocationMayTurnOneCodingOffAndKeepTheOthers() throws Exception {
+        String yaml = allCodings().replace(" gzip: off", " brotli: off"); // in location /plain-off
+        try (TestEngine e = TestEngine.start(yaml); RawClient c = e.raw()) {
+            RawClient.Response r = get(c, "/plain-off", "Accept-Encoding: br, gzip\r\n");
+            assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
+            assertThat(new String(gunzip(r.bytes()), StandardCharsets.UTF_8)).isEqualTo("some text ".repeat(30).trim());
+        }
+    }
+
+    @Test
+    void levelsOutOfRangeFailStartupNamingTheKey() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestEngine.start(
+                yaml().replace("gzip: on", "gzip: on\nbrotli-comp-level: 12")).close())
+                .hasMessageContaining("brotli-comp-level must be between 0 and 11");
     }
 }

@@ -1,0 +1,229 @@
+package dev.modhttp.engine.modules.compression;
+
+import dev.modhttp.engine.config.ConfigException;
+import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.filter.BodyFilter;
+import dev.modhttp.engine.filter.BodyFilterChain;
+import dev.modhttp.engine.filter.FilterDefinition;
+import dev.modhttp.engine.filter.HeaderFilterChain;
+import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.http.Request;
+import dev.modhttp.engine.http.Response;
+import dev.modhttp.engine.internal.AcceptEncoding;
+import dev.modhttp.engine.module.Module;
+import dev.modhttp.engine.module.ModuleRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Response compression as nginx's gzip filter does it, with brotli and zstd besides when their
+ * libraries are present: a header filter decides per response (a coding on, status 200, 403
+ * or 404, a type in gzip-types, not HEAD, not a range, not already encoded, long enough, not
+ * from a proxy unless gzip-proxied) and picks the coding by the client's Accept-Encoding
+ * q-values; the body filter then compresses chunk by chunk, flushing a decodable block per
+ * chunk, and the response goes out chunked with a weak ETag. Responses it leaves alone keep
+ * zero-copy files. Turning brotli or zstd on without its library fails startup.
+ */
+public final class CompressionModule implements Module {
+
+    public static final ConfigSpec<CompressionConfig> CONFIG = ConfigSpec.flat(CompressionConfig.class)
+            .defaults(CompressionConfig.DEFAULTS)
+            .build();
+
+    private static final Object STATE = new Object();
+    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[16 * 1024];
+        }
+    };
+
+    @Override
+    public List<ConfigSpec<?>> configs() {
+        return List.of(CONFIG);
+    }
+
+    @Override
+    public void register(ModuleRegistry registry) {
+        for (ServerConfig server : registry.config().servers()) {
+            server.scope().forEach(l -> {
+                CompressionConfig c = l.config(CONFIG);
+                for (Coding coding : new Coding[] {Coding.BR, Coding.ZSTD}) {
+                    if (enabled(c, coding) && !coding.available()) {
+                        throw new ConfigException(l.path(), coding.key, "needs " + coding.requirement()
+                                + " on the classpath");
+                    }
+                }
+            });
+        }
+        registry.filter(FilterDefinition.header(Integer.MAX_VALUE - 200, CompressionModule::decide));
+        registry.filter(FilterDefinition.body(Integer.MAX_VALUE - 200, new Compressor()));
+    }
+
+    private static boolean enabled(CompressionConfig c, Coding coding) {
+        return switch (coding) {
+            case GZIP -> c.gzip();
+            case BR -> c.brotli();
+            case ZSTD -> c.zstd();
+        };
+    }
+
+    private static int level(CompressionConfig c, Coding coding) {
+        return switch (coding) {
+            case GZIP -> c.gzipCompLevel();
+            case BR -> c.brotliCompLevel();
+            case ZSTD -> c.zstdCompLevel();
+        };
+    }
+
+    /** The per-response compression state; the encoder opens with the first chunk. */
+    private static final class State extends OutputStream {
+        final Coding coding;
+        final int level;
+        OutputStream encoder;
+        /** Where the encoder's output of the current chunk goes. */
+        ByteBuf target;
+
+        State(Coding coding, int level) {
+            this.coding = coding;
+            this.level = level;
+        }
+
+        @Override
+        public void write(int b) {
+            target.writeByte(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            target.writeBytes(b, off, len);
+        }
+    }
+
+    private static void decide(HttpExchange exchange, HeaderFilterChain next) throws Exception {
+        CompressionConfig conf = exchange.config(CONFIG);
+        Response r = exchange.response();
+        if (conf.any()) {
+            Coding coding = compressible(exchange, conf, r) ? choose(conf, exchange.request()) : null;
+            if (coding != null) {
+                r.header(HttpHeaderNames.CONTENT_ENCODING, coding.token);
+                r.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+                r.contentLength(-1);
+                String etag = r.headers().get(HttpHeaderNames.ETAG);
+                if (etag != null && etag.startsWith("\"")) {
+                    r.header(HttpHeaderNames.ETAG, "W/" + etag); // the bytes differ from the strong validator's
+                }
+                exchange.attribute(STATE, new State(coding, level(conf, coding)));
+            }
+            if (conf.gzipVary() && typeMatches(conf, r) && !r.headers().contains(HttpHeaderNames.VARY)) {
+                r.header(HttpHeaderNames.VARY, "Accept-Encoding");
+            }
+        }
+        next.next(exchange);
+    }
+
+    /** The enabled coding the client accepts with the highest q-value (br, zstd, gzip among equals), or null. */
+    private static Coding choose(CompressionConfig conf, Request request) {
+        String accept = request.header("Accept-Encoding");
+        if (accept == null) {
+            return null;
+        }
+        Coding best = null;
+        double bestQ = 0;
+        for (Coding c : Coding.values()) {
+            if (enabled(conf, c)) {
+                double q = AcceptEncoding.quality(accept, c.token);
+                if (q > bestQ) {
+                    best = c;
+                    bestQ = q;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static boolean compressible(HttpExchange exchange, CompressionConfig conf, Response r) {
+        Request request = exchange.request();
+        int status = r.status();
+        if (status != 200 && status != 403 && status != 404 || request.isHead()
+                || r.headers().contains(HttpHeaderNames.CONTENT_ENCODING)
+                || r.headers().contains(HttpHeaderNames.CONTENT_RANGE) || !typeMatches(conf, r)) {
+            return false;
+        }
+        if (r.contentLength() >= 0 && r.contentLength() < conf.gzipMinLength()) {
+            return false;
+        }
+        return conf.gzipProxied() != CompressionConfig.Proxied.OFF || request.header("Via") == null;
+    }
+
+    private static boolean typeMatches(CompressionConfig conf, Response r) {
+        String type = r.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        if (type == null) {
+            return false;
+        }
+        int semi = type.indexOf(';');
+        String bare = (semi < 0 ? type : type.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+        return bare.equals("text/html") || conf.gzipTypes().contains("*") || conf.gzipTypes().contains(bare);
+    }
+
+    /** Compresses the chunks of responses the header filter chose. */
+    private static final class Compressor implements BodyFilter {
+
+        @Override
+        public boolean needsBytes(HttpExchange exchange) {
+            return exchange.attribute(STATE) != null;
+        }
+
+        @Override
+        public void filter(HttpExchange exchange, ByteBuf chunk, boolean last, BodyFilterChain next) throws Exception {
+            State s = exchange.attribute(STATE);
+            if (s == null) {
+                next.next(exchange, chunk, last);
+                return;
+            }
+            s.target = Unpooled.buffer(Math.max(64, chunk.readableBytes() / 2 + 64));
+            try {
+                if (s.encoder == null) {
+                    s.encoder = s.coding.open(s, s.level);
+                }
+                byte[] scratch = SCRATCH.get();
+                while (chunk.isReadable()) {
+                    int n = Math.min(scratch.length, chunk.readableBytes());
+                    chunk.readBytes(scratch, 0, n);
+                    s.encoder.write(scratch, 0, n);
+                }
+                if (last) {
+                    s.encoder.close();
+                } else {
+                    s.encoder.flush();
+                }
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(s.encoder);
+                s.target.release();
+                throw e;
+            } finally {
+                chunk.release();
+            }
+            ByteBuf out = s.target;
+            s.target = null;
+            next.next(exchange, out, last);
+        }
+
+        private static void closeQuietly(OutputStream encoder) {
+            if (encoder != null) {
+                try {
+                    encoder.close();
+                } catch (IOException | RuntimeException ignored) {
+                    // the response is failing already; this only frees the encoder
+                }
+            }
+        }
+    }
+}
