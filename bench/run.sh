@@ -12,16 +12,8 @@ SECS=${SECONDS_PER_RUN:-10}
 CONNS=${CONNECTIONS:-"64 1000"}
 ENGINE_PORT=18080
 RAW_PORT=18090
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-ulimit -n 65536 2>/dev/null || true
-
-out=bench/out
-mkdir -p "$out"
-./mvnw -q -B -pl engine-core -DskipTests install
-./mvnw -q -B -pl engine-core dependency:build-classpath -Dmdep.outputFile="$PWD/$out/cp.txt" -Dmdep.includeScope=runtime
-cp="$PWD/engine-core/target/classes:$(cat "$out/cp.txt")"
-javac -q -d "$out/classes" -cp "$cp" bench/src/*.java 2>/dev/null || javac -d "$out/classes" -cp "$cp" bench/src/*.java
-cp="$cp:$out/classes"
+. bench/lib.sh
+bench_classpath
 
 JAVA_OPTS=${JAVA_OPTS:-"-Xms512m -Xmx512m -XX:+UseParallelGC"}
 taskset -c 0 java $JAVA_OPTS -cp "$cp" EngineServer "127.0.0.1:$ENGINE_PORT" 1 > "$out/engine.log" 2>&1 &
@@ -29,22 +21,11 @@ engine_pid=$!
 taskset -c 0 java $JAVA_OPTS -cp "$cp" RawNettyServer "$RAW_PORT" 1 > "$out/raw.log" 2>&1 &
 raw_pid=$!
 trap 'kill $engine_pid $raw_pid 2>/dev/null || true' EXIT
-for port in $ENGINE_PORT $RAW_PORT; do
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/hello" >/dev/null && break; sleep 0.1; done
-done
+wait_for "http://127.0.0.1:$ENGINE_PORT/hello"; wait_for "http://127.0.0.1:$RAW_PORT/hello"
 [ "$(curl -s http://127.0.0.1:$ENGINE_PORT/hello)" = "Hello, World!" ] || { echo "engine not answering"; exit 1; }
 
 run() { # port connections seconds -> "rps p99_ms"
-  local threads=1; [ "$2" -ge 512 ] && threads=2
-  taskset -c 1 wrk -t"$threads" -c"$2" -d"$3"s --latency "http://127.0.0.1:$1/hello" > "$out/wrk.txt" 2>&1
-  local rps p99 errors
-  rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk.txt")
-  p99=$(awk '$1 == "99%" {print $2}' "$out/wrk.txt")
-  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$out/wrk.txt")
-  [ -z "$errors" ] || echo "  wrk reported: $errors" >&2
-  # wrk prints latency as 1.23ms, 850.00us or 1.02s
-  p99=$(echo "$p99" | awk '/ms$/ {sub("ms","");print;next} /us$/ {sub("us","");print $1/1000;next} /s$/ {sub("s","");print $1*1000;next}')
-  echo "$rps $p99"
+  wrk_run "http://127.0.0.1:$1/hello" "$2" "$3" | awk '{print $1, $2}'
 }
 
 echo "warming up both servers..."
@@ -55,7 +36,6 @@ run $ENGINE_PORT 64 "$WARMUP" >/dev/null; run $RAW_PORT 64 "$WARMUP" >/dev/null
 run $ENGINE_PORT 1000 "$WARMUP" >/dev/null; run $RAW_PORT 1000 "$WARMUP" >/dev/null
 
 printf '\n%-6s %-6s %12s %12s %10s %10s %8s %8s\n' conns round engine_rps raw_rps engine_p99 raw_p99 rps_x p99_x
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 for c in $CONNS; do
   rows=()
   for round in $(seq 1 "$ROUNDS"); do

@@ -404,24 +404,55 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
         ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), ctx.voidPromise());
     }
 
-    /** Writes a body of pieces with file regions zero-copy; the pieces' buffers are handed over. */
-    void writePieces(java.util.List<Response.Piece> pieces) throws IOException {
-        for (int i = 0; i < pieces.size(); i++) {
-            Response.Piece p = pieces.get(i);
-            try {
-                if (p instanceof Response.Bytes b) {
-                    current.bodyBytesSent += b.length();
-                    current.output(b.buf());
-                } else if (p instanceof Response.FileBody file) {
-                    FileChannel fc = file.channel() != null ? file.channel()
-                            : FileChannel.open(file.path(), StandardOpenOption.READ);
-                    current.bodyBytesSent += file.length();
-                    current.output(new DefaultFileRegion(fc, file.position(), file.length()));
+    /**
+     * Writes a body of pieces with file regions zero-copy; the pieces' buffers are handed over.
+     * With {@code cork} (tcp-nopush) the socket holds back partial packets until the last piece
+     * is written, as nginx's tcp_nopush does around sendfile.
+     */
+    void writePieces(java.util.List<Response.Piece> pieces, boolean cork) throws IOException {
+        io.netty.channel.epoll.EpollSocketChannel corked = cork ? cork() : null;
+        try {
+            for (int i = 0; i < pieces.size(); i++) {
+                Response.Piece p = pieces.get(i);
+                try {
+                    if (p instanceof Response.Bytes b) {
+                        current.bodyBytesSent += b.length();
+                        current.output(b.buf());
+                    } else if (p instanceof Response.FileBody file) {
+                        FileChannel fc = file.channel() != null ? file.channel()
+                                : FileChannel.open(file.path(), StandardOpenOption.READ);
+                        current.bodyBytesSent += file.length();
+                        current.output(new DefaultFileRegion(fc, file.position(), file.length()));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    FileStreamer.release(pieces, i + 1);
+                    throw e;
                 }
-            } catch (IOException | RuntimeException e) {
-                FileStreamer.release(pieces, i + 1);
-                throw e;
             }
+        } finally {
+            if (corked != null) {
+                // once everything before it is written, the tail goes out
+                io.netty.channel.epoll.EpollSocketChannel ch = corked;
+                ctx.write(Unpooled.EMPTY_BUFFER).addListener(f -> setCork(ch, false));
+            }
+        }
+    }
+
+    private io.netty.channel.epoll.EpollSocketChannel cork() {
+        return ctx.channel() instanceof io.netty.channel.epoll.EpollSocketChannel epoll && setCork(epoll, true)
+                ? epoll : null;
+    }
+
+    private static boolean setCork(io.netty.channel.epoll.EpollSocketChannel ch, boolean on) {
+        if (!ch.isOpen()) {
+            return false;
+        }
+        try {
+            ch.config().setTcpCork(on);
+            return true;
+        } catch (io.netty.channel.ChannelException e) {
+            Log.debug("TCP_CORK not changed: {}", e.toString());
+            return false;
         }
     }
 

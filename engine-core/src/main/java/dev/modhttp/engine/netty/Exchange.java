@@ -573,7 +573,7 @@ final class Exchange implements HttpExchange {
                 if (conn.runtime.bodyFiltersNeedBytes(this)) {
                     new FileStreamer(this, pieces).start();
                 } else {
-                    conn.writePieces(pieces);
+                    conn.writePieces(pieces, location.config(CoreModule.CONFIG).tcpNopush());
                     complete();
                 }
                 return;

@@ -133,6 +133,31 @@ public final class Template {
         return out.toString();
     }
 
+    /**
+     * The text rendered for a response header: CR, LF and NUL that a value brought in (a
+     * decoded {@code $uri}, say) are percent-encoded, so no variable can split the response.
+     */
+    public String renderHeaderValue(HttpExchange exchange) {
+        return isLiteral() ? (String) parts[0] : headerSafe(render(exchange));
+    }
+
+    /** {@code value} with CR, LF and NUL percent-encoded. */
+    public static String headerSafe(String value) {
+        StringBuilder out = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                if (out == null) {
+                    out = new StringBuilder(value.length() + 8).append(value, 0, i);
+                }
+                out.append(c == '\r' ? "%0D" : c == '\n' ? "%0A" : "%00");
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? value : out.toString();
+    }
+
     /** Appends the rendered text to {@code out}, each variable's value through {@code writer}. */
     public void appendTo(StringBuilder out, HttpExchange exchange, MatchResult captures, ValueWriter writer) {
         if (usesCaptures && captures == null) {

@@ -243,4 +243,24 @@ class StaticModuleTests {
             assertThat(new String(e.http().get("/").body().getBytes(), StandardCharsets.UTF_8)).contains("403");
         }
     }
+
+    @Test
+    void withTcpNopushFilesArriveWholeAndTheSocketIsUncorkedAfterwards() {
+        String yaml = yaml().replace("root: ", "tcp-nopush: on\n    root: ")
+                .replace("      - location: /\n", "      - location: /\n      - location: = /ping\n        return: \"200 pong\"\n");
+        try (TestEngine e = TestEngine.start(yaml);
+                RawClient c = e.raw()) {
+            RawClient.Response file = c.send("GET /big.bin HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            assertThat(file.bytes()).isEqualTo(big);
+            // a socket left corked holds each small response back for 200 ms: 20 of them would take 4 s
+            long start = System.nanoTime();
+            for (int i = 0; i < 20; i++) {
+                assertThat(c.send("GET /ping HTTP/1.1\r\nHost: h\r\n\r\n").read().body()).isEqualTo("pong");
+            }
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(2));
+            RawClient.Response ranges = c.send("GET /big.bin HTTP/1.1\r\nHost: h\r\nRange: bytes=0-9,-10\r\n\r\n").read();
+            assertThat(ranges.status()).isEqualTo(206);
+            assertThat(c.send("GET /hello.txt HTTP/1.1\r\nHost: h\r\n\r\n").read().body()).isEqualTo("hello file");
+        }
+    }
 }

@@ -31,6 +31,7 @@ import java.util.Map;
  *   <tr><td>types</td><td>main, server, location</td><td>none: extension to type, added to the built-in table</td></tr>
  *   <tr><td>default-type</td><td>main, server, location</td><td>application/octet-stream</td></tr>
  *   <tr><td>disable-symlinks</td><td>main, server, location</td><td>outside-root</td></tr>
+ *   <tr><td>tcp-nopush</td><td>main, server, location</td><td>off: on sends a file's head and first bytes in full packets (TCP_CORK, epoll only)</td></tr>
  * </table>
  */
 public record CoreConfig(
@@ -50,7 +51,8 @@ public record CoreConfig(
         Integer maxRanges,
         Map<String, String> types,
         String defaultType,
-        DisableSymlinks disableSymlinks) {
+        DisableSymlinks disableSymlinks,
+        Boolean tcpNopush) {
 
     /** How ACCESS handlers combine: all must allow, or any one is enough. */
     public enum Satisfy { ALL, ANY }
@@ -67,7 +69,7 @@ public record CoreConfig(
     public static final CoreConfig DEFAULTS = new CoreConfig(null, null, List.of("index.html"), Size.parse("1m"),
             Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(75), 1000,
             new HeaderBuffers(4, Size.parse("8k")), List.of(), Satisfy.ALL, IfModifiedSince.EXACT, null, Map.of(),
-            "application/octet-stream", DisableSymlinks.OUTSIDE_ROOT);
+            "application/octet-stream", DisableSymlinks.OUTSIDE_ROOT, false);
 
     public CoreConfig {
         if (maxRanges != null && maxRanges < 0) {

@@ -10,14 +10,18 @@ import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Instant;
+import dev.modhttp.engine.variable.Template;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * nginx's headers module as a header filter: {@code add-header} entries and {@code expires}
  * ({@code Expires} and {@code Cache-Control}), on 200, 201, 204, 206, 301, 302, 303, 304, 307
  * and 308 responses (and on every status for entries marked {@code always}). Unlike nginx,
  * a scope that adds one header keeps the headers of its enclosing scopes by default
- * ({@code add-header-inherit: merge}); {@code replace} restores nginx's rule.
+ * ({@code add-header-inherit: merge}); {@code replace} restores nginx's rule. Values may hold
+ * variables, rendered per response.
  */
 public final class HeadersModule implements Module {
 
@@ -35,12 +39,21 @@ public final class HeadersModule implements Module {
         return List.of(CONFIG);
     }
 
+    /** Each entry's value, compiled at startup (values may hold variables: {@code "X-Request-Id $request_id"}). */
+    private final Map<AddHeader, Template> values = new IdentityHashMap<>();
+
     @Override
     public void register(ModuleRegistry registry) {
-        registry.filter(FilterDefinition.header(Integer.MAX_VALUE - 100, HeadersModule::filter));
+        registry.compileEach(CONFIG, "add-header", c -> {
+            for (AddHeader h : c.addHeader()) {
+                values.computeIfAbsent(h, entry -> registry.variables().compile(entry.value()));
+            }
+            return c;
+        });
+        registry.filter(FilterDefinition.header(Integer.MAX_VALUE - 100, this::filter));
     }
 
-    private static void filter(HttpExchange exchange, HeaderFilterChain next) throws Exception {
+    private void filter(HttpExchange exchange, HeaderFilterChain next) throws Exception {
         HeadersConfig conf = exchange.config(CONFIG);
         Response r = exchange.response();
         boolean success = switch (r.status()) {
@@ -52,7 +65,8 @@ public final class HeadersModule implements Module {
         }
         for (AddHeader h : conf.addHeader()) {
             if (success || h.always()) {
-                r.headers().add(h.name(), h.value());
+                Template value = values.get(h);
+                r.headers().add(h.name(), value != null ? value.renderHeaderValue(exchange) : h.value());
             }
         }
         next.next(exchange);

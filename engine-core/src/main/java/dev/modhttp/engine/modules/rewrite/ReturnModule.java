@@ -71,7 +71,7 @@ public final class ReturnModule implements Module {
         int status = conf.status();
         Template body = bodies.get(conf);
         if (ReturnConfig.isRedirect(status)) {
-            exchange.response().header(HttpHeaderNames.LOCATION, exchange.request().absoluteUrl(body.render(exchange)));
+            exchange.response().header(HttpHeaderNames.LOCATION, exchange.request().absoluteUrl(body.renderHeaderValue(exchange)));
             return Result.status(status);
         }
         if (body == null) {

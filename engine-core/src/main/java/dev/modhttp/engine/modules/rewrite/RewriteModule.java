@@ -72,7 +72,7 @@ public final class RewriteModule implements Module {
             boolean external = target.startsWith("http://") || target.startsWith("https://");
             if (external || rw.flag() == Rewrite.Flag.REDIRECT || rw.flag() == Rewrite.Flag.PERMANENT) {
                 String location = external ? target : request.absoluteUrl(withArgs(target, request));
-                exchange.response().header(HttpHeaderNames.LOCATION, location);
+                exchange.response().header(HttpHeaderNames.LOCATION, Template.headerSafe(location));
                 return Result.status(rw.flag() == Rewrite.Flag.PERMANENT ? 301 : 302);
             }
             int q = target.indexOf('?');

@@ -363,8 +363,8 @@ public final class StaticModule implements Module {
             return null;
         }
         Path path = rest.isEmpty() ? base : base.resolve(rest);
-        Path normalized = path.normalize();
-        if (!normalized.startsWith(base.normalize())) {
+        // request URIs arrive normalized; a rewritten one may still climb with ".."
+        if (rest.contains("..") && !path.normalize().startsWith(base.normalize())) {
             return null;
         }
         return new Mapped(path, base);

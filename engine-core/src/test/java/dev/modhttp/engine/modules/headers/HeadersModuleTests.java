@@ -47,6 +47,9 @@ class HeadersModuleTests {
                   - location: /negative
                     expires: -1h
                     return: "200 ok"
+                  - location: /vars/
+                    add-header: ["X-Uri $uri", "X-Seen ${request_method}:$arg_id"]
+                    return: "200 ok"
             """;
 
     static RawClient.Response get(TestEngine e, String path) {
@@ -121,5 +124,18 @@ class HeadersModuleTests {
                 .hasMessageStartingWith("engine.add-header: 'NoValue' is not \"name value [always]\"");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestEngine.start("expires: soon"))
                 .hasMessageStartingWith("engine.expires: 'soon' is not a duration");
+    }
+
+    @Test
+    void valuesRenderVariablesPerResponseAndCannotSplitIt() {
+        try (TestEngine e = TestEngine.start(YAML)) {
+            RawClient.Response r = get(e, "/vars/x?id=7");
+            assertThat(r.header("X-Uri")).isEqualTo("/vars/x");
+            assertThat(r.header("X-Seen")).isEqualTo("GET:7");
+            RawClient.Response injected = get(e, "/vars/a%0D%0AInjected:%20yes");
+            assertThat(injected.status()).isEqualTo(200);
+            assertThat(injected.header("X-Uri")).isEqualTo("/vars/a%0D%0AInjected: yes");
+            assertThat(injected.header("Injected")).isNull();
+        }
     }
 }

@@ -1,0 +1,40 @@
+# Shared by the benchmark scripts: builds the classpath, runs wrk, takes medians.
+# Sourced, not run. Expects to be in the project's root.
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+ulimit -n 65536 2>/dev/null || true
+out=bench/out
+mkdir -p "$out"
+
+# builds engine-core and the bench sources; sets $cp
+bench_classpath() {
+  ./mvnw -q -B -pl engine-core -DskipTests install
+  ./mvnw -q -B -pl engine-core dependency:build-classpath -Dmdep.outputFile="$PWD/$out/cp.txt" -Dmdep.includeScope=runtime
+  cp="$PWD/engine-core/target/classes:$(cat "$out/cp.txt")"
+  javac -q -d "$out/classes" -cp "$cp" bench/src/*.java 2>/dev/null || javac -d "$out/classes" -cp "$cp" bench/src/*.java
+  cp="$cp:$out/classes"
+}
+
+# waits until URL answers 2xx (10 s at most)
+wait_for() {
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
+  echo "no answer from $1" >&2; return 1
+}
+
+# wrk_run URL CONNECTIONS SECONDS -> "rps p99_ms transfer_mb_per_s" (wrk pinned to CPU 1)
+wrk_run() {
+  local threads=1; [ "$2" -ge 512 ] && threads=2
+  taskset -c 1 wrk -t"$threads" -c"$2" -d"$3"s --latency "$1" > "$out/wrk.txt" 2>&1
+  local rps p99 transfer errors
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk.txt")
+  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$out/wrk.txt")
+  [ -z "$errors" ] || echo "  wrk reported: $errors" >&2
+  # wrk prints latency as 1.23ms, 850.00us or 1.02s, and transfer as 12.3KB, 45.6MB, 1.2GB
+  p99=$(awk '$1 == "99%" {print $2}' "$out/wrk.txt" \
+    | awk '/ms$/ {sub("ms","");print;next} /us$/ {sub("us","");print $1/1000;next} /s$/ {sub("s","");print $1*1000;next}')
+  transfer=$(awk '/Transfer\/sec/ {print $2}' "$out/wrk.txt" \
+    | awk '/GB$/ {sub("GB","");print $1*1024;next} /MB$/ {sub("MB","");print;next} /KB$/ {sub("KB","");print $1/1024;next} {print $1/1048576}')
+  echo "$rps $p99 $transfer"
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
