@@ -13,7 +13,11 @@ import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Hooks;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.modules.access.AccessModule;
 import dev.modhttp.engine.modules.core.CoreModule;
+import dev.modhttp.engine.modules.log.AccessLogModule;
+import dev.modhttp.engine.modules.realip.RealIpModule;
+import dev.modhttp.engine.modules.status.StubStatusModule;
 import dev.modhttp.engine.modules.compression.CompressionModule;
 import dev.modhttp.engine.modules.headers.HeadersModule;
 import dev.modhttp.engine.modules.rewrite.ReturnModule;
@@ -63,7 +67,8 @@ public final class EngineBuilder {
     private int blockingLimit = 1024;
     private boolean reloadOnSighup;
     private final List<Module> modules = new ArrayList<>(List.of(new CoreModule(), new RewriteModule(), new ReturnModule(),
-            new TryFilesModule(), new StaticModule(), new HeadersModule(), new CompressionModule()));
+            new TryFilesModule(), new StaticModule(), new HeadersModule(), new CompressionModule(), new RealIpModule(),
+            new AccessModule(), new StubStatusModule(), new AccessLogModule()));
     private final List<HandlerDefinition> handlers = new ArrayList<>();
     private final List<ContentHandler> contentHandlers = new ArrayList<>();
     private final List<FilterDefinition> filters = new ArrayList<>();

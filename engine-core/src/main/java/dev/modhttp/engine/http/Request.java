@@ -19,7 +19,7 @@ public final class Request {
     private final String rawUri;
     private final HttpVersion version;
     private final HttpHeaders headers;
-    private final InetSocketAddress remoteAddress;
+    private InetSocketAddress remoteAddress;
     private final InetSocketAddress localAddress;
     private final String host;
     private String uriBytes;
@@ -147,8 +147,14 @@ public final class Request {
         return host;
     }
 
+    /** The client's address: the connection's, unless a module (real-ip) established another. */
     public InetSocketAddress remoteAddress() {
         return remoteAddress;
+    }
+
+    /** Sets the client's address, as real-ip does from a trusted proxy's header. */
+    public void setRemoteAddress(InetSocketAddress address) {
+        this.remoteAddress = java.util.Objects.requireNonNull(address, "address");
     }
 
     public InetSocketAddress localAddress() {

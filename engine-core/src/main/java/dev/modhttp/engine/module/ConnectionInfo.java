@@ -16,4 +16,12 @@ public interface ConnectionInfo {
 
     /** Requests served on this connection so far. */
     int requests();
+
+    /**
+     * The client's address as a PROXY protocol header gave it, on a {@code listen} with
+     * {@code proxy-protocol}; null otherwise.
+     */
+    default InetSocketAddress proxyProtocolAddress() {
+        return null;
+    }
 }

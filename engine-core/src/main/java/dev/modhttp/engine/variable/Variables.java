@@ -35,6 +35,7 @@ import java.util.function.Function;
  *   <tr><td>{@code $host}</td><td>the request's host, else the server's first name</td></tr>
  *   <tr><td>{@code $scheme}, {@code $https}, {@code $server_protocol}, {@code $request_method}, {@code $request}</td><td>as in nginx</td></tr>
  *   <tr><td>{@code $remote_addr}, {@code $binary_remote_addr}, {@code $remote_port}</td><td>the client (as real-ip sets it)</td></tr>
+ *   <tr><td>{@code $remote_user}</td><td>the user name of Basic authentication, as sent</td></tr>
  *   <tr><td>{@code $server_addr}, {@code $server_port}, {@code $server_name}, {@code $hostname}, {@code $pid}</td><td>this side</td></tr>
  *   <tr><td>{@code $content_type}, {@code $content_length}, {@code $request_length}</td><td>of the request</td></tr>
  *   <tr><td>{@code $status}, {@code $body_bytes_sent}, {@code $bytes_sent}</td><td>of the response</td></tr>
@@ -151,7 +152,8 @@ public final class Variables {
         m.put("bytes_sent", e -> Long.toString(e.bytesSent()));
         m.put("request_time", e -> millis((System.nanoTime() - e.startNanos()) / 1_000_000));
         m.put("msec", e -> millis(System.currentTimeMillis()));
-        m.put("time_local", e -> TIME_LOCAL.format(Instant.now()));
+        m.put("time_local", e -> timeLocal());
+        m.put("remote_user", Variables::remoteUser);
         m.put("time_iso8601", e -> TIME_ISO.format(Instant.now()));
         m.put("connection", e -> Long.toString(e.connection().id()));
         m.put("connection_requests", e -> Integer.toString(e.connection().requests()));
@@ -250,6 +252,35 @@ public final class Variables {
             hostname = h;
         }
         return h;
+    }
+
+    /** The time in the access log's format, formatted once a second. */
+    private static String timeLocal() {
+        long second = System.currentTimeMillis() / 1000;
+        Object[] cached = timeLocal;
+        if ((Long) cached[0] != second) {
+            cached = new Object[] {second, TIME_LOCAL.format(Instant.ofEpochSecond(second))};
+            timeLocal = cached;
+        }
+        return (String) cached[1];
+    }
+
+    private static volatile Object[] timeLocal = {-1L, ""};
+
+    /** The user of an {@code Authorization: Basic} header (not verified: auth-basic does that). */
+    private static String remoteUser(HttpExchange e) {
+        String auth = e.request().header(HttpHeaderNames.AUTHORIZATION.toString());
+        if (auth == null || auth.length() < 7 || !auth.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        try {
+            String decoded = new String(java.util.Base64.getDecoder().decode(auth.substring(6).trim()),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : decoded.substring(0, colon);
+        } catch (IllegalArgumentException bad) {
+            return null;
+        }
     }
 
     private static String requestId(HttpExchange e) {
