@@ -15,6 +15,8 @@ import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.modules.access.AccessModule;
 import dev.modhttp.engine.modules.core.CoreModule;
+import dev.modhttp.engine.modules.limit.LimitConnModule;
+import dev.modhttp.engine.modules.limit.LimitReqModule;
 import dev.modhttp.engine.modules.log.AccessLogModule;
 import dev.modhttp.engine.modules.realip.RealIpModule;
 import dev.modhttp.engine.modules.status.StubStatusModule;
@@ -68,7 +70,8 @@ public final class EngineBuilder {
     private boolean reloadOnSighup;
     private final List<Module> modules = new ArrayList<>(List.of(new CoreModule(), new RewriteModule(), new ReturnModule(),
             new TryFilesModule(), new StaticModule(), new HeadersModule(), new CompressionModule(), new RealIpModule(),
-            new AccessModule(), new StubStatusModule(), new AccessLogModule()));
+            new LimitReqModule(), new LimitConnModule(), new AccessModule(), new StubStatusModule(),
+            new AccessLogModule()));
     private final List<HandlerDefinition> handlers = new ArrayList<>();
     private final List<ContentHandler> contentHandlers = new ArrayList<>();
     private final List<FilterDefinition> filters = new ArrayList<>();

@@ -55,4 +55,31 @@ class MetricsModuleTests {
             assertThat(registry.get("engine.connections").tag("state", "waiting").gauge().value()).isEqualTo(1);
         }
     }
+
+    @Test
+    void limitOutcomesAreCounted() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (TestEngine e = TestEngine.start("""
+                limit-req-zone: ["$server_name zone=one:1m rate=1r/m"]
+                limit-conn-zone: ["$server_name zone=conn:1m"]
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    server-names: [metrics.test]
+                    locations:
+                      - location: /
+                        limit-req: ["zone=one"]
+                        limit-conn: ["conn 5"]
+                """, b -> b.module(new MetricsModule(registry))
+                .handler(dev.modhttp.engine.phase.Phase.CONTENT, ex -> dev.modhttp.engine.phase.Result.status(204)));
+                RawClient c = e.raw()) {
+            assertThat(c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).isEqualTo(204);
+            assertThat(c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).isEqualTo(503);
+            assertThat(registry.get("engine.limit.requests").tag("limit", "req").tag("status", "PASSED").counter()
+                    .count()).isEqualTo(1);
+            assertThat(registry.get("engine.limit.requests").tag("limit", "req").tag("status", "REJECTED").counter()
+                    .count()).isEqualTo(1);
+            assertThat(registry.get("engine.limit.requests").tag("limit", "conn").tag("status", "PASSED").counter()
+                    .count()).isEqualTo(1);
+        }
+    }
 }

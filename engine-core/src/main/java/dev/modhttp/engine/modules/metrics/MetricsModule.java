@@ -7,6 +7,8 @@ import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.modules.limit.LimitConnModule;
+import dev.modhttp.engine.modules.limit.LimitReqModule;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
@@ -21,7 +23,9 @@ import java.util.function.ToDoubleFunction;
  * Micrometer metrics: an {@code http.server.requests} timer per request, tagged
  * {@code method}, {@code status}, {@code outcome} and {@code location} (the selected
  * location's pattern, never the raw URI, so the tag set stays small), and connection gauges
- * {@code engine.connections} (active, reading, writing, waiting) from the stub_status counts.
+ * {@code engine.connections} (active, reading, writing, waiting) from the stub_status counts,
+ * and {@code engine.limit.requests} tagged {@code limit} (req, conn) and {@code status} (PASSED,
+ * DELAYED, REJECTED, ... as {@code $limit_req_status} and {@code $limit_conn_status} say).
  * Needs {@code micrometer-core} on the classpath; the starter adds it when a
  * {@code MeterRegistry} bean exists.
  */
@@ -63,7 +67,17 @@ public final class MetricsModule implements Module {
                         "location", location.kind() == Location.Kind.SERVER ? "NONE" : location.pattern()))
                 .register(registry)
                 .record(System.nanoTime() - exchange.startNanos(), TimeUnit.NANOSECONDS);
+        count(exchange, LimitReqModule.STATUS, "req");
+        count(exchange, LimitConnModule.STATUS, "conn");
         return Result.OK;
+    }
+
+    /** {@code engine.limit.requests}: requests a limit looked at, by limit and outcome ($limit_req_status). */
+    private void count(HttpExchange exchange, Object attribute, String limit) {
+        Object status = exchange.attribute(attribute);
+        if (status != null) {
+            registry.counter("engine.limit.requests", "limit", limit, "status", status.toString()).increment();
+        }
     }
 
     static String outcome(int status) {

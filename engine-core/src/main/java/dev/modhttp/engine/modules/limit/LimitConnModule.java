@@ -1,0 +1,188 @@
+package dev.modhttp.engine.modules.limit;
+
+import dev.modhttp.engine.config.ConfigException;
+import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.Scope;
+import dev.modhttp.engine.config.Scopes;
+import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.module.Hook;
+import dev.modhttp.engine.module.HookResult;
+import dev.modhttp.engine.module.Module;
+import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.phase.HandlerDefinition;
+import dev.modhttp.engine.phase.Phase;
+import dev.modhttp.engine.phase.Result;
+import dev.modhttp.engine.variable.Template;
+import dev.modhttp.engine.variable.Variable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * nginx's limit_conn, in PREACCESS: at most N requests in progress at once per key of a zone;
+ * one more is rejected with {@code limit-conn-status} (503, as nginx). A request counts from
+ * PREACCESS until it is done. {@code limit-conn-dry-run: on} only logs and sets
+ * {@code $limit_conn_status} (PASSED, REJECTED, REJECTED_DRY_RUN).
+ *
+ * <pre>
+ * limit-conn-zone: ["$binary_remote_addr zone=addr:10m"]
+ * servers:
+ *   - locations:
+ *       - location: /download/
+ *         limit-conn: ["addr 2"]
+ * </pre>
+ */
+public final class LimitConnModule implements Module {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.modhttp.engine");
+
+    /** The zones (main scope) and a scope's limits; entries of a child replace its parent's. */
+    public record LimitConnConfig(@Scopes(Scope.MAIN) List<Zone> limitConnZone, List<Limit> limitConn,
+            Integer limitConnStatus, Boolean limitConnDryRun) {
+
+        public static final LimitConnConfig DEFAULTS = new LimitConnConfig(List.of(), List.of(), 503, false);
+
+        public LimitConnConfig {
+            if (limitConnStatus != null && (limitConnStatus < 400 || limitConnStatus > 599)) {
+                throw new IllegalArgumentException("limit-conn-status must be between 400 and 599");
+            }
+        }
+    }
+
+    /** One {@code limit-conn} entry: {@code "zone number"}. */
+    public record Limit(String zone, int max) {
+        public static Limit parse(String text) {
+            String[] parts = text.trim().split("\\s+");
+            try {
+                int max = parts.length == 2 ? Integer.parseInt(parts[1]) : 0;
+                if (max > 0) {
+                    return new Limit(parts[0], max);
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("'" + text + "' is not \"zone number\" with a number above 0");
+        }
+    }
+
+    public static final ConfigSpec<LimitConnConfig> CONFIG = ConfigSpec.flat(LimitConnConfig.class)
+            .defaults(LimitConnConfig.DEFAULTS)
+            .build();
+
+    /** nginx's $limit_conn_status values. */
+    public enum Status { PASSED, REJECTED, REJECTED_DRY_RUN }
+
+    /** The attribute holding the request's {@link Status} once a limit was checked. */
+    public static final Object STATUS = new Object();
+    private static final Object HELD = new Object();
+
+    record ZoneTable(Zone zone, Template key, KeyTable<int[]> counts) {
+    }
+
+    /** What one request holds, to give back when it is done. */
+    private record Held(ZoneTable table, String key) {
+    }
+
+    private final Map<String, ZoneTable> zones = new HashMap<>();
+
+    @Override
+    public List<ConfigSpec<?>> configs() {
+        return List.of(CONFIG);
+    }
+
+    @Override
+    public Map<String, Variable> variables() {
+        return Map.of("limit_conn_status", e -> {
+            Object s = e.attribute(STATUS);
+            return s == null ? null : s.toString();
+        });
+    }
+
+    @Override
+    public void register(ModuleRegistry registry) {
+        for (ServerConfig server : registry.config().servers()) {
+            for (Zone z : server.scope().config(CONFIG).limitConnZone()) {
+                if (!zones.containsKey(z.name())) {
+                    try {
+                        zones.put(z.name(), new ZoneTable(z, registry.variables().compile(z.key()),
+                                new KeyTable<>(z.capacity())));
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException("", "limit-conn-zone", e.getMessage(), e);
+                    }
+                }
+            }
+        }
+        registry.compileEach(CONFIG, "limit-conn", c -> {
+            for (Limit l : c.limitConn()) {
+                if (!zones.containsKey(l.zone())) {
+                    throw new IllegalArgumentException("unknown zone \"" + l.zone() + "\" (declare it in limit-conn-zone)");
+                }
+            }
+            return c;
+        });
+        registry.handler(new HandlerDefinition(Phase.PREACCESS, 10, "limit-conn", this::handle, false,
+                l -> !l.config(CONFIG).limitConn().isEmpty()));
+        registry.hook(new Hook() {
+            @Override
+            public HookResult requestDone(HttpExchange exchange) {
+                release(exchange);
+                return HookResult.GO_ON;
+            }
+        });
+    }
+
+    private Result handle(HttpExchange exchange) {
+        if (exchange.attribute(STATUS) != null) {
+            return Result.DECLINED; // counted once already (an internal redirect came back here)
+        }
+        LimitConnConfig conf = exchange.config(CONFIG);
+        List<Held> held = new ArrayList<>(conf.limitConn().size());
+        exchange.attribute(HELD, held);
+        for (Limit limit : conf.limitConn()) {
+            ZoneTable t = zones.get(limit.zone());
+            String key = t.key().render(exchange);
+            if (key.isEmpty() || key.length() > 255) {
+                continue; // nginx does not count an empty (or overlong) key
+            }
+            boolean admitted = t.counts().apply(key, k -> new int[1], count -> {
+                if (count[0] >= limit.max()) {
+                    return false;
+                }
+                count[0]++;
+                return true;
+            });
+            if (!admitted) {
+                String client = exchange.request().remoteAddress().getAddress().getHostAddress();
+                if (conf.limitConnDryRun()) {
+                    LOG.info("limiting connections, dry run, by zone \"{}\", client: {}", limit.zone(), client);
+                    exchange.attribute(STATUS, Status.REJECTED_DRY_RUN);
+                    continue;
+                }
+                LOG.error("limiting connections by zone \"{}\", client: {}, request: \"{}\"", limit.zone(), client,
+                        exchange.request().requestLine());
+                exchange.attribute(STATUS, Status.REJECTED);
+                return Result.status(conf.limitConnStatus());
+            }
+            held.add(new Held(t, key));
+        }
+        if (exchange.attribute(STATUS) == null) {
+            exchange.attribute(STATUS, Status.PASSED);
+        }
+        return Result.DECLINED;
+    }
+
+    private static void release(HttpExchange exchange) {
+        List<Held> held = exchange.attribute(HELD);
+        if (held == null) {
+            return;
+        }
+        exchange.attribute(HELD, null);
+        for (Held h : held) {
+            h.table().counts().update(h.key(), count -> --count[0] <= 0);
+        }
+    }
+}

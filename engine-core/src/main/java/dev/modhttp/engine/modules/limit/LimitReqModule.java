@@ -1,0 +1,202 @@
+package dev.modhttp.engine.modules.limit;
+
+import dev.modhttp.engine.config.ConfigException;
+import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.Scope;
+import dev.modhttp.engine.config.Scopes;
+import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.module.Module;
+import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.phase.HandlerDefinition;
+import dev.modhttp.engine.phase.Phase;
+import dev.modhttp.engine.phase.Result;
+import dev.modhttp.engine.variable.Template;
+import dev.modhttp.engine.variable.Variable;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * nginx's limit_req, in PREACCESS: a leaky bucket per key of a zone. Each key's excess drains at
+ * the zone's rate; a request adds one. Above the burst it is rejected with
+ * {@code limit-req-status} (503, as nginx; 429 is the modern choice) and a {@code Retry-After}
+ * saying when a request would pass; within the burst it waits until the rate allows it, unless
+ * {@code nodelay} or {@code delay=N} lets it through at once. With several entries, every one
+ * counts and the longest wait applies. {@code limit-req-dry-run: on} only logs and sets
+ * {@code $limit_req_status} (PASSED, DELAYED, REJECTED, DELAYED_DRY_RUN, REJECTED_DRY_RUN).
+ *
+ * <pre>
+ * limit-req-zone: ["$binary_remote_addr zone=perip:10m rate=10r/s"]
+ * limit-req-status: 429
+ * servers:
+ *   - locations:
+ *       - location: /api/
+ *         limit-req: ["zone=perip burst=20 nodelay"]
+ * </pre>
+ */
+public final class LimitReqModule implements Module {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.modhttp.engine");
+
+    /** The zones (main scope) and a scope's limits; entries of a child replace its parent's. */
+    public record LimitReqConfig(@Scopes(Scope.MAIN) List<Zone> limitReqZone, List<LimitReq> limitReq,
+            Integer limitReqStatus, Boolean limitReqDryRun) {
+
+        public static final LimitReqConfig DEFAULTS = new LimitReqConfig(List.of(), List.of(), 503, false);
+
+        public LimitReqConfig {
+            if (limitReqStatus != null && (limitReqStatus < 400 || limitReqStatus > 599)) {
+                throw new IllegalArgumentException("limit-req-status must be between 400 and 599");
+            }
+        }
+    }
+
+    public static final ConfigSpec<LimitReqConfig> CONFIG = ConfigSpec.flat(LimitReqConfig.class)
+            .defaults(LimitReqConfig.DEFAULTS)
+            .build();
+
+    /** The attribute holding the request's outcome, a {@link Status}, once a limit was checked. */
+    public static final Object STATUS = new Object();
+
+    /** nginx's $limit_req_status values. */
+    public enum Status { PASSED, DELAYED, REJECTED, DELAYED_DRY_RUN, REJECTED_DRY_RUN }
+
+    /** A zone's states, and its key compiled. */
+    record ZoneTable(Zone zone, Template key, long ratePerMs1000, KeyTable<Bucket> buckets) {
+    }
+
+    /** One key's bucket: excess in thousandths of a request, as nginx keeps it. */
+    static final class Bucket {
+        long excess;
+        /** When the last request passed, in ms; -1 for a key seen now for the first time. */
+        long last = -1;
+    }
+
+    private final Map<String, ZoneTable> zones = new HashMap<>();
+
+    @Override
+    public List<ConfigSpec<?>> configs() {
+        return List.of(CONFIG);
+    }
+
+    @Override
+    public Map<String, Variable> variables() {
+        return Map.of("limit_req_status", e -> {
+            Object s = e.attribute(STATUS);
+            return s == null ? null : s.toString();
+        });
+    }
+
+    @Override
+    public void register(ModuleRegistry registry) {
+        for (ServerConfig server : registry.config().servers()) {
+            for (Zone z : server.scope().config(CONFIG).limitReqZone()) {
+                if (!zones.containsKey(z.name())) {
+                    if (z.ratePerSecond() == null) {
+                        throw new ConfigException("", "limit-req-zone", "zone \"" + z.name() + "\" needs rate=");
+                    }
+                    Template key;
+                    try {
+                        key = registry.variables().compile(z.key());
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException("", "limit-req-zone", e.getMessage(), e);
+                    }
+                    zones.put(z.name(), new ZoneTable(z, key, Math.round(z.ratePerSecond() * 1000),
+                            new KeyTable<>(z.capacity())));
+                }
+            }
+        }
+        registry.compileEach(CONFIG, "limit-req", c -> {
+            for (LimitReq l : c.limitReq()) {
+                if (!zones.containsKey(l.zone())) {
+                    throw new IllegalArgumentException("unknown zone \"" + l.zone() + "\" (declare it in limit-req-zone)");
+                }
+            }
+            return c;
+        });
+        registry.handler(new HandlerDefinition(Phase.PREACCESS, 0, "limit-req", this::handle, false,
+                l -> !l.config(CONFIG).limitReq().isEmpty()));
+    }
+
+    private Result handle(HttpExchange exchange) {
+        LimitReqConfig conf = exchange.config(CONFIG);
+        if (exchange.attribute(STATUS) != null) {
+            return Result.DECLINED; // limited once already (an internal redirect came back here)
+        }
+        long now = System.nanoTime() / 1_000_000;
+        long delayMs = 0;
+        Status status = Status.PASSED;
+        for (LimitReq limit : conf.limitReq()) {
+            ZoneTable t = zones.get(limit.zone());
+            String key = t.key().render(exchange);
+            if (key.isEmpty() || key.length() > 65535) {
+                continue; // nginx does not count an empty key
+            }
+            long verdict = t.buckets().apply(key, k -> new Bucket(), b -> take(b, now, t.ratePerMs1000(), limit));
+            if (verdict < 0) {
+                status = Status.REJECTED;
+                long retryMs = -verdict;
+                if (conf.limitReqDryRun()) {
+                    exchange.attribute(STATUS, Status.REJECTED_DRY_RUN);
+                    LOG.info("limiting requests, dry run, by zone \"{}\", client: {}", limit.zone(),
+                            exchange.request().remoteAddress().getAddress().getHostAddress());
+                    return Result.DECLINED;
+                }
+                exchange.attribute(STATUS, Status.REJECTED);
+                LOG.error("limiting requests, excess over burst {} by zone \"{}\", client: {}, request: \"{}\"",
+                        limit.burst(), limit.zone(), exchange.request().remoteAddress().getAddress().getHostAddress(),
+                        exchange.request().requestLine());
+                exchange.response().header("Retry-After", Long.toString(Math.max(1, (retryMs + 999) / 1000)));
+                return Result.status(conf.limitReqStatus());
+            }
+            if (verdict > delayMs) {
+                delayMs = verdict;
+                status = Status.DELAYED;
+            }
+        }
+        if (delayMs == 0) {
+            exchange.attribute(STATUS, Status.PASSED);
+            return Result.DECLINED;
+        }
+        if (conf.limitReqDryRun()) {
+            exchange.attribute(STATUS, Status.DELAYED_DRY_RUN);
+            return Result.DECLINED;
+        }
+        exchange.attribute(STATUS, status);
+        CompletableFuture<Result> resume = new CompletableFuture<>();
+        exchange.eventLoop().schedule(() -> resume.complete(Result.DECLINED), delayMs, TimeUnit.MILLISECONDS);
+        return Result.pending(resume);
+    }
+
+    /**
+     * nginx's leaky bucket: the excess drains by the elapsed time at the rate, the request adds
+     * one. Returns the milliseconds to wait (0: go on now), or minus the milliseconds until a
+     * request would fit when this one exceeds the burst (its state then stays as it was).
+     */
+    static long take(Bucket b, long now, long ratePerMs1000, LimitReq limit) {
+        if (b.last < 0) { // a new key passes with nothing in its bucket, as in nginx
+            b.last = now;
+            return 0;
+        }
+        long elapsed = Math.max(0, now - b.last);
+        long excess = b.excess - ratePerMs1000 * elapsed / 1000 + 1000;
+        if (excess < 0) {
+            excess = 0;
+        }
+        if (excess > limit.burst() * 1000L) {
+            long over = excess - limit.burst() * 1000L;
+            return -Math.max(1, over * 1000 / ratePerMs1000);
+        }
+        b.excess = excess;
+        b.last = now;
+        if (limit.delay() == Integer.MAX_VALUE || excess <= limit.delay() * 1000L) {
+            return 0;
+        }
+        return (excess - limit.delay() * 1000L) * 1000 / ratePerMs1000;
+    }
+}
