@@ -14,6 +14,7 @@ import dev.modhttp.engine.module.Hooks;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.modules.access.AccessModule;
+import dev.modhttp.engine.modules.auth.AuthBasicModule;
 import dev.modhttp.engine.modules.core.CoreModule;
 import dev.modhttp.engine.modules.limit.LimitConnModule;
 import dev.modhttp.engine.modules.limit.LimitReqModule;
@@ -70,7 +71,7 @@ public final class EngineBuilder {
     private boolean reloadOnSighup;
     private final List<Module> modules = new ArrayList<>(List.of(new CoreModule(), new RewriteModule(), new ReturnModule(),
             new TryFilesModule(), new StaticModule(), new HeadersModule(), new CompressionModule(), new RealIpModule(),
-            new LimitReqModule(), new LimitConnModule(), new AccessModule(), new StubStatusModule(),
+            new LimitReqModule(), new LimitConnModule(), new AccessModule(), new AuthBasicModule(), new StubStatusModule(),
             new AccessLogModule()));
     private final List<HandlerDefinition> handlers = new ArrayList<>();
     private final List<ContentHandler> contentHandlers = new ArrayList<>();

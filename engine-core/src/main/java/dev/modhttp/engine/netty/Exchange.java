@@ -191,6 +191,7 @@ final class Exchange implements HttpExchange {
                 if (r.isOk()) {
                     if (any) {
                         accessCode = 0;
+                        response.headers().remove(HttpHeaderNames.WWW_AUTHENTICATE); // a refusal's challenge no longer holds
                         index = s.next();
                     } else {
                         index++;
