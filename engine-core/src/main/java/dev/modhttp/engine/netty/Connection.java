@@ -91,6 +91,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
     private int requests;
     private Exchange current;
     private FileStreamer streamer;
+    private InetSocketAddress proxyAddress;
     private boolean inRead;
     private boolean needsFlush;
     boolean inputShutdown;
@@ -179,9 +180,34 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
             }
         } else if (msg instanceof DecodeError error) {
             onDecodeError(error);
+        } else if (msg instanceof io.netty.handler.codec.haproxy.HAProxyMessage proxy) {
+            proxyProtocol(proxy);
         } else {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /** The client's address from a PROXY protocol header (none for a LOCAL one, a load balancer's health check). */
+    private void proxyProtocol(io.netty.handler.codec.haproxy.HAProxyMessage proxy) {
+        try {
+            io.netty.handler.codec.haproxy.HAProxyProxiedProtocol.AddressFamily family =
+                    proxy.proxiedProtocol().addressFamily();
+            if (proxy.command() == io.netty.handler.codec.haproxy.HAProxyCommand.PROXY
+                    && (family == io.netty.handler.codec.haproxy.HAProxyProxiedProtocol.AddressFamily.AF_IPv4
+                    || family == io.netty.handler.codec.haproxy.HAProxyProxiedProtocol.AddressFamily.AF_IPv6)) {
+                proxyAddress = new InetSocketAddress(java.net.InetAddress.getByName(proxy.sourceAddress()),
+                        proxy.sourcePort());
+            }
+        } catch (java.net.UnknownHostException e) {
+            Log.debug("connection {}: PROXY header with a bad address: {}", id, e.toString());
+        } finally {
+            proxy.release();
+        }
+    }
+
+    @Override
+    public InetSocketAddress proxyProtocolAddress() {
+        return proxyAddress;
     }
 
     /** A request head is complete (or could not be parsed): READ -> REQUEST_END, and it counts. */
@@ -292,7 +318,7 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
+        if (cause instanceof IOException || cause instanceof io.netty.handler.codec.haproxy.HAProxyProtocolException) {
             Log.debug("connection {}: {}", id, cause.toString());
         } else {
             Log.error("connection " + id + " failed", cause);

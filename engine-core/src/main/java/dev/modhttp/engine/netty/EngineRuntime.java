@@ -39,6 +39,8 @@ public final class EngineRuntime {
     final Executor blocking;
     final Stats stats = new Stats();
     private final Map<String, List<ServerConfig>> serversByAddress = new LinkedHashMap<>();
+    /** Addresses where some listen entry asks for the PROXY protocol (nginx: an option of the socket). */
+    private final java.util.Set<String> proxyProtocol = new java.util.HashSet<>();
 
     public EngineRuntime(EngineConfig config, List<Hook> hooks, List<FilterDefinition> filters, Executor blocking) {
         this.hooks = hooks.toArray(new Hook[0]);
@@ -49,6 +51,9 @@ public final class EngineRuntime {
                 .toArray(BodyFilter[]::new);
         for (ServerConfig server : config.servers()) {
             for (Listen l : server.listens()) {
+                if (l.proxyProtocol()) {
+                    proxyProtocol.add(l.address());
+                }
                 List<ServerConfig> list = serversByAddress.computeIfAbsent(l.address(), k -> new ArrayList<>());
                 if (!list.contains(server)) {
                     if (l.defaultServer()) {
@@ -78,9 +83,13 @@ public final class EngineRuntime {
     public ChannelInitializer<Channel> initializer(List<Listen> boundTogether) {
         Map<InetAddress, VirtualHosts> specific = new LinkedHashMap<>();
         VirtualHosts wildcard = null;
+        java.util.Set<VirtualHosts> proxied = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Listen l : boundTogether) {
             List<ServerConfig> servers = serversByAddress.get(l.address());
             VirtualHosts vh = new VirtualHosts(servers, servers.get(0));
+            if (proxyProtocol.contains(l.address())) {
+                proxied.add(vh);
+            }
             if (l.host() == null) {
                 wildcard = vh;
             } else {
@@ -102,6 +111,9 @@ public final class EngineRuntime {
                 HeaderBuffers buffers = hosts.defaultServer().scope().config(CoreModule.CONFIG).largeClientHeaderBuffers();
                 int line = (int) buffers.size().bytes();
                 RequestDecoder decoder = new RequestDecoder(line, line * buffers.number());
+                if (proxied.contains(hosts)) {
+                    ch.pipeline().addLast("proxy-protocol", new io.netty.handler.codec.haproxy.HAProxyMessageDecoder());
+                }
                 ch.pipeline().addLast("decoder", decoder);
                 ch.pipeline().addLast("connection", new Connection(runtime, hosts, decoder));
             }

@@ -35,6 +35,7 @@ import java.util.function.Function;
  *   <tr><td>{@code $host}</td><td>the request's host, else the server's first name</td></tr>
  *   <tr><td>{@code $scheme}, {@code $https}, {@code $server_protocol}, {@code $request_method}, {@code $request}</td><td>as in nginx</td></tr>
  *   <tr><td>{@code $remote_addr}, {@code $binary_remote_addr}, {@code $remote_port}</td><td>the client (as real-ip sets it)</td></tr>
+ *   <tr><td>{@code $proxy_protocol_addr}, {@code $proxy_protocol_port}</td><td>the client a PROXY protocol header named</td></tr>
  *   <tr><td>{@code $remote_user}</td><td>the user name of Basic authentication, as sent</td></tr>
  *   <tr><td>{@code $server_addr}, {@code $server_port}, {@code $server_name}, {@code $hostname}, {@code $pid}</td><td>this side</td></tr>
  *   <tr><td>{@code $content_type}, {@code $content_length}, {@code $request_length}</td><td>of the request</td></tr>
@@ -139,6 +140,8 @@ public final class Variables {
         m.put("remote_addr", e -> address(e.request().remoteAddress()));
         m.put("binary_remote_addr", e -> binaryAddress(e.request().remoteAddress()));
         m.put("remote_port", e -> port(e.request().remoteAddress()));
+        m.put("proxy_protocol_addr", e -> address(e.connection().proxyProtocolAddress()));
+        m.put("proxy_protocol_port", e -> port(e.connection().proxyProtocolAddress()));
         m.put("server_addr", e -> address(e.request().localAddress()));
         m.put("server_port", e -> port(e.request().localAddress()));
         m.put("server_name", e -> e.server().names().isEmpty() ? "" : e.server().names().get(0));

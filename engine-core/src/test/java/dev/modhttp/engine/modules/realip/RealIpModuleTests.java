@@ -83,4 +83,64 @@ class RealIpModuleTests {
             assertThat(r.body()).isEqualTo(expected);
         }
     }
+
+    static final String PROXIED = """
+            servers:
+              - listen: ["127.0.0.1:0 proxy-protocol"]
+                set-real-ip-from: [127.0.0.1]
+                real-ip-header: proxy_protocol
+                locations:
+                  - location: /
+                    return: "200 $remote_addr:$remote_port $proxy_protocol_addr $realip_remote_addr"
+            """;
+
+    @org.junit.jupiter.api.Test
+    void aProxyProtocolV1HeaderNamesTheClient() {
+        try (TestEngine e = TestEngine.start(PROXIED); RawClient c = e.raw()) {
+            c.send("PROXY TCP4 203.0.113.9 127.0.0.1 56324 80\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(c.read().body()).isEqualTo("203.0.113.9:56324 203.0.113.9 127.0.0.1");
+            // the header comes once per connection; the address holds for every request on it
+            assertThat(c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n").read().body()).startsWith("203.0.113.9:56324 ");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aProxyProtocolV2HeaderNamesAnIpv6Client() throws Exception {
+        java.io.ByteArrayOutputStream v2 = new java.io.ByteArrayOutputStream();
+        v2.write(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A});
+        v2.write(0x21); // version 2, PROXY
+        v2.write(0x21); // AF_INET6, STREAM
+        v2.write(0);
+        v2.write(36); // two addresses and two ports
+        v2.write(java.net.InetAddress.getByName("2001:db8::5").getAddress());
+        v2.write(java.net.InetAddress.getByName("::1").getAddress());
+        v2.write(new byte[] {(byte) 0xC3, 0x50, 0x00, 0x50}); // 50000 -> 80
+        v2.write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        try (TestEngine e = TestEngine.start(PROXIED); RawClient c = e.raw()) {
+            assertThat(c.send(v2.toByteArray()).read().body()).isEqualTo("2001:db8:0:0:0:0:0:5:50000 2001:db8:0:0:0:0:0:5 127.0.0.1");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aConnectionWithoutAValidProxyHeaderIsClosedAndOthersAreServed() {
+        try (TestEngine e = TestEngine.start(PROXIED)) {
+            try (RawClient bad = e.raw()) {
+                bad.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertThat(bad.readToEnd()).isEmpty();
+            }
+            try (RawClient good = e.raw()) {
+                good.send("PROXY TCP4 198.51.100.2 127.0.0.1 1000 80\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertThat(good.read().body()).startsWith("198.51.100.2:1000 ");
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aProxyHeaderFromAnUntrustedAddressIsNotBelieved() {
+        try (TestEngine e = TestEngine.start(PROXIED.replace("set-real-ip-from: [127.0.0.1]", "set-real-ip-from: [10.0.0.0/8]"));
+                RawClient c = e.raw()) {
+            c.send("PROXY TCP4 203.0.113.9 127.0.0.1 56324 80\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(c.read().body()).startsWith("127.0.0.1:");
+        }
+    }
 }
