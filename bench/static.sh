@@ -68,10 +68,13 @@ measure() {
     rows+=("$e $r $n")
   done
   col_of() { for row in "${rows[@]}"; do echo "$row" | awk -v i="$1" '{print $i}'; done | median; }
+  ratio_of() { for row in "${rows[@]}"; do echo "$row" | awk -v a="$1" -v b="$2" '{print $a / $b}'; done | median; }
   local me mr mn
   me=$(col_of 1); mr=$(col_of 2); mn=$(col_of 3)
   printf '%-8s %-6s %12.1f %12.1f %12.1f %9.3f %9.3f   (%s, %s connections)\n' "$file" median "$me" "$mr" "$mn" \
     "$(echo "$me / $mr" | bc -l)" "$(echo "$me / $mn" | bc -l)" "$unit" "$conns"
+  printf '%-8s %-6s %38s %9.3f %9.3f   (median of the rounds'"'"' ratios)\n' "$file" ratios "" \
+    "$(ratio_of 1 2)" "$(ratio_of 1 3)"
 }
 measure 1k.bin 64 1 "requests/s"
 measure 1m.bin 16 3 "MB/s"

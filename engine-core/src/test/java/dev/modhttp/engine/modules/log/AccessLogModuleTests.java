@@ -161,6 +161,34 @@ class AccessLogModuleTests {
     }
 
     @Test
+    void concurrentClientsLoseNoLine() throws Exception {
+        int clients = 8;
+        int each = 300;
+        try (TestEngine e = TestEngine.start(yaml())) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < clients; t++) {
+                int client = t;
+                done.add(pool.submit(() -> {
+                    try (RawClient c = e.raw()) {
+                        for (int i = 0; i < each; i++) {
+                            assertThat(c.send("GET /short/" + client + "-" + i + " HTTP/1.1\r\nHost: h\r\n\r\n").read()
+                                    .status()).isEqualTo(200);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+            pool.shutdown();
+            List<String> lines = lines(dir.resolve("short.log"), clients * each);
+            assertThat(lines).hasSize(clients * each).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
     void badSettingsFailStartupNamingTheKey() {
         assertThatThrownBy(() -> TestEngine.start(yaml().replace("short.log short", "short.log nosuch")).close())
                 .isInstanceOf(ConfigException.class)
