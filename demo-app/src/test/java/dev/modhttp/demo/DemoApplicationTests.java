@@ -89,6 +89,13 @@ class DemoApplicationTests {
     }
 
     @Test
+    void theStatusPageAnswersThisMachineInNginxsFormat() throws Exception {
+        HttpResponse<String> status = send(get("/status"));
+        assertThat(status.statusCode()).isEqualTo(200);
+        assertThat(status.body()).startsWith("Active connections: ").contains("server accepts handled requests");
+    }
+
+    @Test
     void unknownPathsAre404() throws IOException, Exception {
         assertThat(send(get("/nothing-here")).statusCode()).isEqualTo(404);
     }

@@ -16,6 +16,8 @@ public final class Request {
 
     private String method;
     private final String originalMethod;
+    private String requestLine;
+    private String remoteAddressText;
     private final String rawUri;
     private final HttpVersion version;
     private final HttpHeaders headers;
@@ -56,7 +58,23 @@ public final class Request {
 
     /** The request line as received, e.g. {@code GET /a?x=1 HTTP/1.1} (nginx's {@code $request}). */
     public String requestLine() {
-        return originalMethod + " " + rawUri + " " + version.text();
+        String line = requestLine;
+        if (line == null) {
+            line = originalMethod + " " + rawUri + " " + version.text();
+            requestLine = line;
+        }
+        return line;
+    }
+
+    /** The client's address as text ({@code $remote_addr}), made once per address. */
+    public String remoteAddressText() {
+        String text = remoteAddressText;
+        if (text == null) {
+            InetSocketAddress a = remoteAddress;
+            text = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+            remoteAddressText = text;
+        }
+        return text;
     }
 
     /** The request target as sent, e.g. {@code /a%20b/../c?x=1}. */
@@ -155,6 +173,7 @@ public final class Request {
     /** Sets the client's address, as real-ip does from a trusted proxy's header. */
     public void setRemoteAddress(InetSocketAddress address) {
         this.remoteAddress = java.util.Objects.requireNonNull(address, "address");
+        this.remoteAddressText = null;
     }
 
     public InetSocketAddress localAddress() {

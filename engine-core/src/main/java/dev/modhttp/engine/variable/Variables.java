@@ -137,7 +137,7 @@ public final class Variables {
         m.put("server_protocol", e -> e.request().version().text());
         m.put("request_method", e -> e.request().method());
         m.put("request", e -> e.request().requestLine());
-        m.put("remote_addr", e -> address(e.request().remoteAddress()));
+        m.put("remote_addr", e -> e.request().remoteAddressText());
         m.put("binary_remote_addr", e -> binaryAddress(e.request().remoteAddress()));
         m.put("remote_port", e -> port(e.request().remoteAddress()));
         m.put("proxy_protocol_addr", e -> address(e.connection().proxyProtocolAddress()));

@@ -30,8 +30,6 @@ final class LogWriter {
     private final Path file;
     private final Logger logger;
     private final Queue<String> queue = PlatformDependent.newMpscQueue();
-    private final AtomicLong queued = new AtomicLong();
-    private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final Thread thread;
     private volatile boolean reopen;
@@ -61,13 +59,12 @@ final class LogWriter {
 
     /** Queues a line (without its newline); never blocks. */
     void write(String line) {
-        if (queued.get() - written.get() >= MAX_QUEUED) {
+        if (queue.size() >= MAX_QUEUED) {
             if (dropped.getAndIncrement() % 100_000 == 0) {
                 ENGINE_LOG.warn("access log {} cannot keep up: lines dropped", target);
             }
             return;
         }
-        queued.incrementAndGet();
         queue.offer(line);
     }
 
@@ -120,7 +117,6 @@ final class LogWriter {
             } else {
                 append(line);
             }
-            written.incrementAndGet();
         }
         if (n > 0 && logger == null) {
             flush();
@@ -129,6 +125,17 @@ final class LogWriter {
     }
 
     private void append(String line) {
+        int n = line.length();
+        if (n + 1 <= buffer.capacity() && isAscii(line)) { // the common case: nginx's default escaping is ASCII
+            if (n + 1 > buffer.remaining()) {
+                flush();
+            }
+            for (int i = 0; i < n; i++) {
+                buffer.put((byte) line.charAt(i));
+            }
+            buffer.put((byte) '\n');
+            return;
+        }
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
         if (bytes.length > buffer.remaining()) {
             flush();
@@ -138,6 +145,15 @@ final class LogWriter {
         } else {
             buffer.put(bytes);
         }
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void flush() {

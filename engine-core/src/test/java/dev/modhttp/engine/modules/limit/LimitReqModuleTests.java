@@ -157,6 +157,33 @@ class LimitReqModuleTests {
     }
 
     @Test
+    void aServersLimitsAreInheritedByLocationsWithoutTheirOwn() {
+        String yaml = """
+                limit-req-zone: ["$http_x_key zone=one:1m rate=1r/m"]
+                limit-req-status: 429
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    limit-req: ["zone=one burst=1 nodelay"]
+                    locations:
+                      - location: /inherits/
+                      - location: /own/
+                        limit-req: ["zone=one burst=3 nodelay"]
+                      - location: /free/
+                        limit-req: []
+                """;
+        try (TestEngine e = TestEngine.start(yaml, b -> b.handler(Phase.CONTENT, ex -> Result.status(204)));
+                RawClient c = e.raw()) {
+            assertThat(List.of(get(c, "/inherits/", "i").status(), get(c, "/inherits/", "i").status(),
+                    get(c, "/inherits/", "i").status())).containsExactly(204, 204, 429);
+            assertThat(List.of(get(c, "/own/", "o").status(), get(c, "/own/", "o").status(), get(c, "/own/", "o").status(),
+                    get(c, "/own/", "o").status(), get(c, "/own/", "o").status())).containsExactly(204, 204, 204, 204, 429);
+            for (int i = 0; i < 5; i++) {
+                assertThat(get(c, "/free/", "f").status()).isEqualTo(204);
+            }
+        }
+    }
+
+    @Test
     void zonesRememberABoundedNumberOfKeys() {
         KeyTable<LimitReqModule.Bucket> table = new KeyTable<>(Zone.parse("$uri zone=z:8k rate=1r/s").capacity());
         for (int i = 0; i < 100_000; i++) {
