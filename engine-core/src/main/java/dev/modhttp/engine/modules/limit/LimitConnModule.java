@@ -1,10 +1,8 @@
 package dev.modhttp.engine.modules.limit;
 
-import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.config.Scopes;
-import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
@@ -16,7 +14,6 @@ import dev.modhttp.engine.phase.Result;
 import dev.modhttp.engine.variable.Template;
 import dev.modhttp.engine.variable.Variable;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -87,7 +84,7 @@ public final class LimitConnModule implements Module {
     private record Held(ZoneTable table, String key) {
     }
 
-    private final Map<String, ZoneTable> zones = new HashMap<>();
+    private Map<String, ZoneTable> zones;
 
     @Override
     public List<ConfigSpec<?>> configs() {
@@ -96,34 +93,14 @@ public final class LimitConnModule implements Module {
 
     @Override
     public Map<String, Variable> variables() {
-        return Map.of("limit_conn_status", e -> {
-            Object s = e.attribute(STATUS);
-            return s == null ? null : s.toString();
-        });
+        return Map.of("limit_conn_status", Zone.attribute(STATUS));
     }
 
     @Override
     public void register(ModuleRegistry registry) {
-        for (ServerConfig server : registry.config().servers()) {
-            for (Zone z : server.scope().config(CONFIG).limitConnZone()) {
-                if (!zones.containsKey(z.name())) {
-                    try {
-                        zones.put(z.name(), new ZoneTable(z, registry.variables().compile(z.key()),
-                                new KeyTable<>(z.capacity())));
-                    } catch (IllegalArgumentException e) {
-                        throw new ConfigException("", "limit-conn-zone", e.getMessage(), e);
-                    }
-                }
-            }
-        }
-        registry.compileEach(CONFIG, "limit-conn", c -> {
-            for (Limit l : c.limitConn()) {
-                if (!zones.containsKey(l.zone())) {
-                    throw new IllegalArgumentException("unknown zone \"" + l.zone() + "\" (declare it in limit-conn-zone)");
-                }
-            }
-            return c;
-        });
+        zones = Zone.declare(registry, "limit-conn-zone", server -> server.scope().config(CONFIG).limitConnZone(),
+                (z, key) -> new ZoneTable(z, key, new KeyTable<>(z.capacity())),
+                CONFIG, "limit-conn", c -> c.limitConn().stream().map(Limit::zone).toList());
         registry.handler(new HandlerDefinition(Phase.PREACCESS, 10, "limit-conn", this::handle, false,
                 l -> !l.config(CONFIG).limitConn().isEmpty()));
         registry.hook(new Hook() {
@@ -144,8 +121,8 @@ public final class LimitConnModule implements Module {
         exchange.attribute(HELD, held);
         for (Limit limit : conf.limitConn()) {
             ZoneTable t = zones.get(limit.zone());
-            String key = t.key().render(exchange);
-            if (key.isEmpty() || key.length() > 255) {
+            String key = Zone.keyOf(t.key(), exchange, 255);
+            if (key == null) {
                 continue; // nginx does not count an empty (or overlong) key
             }
             boolean admitted = t.counts().apply(key, k -> new int[1], count -> {

@@ -1,10 +1,8 @@
 package dev.modhttp.engine.modules.limit;
 
-import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.config.Scopes;
-import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
@@ -13,7 +11,6 @@ import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import dev.modhttp.engine.variable.Template;
 import dev.modhttp.engine.variable.Variable;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -77,7 +74,7 @@ public final class LimitReqModule implements Module {
         long last = -1;
     }
 
-    private final Map<String, ZoneTable> zones = new HashMap<>();
+    private Map<String, ZoneTable> zones;
 
     @Override
     public List<ConfigSpec<?>> configs() {
@@ -86,39 +83,19 @@ public final class LimitReqModule implements Module {
 
     @Override
     public Map<String, Variable> variables() {
-        return Map.of("limit_req_status", e -> {
-            Object s = e.attribute(STATUS);
-            return s == null ? null : s.toString();
-        });
+        return Map.of("limit_req_status", Zone.attribute(STATUS));
     }
 
     @Override
     public void register(ModuleRegistry registry) {
-        for (ServerConfig server : registry.config().servers()) {
-            for (Zone z : server.scope().config(CONFIG).limitReqZone()) {
-                if (!zones.containsKey(z.name())) {
+        zones = Zone.declare(registry, "limit-req-zone", server -> server.scope().config(CONFIG).limitReqZone(),
+                (z, key) -> {
                     if (z.ratePerSecond() == null) {
-                        throw new ConfigException("", "limit-req-zone", "zone \"" + z.name() + "\" needs rate=");
+                        throw new IllegalArgumentException("zone \"" + z.name() + "\" needs rate=");
                     }
-                    Template key;
-                    try {
-                        key = registry.variables().compile(z.key());
-                    } catch (IllegalArgumentException e) {
-                        throw new ConfigException("", "limit-req-zone", e.getMessage(), e);
-                    }
-                    zones.put(z.name(), new ZoneTable(z, key, Math.round(z.ratePerSecond() * 1000),
-                            new KeyTable<>(z.capacity())));
-                }
-            }
-        }
-        registry.compileEach(CONFIG, "limit-req", c -> {
-            for (LimitReq l : c.limitReq()) {
-                if (!zones.containsKey(l.zone())) {
-                    throw new IllegalArgumentException("unknown zone \"" + l.zone() + "\" (declare it in limit-req-zone)");
-                }
-            }
-            return c;
-        });
+                    return new ZoneTable(z, key, Math.round(z.ratePerSecond() * 1000), new KeyTable<>(z.capacity()));
+                },
+                CONFIG, "limit-req", c -> c.limitReq().stream().map(LimitReq::zone).toList());
         registry.handler(new HandlerDefinition(Phase.PREACCESS, 0, "limit-req", this::handle, false,
                 l -> !l.config(CONFIG).limitReq().isEmpty()));
     }
@@ -133,8 +110,8 @@ public final class LimitReqModule implements Module {
         Status status = Status.PASSED;
         for (LimitReq limit : conf.limitReq()) {
             ZoneTable t = zones.get(limit.zone());
-            String key = t.key().render(exchange);
-            if (key.isEmpty() || key.length() > 65535) {
+            String key = Zone.keyOf(t.key(), exchange, 65535);
+            if (key == null) {
                 continue; // nginx does not count an empty key
             }
             long verdict = t.buckets().apply(key, k -> new Bucket(), b -> take(b, now, t.ratePerMs1000(), limit));

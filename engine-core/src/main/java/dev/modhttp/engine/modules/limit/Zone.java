@@ -1,7 +1,19 @@
 package dev.modhttp.engine.modules.limit;
 
+import dev.modhttp.engine.config.ConfigException;
+import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.config.Size;
+import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.variable.Template;
+import dev.modhttp.engine.variable.Variable;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A zone as nginx declares one, at main scope: {@code "$binary_remote_addr zone=one:10m rate=10r/s"}
@@ -69,5 +81,50 @@ public record Zone(String key, String name, Size size, Double ratePerSecond) {
     /** How many keys the zone remembers. */
     int capacity() {
         return (int) Math.max(128, Math.min(Integer.MAX_VALUE, size.bytes() / 64));
+    }
+
+    /**
+     * The zones declared at main scope under {@code key} (read through {@code zonesOf}), each
+     * made once by {@code make} with its key compiled; then every limit of {@code spec} must
+     * name one of them ({@code limitZones}), else startup fails naming the scope.
+     */
+    static <R extends Record, T> Map<String, T> declare(ModuleRegistry registry, String key,
+            Function<ServerConfig, List<Zone>> zonesOf, BiFunction<Zone, Template, T> make,
+            ConfigSpec<R> spec, String limitKey, Function<R, List<String>> limitZones) {
+        Map<String, T> zones = new HashMap<>();
+        for (ServerConfig server : registry.config().servers()) {
+            for (Zone z : zonesOf.apply(server)) {
+                if (!zones.containsKey(z.name())) {
+                    try {
+                        zones.put(z.name(), make.apply(z, registry.variables().compile(z.key())));
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException("", key, e.getMessage(), e);
+                    }
+                }
+            }
+        }
+        registry.compileEach(spec, limitKey, c -> {
+            for (String zone : limitZones.apply(c)) {
+                if (!zones.containsKey(zone)) {
+                    throw new IllegalArgumentException("unknown zone \"" + zone + "\" (declare it in " + key + ")");
+                }
+            }
+            return c;
+        });
+        return zones;
+    }
+
+    /** The key of a request in a zone, or null when it does not count (empty, or longer than {@code max}). */
+    static String keyOf(Template key, HttpExchange exchange, int max) {
+        String k = key.render(exchange);
+        return k.isEmpty() || k.length() > max ? null : k;
+    }
+
+    /** A variable showing a request attribute ({@code $limit_req_status}), not found when unset. */
+    static Variable attribute(Object attribute) {
+        return e -> {
+            Object v = e.attribute(attribute);
+            return v == null ? null : v.toString();
+        };
     }
 }

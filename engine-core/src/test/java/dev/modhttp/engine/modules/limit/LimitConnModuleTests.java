@@ -29,10 +29,9 @@ class LimitConnModuleTests {
                     limit-conn-dry-run: on
             """;
 
-    @Test
-    void aSecondConcurrentRequestOfAKeyIsRejectedUntilTheFirstIsDone() throws Exception {
-        List<CompletableFuture<Result>> held = new CopyOnWriteArrayList<>();
-        try (TestEngine e = TestEngine.start(YAML, b -> b.handler(Phase.CONTENT, ex -> {
+    /** Requests with X-Hold wait until the test completes their future, the others answer at once. */
+    static TestEngine start(List<CompletableFuture<Result>> held) {
+        return TestEngine.start(YAML, b -> b.handler(Phase.CONTENT, ex -> {
             ex.response().body("done");
             if (ex.request().header("X-Hold") == null) {
                 return Result.OK;
@@ -40,12 +39,22 @@ class LimitConnModuleTests {
             CompletableFuture<Result> f = new CompletableFuture<>();
             held.add(f);
             return Result.pending(f);
-        })); RawClient slow = e.raw(); RawClient other = e.raw()) {
+        }));
+    }
+
+    static void awaitHeld(List<CompletableFuture<Result>> held) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (held.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
+    void aSecondConcurrentRequestOfAKeyIsRejectedUntilTheFirstIsDone() throws Exception {
+        List<CompletableFuture<Result>> held = new CopyOnWriteArrayList<>();
+        try (TestEngine e = start(held); RawClient slow = e.raw(); RawClient other = e.raw()) {
             slow.send("GET /one/ HTTP/1.1\r\nHost: h\r\nX-Key: k\r\nX-Hold: 1\r\n\r\n");
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (held.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            awaitHeld(held);
             RawClient.Response rejected = other.send("GET /one/ HTTP/1.1\r\nHost: h\r\nX-Key: k\r\n\r\n").read();
             assertThat(rejected.status()).isEqualTo(503);
             assertThat(rejected.header("X-Limit")).isEqualTo("REJECTED");
@@ -65,21 +74,10 @@ class LimitConnModuleTests {
     @Test
     void aRequestWhoseClientWentAwayGivesItsPlaceBackWhenItEnds() throws Exception {
         List<CompletableFuture<Result>> held = new CopyOnWriteArrayList<>();
-        try (TestEngine e = TestEngine.start(YAML, b -> b.handler(Phase.CONTENT, ex -> {
-            ex.response().body("done");
-            if (ex.request().header("X-Hold") == null) {
-                return Result.OK;
-            }
-            CompletableFuture<Result> f = new CompletableFuture<>();
-            held.add(f);
-            return Result.pending(f);
-        }))) {
+        try (TestEngine e = start(held)) {
             try (RawClient leaving = e.raw()) {
                 leaving.send("GET /one/ HTTP/1.1\r\nHost: h\r\nX-Key: k\r\nX-Hold: 1\r\n\r\n");
-                long deadline = System.nanoTime() + 5_000_000_000L;
-                while (held.isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(5);
-                }
+                awaitHeld(held);
             }
             try (RawClient c = e.raw()) {
                 assertThat(c.send("GET /one/ HTTP/1.1\r\nHost: h\r\nX-Key: k\r\n\r\n").read().status()).isEqualTo(503);
