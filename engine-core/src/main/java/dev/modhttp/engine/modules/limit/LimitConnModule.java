@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * nginx's limit_conn, in PREACCESS: at most N requests in progress at once per key of a zone;
  * one more is rejected with {@code limit-conn-status} (503, as nginx). A request counts from
- * PREACCESS until it is done. {@code limit-conn-dry-run: on} only logs and sets
+ * PREACCESS until it is done; rejections are logged at {@code limit-conn-log-level} (error).
+ * {@code limit-conn-dry-run: on} only logs and sets
  * {@code $limit_conn_status} (PASSED, REJECTED, REJECTED_DRY_RUN).
  *
  * <pre>
@@ -39,9 +40,10 @@ public final class LimitConnModule implements Module {
 
     /** The zones (main scope) and a scope's limits; entries of a child replace its parent's. */
     public record LimitConnConfig(@Scopes(Scope.MAIN) List<Zone> limitConnZone, List<Limit> limitConn,
-            Integer limitConnStatus, Boolean limitConnDryRun) {
+            Integer limitConnStatus, Boolean limitConnDryRun, LogLevel limitConnLogLevel) {
 
-        public static final LimitConnConfig DEFAULTS = new LimitConnConfig(List.of(), List.of(), 503, false);
+        public static final LimitConnConfig DEFAULTS = new LimitConnConfig(List.of(), List.of(), 503, false,
+                LogLevel.ERROR);
 
         public LimitConnConfig {
             if (limitConnStatus != null && (limitConnStatus < 400 || limitConnStatus > 599)) {
@@ -139,8 +141,8 @@ public final class LimitConnModule implements Module {
                     exchange.attribute(STATUS, Status.REJECTED_DRY_RUN);
                     continue;
                 }
-                LOG.error("limiting connections by zone \"{}\", client: {}, request: \"{}\"", limit.zone(), client,
-                        exchange.request().requestLine());
+                conf.limitConnLogLevel().log(LOG, "limiting connections by zone \"{}\", client: {}, request: \"{}\"",
+                        limit.zone(), client, exchange.request().requestLine());
                 exchange.attribute(STATUS, Status.REJECTED);
                 return Result.status(conf.limitConnStatus());
             }

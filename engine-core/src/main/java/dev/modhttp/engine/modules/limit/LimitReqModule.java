@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@code limit-req-status} (503, as nginx; 429 is the modern choice) and a {@code Retry-After}
  * saying when a request would pass; within the burst it waits until the rate allows it, unless
  * {@code nodelay} or {@code delay=N} lets it through at once. With several entries, every one
- * counts and the longest wait applies. {@code limit-req-dry-run: on} only logs and sets
+ * counts and the longest wait applies. Rejections are logged at {@code limit-req-log-level}
+ * (error), delays one level lower. {@code limit-req-dry-run: on} only logs and sets
  * {@code $limit_req_status} (PASSED, DELAYED, REJECTED, DELAYED_DRY_RUN, REJECTED_DRY_RUN).
  *
  * <pre>
@@ -42,9 +43,10 @@ public final class LimitReqModule implements Module {
 
     /** The zones (main scope) and a scope's limits; entries of a child replace its parent's. */
     public record LimitReqConfig(@Scopes(Scope.MAIN) List<Zone> limitReqZone, List<LimitReq> limitReq,
-            Integer limitReqStatus, Boolean limitReqDryRun) {
+            Integer limitReqStatus, Boolean limitReqDryRun, LogLevel limitReqLogLevel) {
 
-        public static final LimitReqConfig DEFAULTS = new LimitReqConfig(List.of(), List.of(), 503, false);
+        public static final LimitReqConfig DEFAULTS = new LimitReqConfig(List.of(), List.of(), 503, false,
+                LogLevel.ERROR);
 
         public LimitReqConfig {
             if (limitReqStatus != null && (limitReqStatus < 400 || limitReqStatus > 599)) {
@@ -106,34 +108,27 @@ public final class LimitReqModule implements Module {
             return Result.DECLINED; // limited once already (an internal redirect came back here)
         }
         long now = System.nanoTime() / 1_000_000;
+        List<LimitReq> limits = conf.limitReq();
+        String[] keys = new String[limits.size()];
         long delayMs = 0;
-        Status status = Status.PASSED;
-        for (LimitReq limit : conf.limitReq()) {
-            ZoneTable t = zones.get(limit.zone());
-            String key = Zone.keyOf(t.key(), exchange, 65535);
-            if (key == null) {
-                continue; // nginx does not count an empty key
-            }
-            long verdict = t.buckets().apply(key, k -> new Bucket(), b -> take(b, now, t.ratePerMs1000(), limit));
-            if (verdict < 0) {
-                status = Status.REJECTED;
-                long retryMs = -verdict;
-                if (conf.limitReqDryRun()) {
-                    exchange.attribute(STATUS, Status.REJECTED_DRY_RUN);
-                    LOG.info("limiting requests, dry run, by zone \"{}\", client: {}", limit.zone(),
-                            exchange.request().remoteAddress().getAddress().getHostAddress());
-                    return Result.DECLINED;
+        // as nginx: every zone is looked at first, and a request counts in none unless all let it pass
+        for (int pass = 0; pass < 2; pass++) {
+            boolean commit = pass == 1;
+            for (int i = 0; i < limits.size(); i++) {
+                LimitReq limit = limits.get(i);
+                ZoneTable t = zones.get(limit.zone());
+                if (!commit) {
+                    keys[i] = Zone.keyOf(t.key(), exchange, 65535); // nginx does not count an empty key
                 }
-                exchange.attribute(STATUS, Status.REJECTED);
-                LOG.error("limiting requests, excess over burst {} by zone \"{}\", client: {}, request: \"{}\"",
-                        limit.burst(), limit.zone(), exchange.request().remoteAddress().getAddress().getHostAddress(),
-                        exchange.request().requestLine());
-                exchange.response().header("Retry-After", Long.toString(Math.max(1, (retryMs + 999) / 1000)));
-                return Result.status(conf.limitReqStatus());
-            }
-            if (verdict > delayMs) {
-                delayMs = verdict;
-                status = Status.DELAYED;
+                if (keys[i] == null) {
+                    continue;
+                }
+                long verdict = t.buckets().apply(keys[i], k -> new Bucket(),
+                        b -> take(b, now, t.ratePerMs1000(), limit, commit));
+                if (verdict < 0) {
+                    return reject(exchange, conf, limit, -verdict);
+                }
+                delayMs = Math.max(delayMs, verdict);
             }
         }
         if (delayMs == 0) {
@@ -144,7 +139,9 @@ public final class LimitReqModule implements Module {
             exchange.attribute(STATUS, Status.DELAYED_DRY_RUN);
             return Result.DECLINED;
         }
-        exchange.attribute(STATUS, status);
+        exchange.attribute(STATUS, Status.DELAYED);
+        conf.limitReqLogLevel().lower().log(LOG, "delaying request by {} ms, client: {}, request: \"{}\"", delayMs,
+                exchange.request().remoteAddressText(), exchange.request().requestLine());
         CompletableFuture<Result> resume = new CompletableFuture<>();
         exchange.eventLoop().schedule(() -> resume.complete(Result.DECLINED), delayMs, TimeUnit.MILLISECONDS);
         return Result.pending(resume);
@@ -152,12 +149,15 @@ public final class LimitReqModule implements Module {
 
     /**
      * nginx's leaky bucket: the excess drains by the elapsed time at the rate, the request adds
-     * one. Returns the milliseconds to wait (0: go on now), or minus the milliseconds until a
-     * request would fit when this one exceeds the burst (its state then stays as it was).
+     * one. Without {@code commit} only looks: 0 when the request fits the burst. With it, counts
+     * the request and returns the milliseconds it must wait (0: go on now). Either way, minus
+     * the milliseconds until a request would fit when it exceeds the burst (state unchanged).
      */
-    static long take(Bucket b, long now, long ratePerMs1000, LimitReq limit) {
+    static long take(Bucket b, long now, long ratePerMs1000, LimitReq limit, boolean commit) {
         if (b.last < 0) { // a new key passes with nothing in its bucket, as in nginx
-            b.last = now;
+            if (commit) {
+                b.last = now;
+            }
             return 0;
         }
         long elapsed = Math.max(0, now - b.last);
@@ -169,11 +169,28 @@ public final class LimitReqModule implements Module {
             long over = excess - limit.burst() * 1000L;
             return -Math.max(1, over * 1000 / ratePerMs1000);
         }
+        if (!commit) {
+            return 0;
+        }
         b.excess = excess;
         b.last = now;
         if (limit.delay() == Integer.MAX_VALUE || excess <= limit.delay() * 1000L) {
             return 0;
         }
         return (excess - limit.delay() * 1000L) * 1000 / ratePerMs1000;
+    }
+
+    private static Result reject(HttpExchange exchange, LimitReqConfig conf, LimitReq limit, long retryMs) {
+        String client = exchange.request().remoteAddressText();
+        if (conf.limitReqDryRun()) {
+            exchange.attribute(STATUS, Status.REJECTED_DRY_RUN);
+            LOG.info("limiting requests, dry run, by zone \"{}\", client: {}", limit.zone(), client);
+            return Result.DECLINED;
+        }
+        exchange.attribute(STATUS, Status.REJECTED);
+        conf.limitReqLogLevel().log(LOG, "limiting requests, excess over burst {} by zone \"{}\", client: {}, "
+                + "request: \"{}\"", limit.burst(), limit.zone(), client, exchange.request().requestLine());
+        exchange.response().header("Retry-After", Long.toString(Math.max(1, (retryMs + 999) / 1000)));
+        return Result.status(conf.limitReqStatus());
     }
 }

@@ -41,6 +41,7 @@ class LimitReqModuleTests {
                     limit-req-dry-run: on
                   - location: /load/
                     limit-req: ["zone=fast burst=20 nodelay"]
+                    limit-req-log-level: info
             """;
 
     static TestEngine start() {
@@ -96,6 +97,21 @@ class LimitReqModuleTests {
             assertThat(r.header("X-Limit")).isEqualTo("DELAYED");
             assertThat(get(c, "/delayed/", "d").status()).isEqualTo(200); // the bucket drained meanwhile
         }
+    }
+
+    @Test
+    void rejectionsAreLoggedAsNginxDoesAtTheConfiguredLevel() {
+        dev.modhttp.engine.test.MemoryAppender.clear();
+        try (TestEngine e = start(); RawClient c = e.raw()) {
+            get(c, "/strict/", "logged");
+            get(c, "/strict/", "logged");
+            for (int i = 0; i < 30; i++) {
+                get(c, "/load/", "quiet");
+            }
+        }
+        assertThat(dev.modhttp.engine.test.MemoryAppender.lines()).contains(
+                "ERROR limiting requests, excess over burst 0 by zone \"one\", client: 127.0.0.1, request: \"GET /strict/ HTTP/1.1\"")
+                .noneMatch(l -> l.contains("zone \"fast\"")); // info: below the test's WARN threshold
     }
 
     @Test
@@ -180,6 +196,27 @@ class LimitReqModuleTests {
             for (int i = 0; i < 5; i++) {
                 assertThat(get(c, "/free/", "f").status()).isEqualTo(204);
             }
+        }
+    }
+
+    @Test
+    void aRequestRejectedByOneZoneCountsInNoneOfThem() {
+        String yaml = """
+                limit-req-zone: ["$http_x_key zone=loose:1m rate=1r/m", "$http_x_key zone=tight:1m rate=1r/m"]
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: /both/
+                        limit-req: ["zone=loose burst=2 nodelay", "zone=tight"]
+                      - location: /loose/
+                        limit-req: ["zone=loose burst=2 nodelay"]
+                """;
+        try (TestEngine e = TestEngine.start(yaml, b -> b.handler(Phase.CONTENT, ex -> Result.status(204)));
+                RawClient c = e.raw()) {
+            assertThat(get(c, "/both/", "k").status()).isEqualTo(204);
+            assertThat(get(c, "/both/", "k").status()).isEqualTo(503); // tight says no: loose keeps its count
+            assertThat(List.of(get(c, "/loose/", "k").status(), get(c, "/loose/", "k").status(),
+                    get(c, "/loose/", "k").status())).containsExactly(204, 204, 503);
         }
     }
 
