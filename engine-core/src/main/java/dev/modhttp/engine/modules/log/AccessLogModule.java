@@ -1,6 +1,5 @@
 package dev.modhttp.engine.modules.log;
 
-import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.config.Scopes;

@@ -4,7 +4,6 @@ import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.http.HttpExchange;
-import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.phase.HandlerDefinition;
