@@ -139,13 +139,13 @@ class RequestDecoderTests {
         ByteBuf body = ch.readInbound();
         assertThat(body.toString(StandardCharsets.US_ASCII)).isEqualTo("hello");
         body.release();
-        assertThat((Object) ch.readInbound()).isSameAs(BodyEnd.INSTANCE);
-        assertThat((Object) ch.readInbound()).as("paused after one request").isNull();
+        assertThat(ch.<Object>readInbound()).isSameAs(BodyEnd.INSTANCE);
+        assertThat(ch.<Object>readInbound()).as("paused after one request").isNull();
         decoder.resume();
         ch.runPendingTasks();
         RequestHead second = ch.readInbound();
         assertThat(second.target()).isEqualTo("/b");
-        assertThat((Object) ch.readInbound()).isSameAs(BodyEnd.INSTANCE);
+        assertThat(ch.<Object>readInbound()).isSameAs(BodyEnd.INSTANCE);
         ch.finishAndReleaseAll();
     }
 

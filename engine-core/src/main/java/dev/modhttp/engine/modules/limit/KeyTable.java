@@ -18,7 +18,7 @@ final class KeyTable<S> {
 
     @SuppressWarnings("unchecked")
     KeyTable(int capacity) {
-        segments = new Segment[SEGMENTS];
+        segments = (Segment<S>[]) new Segment<?>[SEGMENTS];
         int each = Math.max(8, capacity / SEGMENTS);
         for (int i = 0; i < SEGMENTS; i++) {
             segments[i] = new Segment<>(each);
