@@ -54,7 +54,7 @@ class OpenFileCacheTests {
     void aCachedSmallFileIsServedFromMemoryUntilTheEntryIsNoLongerValid() throws Exception {
         try (TestEngine e = TestEngine.start(yaml("""
                 open-file-cache: "max=100 inactive=60s"
-                    open-file-cache-valid: 400ms""")); RawClient c = e.raw()) {
+                    open-file-cache-valid: 1s""")); RawClient c = e.raw()) {
             RawClient.Response first = get(c, "/a.txt");
             assertThat(first.body()).isEqualTo("a.txt v1");
             Files.writeString(root.resolve("a.txt"), "a.txt version 2");
@@ -62,7 +62,7 @@ class OpenFileCacheTests {
             assertThat(cached.body()).isEqualTo("a.txt v1");
             assertThat(cached.header("ETag")).isEqualTo(first.header("ETag"));
             assertThat(get(c, "/nocache/a.txt").body()).isEqualTo("a.txt version 2"); // a scope without the cache
-            Thread.sleep(600);
+            Thread.sleep(1300);
             assertThat(get(c, "/a.txt").body()).isEqualTo("a.txt version 2");
         }
     }
@@ -98,12 +98,12 @@ class OpenFileCacheTests {
 
     @Test
     void anEntryUnusedForInactiveIsDropped() throws Exception {
-        try (TestEngine e = TestEngine.start(yaml("open-file-cache: \"max=100 inactive=300ms\""));
+        try (TestEngine e = TestEngine.start(yaml("open-file-cache: \"max=100 inactive=1s\""));
                 RawClient c = e.raw()) {
             get(c, "/a.txt");
             Files.writeString(root.resolve("a.txt"), "a.txt v2");
             assertThat(get(c, "/a.txt").body()).isEqualTo("a.txt v1");
-            Thread.sleep(500);
+            Thread.sleep(1300);
             assertThat(get(c, "/a.txt").body()).isEqualTo("a.txt v2");
         }
     }
