@@ -166,7 +166,7 @@ public final class StaticModule implements Module {
         if (info.content == null) {
             // opened now, so that a file gone or changed since a cached stat is found before anything is sent
             channel = open(file);
-            if (channel == null || channel.size() != info.size()) {
+            if (channel == null || sizeOf(channel) != info.size()) {
                 closeQuietly(channel);
                 info = refresh(own, file);
                 channel = info.isFile() && info.content == null ? open(file) : null;
@@ -225,6 +225,14 @@ public final class StaticModule implements Module {
             return FileChannel.open(file, StandardOpenOption.READ);
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    private static long sizeOf(FileChannel channel) {
+        try {
+            return channel.size();
+        } catch (IOException e) {
+            return -1;
         }
     }
 
