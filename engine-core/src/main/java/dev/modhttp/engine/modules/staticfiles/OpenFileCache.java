@@ -210,4 +210,31 @@ final class OpenFileCache {
         bytes.flip();
         return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes)).asReadOnly();
     }
+
+    /** The file opened for reading, or null when it is gone or unreadable. */
+    static FileChannel open(Path file) {
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static long sizeOf(FileChannel channel) {
+        try {
+            return channel.size();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // opened for reading only: nothing to lose
+            }
+        }
+    }
 }

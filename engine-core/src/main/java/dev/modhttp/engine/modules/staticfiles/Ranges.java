@@ -1,15 +1,26 @@
 package dev.modhttp.engine.modules.staticfiles;
 
+import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.http.Request;
+import dev.modhttp.engine.http.Response;
+import dev.modhttp.engine.phase.Result;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Parses a {@code Range} header the way nginx does: the unit {@code bytes} (any case; another
  * unit means the header is ignored), ranges {@code a-b}, {@code a-} and {@code -n} separated
  * by commas, spaces allowed around them. A syntax error or an inverted range makes the whole
  * request unsatisfiable (416), as do ranges that all start past the end; the end of a range
- * is clamped to the file, and a suffix longer than the file means the whole file.
+ * is clamped to the file, and a suffix longer than the file means the whole file; and serves
+ * them.
  */
 final class Ranges {
 
@@ -93,6 +104,78 @@ final class Ranges {
             i++;
         }
         return size == 0 ? List.of() : out;
+    }
+
+    /**
+     * Byte ranges as nginx serves them: one range as 206 with a zero-copy slice of the file,
+     * several as multipart/byteranges in the order asked (file slices still zero-copy), 416
+     * when nothing is satisfiable, or null to send the whole file (no Range, a failed
+     * If-Range, another unit, more ranges than max-ranges, or ranges adding up to more than
+     * the file, which only a client hunting for amplification asks).
+     */
+    static Result serve(HttpExchange exchange, Path file, FileChannel channel, long size, String etag,
+            long mtime, Integer maxRanges, String contentType) {
+        Request request = exchange.request();
+        String header = request.header("Range");
+        if (header == null || !ifRangeHolds(request.header("If-Range"), etag, mtime)) {
+            return null;
+        }
+        List<Range> ranges = parse(header, size);
+        if (ranges == IGNORE) {
+            return null;
+        }
+        if (ranges.isEmpty()) {
+            OpenFileCache.closeQuietly(channel);
+            exchange.response().header(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size);
+            return Result.status(416);
+        }
+        if (maxRanges != null && ranges.size() > maxRanges) {
+            return null;
+        }
+        exchange.response().headers().remove(HttpHeaderNames.ACCEPT_RANGES);
+        if (ranges.size() == 1) {
+            Range r = ranges.get(0);
+            exchange.response().status(206)
+                    .header(HttpHeaderNames.CONTENT_RANGE, "bytes " + r.start() + "-" + r.end() + "/" + size)
+                    .file(new Response.FileBody(file, r.start(), r.length(), channel));
+            return Result.OK;
+        }
+        long total = 0;
+        for (Range r : ranges) {
+            total += r.length();
+        }
+        if (total > size) {
+            exchange.response().header(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+            return null;
+        }
+        String boundary = String.format("%020d", BOUNDARIES.incrementAndGet());
+        List<Response.Piece> pieces = new ArrayList<>(ranges.size() * 2 + 1);
+        for (Range r : ranges) {
+            pieces.add(ascii("\r\n--" + boundary + "\r\nContent-Type: " + contentType + "\r\nContent-Range: bytes "
+                    + r.start() + "-" + r.end() + "/" + size + "\r\n\r\n"));
+            pieces.add(new Response.FileBody(file, r.start(), r.length()));
+        }
+        pieces.add(ascii("\r\n--" + boundary + "--\r\n"));
+        OpenFileCache.closeQuietly(channel); // each part opens the file for itself
+        exchange.response().status(206)
+                .contentType("multipart/byteranges; boundary=" + boundary)
+                .pieces(pieces);
+        return Result.OK;
+    }
+
+    private static final AtomicLong BOUNDARIES = new AtomicLong();
+
+    private static Response.Bytes ascii(String text) {
+        return new Response.Bytes(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
+    }
+
+    /** If-Range holds when it names the file's strong ETag or exactly its Last-Modified time. */
+    private static boolean ifRangeHolds(String ifRange, String etag, long mtime) {
+        if (ifRange == null) {
+            return true;
+        }
+        String v = ifRange.trim();
+        return v.startsWith("\"") ? v.equals(etag) : Conditionals.date(v) == mtime;
     }
 
     private static int skipSpaces(String h, int i) {

@@ -17,18 +17,13 @@ import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import dev.modhttp.engine.http.Response;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.channels.FileChannel;
 import dev.modhttp.engine.variable.Variable;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.Map;
 
 /**
@@ -165,11 +160,11 @@ public final class StaticModule implements Module {
         FileChannel channel = null;
         if (info.content == null) {
             // opened now, so that a file gone or changed since a cached stat is found before anything is sent
-            channel = open(file);
-            if (channel == null || sizeOf(channel) != info.size()) {
-                closeQuietly(channel);
+            channel = OpenFileCache.open(file);
+            if (channel == null || OpenFileCache.sizeOf(channel) != info.size()) {
+                OpenFileCache.closeQuietly(channel);
                 info = refresh(own, file);
-                channel = info.isFile() && info.content == null ? open(file) : null;
+                channel = info.isFile() && info.content == null ? OpenFileCache.open(file) : null;
                 if (!info.isFile() || info.content == null && channel == null) {
                     return Result.status(info.error == 403 ? 403 : 404);
                 }
@@ -180,7 +175,7 @@ public final class StaticModule implements Module {
             channel = null; // handed over to the response
             return r;
         } finally {
-            closeQuietly(channel);
+            OpenFileCache.closeQuietly(channel);
         }
     }
 
@@ -195,7 +190,7 @@ public final class StaticModule implements Module {
         int condition = Conditionals.evaluate(request.headers(), request.method(), etag, mtime,
                 conf.ifModifiedSince());
         if (condition != Conditionals.PROCEED) {
-            closeQuietly(channel);
+            OpenFileCache.closeQuietly(channel);
             if (condition == 304) {
                 exchange.response().status(304);
                 return Result.DONE; // validators only, no body
@@ -206,7 +201,7 @@ public final class StaticModule implements Module {
         Integer maxRanges = conf.maxRanges();
         if (maxRanges == null || maxRanges > 0) {
             exchange.response().header(HttpHeaderNames.ACCEPT_RANGES, BYTES);
-            Result partial = range(exchange, file, channel, info.size(), etag, mtime, maxRanges, contentType);
+            Result partial = Ranges.serve(exchange, file, channel, info.size(), etag, mtime, maxRanges, contentType);
             if (partial != null) {
                 return partial;
             }
@@ -219,106 +214,7 @@ public final class StaticModule implements Module {
         return Result.OK;
     }
 
-    /** The file opened for reading, or null when it is gone or unreadable. */
-    private static FileChannel open(Path file) {
-        try {
-            return FileChannel.open(file, StandardOpenOption.READ);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static long sizeOf(FileChannel channel) {
-        try {
-            return channel.size();
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // opened for reading only: nothing to lose
-            }
-        }
-    }
-
     private static final String BYTES = "bytes";
-
-    /**
-     * Byte ranges as nginx serves them: one range as 206 with a zero-copy slice of the file,
-     * several as multipart/byteranges in the order asked (file slices still zero-copy), 416
-     * when nothing is satisfiable, or null to send the whole file (no Range, a failed
-     * If-Range, another unit, more ranges than max-ranges, or ranges adding up to more than
-     * the file, which only a client hunting for amplification asks).
-     */
-    private static Result range(HttpExchange exchange, Path file, FileChannel channel, long size, String etag,
-            long mtime, Integer maxRanges, String contentType) {
-        Request request = exchange.request();
-        String header = request.header("Range");
-        if (header == null || !ifRangeHolds(request.header("If-Range"), etag, mtime)) {
-            return null;
-        }
-        List<Ranges.Range> ranges = Ranges.parse(header, size);
-        if (ranges == Ranges.IGNORE) {
-            return null;
-        }
-        if (ranges.isEmpty()) {
-            closeQuietly(channel);
-            exchange.response().header(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size);
-            return Result.status(416);
-        }
-        if (maxRanges != null && ranges.size() > maxRanges) {
-            return null;
-        }
-        exchange.response().headers().remove(HttpHeaderNames.ACCEPT_RANGES);
-        if (ranges.size() == 1) {
-            Ranges.Range r = ranges.get(0);
-            exchange.response().status(206)
-                    .header(HttpHeaderNames.CONTENT_RANGE, "bytes " + r.start() + "-" + r.end() + "/" + size)
-                    .file(new Response.FileBody(file, r.start(), r.length(), channel));
-            return Result.OK;
-        }
-        long total = 0;
-        for (Ranges.Range r : ranges) {
-            total += r.length();
-        }
-        if (total > size) {
-            exchange.response().header(HttpHeaderNames.ACCEPT_RANGES, BYTES);
-            return null;
-        }
-        String boundary = String.format("%020d", BOUNDARIES.incrementAndGet());
-        List<Response.Piece> pieces = new ArrayList<>(ranges.size() * 2 + 1);
-        for (Ranges.Range r : ranges) {
-            pieces.add(ascii("\r\n--" + boundary + "\r\nContent-Type: " + contentType + "\r\nContent-Range: bytes "
-                    + r.start() + "-" + r.end() + "/" + size + "\r\n\r\n"));
-            pieces.add(new Response.FileBody(file, r.start(), r.length()));
-        }
-        pieces.add(ascii("\r\n--" + boundary + "--\r\n"));
-        closeQuietly(channel); // each part opens the file for itself
-        exchange.response().status(206)
-                .contentType("multipart/byteranges; boundary=" + boundary)
-                .pieces(pieces);
-        return Result.OK;
-    }
-
-    private static final AtomicLong BOUNDARIES = new AtomicLong();
-
-    private static Response.Bytes ascii(String text) {
-        return new Response.Bytes(Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII));
-    }
-
-    /** If-Range holds when it names the file's strong ETag or exactly its Last-Modified time. */
-    private static boolean ifRangeHolds(String ifRange, String etag, long mtime) {
-        if (ifRange == null) {
-            return true;
-        }
-        String v = ifRange.trim();
-        return v.startsWith("\"") ? v.equals(etag) : Conditionals.date(v) == mtime;
-    }
 
     private Result index(HttpExchange exchange, CoreConfig conf, Path dir) throws IOException {
         StaticConfig own = exchange.config(CONFIG);
