@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * child scope lifts it. Password hashes are checked on a small pool of the module's threads
  * (bcrypt is slow on purpose, and an event loop must not wait for it); a checked credential is
  * remembered (1024 at most), so a client's following requests cost no hashing. The file is
- * read at startup (a bad entry fails it) and again on the {@code reload} hook.
+ * read at startup (a bad entry fails it), again when its time changes (looked at once a second
+ * at most; a broken new version is refused and the old one kept) and on the {@code reload} hook.
  *
  * <pre>
  * - location: /admin/
@@ -139,8 +140,8 @@ public final class AuthBasicModule implements Module {
         if (credentials == null) {
             return unauthorized(exchange, conf);
         }
-        Htpasswd users = files.get(conf.authBasicUserFile());
-        String key = conf.authBasicUserFile() + "\0" + header;
+        Htpasswd users = current(conf.authBasicUserFile());
+        String key = users.generation + "\0" + header;
         synchronized (verified) {
             if (verified.get(key) != null) {
                 return Result.OK;
@@ -165,6 +166,26 @@ public final class AuthBasicModule implements Module {
             return Result.status(503);
         }
         return Result.pending(check);
+    }
+
+    /** The users of {@code file}, read again when the file changed (compared once a second at most). */
+    private Htpasswd current(Path file) {
+        Htpasswd users = files.get(file);
+        long now = System.nanoTime();
+        if (now - users.checkedAt < 1_000_000_000L) {
+            return users;
+        }
+        users.checkedAt = now;
+        try {
+            if (!java.nio.file.Files.getLastModifiedTime(file).equals(users.modified)) {
+                Htpasswd fresh = Htpasswd.read(file);
+                files.put(file, fresh);
+                return fresh;
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.error("auth-basic-user-file {} changed but cannot be used, the old one stays: {}", file, e.getMessage());
+        }
+        return users;
     }
 
     private static Result unauthorized(HttpExchange exchange, AuthBasicConfig conf) {

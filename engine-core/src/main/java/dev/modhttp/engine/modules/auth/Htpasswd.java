@@ -21,13 +21,23 @@ import org.mindrot.jbcrypt.BCrypt;
  */
 final class Htpasswd {
 
-    private final Map<String, String> hashes;
+    private static final java.util.concurrent.atomic.AtomicLong GENERATIONS = new java.util.concurrent.atomic.AtomicLong();
 
-    private Htpasswd(Map<String, String> hashes) {
+    private final Map<String, String> hashes;
+    /** The file's time when it was read, to notice a change. */
+    final java.nio.file.attribute.FileTime modified;
+    /** Tells one reading from another (credentials remembered for one do not hold for the next). */
+    final long generation = GENERATIONS.incrementAndGet();
+    /** When the file's time was last compared, in {@link System#nanoTime()}. */
+    volatile long checkedAt = System.nanoTime();
+
+    private Htpasswd(Map<String, String> hashes, java.nio.file.attribute.FileTime modified) {
         this.hashes = hashes;
+        this.modified = modified;
     }
 
     static Htpasswd read(Path file) throws IOException {
+        java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file);
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         Map<String, String> hashes = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -51,7 +61,7 @@ final class Htpasswd {
             }
             hashes.put(line.substring(0, colon), hash);
         }
-        return new Htpasswd(hashes);
+        return new Htpasswd(hashes, modified);
     }
 
     private static boolean supported(String hash) {

@@ -141,6 +141,23 @@ class AuthBasicModuleTests {
     }
 
     @Test
+    void aChangedFileIsReadAgainWithinASecondAndABrokenOneIsRefused() throws Exception {
+        try (TestEngine e = start(); RawClient c = e.raw()) {
+            assertThat(get(c, "/admin/x", "bob", "builder").status()).isEqualTo(200);
+            Files.writeString(users, ALICE + "\n");
+            Files.setLastModifiedTime(users, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+            Thread.sleep(1100);
+            assertThat(get(c, "/admin/x", "bob", "builder").status()).isEqualTo(401); // remembered no longer
+            assertThat(get(c, "/admin/x", "alice", "wonder land").status()).isEqualTo(200);
+            Files.writeString(users, ALICE + "\nmallory:plain\n");
+            Files.setLastModifiedTime(users, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 20_000));
+            Thread.sleep(1100);
+            assertThat(get(c, "/admin/x", "alice", "wonder land").status()).isEqualTo(200); // the old one stays
+            assertThat(get(c, "/admin/x", "mallory", "plain").status()).isEqualTo(401);
+        }
+    }
+
+    @Test
     void plainTextEntriesAndAMissingFileFailStartup() throws Exception {
         Files.writeString(users, BOB + "\neve:secret\n");
         assertThatThrownBy(() -> start().close())
