@@ -2,6 +2,7 @@ package dev.modhttp.engine.module;
 
 import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.config.EngineConfig;
 import dev.modhttp.engine.filter.FilterDefinition;
@@ -10,6 +11,7 @@ import dev.modhttp.engine.phase.Handler;
 import dev.modhttp.engine.variable.Variables;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** What a module registers into when the engine is built. */
@@ -49,18 +51,23 @@ public interface ModuleRegistry {
      */
     default <R extends Record, T> Map<R, T> compileEach(ConfigSpec<R> spec, String key, Function<R, T> compiler) {
         Map<R, T> compiled = new IdentityHashMap<>();
-        for (ServerConfig server : config().servers()) {
-            server.scope().forEach(l -> {
-                R record = l.isConfigured(spec) ? l.config(spec) : null;
-                if (record != null && !compiled.containsKey(record)) {
-                    try {
-                        compiled.put(record, compiler.apply(record));
-                    } catch (IllegalArgumentException e) {
-                        throw new ConfigException(l.path(), key, e.getMessage(), e);
-                    }
+        forEachLocation(l -> {
+            R record = l.isConfigured(spec) ? l.config(spec) : null;
+            if (record != null && !compiled.containsKey(record)) {
+                try {
+                    compiled.put(record, compiler.apply(record));
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(l.path(), key, e.getMessage(), e);
                 }
-            });
-        }
+            }
+        });
         return compiled;
+    }
+
+    /** Visits every server scope and every location in it, outer scopes before the ones they hold. */
+    default void forEachLocation(Consumer<Location> action) {
+        for (ServerConfig server : config().servers()) {
+            server.scope().forEach(action);
+        }
     }
 }

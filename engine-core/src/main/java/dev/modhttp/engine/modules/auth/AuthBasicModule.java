@@ -2,7 +2,6 @@ package dev.modhttp.engine.modules.auth;
 
 import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ConfigSpec;
-import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.EngineInfo;
 import dev.modhttp.engine.module.Hook;
@@ -78,25 +77,23 @@ public final class AuthBasicModule implements Module {
 
     @Override
     public void register(ModuleRegistry registry) {
-        for (ServerConfig server : registry.config().servers()) {
-            server.scope().forEach(l -> {
-                AuthBasicConfig c = l.isConfigured(CONFIG) ? l.config(CONFIG) : null;
-                if (c == null || !c.isOn()) {
-                    return;
+        registry.forEachLocation(l -> {
+            AuthBasicConfig c = l.isConfigured(CONFIG) ? l.config(CONFIG) : null;
+            if (c == null || !c.isOn()) {
+                return;
+            }
+            if (c.authBasicUserFile() == null) {
+                throw new ConfigException(l.path(), "auth-basic", "needs auth-basic-user-file");
+            }
+            files.computeIfAbsent(c.authBasicUserFile(), file -> {
+                try {
+                    return Htpasswd.read(file);
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new ConfigException(l.path(), "auth-basic-user-file", "cannot use " + file + ": "
+                            + e.getMessage(), e);
                 }
-                if (c.authBasicUserFile() == null) {
-                    throw new ConfigException(l.path(), "auth-basic", "needs auth-basic-user-file");
-                }
-                files.computeIfAbsent(c.authBasicUserFile(), file -> {
-                    try {
-                        return Htpasswd.read(file);
-                    } catch (IOException | IllegalArgumentException e) {
-                        throw new ConfigException(l.path(), "auth-basic-user-file", "cannot use " + file + ": "
-                                + e.getMessage(), e);
-                    }
-                });
             });
-        }
+        });
         if (files.isEmpty()) {
             return;
         }

@@ -2,7 +2,6 @@ package dev.modhttp.engine.modules.compression;
 
 import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ConfigSpec;
-import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.filter.BodyFilter;
 import dev.modhttp.engine.filter.BodyFilterChain;
 import dev.modhttp.engine.filter.FilterDefinition;
@@ -52,17 +51,15 @@ public final class CompressionModule implements Module {
 
     @Override
     public void register(ModuleRegistry registry) {
-        for (ServerConfig server : registry.config().servers()) {
-            server.scope().forEach(l -> {
-                CompressionConfig c = l.config(CONFIG);
-                for (Coding coding : new Coding[] {Coding.BR, Coding.ZSTD}) {
-                    if (enabled(c, coding) && !coding.available()) {
-                        throw new ConfigException(l.path(), coding.key, "needs " + coding.requirement()
-                                + " on the classpath");
-                    }
+        registry.forEachLocation(l -> {
+            CompressionConfig c = l.config(CONFIG);
+            for (Coding coding : new Coding[] {Coding.BR, Coding.ZSTD}) {
+                if (enabled(c, coding) && !coding.available()) {
+                    throw new ConfigException(l.path(), coding.key, "needs " + coding.requirement()
+                            + " on the classpath");
                 }
-            });
-        }
+            }
+        });
         registry.filter(FilterDefinition.header(Integer.MAX_VALUE - 200, CompressionModule::decide));
         registry.filter(FilterDefinition.body(Integer.MAX_VALUE - 200, new Compressor()));
     }

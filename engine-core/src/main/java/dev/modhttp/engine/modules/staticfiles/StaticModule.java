@@ -2,7 +2,6 @@ package dev.modhttp.engine.modules.staticfiles;
 
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Location;
-import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.modules.staticfiles.OpenFileCache.FileInfo;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
@@ -74,14 +73,12 @@ public final class StaticModule implements Module {
     @Override
     public void register(ModuleRegistry registry) {
         this.hooks = registry.hooks();
-        for (ServerConfig server : registry.config().servers()) {
-            server.scope().forEach(l -> {
-                StaticConfig.CacheLimits limits = l.config(CONFIG).openFileCache();
-                if (limits.max() > 0) {
-                    caches.computeIfAbsent(limits, OpenFileCache::new);
-                }
-            });
-        }
+        registry.forEachLocation(l -> {
+            StaticConfig.CacheLimits limits = l.config(CONFIG).openFileCache();
+            if (limits.max() > 0) {
+                caches.computeIfAbsent(limits, OpenFileCache::new);
+            }
+        });
         registry.handler(new HandlerDefinition(Phase.CONTENT, Integer.MAX_VALUE, "static", this::handle, false,
                 StaticModule::servesFiles));
     }
