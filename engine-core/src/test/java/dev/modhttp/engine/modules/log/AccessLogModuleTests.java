@@ -27,7 +27,10 @@ class AccessLogModuleTests {
                 log-format:
                   short: '$request_method $uri $status $body_bytes_sent "$http_x_note"'
                   json: 'escape=json {"uri":"$uri","note":"$http_x_note","missing":"$http_nope"}'
+                  limits: '$status $limit_req_status $limit_conn_status'
                 access-log: ["%1$s/access.log"]
+                limit-req-zone: ["$remote_addr zone=slow:1m rate=1r/m"]
+                limit-conn-zone: ["$remote_addr zone=conn:1m"]
                 servers:
                   - listen: ["127.0.0.1:0"]
                     locations:
@@ -41,6 +44,11 @@ class AccessLogModuleTests {
                         return: "200 up"
                       - location: /only-errors/
                         access-log: ["%1$s/errors.log short if=$arg_log"]
+                      - location: /limited/
+                        limit-req: ["zone=slow"]
+                        limit-conn: ["conn 10"]
+                        limit-req-log-level: info
+                        access-log: ["%1$s/limits.log limits"]
                       - location: /logger/
                         access-log: ["logger:test.access short"]
                         return: "200 logged"
@@ -107,10 +115,21 @@ class AccessLogModuleTests {
         try (TestEngine e = TestEngine.start(yaml())) {
             send(e, "GET /x HTTP/1.1\r\n\r\n"); // no Host: 400
             send(e, "GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: h\r\n\r\n"); // 414
-            List<String> lines = lines(dir.resolve("access.log"), 2);
-            assertThat(lines).hasSize(2);
+            send(e, "GET /x HTTP/1.1\r\nHost: h\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n"); // 431
+            List<String> lines = lines(dir.resolve("access.log"), 3);
+            assertThat(lines).hasSize(3);
             assertThat(lines.get(0)).contains("\"GET /x HTTP/1.1\" 400 ");
             assertThat(lines.get(1)).contains(" 414 ");
+            assertThat(lines.get(2)).contains(" 431 ");
+        }
+    }
+
+    @Test
+    void limitOutcomesAreLogged() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml())) {
+            send(e, "GET /limited/a HTTP/1.1\r\nHost: h\r\n\r\n");
+            send(e, "GET /limited/b HTTP/1.1\r\nHost: h\r\n\r\n");
+            assertThat(lines(dir.resolve("limits.log"), 2)).containsExactly("404 PASSED PASSED", "503 REJECTED -");
         }
     }
 
