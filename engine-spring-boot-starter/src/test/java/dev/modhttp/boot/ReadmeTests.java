@@ -1,0 +1,209 @@
+package dev.modhttp.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.modhttp.boot.readme.Readme;
+import dev.modhttp.boot.readme.Readme.Block;
+import dev.modhttp.engine.Engine;
+import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.Scope;
+import dev.modhttp.engine.config.Scopes;
+import dev.modhttp.engine.modules.actuator.ActuatorModule;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.core.io.DefaultResourceLoader;
+
+/**
+ * Every example in README.md is a test: the quick start's blocks are the sample project's files,
+ * every YAML block binds and builds an engine, every Java block compiles, and each
+ * troubleshooting block is what the engine prints. The quick start itself runs in
+ * {@code QuickstartIT}.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class ReadmeTests {
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class App {
+    }
+
+    static Stream<Block> yamlBlocks() {
+        return Readme.blocks().stream().filter(b -> b.language().equals("yaml") && b.marked("startup fails") == null);
+    }
+
+    static Stream<Block> javaBlocks() {
+        return Readme.blocks().stream().filter(b -> b.language().equals("java"));
+    }
+
+    @Test
+    void theQuickStartShowsTheSampleProjectsFilesAsTheyAre() {
+        List<Block> fromFiles = Readme.blocks().stream()
+                .filter(b -> b.marked("file") != null || b.marked("excerpt") != null).toList();
+        assertThat(fromFiles).extracting(b -> b.marker()).contains(
+                "excerpt: samples/quickstart/pom.xml",
+                "file: samples/quickstart/src/main/resources/application.yml",
+                "file: samples/quickstart/src/main/java/com/example/quickstart/QuickstartApplication.java");
+        for (Block block : fromFiles) {
+            if (block.marked("file") != null) {
+                assertThat(block.text()).as(block + " is the file").isEqualTo(
+                        Readme.read(Readme.root().resolve(block.marked("file"))));
+            } else {
+                assertThat(trimmedLines(Readme.read(Readme.root().resolve(block.marked("excerpt")))))
+                        .as(block + " appears in the file, indentation aside").containsSequence(trimmedLines(block.text()));
+            }
+        }
+    }
+
+    private static List<String> trimmedLines(String text) {
+        return Arrays.stream(text.split("\n")).map(String::trim).filter(l -> !l.isEmpty()).toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("yamlBlocks")
+    void everyYamlBlockBindsAndBuildsAnEngine(Block block) throws IOException {
+        StandardEnvironment environment = new StandardEnvironment();
+        new YamlPropertySourceLoader().load(block.toString(), new ByteArrayResource(
+                block.text().getBytes(StandardCharsets.UTF_8))).forEach(environment.getPropertySources()::addLast);
+        Map<String, Object> tree = EngineConfigTree.read(environment);
+        assertThat(tree).as(block + " configures the engine").isNotEmpty();
+        assertThat(Engine.builder().config(tree).defaultListen("0").build().config().servers()).isNotEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("javaBlocks")
+    void everyJavaBlockCompiles(Block block, @TempDir Path dir) throws IOException {
+        Matcher pkg = Pattern.compile("(?m)^package ([\\w.]+);").matcher(block.text());
+        Matcher type = Pattern.compile("(?m)^public (?:final )?(?:class|record|interface|enum) (\\w+)")
+                .matcher(block.text());
+        assertThat(pkg.find() && type.find()).as(block + " is a whole file: a package and a public type").isTrue();
+        Path source = dir.resolve(pkg.group(1).replace('.', '/')).resolve(type.group(1) + ".java");
+        Files.createDirectories(source.getParent());
+        Files.writeString(source, block.text());
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        StringWriter errors = new StringWriter();
+        boolean compiled = javac.getTask(errors, null, null, List.of("-d", dir.resolve("classes").toString(),
+                "-classpath", System.getProperty("java.class.path"), "-proc:none"), null,
+                javac.getStandardFileManager(null, null, null).getJavaFileObjects(source.toFile())).call();
+        assertThat(compiled).as(block + " compiles:\n" + errors).isTrue();
+    }
+
+    @Test
+    void eachStartupFailureInTroubleshootingPrintsWhatTheReadmeShows(CapturedOutput output, @TempDir Path dir)
+            throws Exception {
+        List<Block> blocks = Readme.blocks();
+        SoftAssertions each = new SoftAssertions();
+        int checked = 0;
+        for (int i = 0; i < blocks.size(); i++) {
+            Block config = blocks.get(i);
+            if (config.marked("startup fails") == null) {
+                continue;
+            }
+            Block printed = blocks.get(i + 1);
+            assertThat(printed.language()).as("the block after " + config + " shows the output").isEqualTo("text");
+            Path resources = Files.createDirectories(dir.resolve("case" + i));
+            Files.writeString(resources.resolve("application.yml"), config.text());
+            int before = output.getOut().length();
+            try (URLClassLoader loader = new URLClassLoader(new URL[] {resources.toUri().toURL()},
+                    getClass().getClassLoader())) {
+                SpringApplication app = new SpringApplication(new DefaultResourceLoader(loader), App.class);
+                app.setWebApplicationType(WebApplicationType.NONE);
+                assertThat(catchThrowable(() -> app.run("--server.port=0").close())).as(config + " fails").isNotNull();
+            }
+            each.assertThat(output.getOut().substring(before)).as(config.marked("startup fails"))
+                    .contains(printed.text().strip());
+            checked++;
+        }
+        each.assertAll();
+        assertThat(checked).as("troubleshooting examples").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aPortInUseIsReportedAsTroubleshootingShows(CapturedOutput output) throws Exception {
+        Block printed = Readme.blocks().stream().filter(b -> b.marked("port 8080 in use") != null).findFirst()
+                .orElseThrow(() -> new AssertionError("README.md shows no <!-- port 8080 in use: --> output"));
+        try (ServerSocket taken = new ServerSocket(0)) {
+            SpringApplication app = new SpringApplication(App.class);
+            app.setWebApplicationType(WebApplicationType.NONE);
+            assertThat(catchThrowable(() -> app.run("--server.port=" + taken.getLocalPort()).close())).isNotNull();
+            assertThat(output.getOut()).contains(
+                    printed.text().strip().replace("8080", String.valueOf(taken.getLocalPort())));
+        }
+    }
+
+    /** Keys the engine reads itself rather than through a module's record. */
+    private static final Map<String, Set<Scope>> STRUCTURAL = Map.of(
+            "listen", EnumSet.of(Scope.SERVER), "server-names", EnumSet.of(Scope.SERVER));
+
+    @Test
+    void theConfigurationReferenceListsEveryKeyAtTheScopesThatTakeIt() {
+        Map<String, Set<Scope>> documented = new TreeMap<>();
+        String readme = Readme.read(Readme.root().resolve("README.md"));
+        String table = readme.substring(readme.indexOf("## Configuration reference"));
+        table = table.substring(0, table.indexOf("\n\n", table.indexOf("| key |")));
+        for (String row : table.split("\n")) {
+            String[] cells = row.split("\\|");
+            if (cells.length < 3 || !cells[1].trim().startsWith("`")) {
+                continue;
+            }
+            Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+            for (String scope : cells[2].split(",")) {
+                scopes.add(Scope.valueOf(scope.trim().toUpperCase(java.util.Locale.ROOT)));
+            }
+            Matcher key = Pattern.compile("`([a-z0-9-]+)`").matcher(cells[1]);
+            while (key.find()) {
+                documented.put(key.group(1), scopes);
+            }
+        }
+        Map<String, Set<Scope>> declared = new TreeMap<>(STRUCTURAL);
+        // the actuator module comes with the starter's Actuator support
+        for (ConfigSpec<?> spec : Engine.builder().module(new ActuatorModule(Map.of())).build().configSpecs()) {
+            if (!spec.isFlat()) {
+                declared.put(spec.key(), spec.scopes());
+                continue;
+            }
+            for (RecordComponent c : spec.type().getRecordComponents()) {
+                Scopes only = c.getAnnotation(Scopes.class);
+                declared.put(kebab(c.getName()), only == null ? spec.scopes() : EnumSet.copyOf(Arrays.asList(only.value())));
+            }
+        }
+        assertThat(documented).isEqualTo(declared);
+    }
+
+    private static String kebab(String camel) {
+        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    }
+}
