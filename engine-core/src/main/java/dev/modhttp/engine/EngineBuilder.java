@@ -258,7 +258,7 @@ public final class EngineBuilder {
         Map<String, List<String>> dump = new LinkedHashMap<>();
         for (ServerConfig server : config.servers()) {
             Location scope = server.scope();
-            scope.compiled(Pipeline.forServer(scope, allHandlers));
+            scope.compiled(Pipeline.forServer(scope, allHandlers, contentHandlerFor(scope, allContent)));
             dump.put(server.path(), ((Pipeline) scope.compiled()).describe());
             for (Location top : scope.children()) {
                 top.forEach(l -> {
@@ -268,7 +268,6 @@ public final class EngineBuilder {
                     dump.put(l.path() + " " + l.pattern(), p.describe());
                 });
             }
-            // requests that match no location finish at FIND_CONFIG; their LOG runs with the server's handlers
         }
         Engine engine = new Engine(config, List.copyOf(specs), allFilters, allHooks, dump, ioThreads, blockingLimit,
                 List.copyOf(bootstrapCustomizers), reloadOnSighup);

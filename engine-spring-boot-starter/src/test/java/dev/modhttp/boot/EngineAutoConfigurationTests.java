@@ -100,7 +100,7 @@ class EngineAutoConfigurationTests {
     void engineEnabledFalseBacksOffAndAUserEngineWins() {
         runner.withPropertyValues("engine.enabled=false").run(context ->
                 assertThat(context).doesNotHaveBean(Engine.class).doesNotHaveBean(EngineLifecycle.class));
-        Engine mine = Engine.builder().build();
+        Engine mine = Engine.builder().defaultListen("127.0.0.1:0").build(); // started by the context: never 8080
         runner.withBean(Engine.class, () -> mine).run(context ->
                 assertThat(context.getBean(Engine.class)).isSameAs(mine));
     }

@@ -282,14 +282,16 @@ final class Exchange implements HttpExchange {
         matchedUri = request.uriBytes();
         accessCode = 0;
         if (l == null) {
+            // nginx: no location matched, the server block's own configuration serves the request
             location = server.scope();
-            finish(Result.status(404));
-            return;
+            pipeline = location.compiled();
+            index = pipeline.findConfigIndex() + 1;
+        } else {
+            location = l;
+            pipeline = l.compiled();
+            index = 0;
         }
-        location = l;
-        pipeline = l.compiled();
-        index = 0;
-        long limit = l.config(CoreModule.CONFIG).clientMaxBodySize().bytes();
+        long limit = location.config(CoreModule.CONFIG).clientMaxBodySize().bytes();
         if (limit > 0 && head != null && head.contentLength() > limit) {
             Log.LOG.info("client intended to send too large body: {} bytes", head.contentLength());
             forceClose = true;

@@ -10,9 +10,10 @@ import java.util.List;
  * of steps, nginx's phase engine: each step knows its checker and the index of the next
  * phase, so a request walks it with an index and nothing is looked up per request.
  *
- * <p>A server scope's pipeline holds POST_READ, SERVER_REWRITE and FIND_CONFIG; a location's
- * holds REWRITE through CONTENT. LOG handlers are kept apart: they run once when the request
- * finishes, whatever happened before.
+ * <p>A server scope's pipeline holds POST_READ, SERVER_REWRITE and FIND_CONFIG, followed by
+ * REWRITE through CONTENT for a request that matches no location: nginx serves it with the
+ * server block's own configuration. A location's holds REWRITE through CONTENT. LOG handlers
+ * are kept apart: they run once when the request finishes, whatever happened before.
  */
 public final class Pipeline {
 
@@ -41,19 +42,31 @@ public final class Pipeline {
         this.findConfigIndex = startOf(Phase.FIND_CONFIG);
     }
 
-    /** Compiles the server-scope part: POST_READ, SERVER_REWRITE, then FIND_CONFIG. */
-    public static Pipeline forServer(Location server, List<HandlerDefinition> handlers) {
+    /**
+     * Compiles the server-scope part: POST_READ, SERVER_REWRITE, FIND_CONFIG, then the server
+     * scope's own REWRITE through CONTENT, where a request that matches no location goes on
+     * (nginx's rewrite module skips that REWRITE phase: its server directives ran in SERVER_REWRITE).
+     */
+    public static Pipeline forServer(Location server, List<HandlerDefinition> handlers,
+            HandlerDefinition contentHandler) {
         List<Step> steps = new ArrayList<>();
         addPhase(steps, Phase.POST_READ, Checker.GENERIC, handlers, server);
         addPhase(steps, Phase.SERVER_REWRITE, Checker.GENERIC, handlers, server);
         steps.add(new Step(Phase.FIND_CONFIG, Checker.FIND_CONFIG, null, steps.size() + 1));
-        return new Pipeline(steps, select(Phase.LOG, handlers, server), null);
+        addLocationPhases(steps, server, handlers, contentHandler);
+        return new Pipeline(steps, select(Phase.LOG, handlers, server), contentHandler);
     }
 
     /** Compiles a location's part: REWRITE through CONTENT. */
     public static Pipeline forLocation(Location location, List<HandlerDefinition> handlers,
             HandlerDefinition contentHandler) {
         List<Step> steps = new ArrayList<>();
+        addLocationPhases(steps, location, handlers, contentHandler);
+        return new Pipeline(steps, select(Phase.LOG, handlers, location), contentHandler);
+    }
+
+    private static void addLocationPhases(List<Step> steps, Location location, List<HandlerDefinition> handlers,
+            HandlerDefinition contentHandler) {
         addPhase(steps, Phase.REWRITE, Checker.GENERIC, handlers, location);
         steps.add(new Step(Phase.POST_REWRITE, Checker.POST_REWRITE, null, steps.size() + 1));
         addPhase(steps, Phase.PREACCESS, Checker.GENERIC, handlers, location);
@@ -66,7 +79,6 @@ public final class Pipeline {
         }
         addPhase(steps, Phase.CONTENT, Checker.CONTENT, handlers, location);
         steps.add(new Step(Phase.CONTENT, Checker.NO_CONTENT, null, steps.size()));
-        return new Pipeline(steps, select(Phase.LOG, handlers, location), contentHandler);
     }
 
     private static void addPhase(List<Step> steps, Phase phase, Checker checker, List<HandlerDefinition> all,
@@ -102,7 +114,7 @@ public final class Pipeline {
         return serverRewriteIndex;
     }
 
-    /** Where a changed URI re-enters a server's pipeline. */
+    /** Where a changed URI re-enters a server's pipeline; the server scope's own REWRITE follows it. */
     public int findConfigIndex() {
         return findConfigIndex;
     }

@@ -199,7 +199,8 @@ class PhaseTests {
             // no content handler at all: 404 for a file URI, 403 for a directory URI
             assertThat(e.http().get("/dir/x").statusCode()).isEqualTo(404);
             assertThat(e.http().get("/dir/").statusCode()).isEqualTo(403);
-            assertThat(e.http().get("/nowhere-at-all").statusCode()).isEqualTo(404);
+            assertThat(e.http().get("/nowhere-at-all").body()).as("no location: the server scope's handlers serve it")
+                    .isEqualTo("content");
         }
     }
 
