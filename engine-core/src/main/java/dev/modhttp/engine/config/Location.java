@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * One {@code location} block, with its nested locations and its merged config records.
@@ -88,10 +87,10 @@ public final class Location {
         if (kind == Kind.REGEX || kind == Kind.REGEX_CASELESS) {
             try {
                 // the pattern sees the URI's bytes, one char per byte, as a byte-oriented PCRE would
-                regex = Pattern.compile(toByteString(name), kind == Kind.REGEX_CASELESS ? Pattern.CASE_INSENSITIVE : 0);
-            } catch (PatternSyntaxException e) {
+                regex = Pcre.compile(toByteString(name), kind == Kind.REGEX_CASELESS);
+            } catch (IllegalArgumentException e) {
                 throw new ConfigException(path, "location", "'" + pattern + "' is not a valid regular expression: "
-                        + e.getDescription());
+                        + e.getMessage());
             }
         }
         Location loc = new Location(kind, name, regex, path, parent);
@@ -151,7 +150,7 @@ public final class Location {
      * level is {@code ^~}, this level's regexes in order (after any nested ones), the first
      * match winning and its own nested locations searched in turn.
      *
-     * @return the selected location, or null when no location matches
+     * @return the selected location, or null when no location matches (the server scope then serves)
      */
     public Location select(String uriBytes) {
         Location[] found = new Location[1];
@@ -163,7 +162,7 @@ public final class Location {
     public Location explain(String uriBytes, List<String> trace) {
         Location[] found = new Location[1];
         find(this, uriBytes, found, trace);
-        trace.add(found[0] == null ? "no location matches: 404" : "selected " + found[0].pattern()
+        trace.add(found[0] == null ? "no location matches: the server's own configuration serves it" : "selected " + found[0].pattern()
                 + " (" + found[0].path() + ")");
         return found[0];
     }

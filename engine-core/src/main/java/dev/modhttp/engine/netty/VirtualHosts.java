@@ -1,6 +1,8 @@
 package dev.modhttp.engine.netty;
 
 import dev.modhttp.engine.config.ConfigException;
+import dev.modhttp.engine.config.Location;
+import dev.modhttp.engine.config.Pcre;
 import dev.modhttp.engine.config.ServerConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The servers listening on one address, and nginx's choice among them by host name: an exact
@@ -40,10 +41,11 @@ final class VirtualHosts {
         String name = rawName.trim();
         if (name.startsWith("~")) {
             try {
-                regexes.add(Map.entry(Pattern.compile(name.substring(1)), server));
-            } catch (PatternSyntaxException e) {
+                // nginx compiles server name regexes caseless
+                regexes.add(Map.entry(Pcre.compile(Location.toByteString(name.substring(1)), true), server));
+            } catch (IllegalArgumentException e) {
                 throw new ConfigException(server.path(), "server-names[" + index + "]",
-                        "'" + name + "' is not a valid regular expression: " + e.getDescription());
+                        "'" + name + "' is not a valid regular expression: " + e.getMessage());
             }
             return;
         }

@@ -53,6 +53,26 @@ class LocationSelectionTests {
         assertThat(select(DOCS, uri)).isEqualTo(expected);
     }
 
+    /** PCRE's {@code $} and {@code .}: only a final {@code \n} may follow {@code $}; {@code .} takes {@code \r}. */
+    static final ServerConfig PCRE = server("""
+            - location: "/"
+            - location: "~ \\\\.gif$"
+            - location: "~ ^/p.q$"
+            """);
+
+    @ParameterizedTest(name = "[{index}] {0} -> {1}")
+    @CsvSource(delimiterString = "=>", textBlock = """
+            /a.gif     => ~ \\.gif$
+            /a.gif\\r  => /
+            /a.gif\\r\\n => /
+            /a.gif\\n  => ~ \\.gif$
+            /p\\rq     => ~ ^/p.q$
+            /p\\nq     => /
+            """)
+    void regexesMatchTheDecodedBytesAsPcreDoes(String uri, String expected) {
+        assertThat(select(PCRE, uri.replace("\\r", "\r").replace("\\n", "\n"))).isEqualTo(expected);
+    }
+
     static final ServerConfig NESTED = server("""
             - location: "/a/"
               locations:

@@ -19,7 +19,7 @@ class ServerSelectionTests {
                 server-names: [first.test]
                 return: "200 first"
               - listen: ["127.0.0.1:0"]
-                server-names: [www.example.com, "~^api\\\\d+\\\\.example\\\\.(com|net)$"]
+                server-names: [www.example.com, "~^API\\\\d+\\\\.example\\\\.(com|net)$"]
                 return: "200 exact-or-regex"
               - listen: ["127.0.0.1:0"]
                 server-names: ["*.example.com"]
@@ -46,6 +46,7 @@ class ServerSelectionTests {
             x.deep.example.com      => longer-leading-wildcard
             www.example.org         => trailing-wildcard
             api12.example.net       => exact-or-regex
+            API12.Example.NET       => exact-or-regex
             api12.example.com       => leading-wildcard
             dotted.test             => marked-default
             sub.dotted.test         => marked-default

@@ -1,9 +1,9 @@
 package dev.modhttp.engine.modules.rewrite;
 
 import dev.modhttp.engine.config.Location;
+import dev.modhttp.engine.config.Pcre;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * One {@code rewrite} entry, nginx's {@code "regex replacement [last|break|redirect|permanent]"}.
@@ -36,10 +36,10 @@ public record Rewrite(Pattern regex, String replacement, Flag flag) {
             }
         }
         try {
-            return new Rewrite(Pattern.compile(Location.toByteString(parts[0])), parts[1], flag);
-        } catch (PatternSyntaxException e) {
+            return new Rewrite(Pcre.compile(Location.toByteString(parts[0]), false), parts[1], flag);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + parts[0] + "' is not a valid regular expression: "
-                    + e.getDescription());
+                    + e.getMessage());
         }
     }
 
