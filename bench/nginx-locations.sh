@@ -45,6 +45,33 @@ http {
     location @named { return 200 "@named"; }
     location = /__none { return 200 "none"; }
   }
+  server { listen 127.0.0.1:$port; server_name pcre;
+    location / { return 200 "/"; }
+    location ~ \.gif$ { return 200 "~ \\\\.gif\${dollar}"; }
+    location ~ ^/p.q$ { return 200 "~ ^/p.q\${dollar}"; }
+  }
+  server { listen 127.0.0.1:$port; server_name quirks;
+    location ~ /reports/ { return 200 "~ /reports/";
+      location /reports/x { return 200 "/reports/x"; }
+      location = /reports/de { return 200 "= /reports/de"; }
+      location ^~ /reports/nore { return 200 "^~ /reports/nore"; }
+      location ~ \.pdf$ { return 200 "~ \\\\.pdf\${dollar}"; }
+    }
+    location /p/ { return 200 "/p/";
+      location = /p/exact { return 200 "= /p/exact"; }
+      location ~ /p/.*\.js$ { return 200 "~ /p/.*\\\\.js\${dollar}"; }
+      location ~ ^/p/ { return 200 "~ ^/p/";
+        location ~ inner$ { return 200 "~ inner\${dollar}"; }
+        location ^/p/q { return 200 "^/p/q"; }
+      }
+    }
+    location ~ ^/rr/ { return 200 "~ ^/rr/";
+      location ~ ^/rr/a { return 200 "~ ^/rr/a";
+        location ~ z$ { return 200 "~ z\${dollar}"; }
+      }
+    }
+    location = /__none { return 200 "none"; }
+  }
   server { listen 127.0.0.1:$port; server_name case;
     location /Upper/ { return 200 "/Upper/"; }
     location ~* /été$ { return 200 "~* /été\${dollar}"; }
@@ -59,14 +86,14 @@ sleep 0.3
 fail=0
 check() { # host uri expected
   local got
-  got=$(curl -s --path-as-is -H "Host: $1" "http://127.0.0.1:$port$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1], safe="/@"))' "$2")")
+  got=$(curl -s --path-as-is -H "Host: $1" "http://127.0.0.1:$port$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1], safe="/@%"))' "$2")")
   if [ "$got" != "$3" ] && ! { [ "$3" = none ] && [[ "$got" == "<html>"* ]]; }; then
     echo "MISMATCH host=$1 uri=$2 nginx=[$got] table=[$3]"; fail=1
   fi
 }
 src=$(dirname "$0")/../engine-core/src/test/java/dev/modhttp/engine/config/LocationSelectionTests.java
 # rows are "uri => expected" lines; the table a row belongs to follows its test method
-tables=(none docs nested case); t=0; host=none
+tables=(none docs pcre nested case quirks); t=0; host=none
 while IFS= read -r line; do
   if [[ "$line" == *"@CsvSource"* ]]; then t=$((t + 1)); host=${tables[$t]}; fi
   if [[ "$line" =~ ^[[:space:]]+(/[^[:space:]]*|@[^[:space:]]+)[[:space:]]+=\>[[:space:]](.*)$ ]]; then

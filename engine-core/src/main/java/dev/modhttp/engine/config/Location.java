@@ -171,6 +171,11 @@ public final class Location {
     private static final int OK = 2;
 
     private static int find(Location level, String uri, Location[] found, List<String> trace) {
+        if (level.regex != null) {
+            // nginx builds its tree of exact and prefix locations only below prefix locations:
+            // below a regex location only the nested regexes are ever tried
+            return findRegex(level, uri, found, trace, DECLINED);
+        }
         Location hit = level.exact.isEmpty() ? null : level.exact.get(uri);
         if (hit != null) {
             found[0] = hit;
@@ -196,19 +201,21 @@ public final class Location {
                 break;
             }
         }
-        if (!noregex) {
-            for (Location r : level.regexes) {
-                if (r.regex.matcher(uri).find()) {
-                    found[0] = r;
-                    if (trace != null) {
-                        trace.add("regex " + r.pattern() + " matches: first match wins");
-                    }
-                    find(r, uri, found, trace);
-                    return OK;
-                }
+        return noregex ? rc : findRegex(level, uri, found, trace, rc);
+    }
+
+    private static int findRegex(Location level, String uri, Location[] found, List<String> trace, int rc) {
+        for (Location r : level.regexes) {
+            if (r.regex.matcher(uri).find()) {
+                found[0] = r;
                 if (trace != null) {
-                    trace.add("regex " + r.pattern() + " does not match");
+                    trace.add("regex " + r.pattern() + " matches: first match wins");
                 }
+                find(r, uri, found, trace);
+                return OK;
+            }
+            if (trace != null) {
+                trace.add("regex " + r.pattern() + " does not match");
             }
         }
         return rc;

@@ -62,15 +62,29 @@ class LocationSelectionTests {
 
     @ParameterizedTest(name = "[{index}] {0} -> {1}")
     @CsvSource(delimiterString = "=>", textBlock = """
-            /a.gif     => ~ \\.gif$
-            /a.gif\\r  => /
-            /a.gif\\r\\n => /
-            /a.gif\\n  => ~ \\.gif$
-            /p\\rq     => ~ ^/p.q$
-            /p\\nq     => /
+            /a.gif       => ~ \\.gif$
+            /a.gif%0D    => /
+            /a.gif%0D%0A => /
+            /a.gif%0A    => ~ \\.gif$
+            /p%0Dq       => ~ ^/p.q$
+            /p%0Aq       => /
             """)
     void regexesMatchTheDecodedBytesAsPcreDoes(String uri, String expected) {
-        assertThat(select(PCRE, uri.replace("\\r", "\r").replace("\\n", "\n"))).isEqualTo(expected);
+        assertThat(select(PCRE, decode(uri))).isEqualTo(expected);
+    }
+
+    /** %XX escapes to the bytes they stand for, one char per byte. */
+    static String decode(String uri) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < uri.length(); i++) {
+            if (uri.charAt(i) == '%') {
+                out.append((char) Integer.parseInt(uri.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                out.append(uri.charAt(i));
+            }
+        }
+        return out.toString();
     }
 
     static final ServerConfig NESTED = server("""
@@ -150,6 +164,59 @@ class LocationSelectionTests {
             """)
     void prefixesAreCaseSensitiveAndCaselessRegexesFoldOnlyAscii(String uri, String expected) {
         assertThat(select(CASE, uri)).isEqualTo(expected);
+    }
+
+    /**
+     * nginx builds its tree of prefix and exact locations only below prefix locations: those
+     * nested in a regex location are never selected, while regexes nested in it are.
+     */
+    static final ServerConfig QUIRKS = server("""
+            - location: "~ /reports/"
+              locations:
+                - location: "/reports/x"
+                - location: "= /reports/de"
+                - location: "^~ /reports/nore"
+                - location: "~ \\\\.pdf$"
+            - location: "/p/"
+              locations:
+                - location: "= /p/exact"
+                - location: "~ /p/.*\\\\.js$"
+                - location: "~ ^/p/"
+                  locations:
+                    - location: "~ inner$"
+                    - location: "^/p/q"
+            - location: "~ ^/rr/"
+              locations:
+                - location: "~ ^/rr/a"
+                  locations:
+                    - location: "~ z$"
+            """);
+
+    @ParameterizedTest(name = "[{index}] {0} -> {1}")
+    @CsvSource(delimiterString = "=>", textBlock = """
+            # prefix and exact locations nested in a regex are never selected
+            /reports/x/beta     => ~ /reports/
+            /reports/x          => ~ /reports/
+            /reports/de         => ~ /reports/
+            # regexes nested in a regex are; a nested ^~ suppresses nothing
+            /reports/a.pdf      => ~ \\.pdf$
+            /reports/nore/a.pdf => ~ \\.pdf$
+            /reports/nore/a     => ~ /reports/
+            # an exact nested in a prefix wins before the nested regexes
+            /p/exact            => = /p/exact
+            /p/exact.js         => ~ /p/.*\\.js$
+            /p/a.js             => ~ /p/.*\\.js$
+            /p/x                => ~ ^/p/
+            /p/xinner           => ~ inner$
+            /p/q                => ~ ^/p/
+            /p                  => none
+            # regex in regex in regex
+            /rr/a/z             => ~ z$
+            /rr/a/y             => ~ ^/rr/a
+            /rr/z               => ~ ^/rr/
+            """)
+    void locationsNestedInRegexesAsNginxBuildsItsTree(String uri, String expected) {
+        assertThat(select(QUIRKS, uri)).isEqualTo(expected);
     }
 
     @Test
