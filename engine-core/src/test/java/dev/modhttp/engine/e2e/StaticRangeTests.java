@@ -34,6 +34,7 @@ class StaticRangeTests {
         big = new byte[2 * 1024 * 1024];
         new Random(3).nextBytes(big);
         Files.write(root.resolve("big.bin"), big);
+        Files.writeString(root.resolve("empty.txt"), "");
         Files.createDirectories(root.resolve("one"));
         Files.writeString(root.resolve("one/f.txt"), "0123456789");
     }
@@ -67,6 +68,15 @@ class StaticRangeTests {
             bytes=abc     => 416 => bytes */10   => NONE
             bytes=5-2     => 416 => bytes */10   => NONE
             items=1-2     => 200 => NONE         => 0123456789
+            bytes=        => 200 => NONE         => 0123456789
+            bytes=5-2,1-2 => 206 => bytes 1-2/10 => 12
+            bytes=1-2,x   => 416 => bytes */10   => NONE
+            bytes=0-9223372036854775807             => 206 => bytes 0-9/10 => 0123456789
+            bytes=00000000000000000000000000002-3   => 206 => bytes 2-3/10 => 23
+            bytes=0-9223372036854775808             => 416 => bytes */10   => NONE
+            bytes=9223372036854775808-              => 416 => bytes */10   => NONE
+            bytes=-9223372036854775807              => 206 => bytes 0-9/10 => 0123456789
+            bytes=-65535,-9223372036854710273       => 200 => NONE         => 0123456789
             """)
     void rangesAreAnsweredAsNginxDoes(String range, int status, String contentRange, String body) {
         try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
@@ -81,6 +91,18 @@ class StaticRangeTests {
             } else {
                 assertThat(r.body()).contains("416 Requested Range Not Satisfiable");
             }
+        }
+    }
+
+    @Test
+    void aRangeOfAnEmptyFileFromZeroGetsTheWholeFileAndFromElsewhere416() {
+        try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
+            assertThat(c.send("GET /empty.txt HTTP/1.1\r\nHost: a\r\nRange: bytes=0-\r\n\r\n").read().status())
+                    .isEqualTo(200);
+            assertThat(c.send("GET /empty.txt HTTP/1.1\r\nHost: a\r\nRange: bytes=-5\r\n\r\n").read().status())
+                    .isEqualTo(200);
+            assertThat(c.send("GET /empty.txt HTTP/1.1\r\nHost: a\r\nRange: bytes=3-\r\n\r\n").read().status())
+                    .isEqualTo(416);
         }
     }
 

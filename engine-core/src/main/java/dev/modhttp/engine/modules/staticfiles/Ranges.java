@@ -37,73 +37,98 @@ final class Ranges {
     private Ranges() {
     }
 
-    /** The satisfiable ranges; an empty list means 416; {@link #IGNORE} (null) means 200. */
+    /**
+     * The satisfiable ranges; an empty list means 416; {@link #IGNORE} (null) means 200. nginx's
+     * parser step by step (ngx_http_range_parse): positions of any length up to 2^63-1 (beyond
+     * is 416), spaces around the numbers, a suffix larger than the file takes all of it, and a
+     * range starting at 0 that holds nothing (an empty file) sends the whole file.
+     */
     static List<Range> parse(String header, long size) {
         String h = header.trim();
-        if (h.length() < 6 || !h.substring(0, 6).toLowerCase(Locale.ROOT).equals("bytes=")) {
+        if (h.length() < 7 || !h.regionMatches(true, 0, "bytes=", 0, 6)) {
             return IGNORE;
         }
         List<Range> out = new ArrayList<>();
-        int i = 6;
         int n = h.length();
+        int i = 6;
         while (true) {
-            i = skipSpaces(h, i);
-            long start = -1;
-            long end = -1;
+            long start = 0;
+            long end;
             boolean suffix = false;
+            i = skipSpaces(h, i);
             if (i < n && h.charAt(i) == '-') {
                 suffix = true;
                 i++;
             } else {
+                if (i >= n || !isDigit(h.charAt(i))) {
+                    return List.of();
+                }
                 int s = i;
-                while (i < n && Character.isDigit(h.charAt(i))) {
+                while (i < n && isDigit(h.charAt(i))) {
                     i++;
                 }
-                if (i == s || i - s > 18) {
+                start = position(h, s, i);
+                if (start < 0) {
                     return List.of();
                 }
-                start = Long.parseLong(h.substring(s, i));
                 i = skipSpaces(h, i);
-                if (i >= n || h.charAt(i) != '-') {
+                if (i >= n || h.charAt(i++) != '-') {
                     return List.of();
                 }
-                i++;
+                i = skipSpaces(h, i);
             }
-            i = skipSpaces(h, i);
-            int s = i;
-            while (i < n && Character.isDigit(h.charAt(i))) {
-                i++;
-            }
-            if (i - s > 18) {
-                return List.of();
-            }
-            if (i > s) {
-                end = Long.parseLong(h.substring(s, i));
-            } else if (suffix) {
-                return List.of(); // "-" alone
-            }
-            if (suffix) {
-                if (end > 0) {
-                    out.add(new Range(Math.max(0, size - end), size - 1));
-                }
+            if (!suffix && (i >= n || h.charAt(i) == ',')) {
+                end = size; // "start-": to the end
             } else {
-                if (end >= 0 && end < start) {
-                    return List.of(); // inverted
+                if (i >= n || !isDigit(h.charAt(i))) {
+                    return List.of();
                 }
-                if (start < size) {
-                    out.add(new Range(start, end < 0 || end >= size ? size - 1 : end));
+                int s = i;
+                while (i < n && isDigit(h.charAt(i))) {
+                    i++;
                 }
+                end = position(h, s, i);
+                if (end < 0) {
+                    return List.of();
+                }
+                i = skipSpaces(h, i);
+                if (i < n && h.charAt(i) != ',') {
+                    return List.of();
+                }
+                if (suffix) {
+                    start = end < size ? size - end : 0;
+                    end = size - 1;
+                }
+                end = end >= size ? size : end + 1; // exclusive from here on
             }
-            i = skipSpaces(h, i);
+            if (start < end) {
+                out.add(new Range(start, end - 1));
+            } else if (start == 0) {
+                return IGNORE;
+            }
             if (i >= n) {
                 break;
             }
-            if (h.charAt(i) != ',') {
-                return List.of();
-            }
-            i++;
+            i++; // the ','
         }
-        return size == 0 ? List.of() : out;
+        return out;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** The decimal number in {@code h[from, to)}, or -1 past 2^63-1. */
+    private static long position(String h, int from, int to) {
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            int d = h.charAt(i) - '0';
+            if (value > (Long.MAX_VALUE - d) / 10) {
+                return -1;
+            }
+            value = value * 10 + d;
+        }
+        return value;
     }
 
     /**
