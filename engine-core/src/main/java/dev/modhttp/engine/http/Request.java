@@ -1,5 +1,6 @@
 package dev.modhttp.engine.http;
 
+import dev.modhttp.engine.internal.Addresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -71,7 +72,7 @@ public final class Request {
         String text = remoteAddressText;
         if (text == null) {
             InetSocketAddress a = remoteAddress;
-            text = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+            text = Addresses.print(a);
             remoteAddressText = text;
         }
         return text;
@@ -142,7 +143,7 @@ public final class Request {
         String h = host;
         if (h == null || h.isEmpty()) {
             java.net.InetAddress local = localAddress.getAddress();
-            h = local instanceof java.net.Inet6Address ? "[" + local.getHostAddress() + "]" : local.getHostAddress();
+            h = local instanceof java.net.Inet6Address ? "[" + Addresses.print(local) + "]" : Addresses.print(local);
         }
         int port = localAddress.getPort();
         return "http://" + h + (port == 80 ? "" : ":" + port) + target;

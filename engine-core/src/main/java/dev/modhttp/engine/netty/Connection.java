@@ -3,6 +3,7 @@ package dev.modhttp.engine.netty;
 import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.http.Response;
+import dev.modhttp.engine.internal.Addresses;
 import dev.modhttp.engine.module.ConnectionInfo;
 import dev.modhttp.engine.module.ConnectionState;
 import dev.modhttp.engine.module.HookResult;
@@ -195,11 +196,13 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
             if (proxy.command() == io.netty.handler.codec.haproxy.HAProxyCommand.PROXY
                     && (family == io.netty.handler.codec.haproxy.HAProxyProxiedProtocol.AddressFamily.AF_IPv4
                     || family == io.netty.handler.codec.haproxy.HAProxyProxiedProtocol.AddressFamily.AF_IPv6)) {
-                proxyAddress = new InetSocketAddress(java.net.InetAddress.getByName(proxy.sourceAddress()),
-                        proxy.sourcePort());
+                java.net.InetAddress source = Addresses.parseAddress(proxy.sourceAddress());
+                if (source == null) {
+                    Log.debug("connection {}: PROXY header with a bad address: {}", id, proxy.sourceAddress());
+                } else {
+                    proxyAddress = new InetSocketAddress(source, proxy.sourcePort());
+                }
             }
-        } catch (java.net.UnknownHostException e) {
-            Log.debug("connection {}: PROXY header with a bad address: {}", id, e.toString());
         } finally {
             proxy.release();
         }

@@ -13,6 +13,7 @@ import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Hooks;
 import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.internal.Addresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -150,7 +151,7 @@ public final class EngineRuntime {
      */
     public ServerConfig selectServer(String host) {
         List<ServerConfig> servers = serversByAddress.values().iterator().next();
-        return new VirtualHosts(servers, servers.get(0)).select(host == null ? null : Hosts.validate(host));
+        return new VirtualHosts(servers, servers.get(0)).select(host == null ? null : Addresses.host(host));
     }
 
     /** The hooks a module fires itself. */

@@ -1,5 +1,6 @@
 package dev.modhttp.engine.netty;
 
+import dev.modhttp.engine.internal.Addresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -322,26 +323,13 @@ final class RequestDecoder extends ByteToMessageDecoder {
         if (vlen < 8 || !new String(in, i, 5, StandardCharsets.US_ASCII).equals("HTTP/")) {
             return "bad HTTP version";
         }
+        // RFC 9112 §2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT
         int j = i + 5;
-        int major = 0;
-        int digits = 0;
-        while (j < end && in[j] >= '0' && in[j] <= '9' && digits < 3) {
-            major = major * 10 + in[j++] - '0';
-            digits++;
-        }
-        if (digits == 0 || j >= end || in[j] != '.') {
+        if (vlen != 8 || !isDigit(in[j]) || in[j + 1] != '.' || !isDigit(in[j + 2])) {
             return "bad HTTP version";
         }
-        j++;
-        int minor = 0;
-        digits = 0;
-        while (j < end && in[j] >= '0' && in[j] <= '9' && digits < 3) {
-            minor = minor * 10 + in[j++] - '0';
-            digits++;
-        }
-        if (digits == 0 || j != end) {
-            return "bad HTTP version";
-        }
+        int major = in[j] - '0';
+        int minor = in[j + 2] - '0';
         if (major == 0) {
             return "bad HTTP version";
         }
@@ -366,6 +354,10 @@ final class RequestDecoder extends ByteToMessageDecoder {
             }
         }
         return new String(in, 0, len, StandardCharsets.US_ASCII);
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
     }
 
     private static boolean isAbsoluteForm(String t) {
@@ -468,7 +460,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
             return fail(out, 400, "duplicate Host header");
         }
         if (!hosts.isEmpty()) {
-            host = Hosts.validate(hosts.get(0));
+            host = Addresses.host(hosts.get(0));
             if (host == null) {
                 return fail(out, 400, "invalid Host header");
             }
@@ -481,7 +473,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
             int slash = target.indexOf('/', hostStart);
             int q = target.indexOf('?', hostStart);
             int hostEnd = slash < 0 ? q < 0 ? target.length() : q : q < 0 ? slash : Math.min(slash, q);
-            host = Hosts.validate(target.substring(hostStart, hostEnd));
+            host = Addresses.host(target.substring(hostStart, hostEnd));
             if (host == null) {
                 return fail(out, 400, "invalid host in request target");
             }

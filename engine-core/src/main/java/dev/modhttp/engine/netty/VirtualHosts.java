@@ -51,7 +51,8 @@ final class VirtualHosts {
         }
         name = name.toLowerCase(Locale.ROOT);
         if (name.isEmpty()) {
-            return; // nginx's "": matches requests without Host; the default server covers them
+            exact.putIfAbsent("", server); // nginx's "": the server of requests without Host
+            return;
         }
         if (name.startsWith("*.")) {
             leading.add(Map.entry(name.substring(1), server)); // ".example.com" suffix
@@ -74,12 +75,12 @@ final class VirtualHosts {
 
     /** The server for a validated, lower-case host, or the default server. */
     ServerConfig select(String host) {
-        if (host == null) {
-            return defaultServer;
-        }
-        ServerConfig s = exact.get(host);
+        ServerConfig s = exact.get(host == null ? "" : host);
         if (s != null) {
             return s;
+        }
+        if (host == null) {
+            return defaultServer;
         }
         for (Map.Entry<String, ServerConfig> e : leading) {
             if (host.endsWith(e.getKey())) {

@@ -25,6 +25,11 @@ public final class Template {
     @FunctionalInterface
     public interface ValueWriter {
         void write(StringBuilder out, String value);
+
+        /** A value holding the request's bytes, one char per byte ({@link Variable#bytes()}). */
+        default void writeBytes(StringBuilder out, String value) {
+            write(out, value);
+        }
     }
 
     /** Values as they are, nothing for a value not found. */
@@ -167,7 +172,11 @@ public final class Template {
             if (p instanceof String s) {
                 out.append(s);
             } else if (p instanceof Variable v) {
-                writer.write(out, v.value(exchange));
+                if (v.bytes()) {
+                    writer.writeBytes(out, v.value(exchange));
+                } else {
+                    writer.write(out, v.value(exchange));
+                }
             } else {
                 int group = (Integer) p;
                 if (captures != null && group <= captures.groupCount() && captures.group(group) != null) {

@@ -2,6 +2,7 @@ package dev.modhttp.engine.variable;
 
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
+import dev.modhttp.engine.internal.Addresses;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
@@ -127,16 +128,16 @@ public final class Variables {
         Map<String, Variable> m = new LinkedHashMap<>();
         m.put("uri", e -> e.request().uri());
         m.put("document_uri", e -> e.request().uri());
-        m.put("request_uri", e -> e.request().rawUri());
-        m.put("args", e -> e.request().args());
-        m.put("query_string", e -> e.request().args());
+        m.put("request_uri", Variable.ofBytes(e -> e.request().rawUri()));
+        m.put("args", Variable.ofBytes(e -> e.request().args()));
+        m.put("query_string", Variable.ofBytes(e -> e.request().args()));
         m.put("is_args", e -> e.request().args().isEmpty() ? "" : "?");
         m.put("host", Variables::host);
         m.put("scheme", e -> "http");
         m.put("https", e -> "");
         m.put("server_protocol", e -> e.request().version().text());
         m.put("request_method", e -> e.request().method());
-        m.put("request", e -> e.request().requestLine());
+        m.put("request", Variable.ofBytes(e -> e.request().requestLine()));
         m.put("remote_addr", e -> e.request().remoteAddressText());
         m.put("binary_remote_addr", e -> binaryAddress(e.request().remoteAddress()));
         m.put("remote_port", e -> port(e.request().remoteAddress()));
@@ -144,10 +145,10 @@ public final class Variables {
         m.put("proxy_protocol_port", e -> port(e.connection().proxyProtocolAddress()));
         m.put("server_addr", e -> address(e.request().localAddress()));
         m.put("server_port", e -> port(e.request().localAddress()));
-        m.put("server_name", e -> e.server().names().isEmpty() ? "" : e.server().names().get(0));
+        m.put("server_name", e -> serverName(e.server().names()));
         m.put("hostname", e -> hostname());
         m.put("pid", e -> Long.toString(ProcessHandle.current().pid()));
-        m.put("content_type", e -> e.request().header(HttpHeaderNames.CONTENT_TYPE.toString()));
+        m.put("content_type", Variable.ofBytes(e -> e.request().header(HttpHeaderNames.CONTENT_TYPE.toString())));
         m.put("content_length", e -> e.request().header(HttpHeaderNames.CONTENT_LENGTH.toString()));
         m.put("request_length", e -> Long.toString(e.requestLength()));
         m.put("status", e -> status(e.response().status()));
@@ -156,7 +157,7 @@ public final class Variables {
         m.put("request_time", e -> millis((System.nanoTime() - e.startNanos()) / 1_000_000));
         m.put("msec", e -> millis(System.currentTimeMillis()));
         m.put("time_local", e -> timeLocal());
-        m.put("remote_user", Variables::remoteUser);
+        m.put("remote_user", Variable.ofBytes(Variables::remoteUser));
         m.put("time_iso8601", e -> TIME_ISO.format(Instant.now()));
         m.put("connection", e -> Long.toString(e.connection().id()));
         m.put("connection_requests", e -> Integer.toString(e.connection().requests()));
@@ -168,14 +169,14 @@ public final class Variables {
         Map<String, Function<String, Variable>> m = new LinkedHashMap<>();
         m.put("http_", suffix -> {
             AsciiString header = AsciiString.cached(suffix.replace('_', '-'));
-            return e -> header(e.request(), header);
+            return Variable.ofBytes(e -> header(e.request(), header));
         });
         m.put("sent_http_", suffix -> {
             AsciiString header = AsciiString.cached(suffix.replace('_', '-'));
-            return e -> e.response().headers().get(header);
+            return Variable.ofBytes(e -> e.response().headers().get(header));
         });
-        m.put("cookie_", suffix -> e -> cookie(e.request(), suffix));
-        m.put("arg_", suffix -> e -> e.request().arg(suffix));
+        m.put("cookie_", suffix -> Variable.ofBytes(e -> cookie(e.request(), suffix)));
+        m.put("arg_", suffix -> Variable.ofBytes(e -> e.request().arg(suffix)));
         return m;
     }
 
@@ -184,8 +185,13 @@ public final class Variables {
         if (h != null && !h.isEmpty()) {
             return h;
         }
-        List<String> names = e.server().names();
-        return names.isEmpty() ? "" : names.get(0);
+        return serverName(e.server().names());
+    }
+
+    /** nginx's server_name: the first name, a leading dot dropped ({@code .example.com} is {@code example.com}). */
+    private static String serverName(List<String> names) {
+        String first = names.isEmpty() ? "" : names.get(0);
+        return first.startsWith(".") ? first.substring(1) : first;
     }
 
     private static String header(Request request, AsciiString name) {
@@ -219,7 +225,7 @@ public final class Variables {
     }
 
     private static String address(InetSocketAddress a) {
-        return a == null ? null : a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return Addresses.print(a);
     }
 
     private static String binaryAddress(InetSocketAddress a) {

@@ -76,4 +76,23 @@ class ServerSelectionTests {
             assertThat(c.send("GET http://b.test/x HTTP/1.1\r\nHost: a.test\r\n\r\n").read().body()).isEqualTo("b");
         }
     }
+
+    @Test
+    void aRequestWithoutHostGoesToTheServerNamedEmptyAndServerNameDropsALeadingDot() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    server-names: [a.test]
+                    return: "200 a $server_name"
+                  - listen: ["127.0.0.1:0"]
+                    server-names: [.dotted.test, ""]
+                    return: "200 empty $server_name $host"
+                """); RawClient c = e.raw()) {
+            assertThat(c.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read().body())
+                    .isEqualTo("empty dotted.test dotted.test");
+            assertThat(c.send("GET / HTTP/1.1\r\nHost: x.dotted.test\r\n\r\n").read().body())
+                    .isEqualTo("empty dotted.test x.dotted.test");
+            assertThat(c.send("GET / HTTP/1.1\r\nHost: other\r\n\r\n").read().body()).isEqualTo("a a.test");
+        }
+    }
 }

@@ -100,6 +100,21 @@ class VariablesTests {
     }
 
     @Test
+    void ipv6AddressesArePrintedInTheirShortForm() throws Exception {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["[::1]:0"]
+                    return: "200 $remote_addr $server_addr $host"
+                """)) {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://[::1]:" + e.port() + "/"))
+                            .timeout(java.time.Duration.ofSeconds(5)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.body()).isEqualTo("::1 ::1 [::1]");
+        }
+    }
+
+    @Test
     void portsAndSerialsAreNumbers() {
         try (TestEngine e = engine("$server_port $remote_port $connection $pid $request_id $msec $request_time")) {
             String body = send(e, "GET /show HTTP/1.1\r\nHost: vars.test\r\n\r\n").body();

@@ -2,6 +2,7 @@ package dev.modhttp.engine.modules.access;
 
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.internal.Addresses;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.phase.HandlerDefinition;
@@ -57,7 +58,7 @@ public final class AccessModule implements Module {
                 if (rule.allow()) {
                     return Result.OK;
                 }
-                LOG.error("access forbidden by rule, client: {}, request: \"{}\"", client.getHostAddress(),
+                LOG.error("access forbidden by rule, client: {}, request: \"{}\"", Addresses.print(client),
                         exchange.request().requestLine());
                 return Result.status(403);
             }

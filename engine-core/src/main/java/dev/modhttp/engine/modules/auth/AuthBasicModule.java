@@ -154,7 +154,7 @@ public final class AuthBasicModule implements Module {
                     check.complete(Result.OK);
                 } else {
                     LOG.error("user \"{}\": password mismatch, client: {}, request: \"{}\"", credentials[0],
-                            exchange.request().remoteAddress().getAddress().getHostAddress(),
+                            exchange.request().remoteAddressText(),
                             exchange.request().requestLine());
                     check.complete(unauthorized(exchange, conf));
                 }

@@ -135,7 +135,7 @@ public final class LimitConnModule implements Module {
                 return true;
             });
             if (!admitted) {
-                String client = exchange.request().remoteAddress().getAddress().getHostAddress();
+                String client = exchange.request().remoteAddressText();
                 if (conf.limitConnDryRun()) {
                     LOG.info("limiting connections, dry run, by zone \"{}\", client: {}", limit.zone(), client);
                     exchange.attribute(STATUS, Status.REJECTED_DRY_RUN);

@@ -155,21 +155,36 @@ public final class AccessLogModule implements Module {
 
     private static Template.ValueWriter writerFor(LogFormat.Escape escape) {
         return switch (escape) {
-            case DEFAULT -> AccessLogModule::escapeDefault;
+            case DEFAULT -> new Template.ValueWriter() {
+                @Override
+                public void write(StringBuilder out, String value) {
+                    escapeDefault(out, value, false);
+                }
+
+                @Override
+                public void writeBytes(StringBuilder out, String value) {
+                    escapeDefault(out, value, true);
+                }
+            };
             case JSON -> AccessLogModule::escapeJson;
             case NONE -> (out, v) -> out.append(v == null ? "-" : v);
         };
     }
 
-    /** nginx's default escaping: ", \ and bytes outside printable ASCII as \xXX; not found as -. */
-    static void escapeDefault(StringBuilder out, String v) {
+    /**
+     * nginx's default escaping: ", \ and bytes outside printable ASCII as \xXX; not found as -.
+     * A value holding the request's bytes ({@code bytes}) is escaped byte by byte, text by its UTF-8 bytes.
+     */
+    static void escapeDefault(StringBuilder out, String v, boolean bytes) {
         if (v == null) {
             out.append('-');
             return;
         }
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
-            if (c >= 0x80) {
+            if (c >= 0x80 && bytes && c <= 0xff) {
+                hex(out, c);
+            } else if (c >= 0x80) {
                 int cp = v.codePointAt(i);
                 i += Character.charCount(cp) - 1;
                 for (byte b : new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {

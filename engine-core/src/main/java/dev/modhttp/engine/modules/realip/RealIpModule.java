@@ -5,6 +5,7 @@ import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
+import dev.modhttp.engine.internal.Addresses;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.phase.HandlerDefinition;
@@ -47,7 +48,7 @@ public final class RealIpModule implements Module {
     @Override
     public Map<String, Variable> variables() {
         return Map.of(
-                "realip_remote_addr", e -> original(e).getAddress().getHostAddress(),
+                "realip_remote_addr", e -> Addresses.print(original(e)),
                 "realip_remote_port", e -> Integer.toString(original(e).getPort()));
     }
 
@@ -94,7 +95,8 @@ public final class RealIpModule implements Module {
     /**
      * nginx's walk of a list of addresses from the right: without recursion the last one; with
      * it, the last one that is not a trusted proxy (or the first, if all are). A value that is
-     * not an address leaves the connection's address in place.
+     * not an address leaves the connection's address in place. An entry may carry a port
+     * ({@code 203.0.113.7:51008}, {@code [2001:db8::7]:443}).
      */
     static InetAddress forwarded(String header, RealIpConfig conf) {
         String[] parts = header.split(",");
@@ -104,15 +106,11 @@ public final class RealIpModule implements Module {
             if (p.isEmpty()) {
                 continue;
             }
-            byte[] bytes = Cidr.literal(p);
-            if (bytes == null) {
+            InetAddress address = Addresses.parseAddress(p); // with or without a port, as nginx's parser
+            if (address == null) {
                 return found; // nginx stops at the first value that is not an address
             }
-            try {
-                found = InetAddress.getByAddress(bytes);
-            } catch (java.net.UnknownHostException e) {
-                return null;
-            }
+            found = address;
             if (!conf.realIpRecursive() || !conf.trusts(found)) {
                 return found;
             }

@@ -7,6 +7,7 @@ import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.test.MemoryAppender;
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,6 +95,19 @@ class AccessLogModuleTests {
             assertThat(lines(dir.resolve("json.log"), 1))
                     .containsExactly("{\"uri\":\"/short/\u00e9\",\"note\":\"say \\\"hi\\\"\\\\\",\"missing\":\"\"}");
             assertThat(lines(dir.resolve("access.log"), 0)).isEmpty(); // the location's logs replace the main one
+        }
+    }
+
+    @Test
+    void aRequestsOwnBytesAreLoggedByteByByteAndTheUriAsItsUtf8() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
+            java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+            raw.writeBytes("GET /short/%C3%A9 HTTP/1.1\r\nHost: h\r\nX-Note: a".getBytes(StandardCharsets.US_ASCII));
+            raw.writeBytes(new byte[] {(byte) 0xFF, ' ', (byte) 0xC3, (byte) 0xA9});
+            raw.writeBytes("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(c.send(raw.toByteArray()).read().status()).isEqualTo(200);
+            assertThat(lines(dir.resolve("short.log"), 1))
+                    .containsExactly("GET /short/\\xC3\\xA9 200 5 \"a\\xFF \\xC3\\xA9\"");
         }
     }
 

@@ -49,7 +49,12 @@ class RealIpModuleTests {
     @ParameterizedTest(name = "[{index}] {0} with {1}")
     @CsvSource(delimiterString = "=>", textBlock = """
             /real-ip/x    => X-Real-IP: 203.0.113.7                          => 203.0.113.7 127.0.0.1
-            /real-ip/x    => X-Real-IP: 2001:db8::1                          => 2001:db8:0:0:0:0:0:1 127.0.0.1
+            /real-ip/x    => X-Real-IP: 2001:db8::1                          => 2001:db8::1 127.0.0.1
+            /real-ip/x    => X-Real-IP: 2001:0db8:0:0:0:0:0:01               => 2001:db8::1 127.0.0.1
+            /real-ip/x    => X-Real-IP: 203.0.113.7:51008                    => 203.0.113.7 127.0.0.1
+            /real-ip/x    => X-Real-IP: [2001:db8::7]:443                    => 2001:db8::7 127.0.0.1
+            /xff/x        => X-Forwarded-For: 198.51.100.1, 10.1.1.1:8080    => 10.1.1.1 127.0.0.1
+            /recursive/x  => X-Forwarded-For: [2001:db8::7]:443, 10.1.1.1:80 => 2001:db8::7 127.0.0.1
             /real-ip/x    => X-Real-IP: not-an-address                       => 127.0.0.1 127.0.0.1
             /real-ip/x    => X-Other: 203.0.113.7                            => 127.0.0.1 127.0.0.1
             /xff/x        => X-Forwarded-For: 198.51.100.1, 10.1.1.1         => 10.1.1.1 127.0.0.1
@@ -117,7 +122,7 @@ class RealIpModuleTests {
         v2.write(new byte[] {(byte) 0xC3, 0x50, 0x00, 0x50}); // 50000 -> 80
         v2.write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         try (TestEngine e = TestEngine.start(PROXIED); RawClient c = e.raw()) {
-            assertThat(c.send(v2.toByteArray()).read().body()).isEqualTo("2001:db8:0:0:0:0:0:5:50000 2001:db8:0:0:0:0:0:5 127.0.0.1");
+            assertThat(c.send(v2.toByteArray()).read().body()).isEqualTo("2001:db8::5:50000 2001:db8::5 127.0.0.1");
         }
     }
 
