@@ -105,6 +105,13 @@ final class Exchange implements HttpExchange {
             finish(Result.status(r.status()));
             return;
         }
+        if (request.method().equals("TRACE")) {
+            // nginx refuses TRACE before any phase runs, and closes
+            Log.LOG.info("client sent TRACE method");
+            forceClose = true;
+            finish(Result.status(405));
+            return;
+        }
         run();
     }
 
@@ -554,6 +561,10 @@ final class Exchange implements HttpExchange {
         if (errStatus > 0) {
             response.status(errStatus);
         }
+        if (response.status() == 405 && !response.headers().contains(HttpHeaderNames.ALLOW)) {
+            // RFC 9110 §15.5.6 requires Allow on a 405 (nginx sends none): what every resource answers
+            response.header(HttpHeaderNames.ALLOW, "GET, HEAD");
+        }
         decideKeepAlive();
         conn.transition(ConnectionState.RESPONSE_START);
         HookResult hr = conn.runtime.walk(h -> h.responseStart(this));
@@ -602,10 +613,15 @@ final class Exchange implements HttpExchange {
         boolean ka = head != null && head.keepAlive() && !forceClose && !conn.inputShutdown && !conn.runtime.draining
                 && core.keepaliveTimeout().toMillis() > 0 && conn.requests() < core.keepaliveRequests();
         if (ka && !bodyComplete) {
-            boolean clientMayHoldBody = head.expectContinue() && !continueSent && bodyReceived == 0;
             boolean tooMuchLeft = head.chunked() ? bodyReceived > DISCARD_LIMIT
                     : head.contentLength() - bodyReceived > DISCARD_LIMIT;
-            ka = !clientMayHoldBody && !tooMuchLeft;
+            ka = !tooMuchLeft;
+            if (ka && head.expectContinue() && !continueSent && bodyReceived == 0) {
+                // nginx discards a body it was asked to wait for: 100 Continue first, so that the
+                // client sends it, then the answer; the body is read and dropped after it
+                continueSent = true;
+                conn.writeContinue();
+            }
         }
         keepAlive = ka;
     }

@@ -50,6 +50,10 @@ class ErrorPageTests {
                         error-page: ["404 /missing-page.html"]
                       - location: /post
                         error-page: ["405 /oops.html"]
+                      - location: /post-204
+                        error-page: ["405 /r204"]
+                      - location: = /r204
+                        return: "204"
                 """.formatted(root);
     }
 
@@ -127,6 +131,17 @@ class ErrorPageTests {
             HttpResponse<String> r = e.http().get("/broken-page/nope");
             assertThat(r.statusCode()).isEqualTo(404);
             assertThat(r.body()).contains("<h1>404 Not Found</h1>");
+        }
+    }
+
+    @Test
+    void aTargetAnsweringWithANonErrorStatusKeepsTheOriginalStatus() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("DELETE /post-204/x HTTP/1.1\r\nHost: a\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(405);
+            assertThat(r.header("Allow")).isEqualTo("GET, HEAD");
+            assertThat(r.body()).isEmpty();
+            assertThat(c.send("GET /r204 HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).isEqualTo(204);
         }
     }
 

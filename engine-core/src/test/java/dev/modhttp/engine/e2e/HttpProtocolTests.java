@@ -244,10 +244,34 @@ class HttpProtocolTests {
             assertThat(r.status()).isEqualTo(413);
         }
         try (TestEngine e = engine(); RawClient c = e.raw()) {
-            // answered without reading the body (a return): no 100, and the connection closes
-            RawClient.Response r = c.send("POST /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
-                    + "Expect: 100-continue\r\n\r\n").read();
+            // answered without reading the body (a return): 100 first, as nginx, then the answer;
+            // the body is read and dropped and the connection goes on
+            c.send("POST /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
+            assertThat(c.read(true).status()).isEqualTo(100);
+            RawClient.Response r = c.read();
             assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("Connection")).isNull();
+            assertThat(c.send("abc").send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("Hello, World!");
+        }
+        try (TestEngine e = engine(); RawClient c = e.raw()) {
+            // the body sent at once without waiting for 100, a second request pipelined behind it
+            c.send("POST /hello HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\nabc"
+                    + "GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawClient.Response first = c.read();
+            if (first.status() == 100) {
+                first = c.read();
+            }
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(c.read().body()).isEqualTo("Hello, World!");
+        }
+    }
+
+    @Test
+    void traceIs405WithAllowAndTheConnectionCloses() {
+        try (TestEngine e = engine(); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("TRACE /hello HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(405);
+            assertThat(r.header("Allow")).isEqualTo("GET, HEAD");
             assertThat(r.header("Connection")).isEqualTo("close");
         }
     }

@@ -73,8 +73,14 @@ public final class ReturnModule implements Module {
             exchange.response().header(HttpHeaderNames.LOCATION, exchange.request().absoluteUrl(body.renderHeaderValue(exchange)));
             return Result.status(status);
         }
+        if (body == null && status >= 400) {
+            return Result.status(status); // an error: error pages apply, its status wins
+        }
         if (body == null) {
-            return Result.status(status);
+            // sent as a response, as nginx's return of a non-error code: after an error page
+            // redirect the original error's status stays
+            exchange.response().status(status).contentLength(0);
+            return Result.DONE;
         }
         ByteBuf text = texts.get(conf);
         exchange.response().status(status).header(HttpHeaderNames.CONTENT_TYPE, TEXT_PLAIN)
