@@ -17,11 +17,12 @@ import java.lang.reflect.Method;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.MethodIntrospector;
@@ -38,16 +39,20 @@ import org.springframework.util.ClassUtils;
  */
 @AutoConfiguration
 @ConditionalOnProperty(prefix = "engine", name = "enabled", havingValue = "true", matchIfMissing = true)
-@EnableConfigurationProperties(EngineProperties.class)
 public final class EngineAutoConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineAutoConfiguration.class);
 
     @Bean
     @ConditionalOnMissingBean
     Engine engine(ApplicationContext context, ConfigurableEnvironment environment, ObjectProvider<Hook> hooks,
             ObjectProvider<EngineCustomizer> customizers) {
+        Map<String, Object> tree = EngineConfigTree.read(environment);
+        String serverPort = environment.getProperty("server.port", "8080");
+        checkServers(context, tree, serverPort);
         EngineBuilder builder = Engine.builder()
-                .config(EngineConfigTree.read(environment))
-                .defaultListen(environment.getProperty("server.port", "8080"));
+                .config(tree)
+                .defaultListen(serverPort);
         Map<Class<?>, ConfigSpec<?>> specs = new HashMap<>();
         for (ConfigSpec<?> spec : List.of(CoreModule.CONFIG, ReturnModule.CONFIG)) {
             specs.put(spec.type(), spec);
@@ -71,6 +76,29 @@ public final class EngineAutoConfiguration {
             return builder.build();
         } catch (ConfigException e) {
             throw EngineConfigTree.describe(e, environment);
+        }
+    }
+
+    /**
+     * Warns when no server is configured (a misspelt {@code engine:} root, say), and refuses to
+     * share {@code server.port} with an embedded web server of Spring Boot's own (Tomcat, Jetty,
+     * Reactor Netty from spring-boot-starter-web or -webflux) in the same application.
+     */
+    private static void checkServers(ApplicationContext context, Map<String, Object> tree, String serverPort) {
+        Object servers = tree.get("servers");
+        if (!(servers instanceof List<?> list) || list.isEmpty()) {
+            LOG.warn("No engine.servers are configured: the engine serves one server on server.port ({}) without "
+                    + "locations. Configure engine.servers[0].locations in application.yml", serverPort);
+        }
+        boolean usesServerPort = !(servers instanceof List<?> list) || list.isEmpty()
+                || list.stream().anyMatch(s -> !(s instanceof Map<?, ?> m) || m.get("listen") == null);
+        boolean bootWebServer = ClassUtils.getAllInterfacesForClassAsSet(context.getClass()).stream()
+                .anyMatch(i -> i.getSimpleName().equals("WebServerApplicationContext"));
+        if (bootWebServer && usesServerPort) {
+            throw new EngineException("this application also runs Spring Boot's own embedded web server (from "
+                    + "spring-boot-starter-web or spring-boot-starter-webflux) on server.port (" + serverPort
+                    + "), where the engine's servers without 'listen' would listen too. Remove that starter (the "
+                    + "engine is the application's HTTP server), or give every engine.servers[N] its own 'listen'");
         }
     }
 

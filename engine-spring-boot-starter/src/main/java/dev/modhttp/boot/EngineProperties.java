@@ -7,7 +7,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * The structural keys of {@code engine.*}, declared for the configuration processor (IDE
  * completion and documentation). The engine itself binds the whole {@code engine} tree, module
- * keys included, through {@code EngineConfigTree}; this class is not used to configure it.
+ * keys included, through {@code EngineConfigTree}; this class is not used to configure it and
+ * is not bound (Spring's list binding would refuse an override of one location's key from the
+ * command line, which the engine's own reading merges).
  */
 @ConfigurationProperties("engine")
 public class EngineProperties {

@@ -112,6 +112,35 @@ class EngineApplicationTests {
         }
     }
 
+    /** Stands for Spring Boot's servlet or reactive web server context, found by the interface's name. */
+    interface WebServerApplicationContext {
+    }
+
+    static final class WebContext extends org.springframework.context.annotation.AnnotationConfigApplicationContext
+            implements WebServerApplicationContext {
+    }
+
+    @Test
+    void besideSpringBootsOwnWebServerTheEngineRefusesToShareServerPort() {
+        SpringApplication app = new SpringApplication(App.class);
+        app.setApplicationContextFactory(type -> new WebContext());
+        Throwable failure = catchThrowable(() -> app.run("--server.port=0", "--engine.servers[0].locations[0].location=/"));
+        FailureAnalysis analysis = new EngineFailureAnalyzers.InvalidRegistration().analyze(failure);
+        assertThat(analysis.getDescription()).contains("also runs Spring Boot's own embedded web server")
+                .contains("spring-boot-starter-web");
+        try (ConfigurableApplicationContext both = app.run("--server.port=0",
+                "--engine.servers[0].listen[0]=127.0.0.1:0", "--engine.servers[0].locations[0].location=/")) {
+            assertThat(both.isRunning()).as("every engine server has its own listen: both may run").isTrue();
+        }
+    }
+
+    @Test
+    void noConfiguredServerIsWarnedAbout(org.springframework.boot.test.system.CapturedOutput output) {
+        try (ConfigurableApplicationContext context = run("--server.port=0", "--engin.servers[0].locations[0].location=/")) {
+            assertThat(output.getOut()).contains("No engine.servers are configured");
+        }
+    }
+
     @Test
     void closingTheContextLetsRequestsInFlightFinish() throws Exception {
         ConfigurableApplicationContext context = run("--server.port=0", "--engine.servers[0].locations[0].location=/");

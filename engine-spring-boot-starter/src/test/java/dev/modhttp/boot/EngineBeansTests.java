@@ -132,4 +132,16 @@ class EngineBeansTests {
             assertThat(get(context, "/").body()).isEqualTo("LOUD");
         }
     }
+
+    @Test
+    void theCommandLineChangesOneLocationOfTheYamlsAndKeepsTheRest() throws Exception {
+        try (ConfigurableApplicationContext context = run("--server.port=0",
+                "--spring.config.location=classpath:profiles-engine.yml",
+                "--engine.servers[0].locations[0].return=200 from the command line",
+                "--engine.servers[0].locations[1].location=/second",
+                "--engine.servers[0].locations[1].return=200 second")) {
+            assertThat(get(context, "/").body()).isEqualTo("from the command line");
+            assertThat(get(context, "/second").body()).isEqualTo("second");
+        }
+    }
 }

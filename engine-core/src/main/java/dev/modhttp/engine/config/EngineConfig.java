@@ -225,6 +225,17 @@ public final class EngineConfig {
             return spec.defaults() == null ? value : mergeRaw(spec, spec.defaults(), value);
         }
 
+        /** Where a structural key belongs, for a key written at the wrong level; null for other keys. */
+        private static String structuralPlace(String canonical) {
+            return switch (canonical) {
+                case "servers" -> "servers are listed at the main scope (engine.servers)";
+                case "listen", "servernames" -> "it belongs to a server (engine.servers[N])";
+                case "locations" -> "locations belong to a server or a location (engine.servers[N].locations)";
+                case "location" -> "it names a location's pattern (engine.servers[N].locations[M].location)";
+                default -> null;
+            };
+        }
+
         private Object[] bindScope(Map<String, ?> raw, Scope scope, String path, Set<String> structure) {
             Object[] own = new Object[size];
             Map<ConfigSpec<?>, Object[]> flatValues = new HashMap<>();
@@ -236,7 +247,10 @@ public final class EngineConfig {
                 }
                 Entry entry = keys.get(canonical);
                 if (entry == null) {
-                    throw new ConfigException(path, key, "unknown key" + Suggest.nearest(key, knownKeys(scope, structure)));
+                    String elsewhere = structuralPlace(canonical);
+                    throw new ConfigException(path, key, elsewhere != null
+                            ? "not a key at " + scopeName(scope) + " scope: " + elsewhere
+                            : "unknown key" + Suggest.nearest(key, knownKeys(scope, structure)));
                 }
                 if (!entry.scopes().contains(scope)) {
                     throw new ConfigException(path, key, "not allowed at " + scopeName(scope)

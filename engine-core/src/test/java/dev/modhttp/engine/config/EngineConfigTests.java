@@ -181,6 +181,9 @@ class EngineConfigTests {
             servers: [{ listen: [99999] }]                            => engine.servers[0].listen: port 99999 in '99999' is out of range 0-65535
             servers: [{ listen: ["8080 ssl"] }]                       => engine.servers[0].listen: unknown listen parameter 'ssl'
             servers: [{ unknown-server-key: 1 }]                      => engine.servers[0].unknown-server-key: unknown key
+            locations: [{ location: / }]                              => engine.locations: not a key at main scope: locations belong to a server or a location (engine.servers[N].locations)
+            listen: [8080]                                            => engine.listen: not a key at main scope: it belongs to a server (engine.servers[N])
+            servers: [{ servers: [] }]                                => engine.servers[0].servers: not a key at server scope: servers are listed at the main scope (engine.servers)
             large-client-header-buffers: "4 8"                        => engine.large-client-header-buffers: the buffer size must be between 64 bytes and 1m
             """)
     void badConfigFailsNamingTheKeyAndItsScopePath(String yaml, String message) {
