@@ -65,8 +65,8 @@ final class DiffRunner implements AutoCloseable {
     private final Nginx nginx;
     private final Path work;
     private final ExecutorService pool;
-    private final RawHttpClient fast = new RawHttpClient(3000, 15);
-    private final RawHttpClient slow = new RawHttpClient(5000, 400);
+    private final RawHttpClient fast = new RawHttpClient(1500, 15);
+    private final RawHttpClient slow = new RawHttpClient(3000, 400);
     private final Map<Integer, Integer> portBatch = new HashMap<>();
     private final Random ports = new Random();
     private int batch;
@@ -96,6 +96,11 @@ final class DiffRunner implements AutoCloseable {
     }
 
     List<CaseResult> run(List<Case> cases) throws Exception {
+        return run(cases, true);
+    }
+
+    /** With recheck false (while shrinking) a disagreement is taken as first seen. */
+    List<CaseResult> run(List<Case> cases, boolean recheck) throws Exception {
         int b = batch++;
         long t = System.nanoTime();
         deleteTree(work.resolve("batch-" + (b - 2)));
@@ -105,12 +110,20 @@ final class DiffRunner implements AutoCloseable {
         int[] enginePorts = new int[n];
         Path[] docs = new Path[n];
         List<Path> includes = new ArrayList<>();
+        Map<Map<String, String>, Path> trees = new HashMap<>();
         for (int i = 0; i < n; i++) {
             nginxPorts[i] = freePort(b);
             enginePorts[i] = freePort(b);
-            docs[i] = dir.resolve("c" + i);
-            writeFiles(docs[i], cases.get(i).config().files());
-            Path include = docs[i].resolve("servers.conf");
+            Map<String, String> files = cases.get(i).config().files();
+            docs[i] = trees.get(files);
+            if (docs[i] == null) {
+                // shrink candidates mostly share a tree: written once per batch
+                docs[i] = dir.resolve("t" + trees.size());
+                writeFiles(docs[i], files);
+                trees.put(files, docs[i]);
+            }
+            Path include = dir.resolve("c" + i).resolve("servers.conf");
+            Files.createDirectories(include.getParent());
             Files.writeString(include, NginxConfWriter.servers(cases.get(i).config(), docs[i], nginxPorts[i]));
             includes.add(include);
         }
@@ -158,8 +171,10 @@ final class DiffRunner implements AutoCloseable {
                 List<Future<Outcome>> fs = new ArrayList<>();
                 for (Future<Outcome> f : e.getValue()) {
                     Outcome o = f.get();
-                    fs.add(o.kind() == null ? CompletableFuture.completedFuture(o) : pool.submit(
-                            () -> exchange(slow, o.requestIndex(), o.request(), o.nginxPort(), o.enginePort())));
+                    // a close seen late or a slow answer gets time; the rest is only sent again
+                    RawHttpClient client = o.kind() != null && o.kind().matches(".*(connection|timeout|no-response).*") ? slow : fast;
+                    fs.add(o.kind() == null || !recheck ? CompletableFuture.completedFuture(o) : pool.submit(
+                            () -> exchange(client, o.requestIndex(), o.request(), o.nginxPort(), o.enginePort())));
                 }
                 checked.put(e.getKey(), fs);
             }

@@ -39,6 +39,8 @@ final class Generator {
             rx("^/static/.*\\.(css|js)$", "/static/app.js,/static/a/b.css", "$1"),
             rx("\\d{4}/\\d{2}", "/2024/01/x", ""),
             rx("^/reports/", "/reports/q1.txt,/reports/x/beta", ""),
+            rx("/reports/", "/reports/q1.txt,/reports/x/beta,/reports/de,/a/reports/x", ""),
+            rx("/img/", "/img/a.gif,/img/x/a.gif,/img/index.html", ""),
             rx("/$", "/,/img/,/sub/", ""),
             rx("^/(?<a>\\w+)-(?<b>\\w+)$", "/foo-bar", "$a,$b,$1"),
             rx("\\.(?i:JPG)$", "/img/b.jpg,/B.JPG", ""),
@@ -141,7 +143,11 @@ final class Generator {
         } else if (k < 92) {
             modifier = "~*";
         } else {
-            modifier = parent == null || r.nextInt(4) == 0 ? "@" : "";
+            modifier = parent == null || r.nextInt(10) == 0 ? "@" : ""; // nginx refuses a nested named location
+        }
+        if (parent != null && parent.isRegex() && !parent.pattern().startsWith("/") && !modifier.startsWith("~")
+                && !modifier.equals("@") && r.nextInt(5) > 0) {
+            modifier = "~"; // a prefix inside a regex must start with the regex's text, which this one cannot give
         }
         switch (modifier) {
             case "~", "~*" -> {
@@ -156,7 +162,9 @@ final class Generator {
         }
         List<Directive> ds = locationDirectives(r, modifier, rx, named);
         List<Loc> children = new ArrayList<>();
-        if (depth < 3 && r.nextInt(100) < (depth == 0 ? 25 : 12)) {
+        // nginx refuses locations nested in exact and named ones: rarely generated, to see both refuse
+        boolean canNest = !modifier.equals("=") && !modifier.equals("@") || r.nextInt(20) == 0;
+        if (canNest && depth < 3 && r.nextInt(100) < (depth == 0 ? 25 : 12)) {
             Loc self = new Loc(modifier, pattern, id, ds, List.of());
             int n = 1 + r.nextInt(3);
             for (int i = 0; i < n; i++) {
@@ -168,19 +176,15 @@ final class Generator {
 
     private static Rx pickRegex(Random r) {
         // the last two (PCRE's branch reset, an unclosed group) are rare on purpose
-        int i = r.nextInt(REGEXES.size() * 10);
-        return i < (REGEXES.size() - 2) * 10 ? REGEXES.get(i / 10) : REGEXES.get(REGEXES.size() - 2 + r.nextInt(2));
+        return r.nextInt(150) == 0 ? REGEXES.get(REGEXES.size() - 2 + r.nextInt(2)) : REGEXES.get(r.nextInt(REGEXES.size() - 2));
     }
 
     /** A prefix pattern; nested in a location it usually extends the parent's pattern (nginx refuses one outside it). */
     private static String prefix(Random r, Loc parent) {
-        if (parent == null || r.nextInt(10) == 0) {
+        if (parent == null || r.nextInt(20) == 0) {
             return pick(r, PREFIXES);
         }
-        String base = parent.pattern();
-        if (parent.isRegex()) {
-            base = r.nextBoolean() ? "/reports/" : base; // literal regex text, as users nest under ~ /reports/
-        }
+        String base = parent.pattern(); // a regex parent's text, as users nest under ~ /reports/
         String seg = pick(r, List.of("x", "img/", "v1/", "a", "deep/", "index.html", "sub", "b.html", "12"));
         return base.endsWith("/") ? base + seg : base + (r.nextBoolean() ? "/" : "") + seg;
     }

@@ -34,7 +34,7 @@ import org.yaml.snakeyaml.Yaml;
  *   <tr><td>nginx.diff.requests</td><td>200</td><td>requests per configuration</td></tr>
  *   <tr><td>nginx.diff.only</td><td>none</td><td>only this configuration index (to reproduce one)</td></tr>
  *   <tr><td>nginx.diff.batch</td><td>50</td><td>configurations per nginx reload / engine</td></tr>
- *   <tr><td>nginx.diff.shrink-seconds</td><td>20</td><td>time for shrinking, one example per kind</td></tr>
+ *   <tr><td>nginx.diff.shrink-seconds</td><td>15</td><td>time for shrinking, one example per kind</td></tr>
  * </table>
  *
  * A report goes to {@code target/nginx-diff/report.txt}; the test fails listing every kind of
@@ -51,7 +51,7 @@ class NginxDifferentialTests {
         int requests = Integer.getInteger("nginx.diff.requests", 200);
         int batchSize = Integer.getInteger("nginx.diff.batch", 50);
         Integer only = Integer.getInteger("nginx.diff.only");
-        int shrinkSeconds = Integer.getInteger("nginx.diff.shrink-seconds", 20);
+        int shrinkSeconds = Integer.getInteger("nginx.diff.shrink-seconds", 15);
         Path out = Path.of("target", "nginx-diff").toAbsolutePath();
         DiffRunner.deleteTree(out);
         Files.createDirectories(out);

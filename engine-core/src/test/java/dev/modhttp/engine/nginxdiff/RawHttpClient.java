@@ -73,6 +73,8 @@ final class RawHttpClient {
                 return new Response(-1, List.of(), new byte[0], false, "no complete response in " + timeoutMillis + " ms");
             } catch (IOException e) {
                 return new Response(0, List.of(), new byte[0], true, e.getMessage());
+            } catch (RuntimeException e) {
+                return new Response(0, List.of(), new byte[0], true, "malformed response: " + e.getMessage());
             }
         } catch (IOException e) {
             return new Response(0, List.of(), new byte[0], true, "connect: " + e.getMessage());
@@ -86,10 +88,16 @@ final class RawHttpClient {
                 return new Response(0, List.of(), new byte[0], true, "closed before a status line");
             }
             String[] parts = statusLine.split(" ", 3);
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+                throw new IllegalStateException("no status line: " + Model.escape(statusLine));
+            }
             int status = Integer.parseInt(parts[1]);
             List<String[]> headers = new ArrayList<>();
             for (String line = r.line(); line != null && !line.isEmpty(); line = r.line()) {
                 int colon = line.indexOf(':');
+                if (colon < 0) {
+                    throw new IllegalStateException("header line without a colon: " + Model.escape(line));
+                }
                 headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
             }
             if (status >= 100 && status < 200) {

@@ -37,7 +37,7 @@ final class Shrinker {
         }
     }
 
-    private static final int MAX_BATCH = 400;
+    private static final int MAX_BATCH = 200;
 
     private final DiffRunner runner;
 
@@ -45,52 +45,57 @@ final class Shrinker {
         this.runner = runner;
     }
 
-    /** Shrinks all items together, round by round, until none can shrink or the time is over. */
+    /** One candidate step: the case that tries it and which of its requests. */
+    private record Step(int caseIndex, int requestIndex, Config config, Request request) {
+    }
+
+    /**
+     * Shrinks all items together, round by round, until none can shrink or the time is over.
+     * Each configuration candidate is a case of its own; the request candidates of an item share
+     * one case, its configuration unchanged.
+     */
     void shrink(List<Item> items, long deadlineNanos) throws Exception {
         List<Item> active = new ArrayList<>(items);
         while (!active.isEmpty() && System.nanoTime() < deadlineNanos) {
             List<Case> batch = new ArrayList<>();
-            Map<Item, int[]> ranges = new LinkedHashMap<>();
-            List<Object[]> owners = new ArrayList<>(); // [item, config, request]
+            Map<Item, List<Step>> plan = new LinkedHashMap<>();
             List<Item> waiting = new ArrayList<>();
             for (Item it : active) {
                 if (batch.size() >= MAX_BATCH) {
                     waiting.add(it); // its turn comes next round
                     continue;
                 }
-                int from = batch.size();
+                List<Step> steps = new ArrayList<>();
                 for (Config c : configCandidates(it.config)) {
                     batch.add(new Case(c, it.request == null ? List.of() : List.of(it.request)));
-                    owners.add(new Object[] {it, c, it.request});
+                    steps.add(new Step(batch.size() - 1, 0, c, it.request));
                 }
-                if (it.request != null) {
-                    for (Request r : requestCandidates(it.request)) {
-                        batch.add(new Case(it.config, List.of(r)));
-                        owners.add(new Object[] {it, it.config, r});
+                List<Request> requests = it.request == null ? List.of() : requestCandidates(it.request);
+                if (!requests.isEmpty()) {
+                    batch.add(new Case(it.config, requests));
+                    for (int j = 0; j < requests.size(); j++) {
+                        steps.add(new Step(batch.size() - 1, j, it.config, requests.get(j)));
                     }
                 }
-                ranges.put(it, new int[] {from, batch.size()});
+                plan.put(it, steps);
             }
             if (batch.isEmpty()) {
                 return;
             }
-            List<CaseResult> results = runner.run(batch);
+            List<CaseResult> results = runner.run(batch, false);
             List<Item> next = new ArrayList<>(waiting);
-            for (Map.Entry<Item, int[]> e : ranges.entrySet()) {
+            for (Map.Entry<Item, List<Step>> e : plan.entrySet()) {
                 Item it = e.getKey();
-                for (int k = e.getValue()[0]; k < e.getValue()[1]; k++) {
-                    CaseResult r = results.get(k);
-                    boolean same;
-                    if (it.request == null) {
-                        same = it.kind.equals(r.startupKind());
-                    } else {
-                        same = r.startupKind() == null && !r.outcomes().isEmpty() && it.kind.equals(r.outcomes().get(0).kind());
-                    }
+                for (Step step : e.getValue()) {
+                    CaseResult r = results.get(step.caseIndex());
+                    Outcome o = it.request == null || r.outcomes().isEmpty() ? null : r.outcomes().get(step.requestIndex());
+                    boolean same = it.request == null ? it.kind.equals(r.startupKind())
+                            : r.startupKind() == null && o != null && it.kind.equals(o.kind());
                     if (same) {
-                        it.config = (Config) owners.get(k)[1];
-                        it.request = (Request) owners.get(k)[2];
+                        it.config = step.config();
+                        it.request = step.request();
                         it.lastStartup = r;
-                        it.last = r.outcomes().isEmpty() ? null : r.outcomes().get(0);
+                        it.last = o;
                         it.steps++;
                         next.add(it);
                         break;
@@ -106,6 +111,26 @@ final class Shrinker {
     static List<Config> configCandidates(Config c) {
         List<Config> out = new ArrayList<>();
         List<Server> ss = c.servers();
+        // big steps first: the greedy loop takes the first candidate that keeps the kind
+        for (int i = 0; i < ss.size() && ss.size() > 1; i++) {
+            out.add(new Config(c.seed(), c.index(), List.of(ss.get(i)), c.files()));
+        }
+        if (!c.files().isEmpty()) {
+            out.add(new Config(c.seed(), c.index(), ss, Map.of()));
+        }
+        for (int i = 0; i < ss.size(); i++) {
+            Server s = ss.get(i);
+            if (!s.locations().isEmpty()) {
+                out.add(withServer(c, i, s.with(s.names(), s.directives(), List.of())));
+                List<Loc> bare = bare(s.locations());
+                if (!bare.equals(s.locations())) {
+                    out.add(withServer(c, i, s.with(s.names(), s.directives(), bare)));
+                }
+            }
+            if (!s.directives().isEmpty()) {
+                out.add(withServer(c, i, s.with(s.names(), List.of(), s.locations())));
+            }
+        }
         for (int i = 0; i < ss.size() && ss.size() > 1; i++) {
             out.add(new Config(c.seed(), c.index(), Model.without(ss, i), c.files()));
         }
@@ -138,6 +163,11 @@ final class Shrinker {
             }
         }
         return out;
+    }
+
+    /** The locations without any directive. */
+    private static List<Loc> bare(List<Loc> ls) {
+        return ls.stream().map(l -> l.with(List.of(), bare(l.children()))).toList();
     }
 
     /** The location list with one location dropped (children and all), anywhere in the tree. */
@@ -225,6 +255,9 @@ final class Shrinker {
         // drop one path segment, then one character
         for (int i = path.indexOf('/', 1); i > 0; i = path.indexOf('/', i + 1)) {
             int prev = path.lastIndexOf('/', i - 1);
+            if (prev < 0) {
+                continue;
+            }
             targets.add(path.substring(0, prev) + path.substring(i) + query);
         }
         for (int i = path.length() - 1; i >= 1 && path.length() - i <= 12; i--) {
