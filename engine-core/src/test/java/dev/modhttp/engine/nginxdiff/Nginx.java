@@ -1,0 +1,156 @@
+package dev.modhttp.engine.nginxdiff;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real nginx run from a directory of its own: installed from Debian packages when missing,
+ * started as a daemon, reloaded with SIGHUP between batches, stopped by its PID.
+ */
+final class Nginx implements AutoCloseable {
+
+    private final String binary;
+    private final Path dir;
+    private long pid = -1;
+
+    private Nginx(String binary, Path dir) {
+        this.binary = binary;
+        this.dir = dir;
+    }
+
+    /** Finds nginx, installing it with apt-get if absent; fails naming what went wrong. */
+    static Nginx installed(Path dir) throws IOException {
+        Optional<String> found = find();
+        if (found.isEmpty()) {
+            StringBuilder log = new StringBuilder();
+            for (String pkg : List.of("nginx-light", "nginx")) {
+                log.append(run(List.of("sh", "-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "
+                        + pkg), 600).output());
+                found = find();
+                if (found.isPresent()) {
+                    break;
+                }
+            }
+            if (found.isEmpty()) {
+                throw new IllegalStateException("nginx is not installed and 'apt-get install -y nginx-light' (or nginx) "
+                        + "did not install it; install nginx 1.22+ by hand. apt-get said:\n" + tail(log.toString()));
+            }
+        }
+        Files.createDirectories(dir);
+        Files.createDirectories(dir.resolve("body"));
+        Files.createDirectories(dir.resolve("proxy"));
+        return new Nginx(found.get(), dir);
+    }
+
+    private static Optional<String> find() {
+        for (String p : List.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx", "/usr/bin/nginx")) {
+            if (Files.isExecutable(Path.of(p))) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    String version() throws IOException {
+        return run(List.of(binary, "-v"), 10).output().trim();
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** nginx -t on a configuration file: empty when nginx accepts it, else its complaint. */
+    Optional<String> test(Path conf) throws IOException {
+        Result r = run(List.of(binary, "-t", "-q", "-p", dir.toString(), "-e", dir.resolve("test-error.log").toString(),
+                "-c", conf.toString()), 30);
+        return r.code() == 0 ? Optional.empty() : Optional.of(r.output().trim());
+    }
+
+    /** Starts nginx with this nginx.conf, or makes the running one read it again (from the same path). */
+    void load(String content) throws IOException {
+        Path conf = dir.resolve("nginx.conf");
+        Files.writeString(conf, content, StandardCharsets.UTF_8);
+        if (pid < 0) {
+            Result r = run(List.of(binary, "-p", dir.toString(), "-e", dir.resolve("error.log").toString(), "-c", conf.toString()), 30);
+            if (r.code() != 0) {
+                throw new IllegalStateException("nginx did not start: " + r.output());
+            }
+            pid = Long.parseLong(Files.readString(dir.resolve("nginx.pid")).trim());
+        } else {
+            Result r = run(List.of("kill", "-HUP", Long.toString(pid)), 10);
+            if (r.code() != 0) {
+                throw new IllegalStateException("cannot signal nginx " + pid + ": " + r.output());
+            }
+        }
+    }
+
+    /** Waits until every port accepts connections (the master has opened the new listen sockets). */
+    void awaitPorts(List<Integer> ports) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (int port : ports) {
+            while (true) {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                    s.setSoLinger(true, 0);
+                    break;
+                } catch (IOException e) {
+                    if (System.nanoTime() > deadline) {
+                        String log = "";
+                        try {
+                            log = tail(Files.readString(dir.resolve("error.log"), StandardCharsets.ISO_8859_1));
+                        } catch (IOException ignored) {
+                            // no log yet
+                        }
+                        throw new IllegalStateException("nginx does not listen on " + port + " after reload; error.log:\n" + log);
+                    }
+                    Thread.sleep(20);
+                }
+            }
+        }
+    }
+
+    /** Stops nginx by its PID (graceful QUIT, then KILL) and waits until it has gone. */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        if (pid < 0) {
+            return;
+        }
+        Optional<ProcessHandle> master = ProcessHandle.of(pid);
+        run(List.of("kill", "-QUIT", Long.toString(pid)), 10);
+        if (master.isPresent() && !master.get().onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).isDone()) {
+            run(List.of("kill", "-KILL", Long.toString(pid)), 10);
+        }
+        master.ifPresent(p -> p.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).join());
+        pid = -1;
+    }
+
+    record Result(int code, String output) {
+    }
+
+    static Result run(List<String> command, int timeoutSeconds) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Result(-1, "timed out: " + String.join(" ", command));
+            }
+            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IOException("interrupted: " + String.join(" ", command), e);
+        }
+    }
+
+    private static String tail(String s) {
+        return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
+    }
+}

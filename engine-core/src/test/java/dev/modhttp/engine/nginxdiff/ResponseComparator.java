@@ -1,0 +1,122 @@
+package dev.modhttp.engine.nginxdiff;
+
+import dev.modhttp.engine.nginxdiff.RawHttpClient.Response;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Compares nginx's answer with the engine's: status first; with equal statuses the X-* headers
+ * (X-Loc names the location that answered), Location (ports normalised), Content-Type, the body
+ * of a 2xx (its Content-Length for HEAD) and whether the connection was closed. The result is a
+ * kind: a short signature grouping disagreements that are likely one fault.
+ */
+final class ResponseComparator {
+
+    /**
+     * The deliberate differences, each with its reason. Only what the engine's README states as
+     * a difference from nginx belongs here.
+     */
+    enum Deliberate {
+        /**
+         * README, "A regular expression that PCRE takes and Java does not": location regexes run on
+         * java.util.regex, which lacks some PCRE constructs; the engine refuses such a pattern at
+         * startup naming it, where nginx accepts it.
+         */
+        PCRE_ONLY_REGEX_REFUSED("the engine refuses at startup a regex java.util.regex cannot compile (README, troubleshooting)");
+
+        final String reason;
+
+        Deliberate(String reason) {
+            this.reason = reason;
+        }
+
+        /** Whether a startup disagreement is this deliberate difference. */
+        static Optional<Deliberate> ofStartup(Optional<String> nginxRefusal, Optional<String> engineRefusal) {
+            if (nginxRefusal.isEmpty() && engineRefusal.isPresent()
+                    && engineRefusal.get().contains("is not a valid regular expression")) {
+                return Optional.of(PCRE_ONLY_REGEX_REFUSED);
+            }
+            return Optional.empty();
+        }
+    }
+
+    private ResponseComparator() {
+    }
+
+    static String startupKind(Optional<String> nginxRefusal, Optional<String> engineRefusal) {
+        if (nginxRefusal.isPresent() == engineRefusal.isPresent()) {
+            return null;
+        }
+        return nginxRefusal.isPresent() ? "startup: nginx refuses, engine accepts" : "startup: engine refuses, nginx accepts";
+    }
+
+    /** The kind of disagreement, or null when both answered alike. */
+    static String kind(Response n, Response e, boolean head, int nginxPort, int enginePort) {
+        if (n.status() != e.status()) {
+            return "status " + code(n) + " vs " + code(e);
+        }
+        if (n.status() <= 0) {
+            return null;
+        }
+        List<String> fields = new ArrayList<>();
+        Map<String, String> nx = xHeaders(n);
+        Map<String, String> ex = xHeaders(e);
+        if (!String.valueOf(nx.get("x-loc")).equals(String.valueOf(ex.get("x-loc")))) {
+            fields.add("x-loc");
+        }
+        nx.remove("x-loc");
+        ex.remove("x-loc");
+        if (!nx.equals(ex)) {
+            fields.add("x-headers");
+        }
+        if (!String.valueOf(location(n, nginxPort)).equals(String.valueOf(location(e, enginePort)))) {
+            fields.add("location");
+        }
+        String nt = type(n);
+        String et = type(e);
+        if (!String.valueOf(nt).equals(String.valueOf(et))) {
+            fields.add("content-type " + nt + " vs " + et);
+        }
+        if (n.status() >= 200 && n.status() < 300) {
+            if (head ? !String.valueOf(n.header("Content-Length")).equals(String.valueOf(e.header("Content-Length")))
+                    : !Arrays.equals(n.body(), e.body())) {
+                fields.add("body");
+            }
+        }
+        if (n.closed() != e.closed()) {
+            fields.add("connection " + (n.closed() ? "closed" : "kept") + " vs " + (e.closed() ? "closed" : "kept"));
+        }
+        return fields.isEmpty() ? null : "status " + n.status() + ", " + String.join(" + ", fields);
+    }
+
+    private static String code(Response r) {
+        return r.status() == -1 ? "timeout" : r.status() == 0 ? "no-response" : Integer.toString(r.status());
+    }
+
+    private static Map<String, String> xHeaders(Response r) {
+        Map<String, String> m = new TreeMap<>();
+        for (String[] h : r.headers()) {
+            String name = h[0].toLowerCase(Locale.ROOT);
+            if (name.startsWith("x-")) {
+                m.merge(name, h[1], (a, b) -> a + ", " + b);
+            }
+        }
+        return m;
+    }
+
+    static String location(Response r, int port) {
+        String l = r.header("Location");
+        return l == null ? null : l.replace(":" + port + "/", ":PORT/").replace(":" + port + "?", ":PORT?")
+                .replaceAll(":" + port + "$", ":PORT");
+    }
+
+    private static String type(Response r) {
+        String t = r.header("Content-Type");
+        return t == null ? null : t.toLowerCase(Locale.ROOT).replace(" ", "");
+    }
+}
