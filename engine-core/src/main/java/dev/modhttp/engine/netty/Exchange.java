@@ -154,6 +154,7 @@ final class Exchange implements HttpExchange {
                     }
                     index++;
                 }
+                // nothing answered (nginx's core content phase): a directory is forbidden, else 404
                 case NO_CONTENT -> finish(Result.status(request.uriBytes().endsWith("/") ? 403 : 404));
                 default -> {
                     HandlerDefinition h = s.handler();

@@ -139,6 +139,56 @@ public final class Template {
     }
 
     /**
+     * The text of a rewrite's replacement, nginx's way: captures standing after the replacement's
+     * {@code ?} (or anywhere, for a redirect) are percent-encoded again as arguments (space,
+     * {@code # % & + ; ?}, controls and bytes above 0x7E) when the request's URI came
+     * percent-encoded or with a {@code +}, so that {@code %25} stays {@code %25}.
+     */
+    public String renderRewrite(HttpExchange exchange, MatchResult captures, boolean redirect) {
+        String raw = exchange.request().rawUri();
+        int q = raw.indexOf('?');
+        String path = q < 0 ? raw : raw.substring(0, q);
+        boolean quoted = path.indexOf('%') >= 0 || path.indexOf('+') >= 0;
+        if (!quoted || isLiteral()) {
+            return render(exchange, captures);
+        }
+        StringBuilder out = new StringBuilder(source.length() + 32);
+        boolean args = false;
+        for (Object p : parts) {
+            if (p instanceof String literal) {
+                out.append(literal);
+                args |= literal.indexOf('?') >= 0;
+            } else if (p instanceof Variable v) {
+                PLAIN.write(out, v.value(exchange));
+            } else {
+                int group = (Integer) p;
+                if (captures != null && group <= captures.groupCount() && captures.group(group) != null) {
+                    if (args || redirect) {
+                        escapeArgs(out, captures.group(group));
+                    } else {
+                        out.append(new String(captures.group(group).getBytes(StandardCharsets.ISO_8859_1),
+                                StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** nginx's NGX_ESCAPE_ARGS over bytes (one char per byte). */
+    private static void escapeArgs(StringBuilder out, String bytes) {
+        for (int i = 0; i < bytes.length(); i++) {
+            char c = bytes.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || "#%&+;?".indexOf(c) >= 0) {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xf, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            } else {
+                out.append(c);
+            }
+        }
+    }
+
+    /**
      * The text rendered for a response header: CR, LF and NUL that a value brought in (a
      * decoded {@code $uri}, say) are percent-encoded, so no variable can split the response.
      */

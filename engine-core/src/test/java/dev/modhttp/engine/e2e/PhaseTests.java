@@ -196,9 +196,10 @@ class PhaseTests {
             assertThat(e.http().get("/decline").body()).isEqualTo("content");
             assertThat(declines.get()).isEqualTo(1);
             assertThat(e.http().get("/plain").body()).isEqualTo("content");
-            // no content handler at all: 404 for a file URI, 403 for a directory URI
+            // no content handler at all: as nginx's static handler over a root holding nothing there
             assertThat(e.http().get("/dir/x").statusCode()).isEqualTo(404);
-            assertThat(e.http().get("/dir/").statusCode()).isEqualTo(403);
+            assertThat(e.http().get("/dir/").statusCode()).isEqualTo(404);
+            assertThat(e.raw().send("OPTIONS /dir/x HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).isEqualTo(405);
             assertThat(e.http().get("/nowhere-at-all").body()).as("no location: the server scope's handlers serve it")
                     .isEqualTo("content");
         }

@@ -6,7 +6,6 @@ import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -127,6 +126,15 @@ class StaticModuleTests {
     }
 
     @Test
+    void aFileUsedAsADirectoryIsNotFound() {
+        try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("GET /hello.txt/x HTTP/1.1\r\nHost: a\r\n\r\n").read();
+            assertThat(r.status()).as("ENOTDIR, as nginx").isEqualTo(404);
+            assertThat(c.send("GET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n").read().body()).isEqualTo("hello file");
+        }
+    }
+
+    @Test
     void indexFilesAreTriedInOrderByInternalRedirect() {
         try (TestEngine e = TestEngine.start(yaml())) {
             assertThat(e.http().get("/").body()).isEqualTo("root index");
@@ -240,7 +248,10 @@ class StaticModuleTests {
                       - location: /
                 """)) {
             assertThat(e.http().get("/etc/passwd").statusCode()).isEqualTo(404);
-            assertThat(new String(e.http().get("/").body().getBytes(), StandardCharsets.UTF_8)).contains("403");
+            // as nginx over a root that holds nothing: no index for "/", 405 for other methods
+            assertThat(e.http().get("/").statusCode()).isEqualTo(404);
+            assertThat(e.raw().send("PUT /x HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n").read().status())
+                    .isEqualTo(405);
         }
     }
 

@@ -207,7 +207,7 @@ final class DiffRunner implements AutoCloseable {
         byte[] bytes = r.bytes();
         Response n = client.exchange(nginxPort, bytes, r.isHead());
         Response e = client.exchange(enginePort, bytes, r.isHead());
-        return new Outcome(index, r, ResponseComparator.kind(n, e, r.isHead(), nginxPort, enginePort), n, e, nginxPort, enginePort);
+        return new Outcome(index, r, ResponseComparator.kind(r, n, e, nginxPort, enginePort), n, e, nginxPort, enginePort);
     }
 
     /** nginx -t over all include files; a refused configuration is named by its file, dropped, and the rest tested again. */

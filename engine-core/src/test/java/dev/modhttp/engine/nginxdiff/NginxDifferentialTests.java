@@ -172,7 +172,10 @@ class NginxDifferentialTests {
                 flaky += r.flaky();
                 for (Outcome o : r.outcomes()) {
                     requests++;
-                    if (o.kind() != null) {
+                    if (o.kind() != null && o.kind().startsWith(ResponseComparator.DELIBERATE)) {
+                        Deliberate d = Deliberate.valueOf(o.kind().substring(ResponseComparator.DELIBERATE.length()));
+                        deliberate.merge(d.name() + " (" + d.reason + ")", 1, Integer::sum);
+                    } else if (o.kind() != null) {
                         note(o.kind(), new Example(r.c().config(), o, r));
                     }
                 }

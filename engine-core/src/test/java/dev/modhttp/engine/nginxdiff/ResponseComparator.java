@@ -1,5 +1,6 @@
 package dev.modhttp.engine.nginxdiff;
 
+import dev.modhttp.engine.internal.Addresses;
 import dev.modhttp.engine.nginxdiff.RawHttpClient.Response;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +28,13 @@ final class ResponseComparator {
          * java.util.regex, which lacks some PCRE constructs; the engine refuses such a pattern at
          * startup naming it, where nginx accepts it.
          */
-        PCRE_ONLY_REGEX_REFUSED("the engine refuses at startup a regex java.util.regex cannot compile (README, troubleshooting)");
+        PCRE_ONLY_REGEX_REFUSED("the engine refuses at startup a PCRE construct java.util.regex cannot match alike (README)"),
+        /** README, differences: Host and request line as RFC 9110/9112 write them. */
+        STRICT_REQUEST("the engine answers 400 to a Host or absolute-form authority that is not RFC 9110's"
+                + " uri-host[:port] and to an HTTP-version other than DIGIT.DIGIT, which nginx accepts (README)"),
+        /** README, differences: a variable's CR, LF or NUL never splits a response header. */
+        HEADER_BYTES_ESCAPED("the engine percent-encodes CR, LF and NUL a variable brings into a response header;"
+                + " nginx writes them raw and splits the response (README)");
 
         final String reason;
 
@@ -38,12 +45,38 @@ final class ResponseComparator {
         /** Whether a startup disagreement is this deliberate difference. */
         static Optional<Deliberate> ofStartup(Optional<String> nginxRefusal, Optional<String> engineRefusal) {
             if (nginxRefusal.isEmpty() && engineRefusal.isPresent()
-                    && engineRefusal.get().contains("is not a valid regular expression")) {
+                    && engineRefusal.get().contains("is not a valid regular expression")
+                    && engineRefusal.get().matches("(?s).*(are not supported|is not supported|has no equivalent).*")) {
                 return Optional.of(PCRE_ONLY_REGEX_REFUSED);
             }
             return Optional.empty();
         }
+
+        /** Whether a disagreement about one request is a deliberate difference. */
+        static Optional<Deliberate> ofResponse(Model.Request r, Response n, Response e) {
+            if (e.status() == 400 && n.status() != 400 && (!r.version().matches("HTTP/\\d\\.\\d")
+                    || r.host() != null && Addresses.host(r.host()) == null
+                    || !r.target().startsWith("/") && Addresses.host(authority(r.target())) == null)) {
+                return Optional.of(STRICT_REQUEST);
+            }
+            if (n.status() == 0 && e.status() > 0 && r.target().toUpperCase(Locale.ROOT).matches(".*%(0A|0D|00).*")) {
+                return Optional.of(HEADER_BYTES_ESCAPED);
+            }
+            return Optional.empty();
+        }
+
+        private static String authority(String absolute) {
+            int start = absolute.indexOf("//") + 2;
+            int end = start;
+            while (end < absolute.length() && "/?#".indexOf(absolute.charAt(end)) < 0) {
+                end++;
+            }
+            return absolute.substring(start, end);
+        }
     }
+
+    /** The prefix of a kind that is a deliberate difference. */
+    static final String DELIBERATE = "deliberate ";
 
     private ResponseComparator() {
     }
@@ -55,8 +88,13 @@ final class ResponseComparator {
         return nginxRefusal.isPresent() ? "startup: nginx refuses, engine accepts" : "startup: engine refuses, nginx accepts";
     }
 
-    /** The kind of disagreement, or null when both answered alike. */
-    static String kind(Response n, Response e, boolean head, int nginxPort, int enginePort) {
+    /** The kind of disagreement ("deliberate NAME" for a deliberate one), or null when both answered alike. */
+    static String kind(Model.Request r, Response n, Response e, int nginxPort, int enginePort) {
+        boolean head = r.isHead();
+        Optional<Deliberate> deliberate = Deliberate.ofResponse(r, n, e);
+        if (deliberate.isPresent()) {
+            return DELIBERATE + deliberate.get().name();
+        }
         if (n.status() != e.status()) {
             return "status " + code(n) + " vs " + code(e);
         }
@@ -79,6 +117,9 @@ final class ResponseComparator {
         }
         String nt = type(n);
         String et = type(e);
+        if ("application/javascript".equals(nt) && "text/javascript".equals(et)) {
+            nt = et; // README, differences: .js is text/javascript (RFC 9239), as nginx's frozen mime.types is not
+        }
         if (!String.valueOf(nt).equals(String.valueOf(et))) {
             fields.add("content-type " + nt + " vs " + et);
         }

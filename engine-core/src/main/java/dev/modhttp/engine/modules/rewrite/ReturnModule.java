@@ -6,6 +6,8 @@ import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.modules.core.CoreModule;
+import dev.modhttp.engine.modules.staticfiles.MimeTypes;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
@@ -13,11 +15,10 @@ import dev.modhttp.engine.variable.Template;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code return}: ends the request with a status, a redirect or a text. Written at server
@@ -38,7 +39,6 @@ public final class ReturnModule implements Module {
         return List.of(CONFIG);
     }
 
-    private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
 
     /** Bodies and targets compiled once at startup, by the record they come from. */
     private Map<ReturnConfig, Template> bodies;
@@ -76,14 +76,19 @@ public final class ReturnModule implements Module {
         if (body == null && status >= 400) {
             return Result.status(status); // an error: error pages apply, its status wins
         }
-        if (body == null) {
-            // sent as a response, as nginx's return of a non-error code: after an error page
-            // redirect the original error's status stays
+        // a response of its own (after an error page redirect the error's status stays), typed as
+        // nginx types it: by the URI's extension, else default-type; a 204 has no type
+        String type = status == 204 ? null
+                : MimeTypes.forUri(exchange.request().uri(), exchange.location().config(CoreModule.CONFIG));
+        if (body == null || status == 204) {
             exchange.response().status(status).contentLength(0);
+            if (type != null) {
+                exchange.response().header(HttpHeaderNames.CONTENT_TYPE, type);
+            }
             return Result.DONE;
         }
         ByteBuf text = texts.get(conf);
-        exchange.response().status(status).header(HttpHeaderNames.CONTENT_TYPE, TEXT_PLAIN)
+        exchange.response().status(status).header(HttpHeaderNames.CONTENT_TYPE, type)
                 .body(text != null ? text.duplicate() : Unpooled.copiedBuffer(body.render(exchange), StandardCharsets.UTF_8));
         return Result.DONE;
     }

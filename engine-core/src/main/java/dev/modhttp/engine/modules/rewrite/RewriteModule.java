@@ -68,10 +68,12 @@ public final class RewriteModule implements Module {
             if (!m.find()) {
                 continue;
             }
-            String target = compiled[i].render(exchange, m);
-            boolean external = target.startsWith("http://") || target.startsWith("https://");
-            if (external || rw.flag() == Rewrite.Flag.REDIRECT || rw.flag() == Rewrite.Flag.PERMANENT) {
-                String location = external ? target : request.absoluteUrl(withArgs(target, request));
+            boolean external = compiled[i].source().startsWith("http://") || compiled[i].source().startsWith("https://")
+                    || compiled[i].source().startsWith("$scheme");
+            boolean redirect = external || rw.flag() == Rewrite.Flag.REDIRECT || rw.flag() == Rewrite.Flag.PERMANENT;
+            String target = compiled[i].renderRewrite(exchange, m, redirect);
+            if (redirect) {
+                String location = external ? withArgs(target, request) : request.absoluteUrl(withArgs(target, request));
                 exchange.response().header(HttpHeaderNames.LOCATION, Template.headerSafe(location));
                 return Result.status(rw.flag() == Rewrite.Flag.PERMANENT ? 301 : 302);
             }

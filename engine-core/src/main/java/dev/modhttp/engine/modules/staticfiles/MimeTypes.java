@@ -8,9 +8,11 @@ import java.util.Map;
 /**
  * File extension to {@code Content-Type}: a scope's {@code types} first, then the common web
  * table, then the scope's {@code default-type}. Unlike nginx's {@code types} block, which
- * replaces the whole table, a scope's {@code types} only adds to or overrides entries.
+ * replaces the whole table, a scope's {@code types} only adds to or overrides entries. The
+ * table is nginx's {@code mime.types} brought up to date (RFC 9239's {@code text/javascript},
+ * types of formats that came since).
  */
-final class MimeTypes {
+public final class MimeTypes {
 
     private static final String TABLE = """
             text/html html htm shtml
@@ -132,6 +134,14 @@ final class MimeTypes {
     }
 
     private MimeTypes() {
+    }
+
+    /**
+     * The type of a response named by {@code uri} (nginx's {@code ngx_http_set_content_type}: the
+     * extension of its last segment), as {@code return} with a text gives it.
+     */
+    public static String forUri(String uri, CoreConfig conf) {
+        return forName(uri.substring(uri.lastIndexOf('/') + 1), conf);
     }
 
     /** The type for a file name under a scope's config. */

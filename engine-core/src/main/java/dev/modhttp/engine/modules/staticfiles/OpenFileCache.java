@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -132,6 +133,16 @@ final class OpenFileCache {
             return new FileInfo(null, 404);
         } catch (AccessDeniedException e) {
             return new FileInfo(null, 403);
+        } catch (FileSystemException e) {
+            // nginx's static handler: ENOTDIR and ENAMETOOLONG are 404, ELOOP 403, the rest 500
+            String reason = String.valueOf(e.getReason());
+            if (reason.contains("Not a directory") || reason.contains("File name too long")) {
+                return new FileInfo(null, 404);
+            }
+            if (reason.contains("Too many levels of symbolic links")) {
+                return new FileInfo(null, 403);
+            }
+            throw e;
         }
     }
 

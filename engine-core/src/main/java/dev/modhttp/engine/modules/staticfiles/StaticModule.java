@@ -79,13 +79,9 @@ public final class StaticModule implements Module {
                 caches.computeIfAbsent(limits, OpenFileCache::new);
             }
         });
-        registry.handler(new HandlerDefinition(Phase.CONTENT, Integer.MAX_VALUE, "static", this::handle, false,
-                StaticModule::servesFiles));
-    }
-
-    private static boolean servesFiles(Location l) {
-        CoreConfig c = l.config(CoreModule.CONFIG);
-        return c.root() != null || c.alias() != null;
+        // last in CONTENT everywhere, as nginx's static handler: without a root it answers as over
+        // a root that holds nothing (405 for other methods, else 404)
+        registry.handler(new HandlerDefinition(Phase.CONTENT, Integer.MAX_VALUE, "static", this::handle, false, null));
     }
 
     private Result handle(HttpExchange exchange) throws IOException {
@@ -98,7 +94,7 @@ public final class StaticModule implements Module {
         CoreConfig conf = exchange.config(CoreModule.CONFIG);
         Path base = conf.alias() != null ? conf.alias() : conf.root();
         if (base == null) {
-            return Result.DECLINED;
+            return Result.status(404);
         }
         exchange.attribute(DOCUMENT_ROOT, base);
         HookResult hr = hooks.docroot(exchange);

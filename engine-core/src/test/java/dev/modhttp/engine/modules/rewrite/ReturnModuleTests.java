@@ -23,6 +23,10 @@ class ReturnModuleTests {
                     return: 410
                   - location: "/teapot"
                     return: "418 short and stout"
+                  - location: "/page.html"
+                    return: "200 <p>typed by the extension</p>"
+                  - location: "/nothing"
+                    return: "204"
             """;
 
     @Test
@@ -31,7 +35,12 @@ class ReturnModuleTests {
             HttpResponse<String> r = e.http().get("/hello");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.body()).isEqualTo("Hello, World!");
-            assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain");
+            // typed as nginx types it: by the URI's extension, else default-type
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/octet-stream");
+            assertThat(e.http().get("/page.html").headers().firstValue("Content-Type")).hasValue("text/html");
+            HttpResponse<String> none = e.http().get("/nothing");
+            assertThat(none.statusCode()).isEqualTo(204);
+            assertThat(none.headers().firstValue("Content-Type")).isEmpty();
             assertThat(r.headers().firstValue("Server")).hasValue("modhttp");
             assertThat(r.headers().firstValue("Date")).isPresent();
         }
@@ -42,7 +51,7 @@ class ReturnModuleTests {
         try (TestEngine e = TestEngine.start(YAML); RawClient c = e.raw()) {
             c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
             String head = new String(c.timeout(1000).readToEnd(), java.nio.charset.StandardCharsets.US_ASCII);
-            assertThat(head).contains("\r\nServer: modhttp\r\n", "\r\nContent-Type: text/plain\r\n",
+            assertThat(head).contains("\r\nServer: modhttp\r\n", "\r\nContent-Type: application/octet-stream\r\n",
                     "\r\nContent-Length: 13\r\n", "\r\nDate: ");
         }
     }

@@ -44,6 +44,13 @@ class RewriteModuleTests {
                     rewrite: ["^/vars/(\\\\w+)$ /target/$arg_id/$1-${host}x last"]
                   - location: /loop/
                     rewrite: ["^/loop/(.*)$ /loop/$1x"]
+                  - location: /ext/
+                    rewrite: ["^/ext/plain$ http://example.com/ redirect", "^/ext/add$ http://example.com/add?c=d",
+                              "^/ext/drop$ http://example.com/add?c=d?"]
+                  - location: /cap/
+                    rewrite: ["^/cap/(.*)$ /target/x?v=$1 last"]
+                  - location: /capredir/
+                    rewrite: ["^/capredir/(.*)$ /new/$1 redirect"]
             """;
 
     static TestEngine engine() {
@@ -108,6 +115,25 @@ class RewriteModuleTests {
         try (TestEngine e = engine()) {
             assertThat(get(e, "/args/x?orig=2").body()).isEqualTo("/target/ /target/x added=1&orig=2");
             assertThat(get(e, "/args/y?orig=2").body()).isEqualTo("/target/ /target/y only=1");
+        }
+    }
+
+    @Test
+    void aRedirectToAnotherSiteKeepsTheRequestsArgumentsAfterItsOwn() {
+        try (TestEngine e = engine()) {
+            assertThat(get(e, "/ext/plain?a=b").header("Location")).isEqualTo("http://example.com/?a=b");
+            assertThat(get(e, "/ext/add?a=b").header("Location")).isEqualTo("http://example.com/add?c=d&a=b");
+            assertThat(get(e, "/ext/drop?a=b").header("Location")).isEqualTo("http://example.com/add?c=d");
+        }
+    }
+
+    @Test
+    void capturesPutIntoArgumentsOrARedirectAreEscapedAgainWhenTheUriWasEncoded() {
+        try (TestEngine e = engine()) {
+            assertThat(get(e, "/cap/a%25b").body()).isEqualTo("/target/ /target/x v=a%25b");
+            assertThat(get(e, "/cap/a%20b%26c").body()).isEqualTo("/target/ /target/x v=a%20b%26c");
+            assertThat(get(e, "/cap/plain").body()).isEqualTo("/target/ /target/x v=plain");
+            assertThat(get(e, "/capredir/a%3Fb").header("Location")).endsWith("/new/a%3Fb");
         }
     }
 
