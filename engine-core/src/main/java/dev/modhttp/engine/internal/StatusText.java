@@ -15,7 +15,7 @@ public final class StatusText {
         for (int code = 100; code < 600; code++) {
             String reason = reason(code);
             STATUS_LINES[code] = ("HTTP/1.1 " + code + " " + reason + "\r\n").getBytes(StandardCharsets.US_ASCII);
-            if (code >= 300) {
+            if (hasPage(code)) {
                 String title = code + " " + reason;
                 PAGES[code] = ("<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>"
                         + title + "</h1></center>\r\n<hr><center>" + Server.NAME + "</center>\r\n</body>\r\n</html>\r\n")
@@ -25,6 +25,19 @@ public final class StatusText {
     }
 
     private StatusText() {
+    }
+
+    /**
+     * The statuses nginx has a page for (its ngx_http_error_pages); others go out with an empty
+     * body. 431 has one too: the engine answers over-large headers with 431 where nginx answers
+     * 400 with a page of its own.
+     */
+    private static boolean hasPage(int code) {
+        return switch (code) {
+            case 301, 302, 303, 307, 308, 400, 401, 402, 403, 404, 405, 406, 408, 409, 410, 411, 412, 413, 414,
+                    415, 416, 421, 429, 431, 494, 495, 496, 497, 500, 501, 502, 503, 504, 505, 507 -> true;
+            default -> false;
+        };
     }
 
     public static String reason(int code) {
@@ -47,7 +60,7 @@ public final class StatusText {
         }
     }
 
-    /** The HTML page for an error or redirect status, or null when the status has none. */
+    /** The HTML page for an error or redirect status, or null when nginx has none for it. */
     public static ByteBuf page(int code) {
         byte[] page = code >= 300 && code < PAGES.length ? PAGES[code] : null;
         return page == null ? null : Unpooled.wrappedBuffer(page);

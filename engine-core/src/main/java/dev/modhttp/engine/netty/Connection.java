@@ -226,8 +226,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
 
     private void onHead(RequestHead head) {
         headArrived();
-        ServerConfig server = hosts.select(head.host());
         UriNormalizer.Normalized uri = UriNormalizer.normalize(head.target());
+        // nginx rejects a bad URI while reading the request line, before Host: the default server answers
+        ServerConfig server = uri == null ? hosts.defaultServer() : hosts.select(head.host());
         Request request = new Request(head.method(), head.target(), head.version(), head.headers(), head.host(),
                 uri == null ? "/" : uri.path(), uri == null ? "" : uri.args(), remoteAddress(), localAddress());
         current = new Exchange(this, head, server, request);

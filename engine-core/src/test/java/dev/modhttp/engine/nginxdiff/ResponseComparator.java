@@ -59,7 +59,9 @@ final class ResponseComparator {
                     || !r.target().startsWith("/") && Addresses.host(authority(r.target())) == null)) {
                 return Optional.of(STRICT_REQUEST);
             }
-            if (n.status() == 0 && e.status() > 0 && r.target().toUpperCase(Locale.ROOT).matches(".*%(0A|0D|00).*")) {
+            if (r.target().toUpperCase(Locale.ROOT).matches(".*%(0A|0D|00).*") && e.status() > 0
+                    && (n.status() == 0 || n.status() == e.status()
+                    && !String.valueOf(n.header("Location")).equals(String.valueOf(e.header("Location"))))) {
                 return Optional.of(HEADER_BYTES_ESCAPED);
             }
             return Optional.empty();

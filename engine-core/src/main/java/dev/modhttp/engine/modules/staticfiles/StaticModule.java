@@ -211,15 +211,24 @@ public final class StaticModule implements Module {
 
     private Result index(HttpExchange exchange, CoreConfig conf, Path dir) throws IOException {
         StaticConfig own = exchange.config(CONFIG);
-        if (!lookup(own, dir).isDirectory()) {
-            return Result.status(404);
-        }
+        Request r = exchange.request();
+        boolean dirTested = false;
         for (String name : conf.index()) {
-            Path candidate = dir.resolve(name);
-            if (lookup(own, candidate).isFile()) {
-                Request r = exchange.request();
+            if (name.startsWith("/")) {
+                return exchange.internalRedirect(name, r.args()); // nginx: an absolute entry is redirected to as it is
+            }
+            if (!dirTested) {
+                if (!lookup(own, dir).isDirectory()) {
+                    return Result.status(404);
+                }
+                dirTested = true;
+            }
+            if (lookup(own, dir.resolve(name)).isFile()) {
                 return exchange.internalRedirect(r.uri() + name, r.args());
             }
+        }
+        if (!dirTested && !lookup(own, dir).isDirectory()) {
+            return Result.status(404);
         }
         StaticConfig autoindex = own;
         String method = exchange.request().method();

@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * nginx's {@code try_files}, in PRECONTENT: the entries are tried in order against the
  * location's {@code root} or {@code alias} (variables such as {@code $uri} substituted; an entry
- * ending in {@code /} must be a directory); the first that exists becomes the request's URI
+ * written ending in {@code /} must be a directory); the first that exists becomes the request's URI
  * and the request goes on in this location. Otherwise the last entry decides: {@code =code}
  * finishes with that status, {@code @name} or a URI redirects internally.
  *
@@ -79,7 +79,8 @@ public final class TryFilesModule implements Module {
                     continue;
                 }
                 Path p = mapped.path();
-                if (name.endsWith("/") ? Files.isDirectory(p) : Files.isRegularFile(p)) {
+                // as written, not as rendered: "$uri" wants a file even when the URI ends with "/"
+                if (entries[i].source().endsWith("/") ? Files.isDirectory(p) : Files.isRegularFile(p)) {
                     if (!name.equals(request.uri())) {
                         request.setUri(name, request.args()); // stays in this location, as nginx does
                     }

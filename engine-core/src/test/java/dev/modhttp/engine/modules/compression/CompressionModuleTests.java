@@ -43,6 +43,7 @@ class CompressionModuleTests {
         return """
                 gzip: on
                 gzip-types: [text/plain]
+                default-type: text/plain
                 gzip-vary: on
                 servers:
                   - listen: ["127.0.0.1:0"]
