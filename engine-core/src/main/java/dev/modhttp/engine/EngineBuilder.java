@@ -3,6 +3,7 @@ package dev.modhttp.engine;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.EngineConfig;
 import dev.modhttp.engine.config.Location;
+import dev.modhttp.engine.config.Pcre;
 import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.filter.BodyFilter;
 import dev.modhttp.engine.filter.FilterDefinition;
@@ -35,10 +36,12 @@ import dev.modhttp.engine.variable.Variable;
 import dev.modhttp.engine.variable.Variables;
 import io.netty.bootstrap.ServerBootstrap;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -180,7 +183,7 @@ public final class EngineBuilder {
         }
         Variables variables;
         try {
-            variables = Variables.with(moduleVariables);
+            variables = Variables.with(moduleVariables).withCaptures(captureGroups(config));
         } catch (IllegalArgumentException e) {
             throw new EngineException(e.getMessage());
         }
@@ -273,6 +276,28 @@ public final class EngineBuilder {
                 List.copyOf(bootstrapCustomizers), reloadOnSighup);
         runtimeHooks[0] = engine.moduleHooks();
         return engine;
+    }
+
+    /** The named groups of every regex of the config: locations, rewrites, server names (nginx makes each a variable). */
+    private static Set<String> captureGroups(EngineConfig config) {
+        Set<String> groups = new HashSet<>();
+        for (ServerConfig server : config.servers()) {
+            for (String name : server.names()) {
+                if (name.trim().startsWith("~")) {
+                    groups.addAll(Pcre.groupNames(Pcre.compile(Location.toByteString(name.trim().substring(1)), true)));
+                }
+            }
+            server.scope().forEach(l -> {
+                if (l.regex() != null) {
+                    groups.addAll(Pcre.groupNames(l.regex()));
+                }
+                RewriteModule.RewriteConfig rewrites = l.config(RewriteModule.CONFIG);
+                if (rewrites != null && rewrites.rewrite() != null) {
+                    rewrites.rewrite().forEach(rw -> groups.addAll(Pcre.groupNames(rw.regex())));
+                }
+            });
+        }
+        return groups;
     }
 
     private static HandlerDefinition contentHandlerFor(Location l, List<ContentHandler> all) {

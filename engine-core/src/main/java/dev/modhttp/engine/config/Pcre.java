@@ -1,6 +1,5 @@
 package dev.modhttp.engine.config;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,6 +39,7 @@ public final class Pcre {
 
     private static final Pattern QUANTIFIER = Pattern.compile("\\{\\d+(,\\d*)?}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern GROUP = Pattern.compile("(?<!\\\\)\\(\\?<([A-Za-z][A-Za-z0-9]*)>");
     private static final Map<String, String> POSIX = Map.ofEntries(Map.entry("alnum", "Alnum"),
             Map.entry("alpha", "Alpha"), Map.entry("ascii", "ASCII"), Map.entry("blank", "Blank"),
             Map.entry("cntrl", "Cntrl"), Map.entry("digit", "Digit"), Map.entry("graph", "Graph"),
@@ -48,7 +48,7 @@ public final class Pcre {
 
     private final String source;
     private final StringBuilder out = new StringBuilder();
-    private final Map<String, String> names = new LinkedHashMap<>();
+    private final java.util.Set<String> names = new java.util.HashSet<>();
     private int i;
     private int groups;
 
@@ -297,19 +297,27 @@ public final class Pcre {
         if (!NAME.matcher(name).matches()) {
             throw refuse("'" + name + "' is not a group name (letters, digits and _, not starting with a digit)");
         }
-        if (name.matches("[A-Za-z][A-Za-z0-9]*")) {
-            return name;
-        }
-        String known = names.get(name);
-        if (known != null) {
-            return known;
-        }
-        if (!defining) {
+        if (defining) {
+            names.add(name);
+        } else if (!names.contains(name)) {
             throw refuse("the group name '" + name + "' is referred to before it is defined");
         }
-        String java = "pcre" + names.size() + name.replaceAll("[^A-Za-z0-9]", "x");
-        names.put(name, java);
-        return java;
+        return javaGroupName(name);
+    }
+
+    /** The name a PCRE named group has in the compiled pattern: itself, or with {@code _} spelt out. */
+    public static String javaGroupName(String pcreName) {
+        return pcreName.matches("[A-Za-z][A-Za-z0-9]*") ? pcreName : "pcre" + pcreName.replace("_", "0x5F");
+    }
+
+    /** The Java names of the named groups of a compiled pattern. */
+    public static java.util.Set<String> groupNames(Pattern compiled) {
+        java.util.Set<String> found = new java.util.LinkedHashSet<>();
+        Matcher m = GROUP.matcher(compiled.pattern());
+        while (m.find()) {
+            found.add(m.group(1));
+        }
+        return found;
     }
 
     /** A character class: POSIX classes, and the characters that are literal in PCRE but not in Java. */

@@ -49,7 +49,7 @@ public final class Template {
         this.parts = parts;
         boolean captures = false;
         for (Object p : parts) {
-            captures |= p instanceof Integer;
+            captures |= p instanceof Integer || p instanceof NamedCapture;
         }
         this.usesCaptures = captures;
     }
@@ -102,10 +102,11 @@ public final class Template {
                 throw new IllegalArgumentException("invalid variable name after '$' in \"" + text + "\"");
             }
             Variable v = variables.find(name);
-            if (v == null) {
+            String group = v == null ? variables.captureGroup(name) : null;
+            if (v == null && group == null) {
                 throw new IllegalArgumentException("unknown variable \"$" + name + "\"");
             }
-            parts.add(v);
+            parts.add(v != null ? v : new NamedCapture(group));
         }
         if (literal.length() > 0 || parts.isEmpty()) {
             parts.add(literal.toString());
@@ -160,6 +161,15 @@ public final class Template {
                 args |= literal.indexOf('?') >= 0;
             } else if (p instanceof Variable v) {
                 PLAIN.write(out, v.value(exchange));
+            } else if (p instanceof NamedCapture n) {
+                String value = n.in(captures);
+                if (value != null) {
+                    if (args || redirect) {
+                        escapeArgs(out, value);
+                    } else {
+                        out.append(new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+                    }
+                }
             } else {
                 int group = (Integer) p;
                 if (captures != null && group <= captures.groupCount() && captures.group(group) != null) {
@@ -227,6 +237,11 @@ public final class Template {
                 } else {
                     writer.write(out, v.value(exchange));
                 }
+            } else if (p instanceof NamedCapture n) {
+                String value = n.in(captures);
+                if (value != null) {
+                    out.append(new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+                }
             } else {
                 int group = (Integer) p;
                 if (captures != null && group <= captures.groupCount() && captures.group(group) != null) {
@@ -235,6 +250,20 @@ public final class Template {
                             StandardCharsets.UTF_8));
                 }
             }
+        }
+    }
+
+    /** A named capture, {@code $name} for {@code (?<name>...)}, by its Java group name. */
+    private record NamedCapture(String group) {
+        String in(MatchResult captures) {
+            if (captures instanceof java.util.regex.Matcher m) {
+                try {
+                    return m.group(group);
+                } catch (IllegalArgumentException noSuchGroup) {
+                    return null; // another regex's name: empty, as nginx's unset capture
+                }
+            }
+            return null;
         }
     }
 

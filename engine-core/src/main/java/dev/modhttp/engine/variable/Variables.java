@@ -51,14 +51,32 @@ public final class Variables {
     private static final Map<String, Function<String, Variable>> PREFIXES = prefixes();
 
     private final Map<String, Variable> byName;
+    private final java.util.Set<String> captureGroups;
 
-    private Variables(Map<String, Variable> byName) {
+    private Variables(Map<String, Variable> byName, java.util.Set<String> captureGroups) {
         this.byName = byName;
+        this.captureGroups = captureGroups;
+    }
+
+    /**
+     * This vocabulary plus the named captures of the configuration's regexes (their Java names,
+     * {@link dev.modhttp.engine.config.Pcre#groupNames}): {@code $name} is then the group of that name
+     * in the last regex matched (a rewrite's own, else the selected location's), empty when it did
+     * not take part, as nginx's named captures.
+     */
+    public Variables withCaptures(java.util.Set<String> javaGroupNames) {
+        return new Variables(byName, java.util.Set.copyOf(javaGroupNames));
+    }
+
+    /** The Java group name of capture {@code $name}, or null when no regex of the config names one so. */
+    String captureGroup(String name) {
+        String java = dev.modhttp.engine.config.Pcre.javaGroupName(name);
+        return captureGroups.contains(java) ? java : null;
     }
 
     /** The built-in vocabulary. */
     public static Variables standard() {
-        return new Variables(BUILT_IN);
+        return new Variables(BUILT_IN, java.util.Set.of());
     }
 
     /**
@@ -77,7 +95,7 @@ public final class Variables {
             }
             all.put(name, v);
         });
-        return new Variables(Map.copyOf(all));
+        return new Variables(Map.copyOf(all), java.util.Set.of());
     }
 
     /** The variable called {@code name} (without {@code $}), or null when there is none. */

@@ -148,6 +148,28 @@ class VariablesTests {
     }
 
     @Test
+    void namedCapturesAreVariablesAsInNginx() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    server-names: ["~^(?<sub>[a-z]+)\\\\.named\\\\.test$"]
+                    locations:
+                      - location: "~ ^/u/(?P<user_id>\\\\d+)/(?<tab>\\\\w+)$"
+                        return: "200 user=$user_id tab=$tab other=[$f]"
+                      - location: /img/
+                        rewrite: ["^/img/(?<f>.+)$ /show?file=$f last"]
+                      - location: = /show
+                        return: "200 $arg_file"
+                """)) {
+            assertThat(send(e, "GET /u/7/posts HTTP/1.1\r\nHost: a\r\n\r\n").body())
+                    .isEqualTo("user=7 tab=posts other=[]");
+            assertThat(send(e, "GET /img/a%25b.png HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("a%25b.png");
+        }
+        assertThatThrownBy(() -> TestEngine.start("servers: [{ return: \"200 $nocapture\" }]"))
+                .hasMessageContaining("unknown variable \"$nocapture\"");
+    }
+
+    @Test
     void aRedirectTargetIsRenderedPerRequest() {
         try (TestEngine e = engine("$uri")) {
             RawClient.Response r = send(e, "GET /go/x?y=1 HTTP/1.1\r\nHost: vars.test\r\n\r\n");
