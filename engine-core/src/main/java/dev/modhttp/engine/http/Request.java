@@ -83,6 +83,23 @@ public final class Request {
         return rawUri;
     }
 
+    /**
+     * The target from its path on ({@code $request_uri}): an absolute-form target without its
+     * scheme and authority, as nginx's unparsed URI.
+     */
+    public String requestUri() {
+        if (rawUri.startsWith("/")) {
+            return rawUri;
+        }
+        int start = rawUri.indexOf("//") + 2;
+        int path = start;
+        while (path < rawUri.length() && rawUri.charAt(path) != '/' && rawUri.charAt(path) != '?') {
+            path++;
+        }
+        return path == rawUri.length() ? "/" : rawUri.charAt(path) == '?' ? "/" + rawUri.substring(path)
+                : rawUri.substring(path);
+    }
+
     /** The decoded, normalized path, e.g. {@code /c}. */
     public String uri() {
         String u = uri;

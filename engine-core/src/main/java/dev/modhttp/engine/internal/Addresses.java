@@ -78,6 +78,23 @@ public final class Addresses {
         return host.toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The host of an absolute-form target's authority, read as nginx's request-line parser does:
+     * a name of letters, digits, {@code .} and {@code -} (or a bracketed IPv6 address), then the
+     * same checks as {@link #host}; null when invalid.
+     */
+    public static String absoluteFormHost(String authority) {
+        if (!authority.startsWith("[")) {
+            for (int i = 0; i < authority.length() && authority.charAt(i) != ':'; i++) {
+                char c = authority.charAt(i);
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-')) {
+                    return null;
+                }
+            }
+        }
+        return host(authority);
+    }
+
     private static boolean isRegNameChar(char c) {
         if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
             return true;

@@ -247,7 +247,8 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
                 error.target() == null ? "-" : error.target(), io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
                 io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE, null, "/", "", remoteAddress(),
                 localAddress());
-        current = new Exchange(this, null, hosts.defaultServer(), request);
+        current = new Exchange(this, null, error.host() == null ? hosts.defaultServer() : hosts.select(error.host()),
+                request);
         current.reject(error.status());
     }
 

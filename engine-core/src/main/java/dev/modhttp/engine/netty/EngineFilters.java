@@ -72,6 +72,10 @@ final class EngineFilters {
         h.remove(HttpHeaderNames.TRANSFER_ENCODING);
         if (status < 200 || status == 204 || status == 304) {
             h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            if (status == 204) { // nginx's header filter: a 204 carries no type and no Last-Modified
+                h.remove(HttpHeaderNames.CONTENT_TYPE);
+                h.remove(HttpHeaderNames.LAST_MODIFIED);
+            }
             r.clearBody();
             ex.bodyMode = Exchange.BodyMode.NONE;
         } else if (r.contentLength() >= 0) {

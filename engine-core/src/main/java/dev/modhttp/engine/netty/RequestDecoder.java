@@ -473,8 +473,9 @@ final class RequestDecoder extends ByteToMessageDecoder {
             int slash = target.indexOf('/', hostStart);
             int q = target.indexOf('?', hostStart);
             int hostEnd = slash < 0 ? q < 0 ? target.length() : q : q < 0 ? slash : Math.min(slash, q);
-            host = Addresses.host(target.substring(hostStart, hostEnd));
+            host = Addresses.absoluteFormHost(target.substring(hostStart, hostEnd));
             if (host == null) {
+                headers = null; // nginx refuses it in the request line, before any Host: the default server answers
                 return fail(out, 400, "invalid host in request target");
             }
         }
@@ -668,7 +669,11 @@ final class RequestDecoder extends ByteToMessageDecoder {
     }
 
     private boolean fail(List<Object> out, int status, String reason) {
-        out.add(new DecodeError(status, reason, method, target));
+        String host = null;
+        if (headers != null && headers.get(HttpHeaderNames.HOST) != null) {
+            host = Addresses.host(headers.get(HttpHeaderNames.HOST));
+        }
+        out.add(new DecodeError(status, reason, method, target, host));
         state = State.BAD;
         headers = null;
         return false;

@@ -146,7 +146,7 @@ public final class Variables {
         Map<String, Variable> m = new LinkedHashMap<>();
         m.put("uri", e -> e.request().uri());
         m.put("document_uri", e -> e.request().uri());
-        m.put("request_uri", Variable.ofBytes(e -> e.request().rawUri()));
+        m.put("request_uri", Variable.ofBytes(e -> e.request().requestUri()));
         m.put("args", Variable.ofBytes(e -> e.request().args()));
         m.put("query_string", Variable.ofBytes(e -> e.request().args()));
         m.put("is_args", e -> e.request().args().isEmpty() ? "" : "?");

@@ -56,7 +56,10 @@ class TryFilesTests {
                     return dev.modhttp.engine.phase.Result.OK;
                 }, false, l -> l.name().equals("/echo"))))) {
             assertThat(e.http().get("/page.txt").body()).isEqualTo("a page");
-            assertThat(e.http().get("/docs").body()).as("$uri/ then the index").isEqualTo("docs index");
+            HttpResponse<String> dir = e.http().get("/docs");
+            assertThat(dir.statusCode()).as("$uri/ matched a directory: nginx's 301 to its slash form").isEqualTo(301);
+            assertThat(dir.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/docs/"));
+            assertThat(e.http().get("/docs/").body()).as("then the index").isEqualTo("docs index");
             HttpResponse<String> spa = e.http().get("/some/client/route");
             assertThat(spa.statusCode()).isEqualTo(200);
             assertThat(spa.body()).isEqualTo("the app shell");

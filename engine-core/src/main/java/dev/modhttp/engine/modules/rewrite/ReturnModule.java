@@ -77,14 +77,10 @@ public final class ReturnModule implements Module {
             return Result.status(status); // an error: error pages apply, its status wins
         }
         // a response of its own (after an error page redirect the error's status stays), typed as
-        // nginx types it: by the URI's extension, else default-type; a 204 has no type
-        String type = status == 204 ? null
-                : MimeTypes.forUri(exchange.request().uri(), exchange.location().config(CoreModule.CONFIG));
+        // nginx types it: by the URI's extension, else default-type (a final 204 goes out untyped)
+        String type = MimeTypes.forUri(exchange.request().uri(), exchange.location().config(CoreModule.CONFIG));
         if (body == null || status == 204) {
-            exchange.response().status(status).contentLength(0);
-            if (type != null) {
-                exchange.response().header(HttpHeaderNames.CONTENT_TYPE, type);
-            }
+            exchange.response().status(status).contentLength(0).header(HttpHeaderNames.CONTENT_TYPE, type);
             return Result.DONE;
         }
         ByteBuf text = texts.get(conf);

@@ -147,7 +147,7 @@ public final class MimeTypes {
     /** The type for a file name under a scope's config. */
     static String forName(String fileName, CoreConfig conf) {
         int dot = fileName.lastIndexOf('.');
-        if (dot < 0 || dot == fileName.length() - 1) {
+        if (dot <= 0 || dot == fileName.length() - 1) { // ".htaccess" has no extension, as in nginx
             return conf.defaultType();
         }
         String ext = fileName.substring(dot + 1).toLowerCase(Locale.ROOT);

@@ -139,7 +139,7 @@ public final class StaticModule implements Module {
             return Result.status(405);
         }
         Path file = mapped.path();
-        String contentType = MimeTypes.forName(file.getFileName().toString(), conf);
+        String contentType = MimeTypes.forUri(request.uri(), conf); // nginx types by the URI, not the aliased file
         if (Sidecars.anyEnabled(own)) {
             exchange.response().header(HttpHeaderNames.VARY, "Accept-Encoding");
             Sidecars.Variant v = Sidecars.choose(file, info.mtime, request.header("Accept-Encoding"), own,
@@ -253,9 +253,14 @@ public final class StaticModule implements Module {
         String rest;
         if (conf.alias() != null) {
             base = conf.alias();
-            rest = switch (location.kind()) {
-                case PREFIX, PREFIX_NOREGEX -> uri.length() >= location.name().length()
-                        ? uri.substring(location.name().length()) : "";
+            // nginx replaces the prefix of the location that wrote the alias, also in its nested ones
+            Location at = location;
+            while (at.parent() != null && at.parent().kind() != Location.Kind.SERVER
+                    && at.parent().config(CoreModule.CONFIG).alias() == conf.alias()) {
+                at = at.parent();
+            }
+            rest = switch (at.kind()) {
+                case PREFIX, PREFIX_NOREGEX -> uri.length() >= at.name().length() ? uri.substring(at.name().length()) : "";
                 default -> ""; // an exact or regex location's alias names the file itself
             };
         } else {

@@ -80,7 +80,11 @@ public final class TryFilesModule implements Module {
                 }
                 Path p = mapped.path();
                 // as written, not as rendered: "$uri" wants a file even when the URI ends with "/"
-                if (entries[i].source().endsWith("/") ? Files.isDirectory(p) : Files.isRegularFile(p)) {
+                boolean dir = entries[i].source().endsWith("/");
+                if (dir ? Files.isDirectory(p) : Files.isRegularFile(p)) {
+                    if (dir && name.length() > 1 && name.endsWith("/")) {
+                        name = name.substring(0, name.length() - 1); // nginx: then the static 301 to "dir/"
+                    }
                     if (!name.equals(request.uri())) {
                         request.setUri(name, request.args()); // stays in this location, as nginx does
                     }

@@ -1,0 +1,112 @@
+package dev.modhttp.engine.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modhttp.engine.test.RawClient;
+import dev.modhttp.engine.test.TestEngine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Corners where the differential harness (nginxdiff) found the engine answering otherwise than
+ * nginx 1.22; each row is the smallest configuration and request it printed, with nginx's answer.
+ */
+@Timeout(30)
+class NginxCornerTests {
+
+    @TempDir
+    Path root;
+
+    @BeforeEach
+    void files() throws IOException {
+        Files.createDirectories(root.resolve("img"));
+        Files.writeString(root.resolve("img/index.html"), "img index");
+        Files.writeString(root.resolve("img/b.html"), "img b");
+        Files.writeString(root.resolve("a.txt"), "a text");
+    }
+
+    RawClient.Response get(TestEngine e, String request) {
+        try (RawClient c = e.raw()) {
+            return c.send(request).read();
+        }
+    }
+
+    @Test
+    void aNestedLocationReplacesThePrefixOfTheLocationThatWroteTheAlias() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: ^~ /pics/
+                        alias: %s/img/
+                        locations:
+                          - location: ^~ /pics/b.html
+                          - location: ~ \\\\.htm$
+                """.formatted(root))) {
+            // nginx maps /pics/b.html/ to img/b.html/ (the parent's prefix replaced), a file: 404
+            assertThat(get(e, "GET /pics/b.html/ HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(404);
+            assertThat(get(e, "GET /pics/b.html HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("img b");
+            // a nested regex inheriting the alias maps the same way
+            assertThat(get(e, "GET /pics/b.htm HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void filesAndReturnsAreTypedByTheUrisExtensionAndADotfileHasNone() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: = /a.html
+                        alias: %s/a.txt
+                      - location: /user/
+                        return: "200 ok"
+                      - location: = /none
+                        return: "204"
+                """.formatted(root))) {
+            assertThat(get(e, "GET /a.html HTTP/1.1\r\nHost: a\r\n\r\n").header("Content-Type")).isEqualTo("text/html");
+            assertThat(get(e, "GET /user/.txt HTTP/1.1\r\nHost: a\r\n\r\n").header("Content-Type"))
+                    .isEqualTo("application/octet-stream");
+            assertThat(get(e, "GET /user/x.txt HTTP/1.1\r\nHost: a\r\n\r\n").header("Content-Type")).isEqualTo("text/plain");
+            assertThat(get(e, "GET /none HTTP/1.1\r\nHost: a\r\n\r\n").header("Content-Type")).isNull();
+        }
+    }
+
+    @Test
+    void theRequestUriOfAnAbsoluteFormTargetStartsAtItsPath() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    return: "200 $request_uri"
+                """)) {
+            assertThat(get(e, "GET http://h.test/a/b?c=d HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("/a/b?c=d");
+            assertThat(get(e, "GET http://h.test HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("/");
+            // nginx's request-line parser takes letters, digits, "." and "-" in an absolute-form host
+            assertThat(get(e, "GET http://_/ HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void aRequestRefusedAfterItsHostIsAnsweredByThatHostsServer() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    server-names: [first.test]
+                    add-header: ["X-Server first always"]
+                  - listen: ["127.0.0.1:0"]
+                    server-names: [second.test]
+                    add-header: ["X-Server second always"]
+                """)) {
+            RawClient.Response r = get(e, "GET / HTTP/1.1\r\nHost: second.test\r\nHost: other.test\r\n\r\n");
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.header("X-Server")).isEqualTo("second");
+            // a bad URI is refused in the request line, before Host: the default server answers
+            assertThat(get(e, "GET /.. HTTP/1.1\r\nHost: second.test\r\n\r\n").header("X-Server")).isEqualTo("first");
+        }
+    }
+}
