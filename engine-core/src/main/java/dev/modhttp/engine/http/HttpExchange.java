@@ -49,6 +49,12 @@ public interface HttpExchange {
      */
     void keepLocation();
 
+    /**
+     * Whether the URI was changed in this location and the location kept ({@link #keepLocation()});
+     * nginx then refuses to map the URI through an {@code alias} (500).
+     */
+    boolean uriRewrittenInLocation();
+
     /** Per-request state of a module (nginx's module context). */
     <T> T attribute(Object key);
 

@@ -120,7 +120,7 @@ final class EngineFilters {
                 ByteBufUtil.writeAscii(out, e.getKey());
             }
             out.writeByte(':').writeByte(' ');
-            out.writeCharSequence(e.getValue(), StandardCharsets.ISO_8859_1);
+            ByteBufUtil.writeUtf8(out, e.getValue()); // header values are text: UTF-8 on the wire, as nginx passes a URI's bytes
             out.writeBytes(CRLF);
         }
         out.writeBytes(CRLF);

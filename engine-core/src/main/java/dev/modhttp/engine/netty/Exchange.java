@@ -74,6 +74,7 @@ final class Exchange implements HttpExchange {
     boolean bodyComplete;
     private boolean waitingBody;
     private boolean continueSent;
+    private boolean rewrittenInLocation;
     private RequestBodyListener streamer;
 
     Exchange(Connection conn, RequestHead head, ServerConfig server, Request request) {
@@ -288,6 +289,7 @@ final class Exchange implements HttpExchange {
     private void findConfig() {
         Location l = server.select(request.uriBytes());
         matchedUri = request.uriBytes();
+        rewrittenInLocation = false;
         accessCode = 0;
         if (l == null) {
             // nginx: no location matched, the server block's own configuration serves the request
@@ -310,6 +312,12 @@ final class Exchange implements HttpExchange {
     @Override
     public void keepLocation() {
         matchedUri = request.uriBytes();
+        rewrittenInLocation = true;
+    }
+
+    @Override
+    public boolean uriRewrittenInLocation() {
+        return rewrittenInLocation;
     }
 
     @Override
@@ -319,6 +327,7 @@ final class Exchange implements HttpExchange {
             return Result.ERROR;
         }
         attributes = null;
+        rewrittenInLocation = false;
         if (uri.startsWith("@")) {
             Location named = server.named(uri);
             if (named == null) {

@@ -32,10 +32,20 @@ public final class Template {
         }
     }
 
-    /** Values as they are, nothing for a value not found. */
-    public static final ValueWriter PLAIN = (out, value) -> {
-        if (value != null) {
-            out.append(value);
+    /** Values as text, nothing for a value not found; a value of the request's bytes is read as UTF-8. */
+    public static final ValueWriter PLAIN = new ValueWriter() {
+        @Override
+        public void write(StringBuilder out, String value) {
+            if (value != null) {
+                out.append(value);
+            }
+        }
+
+        @Override
+        public void writeBytes(StringBuilder out, String value) {
+            if (value != null) {
+                out.append(new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+            }
         }
     };
 
@@ -160,7 +170,11 @@ public final class Template {
                 out.append(literal);
                 args |= literal.indexOf('?') >= 0;
             } else if (p instanceof Variable v) {
-                PLAIN.write(out, v.value(exchange));
+                if (v.bytes()) {
+                    PLAIN.writeBytes(out, v.value(exchange));
+                } else {
+                    PLAIN.write(out, v.value(exchange));
+                }
             } else if (p instanceof NamedCapture n) {
                 String value = n.in(captures);
                 if (value != null) {
@@ -199,23 +213,24 @@ public final class Template {
     }
 
     /**
-     * The text rendered for a response header: CR, LF and NUL that a value brought in (a
+     * The text rendered for a response header: control bytes (CR, LF, NUL, any but HTAB) that a value brought in (a
      * decoded {@code $uri}, say) are percent-encoded, so no variable can split the response.
      */
     public String renderHeaderValue(HttpExchange exchange) {
         return isLiteral() ? (String) parts[0] : headerSafe(render(exchange));
     }
 
-    /** {@code value} with CR, LF and NUL percent-encoded. */
+    /** {@code value} with control bytes but HTAB percent-encoded (RFC 9110 field values). */
     public static String headerSafe(String value) {
         StringBuilder out = null;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == '\r' || c == '\n' || c == 0) {
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
                 if (out == null) {
                     out = new StringBuilder(value.length() + 8).append(value, 0, i);
                 }
-                out.append(c == '\r' ? "%0D" : c == '\n' ? "%0A" : "%00");
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             } else if (out != null) {
                 out.append(c);
             }

@@ -191,7 +191,7 @@ public final class Variables {
         });
         m.put("sent_http_", suffix -> {
             AsciiString header = AsciiString.cached(suffix.replace('_', '-'));
-            return Variable.ofBytes(e -> e.response().headers().get(header));
+            return e -> e.response().headers().get(header); // response headers are text
         });
         m.put("cookie_", suffix -> Variable.ofBytes(e -> cookie(e.request(), suffix)));
         m.put("arg_", suffix -> Variable.ofBytes(e -> e.request().arg(suffix)));

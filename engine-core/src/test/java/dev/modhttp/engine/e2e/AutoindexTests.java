@@ -24,6 +24,8 @@ class AutoindexTests {
         Files.writeString(d.resolve("b.txt"), "12345");
         Files.writeString(d.resolve("<script>.txt"), "x");
         Files.writeString(d.resolve("with space.txt"), "");
+        Files.writeString(d.resolve("javascript:alert(1)"), "");
+        Files.writeString(d.resolve("x!*~y"), "");
         Files.writeString(d.resolve(".hidden"), "secret");
         Files.createDirectories(d.resolve("zdir"));
     }
@@ -50,6 +52,9 @@ class AutoindexTests {
                     .contains("<a href=\"../\">../</a>")
                     .contains("<a href=\"%3Cscript%3E.txt\">&lt;script&gt;.txt</a>")
                     .contains("<a href=\"with%20space.txt\">with space.txt</a>")
+                    // as nginx: never a scheme, every byte but letters, digits and -._~ encoded
+                    .contains("<a href=\"javascript%3Aalert%281%29\">javascript:alert(1)</a>")
+                    .contains("<a href=\"x%21%2A~y\">x!*~y</a>")
                     .doesNotContain(".hidden").doesNotContain("<script>");
             assertThat(body.indexOf("zdir/")).as("directories first").isLessThan(body.indexOf("b.txt"));
             assertThat(body).containsPattern("b\\.txt</a> +\\d{2}-[A-Z][a-z]{2}-\\d{4} \\d{2}:\\d{2} +5\\r\\n");

@@ -78,6 +78,33 @@ class NginxCornerTests {
     }
 
     @Test
+    void anAliasCannotMapAUriRewrittenInItsLocation() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: = /pics/
+                        rewrite: ["^/(.*)$ /sub/$1 break"]
+                        alias: %s/img/
+                """.formatted(root))) {
+            assertThat(get(e, "GET /pics/ HTTP/1.1\r\nHost: a\r\n\r\n").status()).as("nginx: 500, logged").isEqualTo(500);
+        }
+    }
+
+    @Test
+    void aUtf8UriGoesIntoARedirectAsItsUtf8Bytes() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    return: "301 /moved$uri"
+                """)) {
+            String location = get(e, "GET /caf%C3%A9 HTTP/1.1\r\nHost: a\r\n\r\n").header("Location");
+            // the client reads header bytes one char per byte: nginx's C3 A9, not one E9
+            assertThat(location).endsWith("/moved/caf\u00c3\u00a9");
+        }
+    }
+
+    @Test
     void theRequestUriOfAnAbsoluteFormTargetStartsAtItsPath() {
         try (TestEngine e = TestEngine.start("""
                 servers:

@@ -33,8 +33,11 @@ final class ResponseComparator {
         STRICT_REQUEST("the engine answers 400 to a Host or absolute-form authority that is not RFC 9110's"
                 + " uri-host[:port] and to an HTTP-version other than DIGIT.DIGIT, which nginx accepts (README)"),
         /** README, differences: a variable's CR, LF or NUL never splits a response header. */
-        HEADER_BYTES_ESCAPED("the engine percent-encodes CR, LF and NUL a variable brings into a response header;"
-                + " nginx writes them raw and splits the response (README)");
+        HEADER_BYTES_ESCAPED("the engine percent-encodes control bytes a variable brings into a response header;"
+                + " nginx writes them raw, CR and LF splitting the response (README)"),
+        /** README, differences: header values are text; a URI byte that is no UTF-8 becomes U+FFFD. */
+        NON_UTF8_URI_IN_HEADER("a URI byte that is not UTF-8, brought into a response header by a variable, is"
+                + " written as U+FFFD; nginx writes the byte (README)");
 
         final String reason;
 
@@ -59,12 +62,40 @@ final class ResponseComparator {
                     || !r.target().startsWith("/") && Addresses.host(authority(r.target())) == null)) {
                 return Optional.of(STRICT_REQUEST);
             }
-            if (r.target().toUpperCase(Locale.ROOT).matches(".*%(0A|0D|00).*") && e.status() > 0
+            if (r.target().toUpperCase(Locale.ROOT).matches(".*%([01][0-9A-F]|7F).*") && e.status() > 0
                     && (n.status() == 0 || n.status() == e.status()
                     && !String.valueOf(n.header("Location")).equals(String.valueOf(e.header("Location"))))) {
                 return Optional.of(HEADER_BYTES_ESCAPED);
             }
+            if (n.status() == e.status() && !validUtf8(percentDecoded(r.target()))
+                    && !String.valueOf(n.header("Location")).equals(String.valueOf(e.header("Location")))) {
+                return Optional.of(NON_UTF8_URI_IN_HEADER);
+            }
             return Optional.empty();
+        }
+
+        private static byte[] percentDecoded(String target) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < target.length(); i++) {
+                char c = target.charAt(i);
+                if (c == '%' && i + 2 < target.length() && Character.digit(target.charAt(i + 1), 16) >= 0
+                        && Character.digit(target.charAt(i + 2), 16) >= 0) {
+                    out.write(Integer.parseInt(target.substring(i + 1, i + 3), 16));
+                    i += 2;
+                } else {
+                    out.write(c);
+                }
+            }
+            return out.toByteArray();
+        }
+
+        private static boolean validUtf8(byte[] bytes) {
+            try {
+                java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes));
+                return true;
+            } catch (java.nio.charset.CharacterCodingException e) {
+                return false;
+            }
         }
 
         private static String authority(String absolute) {

@@ -53,8 +53,9 @@ final class Autoindex {
         for (Entry e : entries) {
             String name = e.dir() ? e.name() + "/" : e.name();
             String shown = name.length() > 50 ? name.substring(0, 47) + "..>" : name;
-            sb.append("<a href=\"").append(escapeHtml(StaticModule.escape(
-                    nameBytes(name)))).append("\">").append(escapeHtml(shown)).append("</a>");
+            sb.append("<a href=\"").append(escapeHtml(escapeComponent(nameBytes(e.name())))).append(e.dir() ? "/" : "")
+                    .append("\">")
+                    .append(escapeHtml(shown)).append("</a>");
             sb.append(" ".repeat(Math.max(1, 51 - shown.length())));
             sb.append(HTML_DATE.format(e.attrs().lastModifiedTime().toInstant()));
             String size = e.dir() ? "-" : Long.toString(e.attrs().size());
@@ -78,7 +79,25 @@ final class Autoindex {
         return sb.append("\n]\n").toString();
     }
 
-    /** The UTF-8 bytes of a name as a byte string, the form StaticModule.escape encodes. */
+    /**
+     * A name in a link as nginx writes it: every byte but letters, digits and {@code - . _ ~}
+     * percent-encoded, so that no name ({@code javascript:alert(1)}) becomes a scheme or a query.
+     */
+    static String escapeComponent(String bytes) {
+        StringBuilder sb = new StringBuilder(bytes.length() + 8);
+        for (int i = 0; i < bytes.length(); i++) {
+            char c = bytes.charAt(i);
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~".indexOf(c) >= 0) {
+                sb.append(c);
+            } else {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xf, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The UTF-8 bytes of a name as a byte string, the form the link escaping reads. */
     private static String nameBytes(String name) {
         return dev.modhttp.engine.config.Location.toByteString(name);
     }

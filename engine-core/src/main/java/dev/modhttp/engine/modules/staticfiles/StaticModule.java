@@ -24,6 +24,8 @@ import dev.modhttp.engine.variable.Variable;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves files, nginx's static and index modules: {@code root} or {@code alias} maps the
@@ -38,6 +40,8 @@ import java.util.Map;
  * declines, so an application serves no files by accident.
  */
 public final class StaticModule implements Module {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.modhttp.engine");
 
     /** The attribute holding the file path a request maps to, set before the physicalPath hook. */
     public static final String PHYSICAL_PATH = "static.physicalPath";
@@ -95,6 +99,10 @@ public final class StaticModule implements Module {
         Path base = conf.alias() != null ? conf.alias() : conf.root();
         if (base == null) {
             return Result.status(404);
+        }
+        if (conf.alias() != null && exchange.uriRewrittenInLocation()) {
+            LOG.error("\"alias\" cannot be used in location \"{}\" where URI was rewritten", exchange.location().pattern());
+            return Result.ERROR;
         }
         exchange.attribute(DOCUMENT_ROOT, base);
         HookResult hr = hooks.docroot(exchange);

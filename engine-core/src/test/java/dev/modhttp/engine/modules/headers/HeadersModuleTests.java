@@ -136,6 +136,9 @@ class HeadersModuleTests {
             assertThat(injected.status()).isEqualTo(200);
             assertThat(injected.header("X-Uri")).isEqualTo("/vars/a%0D%0AInjected: yes");
             assertThat(injected.header("Injected")).isNull();
+            RawClient.Response control = get(e, "/vars/%02%7F%09x");
+            assertThat(control.status()).as("any control byte, never a 500").isEqualTo(200);
+            assertThat(control.header("X-Uri")).isEqualTo("/vars/%02%7F\tx");
         }
     }
 }
