@@ -105,6 +105,28 @@ class NginxCornerTests {
     }
 
     @Test
+    void addHeaderReplacesTheEnginesETagAndAnEmptyValueRemovesIt() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    root: %s
+                    locations:
+                      - location: /
+                        add-header: ['ETag "\\"mine\\""', 'X-Empty ""']
+                      - location: /img/
+                        add-header: ['ETag ""', 'Last-Modified ""']
+                """.formatted(root))) {
+            RawClient.Response mine = get(e, "GET /a.txt HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(mine.header("ETag")).isEqualTo("\"mine\"");
+            assertThat(mine.header("X-Empty")).as("nginx adds no empty header").isNull();
+            RawClient.Response none = get(e, "GET /img/b.html HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(none.header("ETag")).isNull();
+            assertThat(none.header("Last-Modified")).isNull();
+            assertThat(none.body()).isEqualTo("img b");
+        }
+    }
+
+    @Test
     void theRequestUriOfAnAbsoluteFormTargetStartsAtItsPath() {
         try (TestEngine e = TestEngine.start("""
                 servers:

@@ -24,7 +24,7 @@ import java.util.Locale;
 /**
  * Response compression as nginx's gzip filter does it, with brotli and zstd besides when their
  * libraries are present: a header filter decides per response (a coding on, status 200, 403
- * or 404, a type in gzip-types, not HEAD, not a range, not already encoded, long enough, not
+ * or 404, a type in gzip-types (HEAD as GET, without a body), not a range, not already encoded, long enough, not
  * from a proxy unless gzip-proxied) and picks the coding by the client's Accept-Encoding
  * q-values; the body filter then compresses chunk by chunk, flushing a decodable block per
  * chunk, and the response goes out chunked with a weak ETag. Responses it leaves alone keep
@@ -112,12 +112,15 @@ public final class CompressionModule implements Module {
             if (coding != null) {
                 r.header(HttpHeaderNames.CONTENT_ENCODING, coding.token);
                 r.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+                r.headers().remove(HttpHeaderNames.ACCEPT_RANGES); // nginx: no ranges of a compressed body
                 r.contentLength(-1);
                 String etag = r.headers().get(HttpHeaderNames.ETAG);
                 if (etag != null && etag.startsWith("\"")) {
                     r.header(HttpHeaderNames.ETAG, "W/" + etag); // the bytes differ from the strong validator's
                 }
-                exchange.attribute(STATE, new State(coding, level(conf, coding)));
+                if (!exchange.request().isHead()) { // HEAD gets the GET's headers; there is no body to encode
+                    exchange.attribute(STATE, new State(coding, level(conf, coding)));
+                }
             }
             if (conf.gzipVary() && typeMatches(conf, r) && !r.headers().contains(HttpHeaderNames.VARY)) {
                 r.header(HttpHeaderNames.VARY, "Accept-Encoding");
@@ -149,7 +152,7 @@ public final class CompressionModule implements Module {
     private static boolean compressible(HttpExchange exchange, CompressionConfig conf, Response r) {
         Request request = exchange.request();
         int status = r.status();
-        if (status != 200 && status != 403 && status != 404 || request.isHead()
+        if (status != 200 && status != 403 && status != 404
                 || r.headers().contains(HttpHeaderNames.CONTENT_ENCODING)
                 || r.headers().contains(HttpHeaderNames.CONTENT_RANGE) || !typeMatches(conf, r)) {
             return false;

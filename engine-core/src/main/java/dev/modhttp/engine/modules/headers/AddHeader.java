@@ -25,8 +25,10 @@ public record AddHeader(String name, String value, boolean always) {
         if (always) {
             value = value.substring(0, value.length() - " always".length()).trim();
         }
-        if (value.startsWith("\"") && value.endsWith("\"") && value.length() >= 2) {
-            value = value.substring(1, value.length() - 1);
+        if ((value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))
+                && value.length() >= 2) {
+            // nginx's quoted string: the quotes go, \" \' and \\ stand for the character
+            value = value.substring(1, value.length() - 1).replaceAll("\\\\([\"'\\\\])", "$1");
         }
         if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("a header value cannot hold CR or LF");

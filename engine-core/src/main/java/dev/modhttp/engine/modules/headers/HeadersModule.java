@@ -53,6 +53,9 @@ public final class HeadersModule implements Module {
         registry.filter(FilterDefinition.header(Integer.MAX_VALUE - 100, this::filter));
     }
 
+    /** Headers the engine sets itself that add-header replaces (nginx's ngx_http_headers_filter specials). */
+    private static final java.util.Set<String> REPLACED = java.util.Set.of("etag", "last-modified");
+
     private void filter(HttpExchange exchange, HeaderFilterChain next) throws Exception {
         HeadersConfig conf = exchange.config(CONFIG);
         Response r = exchange.response();
@@ -65,8 +68,18 @@ public final class HeadersModule implements Module {
         }
         for (AddHeader h : conf.addHeader()) {
             if (success || h.always()) {
-                Template value = values.get(h);
-                r.headers().add(h.name(), value != null ? value.renderHeaderValue(exchange) : h.value());
+                Template template = values.get(h);
+                String value = template != null ? template.renderHeaderValue(exchange) : h.value();
+                if (REPLACED.contains(h.name().toLowerCase(java.util.Locale.ROOT))) {
+                    // nginx: these replace the engine's own, and an empty value removes it
+                    if (value.isEmpty()) {
+                        r.headers().remove(h.name());
+                    } else {
+                        r.headers().set(h.name(), value);
+                    }
+                } else if (!value.isEmpty()) { // nginx adds no header with an empty value
+                    r.headers().add(h.name(), value);
+                }
             }
         }
         next.next(exchange);
