@@ -203,6 +203,54 @@ class ReadmeTests {
         assertThat(documented).isEqualTo(declared);
     }
 
+    /** What the reference's examples may rely on: the zones and the log format they name. */
+    private static final String REFERENCE_CONTEXT = """
+            engine:
+              limit-req-zone: ["$binary_remote_addr zone=perip:10m rate=10r/s"]
+              limit-conn-zone: ["$binary_remote_addr zone=addr:10m"]
+              log-format: { main: '$remote_addr "$request" $status' }
+            """;
+
+    @Test
+    void everyExampleValueInTheConfigurationReferenceBindsAtItsKey() {
+        String readme = Readme.read(Readme.root().resolve("README.md"));
+        String table = readme.substring(readme.indexOf("## Configuration reference"));
+        table = table.substring(0, table.indexOf("\n\n", table.indexOf("| key |")));
+        SoftAssertions each = new SoftAssertions();
+        int checked = 0;
+        for (String row : table.split("\n")) {
+            String[] cells = row.split("(?<!\\\\)\\|");
+            if (cells.length < 5 || !cells[1].trim().startsWith("`")) {
+                continue;
+            }
+            Matcher keyMatch = Pattern.compile("`([a-z0-9-]+)`").matcher(cells[1]);
+            keyMatch.find();
+            String key = keyMatch.group(1);
+            String scope = cells[2].split(",")[0].trim();
+            Matcher example = Pattern.compile("`([\\[{\"][^`]*)`").matcher(cells[3] + " " + cells[4]);
+            while (example.find()) {
+                String value = example.group(1);
+                String yaml = REFERENCE_CONTEXT + switch (scope) {
+                    case "main" -> "  " + key + ": " + value + "\n  servers: [{ listen: [\"127.0.0.1:0\"] }]\n";
+                    case "server" -> "  servers:\n    - listen: [\"127.0.0.1:0\"]\n      " + key + ": " + value + "\n";
+                    default -> "  servers:\n    - listen: [\"127.0.0.1:0\"]\n      locations:\n        - location: /\n"
+                            + "          " + key + ": " + value + "\n";
+                };
+                try {
+                    StandardEnvironment environment = new StandardEnvironment();
+                    new YamlPropertySourceLoader().load(key, new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
+                            .forEach(environment.getPropertySources()::addLast);
+                    Engine.builder().config(EngineConfigTree.read(environment)).defaultListen("0").build();
+                } catch (RuntimeException e) {
+                    each.fail("README reference, " + key + ": `" + value + "` does not bind: " + e.getMessage());
+                }
+                checked++;
+            }
+        }
+        each.assertAll();
+        assertThat(checked).as("examples in the reference").isGreaterThan(20);
+    }
+
     private static String kebab(String camel) {
         return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     }

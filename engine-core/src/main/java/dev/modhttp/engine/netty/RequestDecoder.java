@@ -356,6 +356,15 @@ final class RequestDecoder extends ByteToMessageDecoder {
         return new String(in, 0, len, StandardCharsets.US_ASCII);
     }
 
+    /** The validated host of an absolute-form target, or null. */
+    private String absoluteFormHost() {
+        int hostStart = target.indexOf("//") + 2;
+        int slash = target.indexOf('/', hostStart);
+        int q = target.indexOf('?', hostStart);
+        int hostEnd = slash < 0 ? q < 0 ? target.length() : q : q < 0 ? slash : Math.min(slash, q);
+        return Addresses.absoluteFormHost(target.substring(hostStart, hostEnd));
+    }
+
     private static boolean isDigit(byte b) {
         return b >= '0' && b <= '9';
     }
@@ -469,11 +478,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
         }
         if (target.charAt(0) != '/') {
             // absolute form: the host in the request target wins over the Host header
-            int hostStart = target.indexOf("//") + 2;
-            int slash = target.indexOf('/', hostStart);
-            int q = target.indexOf('?', hostStart);
-            int hostEnd = slash < 0 ? q < 0 ? target.length() : q : q < 0 ? slash : Math.min(slash, q);
-            host = Addresses.absoluteFormHost(target.substring(hostStart, hostEnd));
+            host = absoluteFormHost();
             if (host == null) {
                 headers = null; // nginx refuses it in the request line, before any Host: the default server answers
                 return fail(out, 400, "invalid host in request target");
@@ -670,7 +675,10 @@ final class RequestDecoder extends ByteToMessageDecoder {
 
     private boolean fail(List<Object> out, int status, String reason) {
         String host = null;
-        if (headers != null && headers.get(HttpHeaderNames.HOST) != null) {
+        if (headers != null && target != null && !target.startsWith("/")) {
+            host = absoluteFormHost(); // read with the request line, before any Host header
+        }
+        if (host == null && headers != null && headers.get(HttpHeaderNames.HOST) != null) {
             host = Addresses.host(headers.get(HttpHeaderNames.HOST));
         }
         out.add(new DecodeError(status, reason, method, target, host));

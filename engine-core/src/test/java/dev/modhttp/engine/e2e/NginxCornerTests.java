@@ -127,6 +127,24 @@ class NginxCornerTests {
     }
 
     @Test
+    void anIndexOverAFileIs500AndTryFilesNeverTakesAFileForASlashedUri() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: = /
+                        alias: %1$s/a.txt
+                      - location: /a.txt
+                        root: %1$s
+                        try-files: [$uri, $uri/, =410]
+                """.formatted(root))) {
+            assertThat(get(e, "GET / HTTP/1.1\r\nHost: a\r\n\r\n").status()).as("nginx: is not a directory").isEqualTo(500);
+            assertThat(get(e, "GET /a.txt/ HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(410);
+            assertThat(get(e, "GET /a.txt HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("a text");
+        }
+    }
+
+    @Test
     void theRequestUriOfAnAbsoluteFormTargetStartsAtItsPath() {
         try (TestEngine e = TestEngine.start("""
                 servers:
@@ -154,6 +172,9 @@ class NginxCornerTests {
             RawClient.Response r = get(e, "GET / HTTP/1.1\r\nHost: second.test\r\nHost: other.test\r\n\r\n");
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.header("X-Server")).isEqualTo("second");
+            // an absolute-form target's host is read with the request line, before a bad Host header
+            assertThat(get(e, "GET http://second.test/ HTTP/1.1\r\nHost: a..b\r\n\r\n").header("X-Server"))
+                    .isEqualTo("second");
             // a bad URI is refused in the request line, before Host: the default server answers
             assertThat(get(e, "GET /.. HTTP/1.1\r\nHost: second.test\r\n\r\n").header("X-Server")).isEqualTo("first");
         }

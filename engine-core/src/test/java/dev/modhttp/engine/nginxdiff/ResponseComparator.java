@@ -35,9 +35,9 @@ final class ResponseComparator {
         /** README, differences: a variable's CR, LF or NUL never splits a response header. */
         HEADER_BYTES_ESCAPED("the engine percent-encodes control bytes a variable brings into a response header;"
                 + " nginx writes them raw, CR and LF splitting the response (README)"),
-        /** README, differences: header values are text; a URI byte that is no UTF-8 becomes U+FFFD. */
-        NON_UTF8_URI_IN_HEADER("a URI byte that is not UTF-8, brought into a response header by a variable, is"
-                + " written as U+FFFD; nginx writes the byte (README)");
+        /** README, differences: rendered values are text; a URI byte that is no UTF-8 becomes U+FFFD. */
+        NON_UTF8_URI_IN_HEADER("a URI byte that is not UTF-8, brought into a response header or a return text by"
+                + " a variable, is written as U+FFFD; nginx writes the byte (README)");
 
         final String reason;
 
@@ -68,7 +68,8 @@ final class ResponseComparator {
                 return Optional.of(HEADER_BYTES_ESCAPED);
             }
             if (n.status() == e.status() && !validUtf8(percentDecoded(r.target()))
-                    && !String.valueOf(n.header("Location")).equals(String.valueOf(e.header("Location")))) {
+                    && (!String.valueOf(n.header("Location")).equals(String.valueOf(e.header("Location")))
+                    || !java.util.Arrays.equals(n.body(), e.body()))) {
                 return Optional.of(NON_UTF8_URI_IN_HEADER);
             }
             return Optional.empty();

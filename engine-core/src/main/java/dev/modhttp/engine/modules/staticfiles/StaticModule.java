@@ -119,7 +119,7 @@ public final class StaticModule implements Module {
             return Result.status(hr.status());
         }
         if (request.uri().endsWith("/")) {
-            return index(exchange, conf, mapped.path());
+            return index(exchange, conf, mapped);
         }
         StaticConfig own = exchange.config(CONFIG);
         FileInfo info = lookup(own, mapped.path());
@@ -217,7 +217,8 @@ public final class StaticModule implements Module {
 
     private static final String BYTES = "bytes";
 
-    private Result index(HttpExchange exchange, CoreConfig conf, Path dir) throws IOException {
+    private Result index(HttpExchange exchange, CoreConfig conf, Mapped mapped) throws IOException {
+        Path dir = mapped.path();
         StaticConfig own = exchange.config(CONFIG);
         Request r = exchange.request();
         boolean dirTested = false;
@@ -226,8 +227,9 @@ public final class StaticModule implements Module {
                 return exchange.internalRedirect(name, r.args()); // nginx: an absolute entry is redirected to as it is
             }
             if (!dirTested) {
-                if (!lookup(own, dir).isDirectory()) {
-                    return Result.status(404);
+                Result notDir = notADirectory(own, mapped);
+                if (notDir != null) {
+                    return notDir;
                 }
                 dirTested = true;
             }
@@ -235,8 +237,11 @@ public final class StaticModule implements Module {
                 return exchange.internalRedirect(r.uri() + name, r.args());
             }
         }
-        if (!dirTested && !lookup(own, dir).isDirectory()) {
-            return Result.status(404);
+        if (!dirTested) {
+            Result notDir = notADirectory(own, mapped);
+            if (notDir != null) {
+                return notDir;
+            }
         }
         StaticConfig autoindex = own;
         String method = exchange.request().method();
@@ -251,8 +256,26 @@ public final class StaticModule implements Module {
         return Result.DECLINED; // no index file: the content phase ends with 403 for a directory
     }
 
+    /**
+     * nginx's index over what is not a directory: "dir/index.html" under a file fails with ENOTDIR
+     * (404); an alias naming a file itself ("fileindex.html" missing, then the directory test) is
+     * logged and 500; nothing there is 404; null for a directory.
+     */
+    private Result notADirectory(StaticConfig own, Mapped mapped) throws IOException {
+        Path dir = mapped.path();
+        FileInfo info = lookup(own, dir);
+        if (info.isDirectory()) {
+            return null;
+        }
+        if (info.isFile() && mapped.aliasItself()) {
+            LOG.error("\"{}\" is not a directory", dir);
+            return Result.ERROR;
+        }
+        return Result.status(info.error != 0 ? info.error : 404);
+    }
+
     /** A file path and the real root it must stay within. */
-    record Mapped(Path path, Path root) {
+    record Mapped(Path path, Path root, boolean aliasItself) {
     }
 
     /** root + uri, or alias + the part of the uri after the location's prefix; null if the uri escapes. */
@@ -286,7 +309,7 @@ public final class StaticModule implements Module {
         if (rest.contains("..") && !path.normalize().startsWith(base.normalize())) {
             return null;
         }
-        return new Mapped(path, base);
+        return new Mapped(path, base, conf.alias() != null && rest.isEmpty());
     }
 
     /**
