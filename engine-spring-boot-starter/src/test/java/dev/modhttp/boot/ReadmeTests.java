@@ -203,16 +203,18 @@ class ReadmeTests {
         assertThat(documented).isEqualTo(declared);
     }
 
-    /** What the reference's examples may rely on: the zones and the log format they name. */
-    private static final String REFERENCE_CONTEXT = """
-            engine:
-              limit-req-zone: ["$binary_remote_addr zone=perip:10m rate=10r/s"]
-              limit-conn-zone: ["$binary_remote_addr zone=addr:10m"]
-              log-format: { main: '$remote_addr "$request" $status' }
-            """;
+    /** What the reference's examples may rely on, at main scope, unless the example is that key. */
+    private static final Map<String, String> REFERENCE_CONTEXT = Map.of(
+            "limit-req-zone", "[\"$binary_remote_addr zone=perip:10m rate=10r/s\"]",
+            "limit-conn-zone", "[\"$binary_remote_addr zone=addr:10m\"]",
+            "log-format", "{ main: '$remote_addr \"$request\" $status' }");
+
+    /** Backticked shapes in the reference that describe a syntax rather than give a value. */
+    private static final Pattern SYNTAX = Pattern.compile("\\{ *\\w+(, *\\w+)* *}|\\{S*SHA}|.*\\[host.*");
 
     @Test
-    void everyExampleValueInTheConfigurationReferenceBindsAtItsKey() {
+    void everyExampleValueInTheConfigurationReferenceBindsAtItsKey(@TempDir Path dir) throws IOException {
+        Path htpasswd = Files.writeString(dir.resolve("htpasswd"), "bob:{SHA}fEqNCco3Yq9h5ZUglD3CZJT4lBs=\n");
         String readme = Readme.read(Readme.root().resolve("README.md"));
         String table = readme.substring(readme.indexOf("## Configuration reference"));
         table = table.substring(0, table.indexOf("\n\n", table.indexOf("| key |")));
@@ -229,12 +231,26 @@ class ReadmeTests {
             String scope = cells[2].split(",")[0].trim();
             Matcher example = Pattern.compile("`([\\[{\"][^`]*)`").matcher(cells[3] + " " + cells[4]);
             while (example.find()) {
-                String value = example.group(1);
-                String yaml = REFERENCE_CONTEXT + switch (scope) {
-                    case "main" -> "  " + key + ": " + value + "\n  servers: [{ listen: [\"127.0.0.1:0\"] }]\n";
-                    case "server" -> "  servers:\n    - listen: [\"127.0.0.1:0\"]\n      " + key + ": " + value + "\n";
+                // absolute example paths point into a temporary directory here
+                String value = example.group(1).replace("/var/log/app", dir.toString());
+                if (SYNTAX.matcher(value).matches()) {
+                    continue;
+                }
+                StringBuilder context = new StringBuilder("engine:\n");
+                REFERENCE_CONTEXT.forEach((k, v) -> {
+                    if (!k.equals(key)) {
+                        context.append("  ").append(k).append(": ").append(v).append('\n');
+                    }
+                });
+                // auth-basic needs its file, at the same scope
+                String extra = key.equals("auth-basic") ? "\n" + "auth-basic-user-file: " + htpasswd : "";
+                String yaml = context + switch (scope) {
+                    case "main" -> "  " + key + ": " + value + extra.replace("\n", "\n  ")
+                            + "\n  servers: [{ listen: [\"127.0.0.1:0\"] }]\n";
+                    case "server" -> "  servers:\n    - listen: [\"127.0.0.1:0\"]\n      " + key + ": " + value
+                            + extra.replace("\n", "\n      ") + "\n";
                     default -> "  servers:\n    - listen: [\"127.0.0.1:0\"]\n      locations:\n        - location: /\n"
-                            + "          " + key + ": " + value + "\n";
+                            + "          " + key + ": " + value + extra.replace("\n", "\n          ") + "\n";
                 };
                 try {
                     StandardEnvironment environment = new StandardEnvironment();

@@ -208,6 +208,9 @@ final class ValueConverter {
         if (raw instanceof Map) {
             throw new BadValue("expected a list but found a block");
         }
+        if ("".equals(raw)) {
+            return List.of(); // Spring Boot's YAML loader hands "key: []" over as an empty string
+        }
         return List.of(raw);
     }
 

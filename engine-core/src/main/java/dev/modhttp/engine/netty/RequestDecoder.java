@@ -333,14 +333,14 @@ final class RequestDecoder extends ByteToMessageDecoder {
         if (major == 0) {
             return "bad HTTP version";
         }
+        if (target.charAt(0) != '/' && !isAbsoluteForm(target)) {
+            return "bad request target"; // before the version, as nginx's parser reads the line
+        }
         if (major >= 2) {
             version = HttpVersion.valueOf("HTTP/2.0");
             return "HTTP version not supported";
         }
         version = minor == 0 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1;
-        if (target.charAt(0) != '/' && !isAbsoluteForm(target)) {
-            return "bad request target";
-        }
         return null;
     }
 

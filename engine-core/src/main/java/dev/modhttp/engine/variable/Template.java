@@ -150,10 +150,10 @@ public final class Template {
     }
 
     /**
-     * The text of a rewrite's replacement, nginx's way: captures standing after the replacement's
-     * {@code ?} (or anywhere, for a redirect) are percent-encoded again as arguments (space,
-     * {@code # % & + ; ?}, controls and bytes above 0x7E) when the request's URI came
-     * percent-encoded or with a {@code +}, so that {@code %25} stays {@code %25}.
+     * The text of a rewrite's replacement, nginx's way: when the request's URI came percent-encoded
+     * or with a {@code +}, captures are percent-encoded again where they stand after the
+     * replacement's {@code ?} (as arguments) or anywhere in a redirect, so that {@code %25} stays
+     * {@code %25} (see {@link #escape}).
      */
     public String renderRewrite(HttpExchange exchange, MatchResult captures, boolean redirect) {
         String raw = exchange.request().rawUri();
@@ -179,7 +179,7 @@ public final class Template {
                 String value = n.in(captures);
                 if (value != null) {
                     if (args || redirect) {
-                        escapeArgs(out, value);
+                        escape(out, value, args);
                     } else {
                         out.append(new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
                     }
@@ -188,7 +188,7 @@ public final class Template {
                 int group = (Integer) p;
                 if (captures != null && group <= captures.groupCount() && captures.group(group) != null) {
                     if (args || redirect) {
-                        escapeArgs(out, captures.group(group));
+                        escape(out, captures.group(group), args);
                     } else {
                         out.append(new String(captures.group(group).getBytes(StandardCharsets.ISO_8859_1),
                                 StandardCharsets.UTF_8));
@@ -199,11 +199,16 @@ public final class Template {
         return out.toString();
     }
 
-    /** nginx's NGX_ESCAPE_ARGS over bytes (one char per byte). */
-    private static void escapeArgs(StringBuilder out, String bytes) {
+    /**
+     * Re-encodes a capture's bytes as nginx does: in arguments NGX_ESCAPE_ARGS (space, controls,
+     * bytes from 0x7F, {@code # % & + ; ?}); in a redirect's path space, controls, bytes from 0x7F
+     * and {@code " # %} (checked against nginx 1.22).
+     */
+    private static void escape(StringBuilder out, String bytes, boolean args) {
+        String special = args ? "#%&+;?" : "\"#%";
         for (int i = 0; i < bytes.length(); i++) {
             char c = bytes.charAt(i);
-            if (c <= 0x20 || c >= 0x7f || "#%&+;?".indexOf(c) >= 0) {
+            if (c <= 0x20 || c >= 0x7f || special.indexOf(c) >= 0) {
                 out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xf, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             } else {

@@ -291,8 +291,10 @@ public final class StaticModule implements Module {
                 at = at.parent();
             }
             rest = switch (at.kind()) {
-                case PREFIX, PREFIX_NOREGEX -> uri.length() >= at.name().length() ? uri.substring(at.name().length()) : "";
-                default -> ""; // an exact or regex location's alias names the file itself
+                // nginx replaces as many bytes as the location's name has: "$uri.html" of "= /a" is alias + ".html"
+                case PREFIX, PREFIX_NOREGEX, EXACT -> uri.length() >= at.name().length()
+                        ? uri.substring(at.name().length()) : "";
+                default -> ""; // a regex location's alias names the file itself
             };
         } else {
             base = conf.root();

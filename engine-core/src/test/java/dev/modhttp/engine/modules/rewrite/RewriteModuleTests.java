@@ -133,7 +133,8 @@ class RewriteModuleTests {
             assertThat(get(e, "/cap/a%25b").body()).isEqualTo("/target/ /target/x v=a%25b");
             assertThat(get(e, "/cap/a%20b%26c").body()).isEqualTo("/target/ /target/x v=a%20b%26c");
             assertThat(get(e, "/cap/plain").body()).isEqualTo("/target/ /target/x v=plain");
-            assertThat(get(e, "/capredir/a%3Fb").header("Location")).endsWith("/new/a%3Fb");
+            // in a redirect's path only space, controls, high bytes and " # % are encoded again (nginx 1.22)
+            assertThat(get(e, "/capredir/a%3Fb%3B%20%25%23").header("Location")).endsWith("/new/a?b;%20%25%23");
         }
     }
 
