@@ -29,6 +29,13 @@ final class ResponseComparator {
          * startup naming it, where nginx accepts it.
          */
         PCRE_ONLY_REGEX_REFUSED("the engine refuses at startup a PCRE construct java.util.regex cannot match alike (README)"),
+        /**
+         * Not a deliberate difference: a known gap, refused at startup with a clear message rather than
+         * served wrongly, counted apart so that the bounded run stays a regression check; listed in issue 9's note.
+         */
+        VARIABLES_IN_ROOT_NOT_YET("known gap, not deliberate: variables in root and alias are refused at startup"),
+        /** README, differences: a second named location of the same name could never be reached. */
+        DUPLICATE_NAMED_LOCATION_REFUSED("the engine refuses a second named location of the same name (README)"),
         /** README, differences: Host and request line as RFC 9110/9112 write them. */
         STRICT_REQUEST("the engine answers 400 to a Host or absolute-form authority that is not RFC 9110's"
                 + " uri-host[:port] and to an HTTP-version other than DIGIT.DIGIT, which nginx accepts (README)"),
@@ -51,6 +58,13 @@ final class ResponseComparator {
                     && engineRefusal.get().contains("is not a valid regular expression")
                     && engineRefusal.get().matches("(?s).*(are not supported|is not supported|has no equivalent).*")) {
                 return Optional.of(PCRE_ONLY_REGEX_REFUSED);
+            }
+            if (nginxRefusal.isEmpty() && engineRefusal.isPresent()
+                    && engineRefusal.get().contains("variables in root and alias are not supported yet")) {
+                return Optional.of(VARIABLES_IN_ROOT_NOT_YET);
+            }
+            if (nginxRefusal.isEmpty() && engineRefusal.isPresent() && engineRefusal.get().contains("duplicate location '@")) {
+                return Optional.of(DUPLICATE_NAMED_LOCATION_REFUSED);
             }
             return Optional.empty();
         }
