@@ -247,8 +247,9 @@ final class Connection extends ChannelInboundHandlerAdapter implements Connectio
                 error.target() == null ? "-" : error.target(), io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
                 io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE, null, "/", "", remoteAddress(),
                 localAddress());
-        current = new Exchange(this, null, error.host() == null ? hosts.defaultServer() : hosts.select(error.host()),
-                request);
+        ServerConfig server = error.host() == null ? hosts.defaultServer()
+                : hosts.select(error.host().isEmpty() ? null : error.host());
+        current = new Exchange(this, null, server, request);
         current.reject(error.status());
     }
 

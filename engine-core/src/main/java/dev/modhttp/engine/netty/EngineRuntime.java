@@ -40,6 +40,8 @@ public final class EngineRuntime {
     final Executor blocking;
     final Stats stats = new Stats();
     private final Map<String, List<ServerConfig>> serversByAddress = new LinkedHashMap<>();
+    /** The server marked default-server on an address; else the address's first. */
+    private final Map<String, ServerConfig> defaultByAddress = new java.util.HashMap<>();
     /** Addresses where some listen entry asks for the PROXY protocol (nginx: an option of the socket). */
     private final java.util.Set<String> proxyProtocol = new java.util.HashSet<>();
 
@@ -57,11 +59,10 @@ public final class EngineRuntime {
                 }
                 List<ServerConfig> list = serversByAddress.computeIfAbsent(l.address(), k -> new ArrayList<>());
                 if (!list.contains(server)) {
-                    if (l.defaultServer()) {
-                        list.add(0, server);
-                    } else {
-                        list.add(server);
-                    }
+                    list.add(server); // in config order: the first server with a name keeps it, default or not
+                }
+                if (l.defaultServer()) {
+                    defaultByAddress.putIfAbsent(l.address(), server);
                 }
             }
         }
@@ -87,7 +88,7 @@ public final class EngineRuntime {
         java.util.Set<VirtualHosts> proxied = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Listen l : boundTogether) {
             List<ServerConfig> servers = serversByAddress.get(l.address());
-            VirtualHosts vh = new VirtualHosts(servers, servers.get(0));
+            VirtualHosts vh = new VirtualHosts(servers, defaultByAddress.getOrDefault(l.address(), servers.get(0)));
             if (proxyProtocol.contains(l.address())) {
                 proxied.add(vh);
             }
@@ -150,8 +151,10 @@ public final class EngineRuntime {
      * address, by the engine's own rules (exact, wildcards, regex, default); for diagnostics.
      */
     public ServerConfig selectServer(String host) {
-        List<ServerConfig> servers = serversByAddress.values().iterator().next();
-        return new VirtualHosts(servers, servers.get(0)).select(host == null ? null : Addresses.host(host));
+        String address = serversByAddress.keySet().iterator().next();
+        List<ServerConfig> servers = serversByAddress.get(address);
+        return new VirtualHosts(servers, defaultByAddress.getOrDefault(address, servers.get(0)))
+                .select(host == null ? null : Addresses.host(host));
     }
 
     /** The hooks a module fires itself. */

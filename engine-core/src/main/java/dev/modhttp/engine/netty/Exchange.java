@@ -507,7 +507,12 @@ final class Exchange implements HttpExchange {
             return false;
         }
         errorPageUsed = true;
-        response.reset();
+        // nginx keeps the headers set so far (a return's Location, auth-basic's WWW-Authenticate)
+        // through the error page; only the body and what describes it go
+        response.clearBody();
+        response.headers().remove(HttpHeaderNames.CONTENT_TYPE);
+        response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+        response.status(200);
         String target = page.target();
         if (target.startsWith("http://") || target.startsWith("https://")) {
             int code = page.override() >= 301 && page.override() <= 308 ? page.override() : 302;

@@ -54,6 +54,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
     private String method;
     private String target;
     private HttpVersion version;
+    private boolean headersEnded;
     private HttpHeaders headers;
     private long remaining;
     private ChannelHandlerContext context;
@@ -461,6 +462,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
     }
 
     private boolean headComplete(List<Object> out) {
+        headersEnded = true;
         boolean http11 = version == HttpVersion.HTTP_1_1;
         // Host
         List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
@@ -670,6 +672,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
         method = null;
         target = null;
         version = null;
+        headersEnded = false;
         headBytes = 0;
     }
 
@@ -680,6 +683,8 @@ final class RequestDecoder extends ByteToMessageDecoder {
         }
         if (host == null && headers != null && headers.get(HttpHeaderNames.HOST) != null) {
             host = Addresses.host(headers.get(HttpHeaderNames.HOST));
+        } else if (host == null && headers != null && headersEnded) {
+            host = ""; // nginx chose the server named "" before it refused the request
         }
         out.add(new DecodeError(status, reason, method, target, host));
         state = State.BAD;

@@ -54,6 +54,12 @@ class ErrorPageTests {
                         error-page: ["405 /r204"]
                       - location: = /r204
                         return: "204"
+                      - location: /redirected
+                        error-page: ["302 /oops.html"]
+                        return: "302 /target"
+                      - location: /redirected-named
+                        error-page: ["302 @fallback"]
+                        return: "302 /target"
                 """.formatted(root);
     }
 
@@ -142,6 +148,20 @@ class ErrorPageTests {
             assertThat(r.header("Allow")).isEqualTo("GET, HEAD");
             assertThat(r.body()).isEmpty();
             assertThat(c.send("GET /r204 HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).isEqualTo(204);
+        }
+    }
+
+    @Test
+    void aRedirectsErrorPageKeepsItsLocationAsNginxDoes() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("GET /redirected HTTP/1.1\r\nHost: a\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(302);
+            assertThat(r.header("Location")).isEqualTo("http://a:" + e.port() + "/target");
+            assertThat(r.body()).isEqualTo("custom oops");
+            RawClient.Response named = c.send("GET /redirected-named HTTP/1.1\r\nHost: a\r\n\r\n").read();
+            assertThat(named.status()).isEqualTo(302);
+            assertThat(named.header("Location")).isEqualTo("http://a:" + e.port() + "/target");
+            assertThat(named.body()).isEqualTo("from fallback");
         }
     }
 

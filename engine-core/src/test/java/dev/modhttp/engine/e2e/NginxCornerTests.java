@@ -145,6 +145,24 @@ class NginxCornerTests {
     }
 
     @Test
+    void aNameTwoServersClaimBelongsToTheFirstEvenIfTheOtherIsTheDefault() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    server-names: [b.test]
+                    return: "200 first"
+                  - listen: ["127.0.0.1:0 default-server"]
+                    server-names: [b.test, ""]
+                    return: "200 default"
+                """)) {
+            assertThat(get(e, "GET / HTTP/1.1\r\nHost: b.test\r\n\r\n").body()).isEqualTo("first");
+            assertThat(get(e, "GET / HTTP/1.1\r\nHost: other\r\n\r\n").body()).isEqualTo("default");
+            // no Host in HTTP/1.1 is refused by the server named "" (nginx chose it first)
+            assertThat(get(e, "GET / HTTP/1.1\r\n\r\n").status()).isEqualTo(400);
+        }
+    }
+
+    @Test
     void theRequestUriOfAnAbsoluteFormTargetStartsAtItsPath() {
         try (TestEngine e = TestEngine.start("""
                 servers:
@@ -172,6 +190,8 @@ class NginxCornerTests {
             RawClient.Response r = get(e, "GET / HTTP/1.1\r\nHost: second.test\r\nHost: other.test\r\n\r\n");
             assertThat(r.status()).isEqualTo(400);
             assertThat(r.header("X-Server")).isEqualTo("second");
+            // no Host in HTTP/1.1: nginx chose the server named "" (here none: the default) before refusing
+            assertThat(get(e, "GET / HTTP/1.1\r\n\r\n").header("X-Server")).isEqualTo("first");
             // an absolute-form target's host is read with the request line, before a bad Host header
             assertThat(get(e, "GET http://second.test/ HTTP/1.1\r\nHost: a..b\r\n\r\n").header("X-Server"))
                     .isEqualTo("second");

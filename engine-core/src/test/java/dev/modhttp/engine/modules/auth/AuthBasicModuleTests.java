@@ -67,7 +67,13 @@ class AuthBasicModuleTests {
                         auth-basic: Both
                         auth-basic-user-file: %s
                         access: ["allow 127.0.0.1", "deny all"]
-                """.formatted(users, users, users);
+                      - location: /guarded/
+                        auth-basic: Guarded
+                        auth-basic-user-file: %s
+                        error-page: ["401 @login"]
+                      - location: "@login"
+                        return: "200 please log in"
+                """.formatted(users, users, users, users);
     }
 
     TestEngine start() {
@@ -93,6 +99,16 @@ class AuthBasicModuleTests {
             assertThat(get(c, "/admin/x", "nobody", "wonder land").status()).isEqualTo(401);
             assertThat(c.send("GET /admin/x HTTP/1.1\r\nHost: h\r\nAuthorization: Basic !!!\r\n\r\n").read().status())
                     .isEqualTo(401);
+        }
+    }
+
+    @Test
+    void anErrorPageFor401KeepsTheChallengeSoThatBrowsersStillAsk() {
+        try (TestEngine e = start(); RawClient c = e.raw()) {
+            RawClient.Response r = get(c, "/guarded/x", null, null);
+            assertThat(r.status()).as("the error's status stays, as nginx").isEqualTo(401);
+            assertThat(r.header("WWW-Authenticate")).isEqualTo("Basic realm=\"Guarded\"");
+            assertThat(r.body()).isEqualTo("please log in");
         }
     }
 
