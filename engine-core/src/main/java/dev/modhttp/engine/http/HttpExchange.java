@@ -55,6 +55,15 @@ public interface HttpExchange {
      */
     boolean uriRewrittenInLocation();
 
+    /**
+     * The URI (its bytes, one char per byte) the current location was selected with: a regex
+     * location's captures are read from it, as nginx keeps them from the match, whatever a
+     * rewrite without a flag changed since.
+     */
+    default String locationUriBytes() {
+        return request().uriBytes();
+    }
+
     /** Per-request state of a module (nginx's module context). */
     <T> T attribute(Object key);
 

@@ -28,6 +28,7 @@ public final class Request {
     private String uriBytes;
     private String uri;
     private String args;
+    private int uriChanges;
     private ByteBuf body = Unpooled.EMPTY_BUFFER;
 
     public Request(String method, String rawUri, HttpVersion version, HttpHeaders headers, String host,
@@ -143,9 +144,15 @@ public final class Request {
 
     /** Changes the URI, as a rewrite does; the engine then selects the location again. */
     public void setUri(String decodedPath, String args) {
+        uriChanges++;
         this.uriBytes = new String(decodedPath.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
         this.uri = decodedPath;
         this.args = args == null ? "" : args;
+    }
+
+    /** How many times the URI was set (a rewrite to the same URI counts too, as nginx's uri_changed). */
+    public int uriChanges() {
+        return uriChanges;
     }
 
     /**

@@ -48,7 +48,9 @@ final class Exchange implements HttpExchange {
     private Pipeline pipeline;
     private int index;
     private int uriChangesLeft = MAX_URI_CHANGES + 1;
-    private String matchedUri;
+    /** {@link Request#uriChanges()} when the location was chosen or kept: a rewrite since selects it again. */
+    private int matchedUriChanges;
+    private String locationUriBytes;
     private int accessCode;
     private boolean errorPageUsed;
     private int errStatus;
@@ -130,7 +132,7 @@ final class Exchange implements HttpExchange {
             switch (s.checker()) {
                 case FIND_CONFIG -> findConfig();
                 case POST_REWRITE -> {
-                    if (!request.uriBytes().equals(matchedUri)) {
+                    if (request.uriChanges() != matchedUriChanges) {
                         if (--uriChangesLeft == 0) {
                             Log.LOG.error("rewrite or internal redirection cycle while processing \"{}\"", request.uri());
                             finish(Result.ERROR);
@@ -286,9 +288,15 @@ final class Exchange implements HttpExchange {
         conn.flushIfNeeded();
     }
 
+    @Override
+    public String locationUriBytes() {
+        return locationUriBytes != null ? locationUriBytes : request.uriBytes();
+    }
+
     private void findConfig() {
+        locationUriBytes = request.uriBytes();
         Location l = server.select(request.uriBytes());
-        matchedUri = request.uriBytes();
+        matchedUriChanges = request.uriChanges();
         rewrittenInLocation = false;
         accessCode = 0;
         if (l == null) {
@@ -311,7 +319,7 @@ final class Exchange implements HttpExchange {
 
     @Override
     public void keepLocation() {
-        matchedUri = request.uriBytes();
+        matchedUriChanges = request.uriChanges();
         rewrittenInLocation = true;
     }
 
@@ -489,10 +497,21 @@ final class Exchange implements HttpExchange {
             complete();
             return;
         }
+        if (closesConnection(status)) {
+            forceClose = true; // decided by the error itself, before any error page answers it (nginx)
+        }
         if (!errorPageUsed && status >= 300 && redirectToErrorPage(status)) {
             return;
         }
         errorResponse(status);
+    }
+
+    /** The errors after which nginx closes the connection (its special response handler). */
+    private static boolean closesConnection(int status) {
+        return switch (status) {
+            case 400, 408, 413, 414, 431, 500, 501, 505 -> true;
+            default -> false;
+        };
     }
 
     private boolean redirectToErrorPage(int status) {
@@ -521,8 +540,8 @@ final class Exchange implements HttpExchange {
             return true;
         }
         errStatus = page.override() == -1 ? status : page.override();
-        if (!request.isHead()) {
-            request.setMethod("GET");
+        if (!request.isHead() && !target.startsWith("@")) {
+            request.setMethod("GET"); // nginx: a URI error page is fetched with GET; a named location keeps the method
         }
         String args = "";
         int q = target.indexOf('?');
@@ -549,11 +568,8 @@ final class Exchange implements HttpExchange {
             complete();
             return;
         }
-        switch (status) {
-            case 400, 408, 413, 414, 431, 500, 501, 505 -> forceClose = true;
-            default -> {
-                // keep-alive stays possible
-            }
+        if (closesConnection(status)) {
+            forceClose = true;
         }
         errStatus = 0; // the latest error's status wins over an error page's
         response.clearBody();

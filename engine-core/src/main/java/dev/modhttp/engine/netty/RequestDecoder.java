@@ -334,7 +334,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
         if (major == 0) {
             return "bad HTTP version";
         }
-        if (target.charAt(0) != '/' && !isAbsoluteForm(target)) {
+        if (target.charAt(0) != '/' && (!isAbsoluteForm(target) || absoluteFormHost() == null)) {
             return "bad request target"; // before the version, as nginx's parser reads the line
         }
         if (major >= 2) {
@@ -683,8 +683,8 @@ final class RequestDecoder extends ByteToMessageDecoder {
         }
         if (host == null && headers != null && headers.get(HttpHeaderNames.HOST) != null) {
             host = Addresses.host(headers.get(HttpHeaderNames.HOST));
-        } else if (host == null && headers != null && headersEnded) {
-            host = ""; // nginx chose the server named "" before it refused the request
+        } else if (host == null && headers != null && headersEnded && UriNormalizer.normalize(target) != null) {
+            host = ""; // nginx chose the server named "" before it refused the request (a bad URI it refuses first)
         }
         out.add(new DecodeError(status, reason, method, target, host));
         state = State.BAD;

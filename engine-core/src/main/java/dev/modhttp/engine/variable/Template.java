@@ -292,7 +292,7 @@ public final class Template {
         if (l == null || l.regex() == null) {
             return null;
         }
-        Matcher m = l.regex().matcher(exchange.request().uriBytes());
+        Matcher m = l.regex().matcher(exchange.locationUriBytes());
         return m.find() ? m : null;
     }
 

@@ -163,6 +163,71 @@ class NginxCornerTests {
     }
 
     @Test
+    void aRewriteToTheSameUriWithLastStillSelectsTheLocationAgainUntilTheLoopEnds() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: "~* ^/(?<n>\\\\w+)\\\\.html$"
+                        rewrite: ["(?i)^/UP(.*) /up$1 last"]
+                """)) {
+            assertThat(get(e, "GET /UP.HTML HTTP/1.1\r\nHost: a\r\n\r\n").status()).as("nginx: a cycle, 500").isEqualTo(500);
+        }
+    }
+
+    @Test
+    void withoutARootAnAbsoluteFirstIndexEntryStillRedirectsAndLeadingDotsGiveNoType() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    add-header: ["X-Server server always"]
+                    locations:
+                      - location: /static/
+                        index: [/elsewhere.html]
+                        add-header: ["X-Static static always"]
+                      - location: ~ \\.(?i:JPG)$
+                        return: "200"
+                """)) {
+            RawClient.Response r = get(e, "GET /static/ HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(r.status()).isEqualTo(404);
+            assertThat(r.header("X-Static")).as("redirected out of /static/ to the server's scope").isNull();
+            assertThat(get(e, "GET /..jpg HTTP/1.1\r\nHost: a\r\n\r\n").header("Content-Type"))
+                    .isEqualTo("application/octet-stream");
+            assertThat(get(e, "GET /a.jpg HTTP/1.1\r\nHost: a\r\n\r\n").header("Content-Type")).isEqualTo("image/jpeg");
+            assertThat(get(e, "GET http://_ HTTP/2.0\r\nHost: a\r\n\r\n").status()).as("the target first").isEqualTo(400);
+        }
+    }
+
+    @Test
+    void errorPagesAsNginx() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    error-page: ["405 @x"]
+                    locations:
+                      - location: "@x"
+                        add-header: ["X-Named yes always"]
+                      - location: "~* ^/sub/(?<file>[^/]+)$"
+                        rewrite: ["^/(.*)$ /sub/$1"]
+                        return: "200 m-$file"
+                      - location: ^~ /reports/
+                        return: "500"
+                        error-page: ["500 /missing.html"]
+                """)) {
+            // a named error page keeps the method: TRACE stays refused there (405, not 404)
+            RawClient.Response trace = get(e, "TRACE / HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(trace.status()).isEqualTo(405);
+            assertThat(trace.header("X-Named")).isEqualTo("yes");
+            // a location's captures are those of its match, whatever a rewrite without a flag changed since
+            assertThat(get(e, "GET /sub/i HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("m-i");
+            // a 500 closes the connection even when its error page answers
+            RawClient.Response closed = get(e, "GET /reports/ HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(closed.status()).isEqualTo(404);
+            assertThat(closed.header("Connection")).isEqualTo("close");
+        }
+    }
+
+    @Test
     void theRequestUriOfAnAbsoluteFormTargetStartsAtItsPath() {
         try (TestEngine e = TestEngine.start("""
                 servers:

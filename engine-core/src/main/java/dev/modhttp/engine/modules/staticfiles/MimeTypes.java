@@ -146,8 +146,12 @@ public final class MimeTypes {
 
     /** The type for a file name under a scope's config. */
     static String forName(String fileName, CoreConfig conf) {
+        int lead = 0;
+        while (lead < fileName.length() && fileName.charAt(lead) == '.') {
+            lead++; // nginx's URI parser takes no extension from a segment's leading dots: ".htaccess", "..jpg"
+        }
         int dot = fileName.lastIndexOf('.');
-        if (dot <= 0 || dot == fileName.length() - 1) { // ".htaccess" has no extension, as in nginx
+        if (dot < lead || dot == fileName.length() - 1) {
             return conf.defaultType();
         }
         String ext = fileName.substring(dot + 1).toLowerCase(Locale.ROOT);

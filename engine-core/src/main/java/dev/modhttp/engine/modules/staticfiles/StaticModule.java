@@ -98,7 +98,8 @@ public final class StaticModule implements Module {
         CoreConfig conf = exchange.config(CoreModule.CONFIG);
         Path base = conf.alias() != null ? conf.alias() : conf.root();
         if (base == null) {
-            return Result.status(404);
+            // as over a root that holds nothing: an absolute first index entry still redirects
+            return request.uri().endsWith("/") ? index(exchange, conf, null) : Result.status(404);
         }
         if (conf.alias() != null && exchange.uriRewrittenInLocation()) {
             LOG.error("\"alias\" cannot be used in location \"{}\" where URI was rewritten", exchange.location().pattern());
@@ -218,7 +219,7 @@ public final class StaticModule implements Module {
     private static final String BYTES = "bytes";
 
     private Result index(HttpExchange exchange, CoreConfig conf, Mapped mapped) throws IOException {
-        Path dir = mapped.path();
+        Path dir = mapped == null ? null : mapped.path();
         StaticConfig own = exchange.config(CONFIG);
         Request r = exchange.request();
         boolean dirTested = false;
@@ -262,6 +263,9 @@ public final class StaticModule implements Module {
      * logged and 500; nothing there is 404; null for a directory.
      */
     private Result notADirectory(StaticConfig own, Mapped mapped) throws IOException {
+        if (mapped == null) {
+            return Result.status(404); // no root
+        }
         Path dir = mapped.path();
         FileInfo info = lookup(own, dir);
         if (info.isDirectory()) {
