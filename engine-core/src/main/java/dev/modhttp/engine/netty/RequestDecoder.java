@@ -678,13 +678,17 @@ final class RequestDecoder extends ByteToMessageDecoder {
 
     private boolean fail(List<Object> out, int status, String reason) {
         String host = null;
+        boolean badUri = target != null && target.startsWith("/") && UriNormalizer.normalize(target) == null;
+        if (badUri) {
+            headers = null; // refused in the request line by nginx, before any Host: the default server
+        }
         if (headers != null && target != null && !target.startsWith("/")) {
             host = absoluteFormHost(); // read with the request line, before any Host header
         }
         if (host == null && headers != null && headers.get(HttpHeaderNames.HOST) != null) {
             host = Addresses.host(headers.get(HttpHeaderNames.HOST));
-        } else if (host == null && headers != null && headersEnded && UriNormalizer.normalize(target) != null) {
-            host = ""; // nginx chose the server named "" before it refused the request (a bad URI it refuses first)
+        } else if (host == null && headers != null && headersEnded) {
+            host = ""; // nginx chose the server named "" before it refused the request
         }
         out.add(new DecodeError(status, reason, method, target, host));
         state = State.BAD;

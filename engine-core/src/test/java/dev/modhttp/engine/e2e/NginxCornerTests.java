@@ -228,6 +228,29 @@ class NginxCornerTests {
     }
 
     @Test
+    void aRootWrittenBelowAnAliasReplacesItAndTryFilesFallsBackWithItsOwnArguments() throws IOException {
+        Files.createDirectories(root.resolve("alt/reports"));
+        Files.writeString(root.resolve("alt/reports/r.txt"), "by root");
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: /reports/
+                        alias: %1$s/img/
+                        locations:
+                          - location: ~ /reports/
+                            root: %1$s/alt
+                      - location: /spa/
+                        try-files: [$uri, /show]
+                      - location: = /show
+                        return: "200 [$args]"
+                """.formatted(root))) {
+            assertThat(get(e, "GET /reports/r.txt HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("by root");
+            assertThat(get(e, "GET /spa/x?a=b HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("[]");
+        }
+    }
+
+    @Test
     void theRequestUriOfAnAbsoluteFormTargetStartsAtItsPath() {
         try (TestEngine e = TestEngine.start("""
                 servers:

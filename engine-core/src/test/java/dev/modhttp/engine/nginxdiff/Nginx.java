@@ -116,19 +116,57 @@ final class Nginx implements AutoCloseable {
         }
     }
 
-    /** Stops nginx by its PID (graceful QUIT, then KILL) and waits until it has gone. */
+    /**
+     * Stops nginx by its PID: graceful QUIT, then TERM, then KILL of the master and of every
+     * worker it had (a killed master leaves its workers behind otherwise), and waits until all are gone.
+     */
     @Override
     public void close() throws IOException, InterruptedException {
         if (pid < 0) {
             return;
         }
         Optional<ProcessHandle> master = ProcessHandle.of(pid);
-        run(List.of("kill", "-QUIT", Long.toString(pid)), 10);
-        if (master.isPresent() && !master.get().onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).isDone()) {
-            run(List.of("kill", "-KILL", Long.toString(pid)), 10);
+        List<ProcessHandle> all = new java.util.ArrayList<>();
+        master.ifPresent(m -> {
+            all.add(m);
+            m.descendants().forEach(all::add);
+        });
+        for (String signal : List.of("-QUIT", "-TERM")) {
+            run(List.of("kill", signal, Long.toString(pid)), 10);
+            if (awaitExit(all, 5)) {
+                pid = -1;
+                return;
+            }
         }
-        master.ifPresent(p -> p.onExit().completeOnTimeout(null, 5, TimeUnit.SECONDS).join());
+        all.forEach(ProcessHandle::destroyForcibly);
+        if (!awaitExit(all, 10)) {
+            throw new IllegalStateException("nginx " + pid + " or one of its workers does not stop");
+        }
         pid = -1;
+    }
+
+    /** Alive and not a zombie: a daemon's exited processes may wait here for an init that does not reap them. */
+    private static boolean running(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return !(e instanceof java.nio.file.NoSuchFileException) && p.isAlive();
+        }
+    }
+
+    private static boolean awaitExit(List<ProcessHandle> processes, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (processes.stream().anyMatch(Nginx::running)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
     }
 
     record Result(int code, String output) {

@@ -85,6 +85,7 @@ final class ResponseComparator {
             }
             if (n.status() == e.status() && !validUtf8(percentDecoded(r.target()))
                     && (!String.valueOf(n.header("Location")).equals(String.valueOf(e.header("Location")))
+                    || !valuesBut("x-loc", xHeaders(n)).equals(valuesBut("x-loc", xHeaders(e)))
                     || n.status() >= 200 && n.status() < 300 && !java.util.Arrays.equals(n.body(), e.body()))) {
                 return Optional.of(NON_UTF8_URI_IN_HEADER);
             }

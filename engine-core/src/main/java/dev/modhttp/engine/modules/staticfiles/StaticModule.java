@@ -96,12 +96,13 @@ public final class StaticModule implements Module {
             return Result.status(405);
         }
         CoreConfig conf = exchange.config(CoreModule.CONFIG);
-        Path base = conf.alias() != null ? conf.alias() : conf.root();
+        boolean aliased = aliasedAt(exchange.location(), conf) != null;
+        Path base = aliased ? conf.alias() : conf.root();
         if (base == null) {
             // as over a root that holds nothing: an absolute first index entry still redirects
             return request.uri().endsWith("/") ? index(exchange, conf, null) : Result.status(404);
         }
-        if (conf.alias() != null && exchange.uriRewrittenInLocation()) {
+        if (aliased && exchange.uriRewrittenInLocation()) {
             LOG.error("\"alias\" cannot be used in location \"{}\" where URI was rewritten", exchange.location().pattern());
             return Result.ERROR;
         }
@@ -286,14 +287,9 @@ public final class StaticModule implements Module {
     static Mapped map(Location location, CoreConfig conf, String uri) {
         Path base;
         String rest;
-        if (conf.alias() != null) {
+        Location at = aliasedAt(location, conf);
+        if (at != null) {
             base = conf.alias();
-            // nginx replaces the prefix of the location that wrote the alias, also in its nested ones
-            Location at = location;
-            while (at.parent() != null && at.parent().kind() != Location.Kind.SERVER
-                    && at.parent().config(CoreModule.CONFIG).alias() == conf.alias()) {
-                at = at.parent();
-            }
             rest = switch (at.kind()) {
                 // nginx replaces as many bytes as the location's name has: "$uri.html" of "= /a" is alias + ".html"
                 case PREFIX, PREFIX_NOREGEX, EXACT -> uri.length() >= at.name().length()
@@ -315,7 +311,27 @@ public final class StaticModule implements Module {
         if (rest.contains("..") && !path.normalize().startsWith(base.normalize())) {
             return null;
         }
-        return new Mapped(path, base, conf.alias() != null && rest.isEmpty());
+        return new Mapped(path, base, at != null && rest.isEmpty());
+    }
+
+    /**
+     * The location that wrote the alias this location maps through (nginx replaces its prefix, also
+     * in nested locations), or null when the location maps through root: nginx keeps one document
+     * root per location, so a root written below the alias's location replaces the alias.
+     */
+    static Location aliasedAt(Location location, CoreConfig conf) {
+        if (conf.alias() == null) {
+            return null;
+        }
+        Location at = location;
+        while (at.parent() != null && at.parent().kind() != Location.Kind.SERVER
+                && at.parent().config(CoreModule.CONFIG).alias() == conf.alias()) {
+            if (at.config(CoreModule.CONFIG).root() != at.parent().config(CoreModule.CONFIG).root()) {
+                return null; // a root written between the alias and here wins
+            }
+            at = at.parent();
+        }
+        return at;
     }
 
     /**

@@ -98,7 +98,8 @@ public final class TryFilesModule implements Module {
             return Result.status(Integer.parseInt(last.substring(1))); // checked at startup
         }
         int q = last.indexOf('?');
-        return q < 0 ? exchange.internalRedirect(last, request.args())
+        // nginx: the fallback's own arguments only; "$uri?$args" keeps the request's
+        return q < 0 ? exchange.internalRedirect(last, "")
                 : exchange.internalRedirect(last.substring(0, q), last.substring(q + 1));
     }
 }
