@@ -176,13 +176,9 @@ public final class Template {
                     PLAIN.write(out, v.value(exchange));
                 }
             } else if (p instanceof NamedCapture n) {
-                String value = n.in(captures);
+                String value = n.in(captures); // nginx copies a named capture as a variable: never escaped
                 if (value != null) {
-                    if (args || redirect) {
-                        escape(out, value, args);
-                    } else {
-                        out.append(new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
-                    }
+                    out.append(new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
                 }
             } else {
                 int group = (Integer) p;

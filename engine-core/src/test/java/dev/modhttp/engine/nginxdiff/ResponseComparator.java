@@ -72,7 +72,7 @@ final class ResponseComparator {
 
         /** Whether a disagreement about one request is a deliberate difference. */
         static Optional<Deliberate> ofResponse(Model.Request r, Response n, Response e) {
-            if (e.status() == 400 && n.status() != 400 && (!r.version().matches("HTTP/\\d\\.\\d")
+            if (e.status() == 400 && (!r.version().matches("HTTP/\\d\\.\\d")
                     || r.host() != null && Addresses.host(r.host()) == null
                     || !r.target().startsWith("/") && Addresses.host(authority(r.target())) == null)) {
                 return Optional.of(STRICT_REQUEST);
@@ -86,7 +86,9 @@ final class ResponseComparator {
             if (n.status() == e.status() && !validUtf8(percentDecoded(r.target()))
                     && (!String.valueOf(n.header("Location")).equals(String.valueOf(e.header("Location")))
                     || !valuesBut("x-loc", xHeaders(n)).equals(valuesBut("x-loc", xHeaders(e)))
-                    || n.status() >= 200 && n.status() < 300 && !java.util.Arrays.equals(n.body(), e.body()))) {
+                    || n.status() >= 200 && n.status() < 300 && (r.isHead()
+                            ? !String.valueOf(n.header("Content-Length")).equals(String.valueOf(e.header("Content-Length")))
+                            : !java.util.Arrays.equals(n.body(), e.body())))) {
                 return Optional.of(NON_UTF8_URI_IN_HEADER);
             }
             return Optional.empty();

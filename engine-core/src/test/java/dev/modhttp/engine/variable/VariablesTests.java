@@ -163,7 +163,8 @@ class VariablesTests {
                 """)) {
             assertThat(send(e, "GET /u/7/posts HTTP/1.1\r\nHost: a\r\n\r\n").body())
                     .isEqualTo("user=7 tab=posts other=[]");
-            assertThat(send(e, "GET /img/a%25b.png HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("a%25b.png");
+            // a named capture is copied as a variable, never escaped again (nginx 1.22: a%b.png)
+            assertThat(send(e, "GET /img/a%25b.png HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("a%b.png");
         }
         assertThatThrownBy(() -> TestEngine.start("servers: [{ return: \"200 $nocapture\" }]"))
                 .hasMessageContaining("unknown variable \"$nocapture\"");
