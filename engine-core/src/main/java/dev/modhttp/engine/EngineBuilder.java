@@ -1,5 +1,6 @@
 package dev.modhttp.engine;
 
+import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.EngineConfig;
 import dev.modhttp.engine.config.Location;
@@ -282,9 +283,15 @@ public final class EngineBuilder {
     private static Set<String> captureGroups(EngineConfig config) {
         Set<String> groups = new HashSet<>();
         for (ServerConfig server : config.servers()) {
-            for (String name : server.names()) {
-                if (name.trim().startsWith("~")) {
-                    groups.addAll(Pcre.groupNames(Pcre.compile(Location.toByteString(name.trim().substring(1)), true)));
+            for (int i = 0; i < server.names().size(); i++) {
+                String name = server.names().get(i).trim();
+                if (name.startsWith("~")) {
+                    try {
+                        groups.addAll(Pcre.groupNames(Pcre.compile(Location.toByteString(name.substring(1)), true)));
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(server.path(), "server-names[" + i + "]",
+                                "'" + name + "' is not a valid regular expression: " + e.getMessage());
+                    }
                 }
             }
             server.scope().forEach(l -> {

@@ -21,8 +21,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * (YAML lists and {@code [N]} indexes alike) and values, placeholders resolved, and the origin
  * of a property for error messages.
  *
- * <p>Every property source contributes (command line, environment variables, profiles,
- * {@code application.yml}), the first in Spring's order winning. Blocks merge key by key, and
+ * <p>Every property source that can list its names contributes (command line, environment
+ * variables, profiles, {@code application.yml}, Spring's own sources), the first in Spring's
+ * order winning; a custom source that cannot list its names is not read. Blocks merge key by key, and
  * so do the lists of servers and locations, element by element: {@code --engine.servers[0].locations[1].return="200 x"}
  * or {@code ENGINE_SERVERS_0_LOCATIONS_1_CLIENTMAXBODYSIZE=2m} changes one location of the
  * YAML's. Any other list ({@code index}, {@code try-files}, {@code access}, ...) is replaced

@@ -64,6 +64,19 @@ public interface HttpExchange {
         return request().uriBytes();
     }
 
+    /**
+     * The numbered captures of the last regex a rewrite tried here (empty when it did not match),
+     * or null while none did: {@code $1}..{@code $9} then come from the location's match. nginx
+     * keeps one set of captures per request, replaced by every regex it runs.
+     */
+    default java.util.regex.MatchResult rewriteCaptures() {
+        return null;
+    }
+
+    /** Records the outcome of a rewrite's regex (see {@link #rewriteCaptures()}). */
+    default void rewriteCaptures(java.util.regex.MatchResult captures) {
+    }
+
     /** Per-request state of a module (nginx's module context). */
     <T> T attribute(Object key);
 

@@ -121,6 +121,11 @@ public final class Request {
         return args;
     }
 
+    /** The arguments as text (their bytes read as UTF-8), for a response header such as a redirect's Location. */
+    public String argsText() {
+        return new String(args.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+    }
+
     /** The value of query argument {@code name} (not decoded), or null. */
     public String arg(String name) {
         String a = args;

@@ -51,6 +51,7 @@ final class Exchange implements HttpExchange {
     /** {@link Request#uriChanges()} when the location was chosen or kept: a rewrite since selects it again. */
     private int matchedUriChanges;
     private String locationUriBytes;
+    private java.util.regex.MatchResult rewriteCaptures;
     private int accessCode;
     private boolean errorPageUsed;
     private int errStatus;
@@ -289,12 +290,23 @@ final class Exchange implements HttpExchange {
     }
 
     @Override
+    public java.util.regex.MatchResult rewriteCaptures() {
+        return rewriteCaptures;
+    }
+
+    @Override
+    public void rewriteCaptures(java.util.regex.MatchResult captures) {
+        rewriteCaptures = captures;
+    }
+
+    @Override
     public String locationUriBytes() {
         return locationUriBytes != null ? locationUriBytes : request.uriBytes();
     }
 
     private void findConfig() {
         locationUriBytes = request.uriBytes();
+        rewriteCaptures = null;
         Location l = server.select(request.uriBytes());
         matchedUriChanges = request.uriChanges();
         rewrittenInLocation = false;
@@ -345,6 +357,7 @@ final class Exchange implements HttpExchange {
             location = named;
             pipeline = named.compiled();
             index = 0;
+            matchedUriChanges = request.uriChanges(); // a named location keeps the URI as it is (try-files' too)
             return Result.REDIRECTED;
         }
         request.setUri(uri, args);
@@ -597,6 +610,7 @@ final class Exchange implements HttpExchange {
             response.header(HttpHeaderNames.ALLOW, "GET, HEAD");
         }
         decideKeepAlive();
+        announceDiscard();
         conn.transition(ConnectionState.RESPONSE_START);
         HookResult hr = conn.runtime.walk(h -> h.responseStart(this));
         if (hr.isError()) {
@@ -647,14 +661,20 @@ final class Exchange implements HttpExchange {
             boolean tooMuchLeft = head.chunked() ? bodyReceived > DISCARD_LIMIT
                     : head.contentLength() - bodyReceived > DISCARD_LIMIT;
             ka = !tooMuchLeft;
-            if (ka && head.expectContinue() && !continueSent && bodyReceived == 0) {
-                // nginx discards a body it was asked to wait for: 100 Continue first, so that the
-                // client sends it, then the answer; the body is read and dropped after it
-                continueSent = true;
-                conn.writeContinue();
-            }
         }
         keepAlive = ka;
+    }
+
+    /**
+     * nginx's discard of a body the client was asked to hold back (Expect: 100-continue): 100
+     * Continue goes out before the answer, so that the client sends the body, which is read and
+     * dropped after it; only when the connection stays open for the next request.
+     */
+    private void announceDiscard() {
+        if (keepAlive && !bodyComplete && head.expectContinue() && !continueSent && bodyReceived == 0) {
+            continueSent = true;
+            conn.writeContinue();
+        }
     }
 
     /**

@@ -480,11 +480,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
         }
         if (target.charAt(0) != '/') {
             // absolute form: the host in the request target wins over the Host header
-            host = absoluteFormHost();
-            if (host == null) {
-                headers = null; // nginx refuses it in the request line, before any Host: the default server answers
-                return fail(out, 400, "invalid host in request target");
-            }
+            host = absoluteFormHost(); // valid: checked with the request line
         }
         // Content-Length / Transfer-Encoding
         long contentLength = -1;
@@ -678,7 +674,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
 
     private boolean fail(List<Object> out, int status, String reason) {
         String host = null;
-        boolean badUri = target != null && target.startsWith("/") && UriNormalizer.normalize(target) == null;
+        boolean badUri = target != null && UriNormalizer.normalize(target) == null;
         if (badUri) {
             headers = null; // refused in the request line by nginx, before any Host: the default server
         }

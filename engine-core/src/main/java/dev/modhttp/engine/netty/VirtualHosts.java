@@ -29,6 +29,9 @@ final class VirtualHosts {
     VirtualHosts(List<ServerConfig> servers, ServerConfig defaultServer) {
         this.defaultServer = defaultServer;
         for (ServerConfig server : servers) {
+            if (server.names().isEmpty()) {
+                exact.putIfAbsent("", server); // nginx names a server without server_name ""
+            }
             for (int i = 0; i < server.names().size(); i++) {
                 add(server, server.names().get(i), i);
             }

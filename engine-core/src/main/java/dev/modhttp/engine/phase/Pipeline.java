@@ -44,8 +44,10 @@ public final class Pipeline {
 
     /**
      * Compiles the server-scope part: POST_READ, SERVER_REWRITE, FIND_CONFIG, then the server
-     * scope's own REWRITE through CONTENT, where a request that matches no location goes on
-     * (nginx's rewrite module skips that REWRITE phase: its server directives ran in SERVER_REWRITE).
+     * scope's own REWRITE through CONTENT, where a request that matches no location goes on. A
+     * handler registered in both SERVER_REWRITE and REWRITE must not apply to the server scope in
+     * REWRITE (the rewrite and return modules test {@code kind() != SERVER}), as nginx's rewrite
+     * module skips the server's REWRITE: its directives ran in SERVER_REWRITE.
      */
     public static Pipeline forServer(Location server, List<HandlerDefinition> handlers,
             HandlerDefinition contentHandler) {

@@ -241,8 +241,10 @@ public final class Template {
 
     /** Appends the rendered text to {@code out}, each variable's value through {@code writer}. */
     public void appendTo(StringBuilder out, HttpExchange exchange, MatchResult captures, ValueWriter writer) {
+        MatchResult location = null;
         if (usesCaptures && captures == null) {
-            captures = locationCaptures(exchange);
+            location = locationCaptures(exchange);
+            captures = exchange.rewriteCaptures() != null ? exchange.rewriteCaptures() : location;
         }
         for (Object p : parts) {
             if (p instanceof String s) {
@@ -254,7 +256,8 @@ public final class Template {
                     writer.write(out, v.value(exchange));
                 }
             } else if (p instanceof NamedCapture n) {
-                String value = n.in(captures);
+                // named captures are variables: set by the regex that matched with that name
+                String value = n.in(captures) != null || location == null ? n.in(captures) : n.in(location);
                 if (value != null) {
                     out.append(new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
                 }

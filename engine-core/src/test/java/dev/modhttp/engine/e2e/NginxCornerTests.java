@@ -251,6 +251,29 @@ class NginxCornerTests {
     }
 
     @Test
+    void aRewritesRegexReplacesTheNumberedCapturesEvenWhenItDoesNotMatch() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: ~ ^/a/(.*)
+                        rewrite: ["^/zzz /b"]
+                        return: "200 a[$1]"
+                      - location: ~ ^/c/(.*)
+                        rewrite: ["^/c/(.*)$ /c/$1"]
+                        return: "200 c[$1]"
+                      - location: ~ ^/d/(?<n>.*)
+                        rewrite: ["^/zzz /b"]
+                        return: "200 d[$n]"
+                """)) {
+            // nginx 1.22: a[] c[x] d[x]
+            assertThat(get(e, "GET /a/x HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("a[]");
+            assertThat(get(e, "GET /c/x HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("c[x]");
+            assertThat(get(e, "GET /d/x HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("d[x]");
+        }
+    }
+
+    @Test
     void theRequestUriOfAnAbsoluteFormTargetStartsAtItsPath() {
         try (TestEngine e = TestEngine.start("""
                 servers:

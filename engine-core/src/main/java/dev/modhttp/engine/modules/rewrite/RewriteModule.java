@@ -57,6 +57,8 @@ public final class RewriteModule implements Module {
                 l -> l.kind() != Location.Kind.SERVER && l.isConfigured(CONFIG)));
     }
 
+    private static final java.util.regex.MatchResult NO_CAPTURES = java.util.regex.Pattern.compile("").matcher("").toMatchResult();
+
     private Result handle(HttpExchange exchange) {
         Request request = exchange.request();
         RewriteConfig conf = exchange.config(CONFIG);
@@ -66,8 +68,10 @@ public final class RewriteModule implements Module {
             Rewrite rw = entries.get(i);
             Matcher m = rw.regex().matcher(request.uriBytes());
             if (!m.find()) {
+                exchange.rewriteCaptures(NO_CAPTURES); // nginx: a regex that did not match leaves $1..$9 empty
                 continue;
             }
+            exchange.rewriteCaptures(m); // this matcher is not used again: its named groups stay readable
             boolean external = compiled[i].source().startsWith("http://") || compiled[i].source().startsWith("https://")
                     || compiled[i].source().startsWith("$scheme");
             boolean redirect = external || rw.flag() == Rewrite.Flag.REDIRECT || rw.flag() == Rewrite.Flag.PERMANENT;
@@ -102,7 +106,7 @@ public final class RewriteModule implements Module {
         if (target.endsWith("?")) {
             return target.substring(0, target.length() - 1);
         }
-        String args = request.args();
+        String args = request.argsText();
         return args.isEmpty() ? target : target + (target.indexOf('?') >= 0 ? "&" : "?") + args;
     }
 }

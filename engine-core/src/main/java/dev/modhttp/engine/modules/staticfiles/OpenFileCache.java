@@ -134,16 +134,36 @@ final class OpenFileCache {
         } catch (AccessDeniedException e) {
             return new FileInfo(null, 403);
         } catch (FileSystemException e) {
-            // nginx's static handler: ENOTDIR and ENAMETOOLONG are 404, ELOOP 403, the rest 500
-            String reason = String.valueOf(e.getReason());
-            if (reason.contains("Not a directory") || reason.contains("File name too long")) {
+            // nginx's static handler: ENOTDIR and ENAMETOOLONG are 404, ELOOP 403, the rest 500;
+            // read from the path itself, as the exception's text is the platform's, localised
+            if (underAFile(path) || tooLong(path)) {
                 return new FileInfo(null, 404);
             }
-            if (reason.contains("Too many levels of symbolic links")) {
-                return new FileInfo(null, 403);
+            if (Files.isSymbolicLink(path)) {
+                return new FileInfo(null, 403); // a link that cannot be followed: a loop
             }
             throw e;
         }
+    }
+
+    /** Whether a parent of {@code path} is something other than a directory (ENOTDIR). */
+    private static boolean underAFile(Path path) {
+        for (Path p = path.getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                return !Files.isDirectory(p);
+            }
+        }
+        return false;
+    }
+
+    /** Whether a name in {@code path} is longer than a file system takes (255 bytes: ENAMETOOLONG). */
+    private static boolean tooLong(Path path) {
+        for (Path name : path) {
+            if (name.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

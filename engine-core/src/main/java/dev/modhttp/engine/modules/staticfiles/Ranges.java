@@ -11,16 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Parses a {@code Range} header the way nginx does: the unit {@code bytes} (any case; another
  * unit means the header is ignored), ranges {@code a-b}, {@code a-} and {@code -n} separated
- * by commas, spaces allowed around them. A syntax error or an inverted range makes the whole
- * request unsatisfiable (416), as do ranges that all start past the end; the end of a range
- * is clamped to the file, and a suffix longer than the file means the whole file; and serves
- * them.
+ * by commas, spaces allowed around them (see {@link #parse}: a syntax error or a position past
+ * 2^63-1 is 416, an inverted range is skipped, ranges that all start past the end are 416); the
+ * end of a range is clamped to the file, and a suffix longer than the file means the whole
+ * file; and serves them.
  */
 final class Ranges {
 

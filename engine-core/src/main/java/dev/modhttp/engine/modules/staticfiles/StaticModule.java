@@ -65,7 +65,7 @@ public final class StaticModule implements Module {
         return Map.of(
                 "document_root", e -> {
                     CoreConfig c = e.config(CoreModule.CONFIG);
-                    Path base = c.alias() != null ? c.alias() : c.root();
+                    Path base = aliasedAt(e.location(), c) != null ? c.alias() : c.root();
                     return base == null ? null : base.toString();
                 },
                 "request_filename", e -> {
@@ -129,7 +129,7 @@ public final class StaticModule implements Module {
             return Result.status(info.error);
         }
         if (info.isDirectory()) {
-            String args = request.args();
+            String args = request.argsText();
             exchange.response().header(HttpHeaderNames.LOCATION,
                     request.absoluteUrl(escape(request.uriBytes()) + "/" + (args.isEmpty() ? "" : "?" + args)));
             return Result.status(301);

@@ -81,8 +81,10 @@ public final class TryFilesModule implements Module {
                 Path p = mapped.path();
                 // as written, not as rendered: "$uri" wants a file even when the URI ends with "/"
                 boolean dir = entries[i].source().endsWith("/");
-                // a file's name never ends with "/" (Path would drop the slash: nginx's open fails there)
-                if (dir ? Files.isDirectory(p) : !name.endsWith("/") && Files.isRegularFile(p)) {
+                // a mapped path ending with "/" is no file (Path would drop the slash: nginx's open fails
+                // there); an alias naming a file itself is that file, whatever the URI's slash
+                boolean slashed = name.endsWith("/") && !mapped.aliasItself();
+                if (dir ? Files.isDirectory(p) : !slashed && Files.isRegularFile(p)) {
                     if (dir && name.length() > 1 && name.endsWith("/")) {
                         name = name.substring(0, name.length() - 1); // nginx: then the static 301 to "dir/"
                     }
