@@ -164,34 +164,7 @@ public final class Template {
             return render(exchange, captures);
         }
         StringBuilder out = new StringBuilder(source.length() + 32);
-        boolean args = false;
-        for (Object p : parts) {
-            if (p instanceof String literal) {
-                out.append(literal);
-                args |= literal.indexOf('?') >= 0;
-            } else if (p instanceof Variable v) {
-                if (v.bytes()) {
-                    PLAIN.writeBytes(out, v.value(exchange));
-                } else {
-                    PLAIN.write(out, v.value(exchange));
-                }
-            } else if (p instanceof NamedCapture n) {
-                String value = n.in(captures); // nginx copies a named capture as a variable: never escaped
-                if (value != null) {
-                    out.append(new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
-                }
-            } else {
-                int group = (Integer) p;
-                if (captures != null && group <= captures.groupCount() && captures.group(group) != null) {
-                    if (args || redirect) {
-                        escape(out, captures.group(group), args);
-                    } else {
-                        out.append(new String(captures.group(group).getBytes(StandardCharsets.ISO_8859_1),
-                                StandardCharsets.UTF_8));
-                    }
-                }
-            }
-        }
+        append(out, exchange, captures, PLAIN, true, redirect);
         return out.toString();
     }
 
@@ -241,14 +214,25 @@ public final class Template {
 
     /** Appends the rendered text to {@code out}, each variable's value through {@code writer}. */
     public void appendTo(StringBuilder out, HttpExchange exchange, MatchResult captures, ValueWriter writer) {
+        append(out, exchange, captures, writer, false, false);
+    }
+
+    /**
+     * The rendering loop; with {@code reencode} (a rewrite of a percent-encoded URI) numbered
+     * captures after a literal {@code ?}, or anywhere in a {@code redirect}, are encoded again.
+     */
+    private void append(StringBuilder out, HttpExchange exchange, MatchResult captures, ValueWriter writer,
+            boolean reencode, boolean redirect) {
         MatchResult location = null;
         if (usesCaptures && captures == null) {
             location = locationCaptures(exchange);
             captures = exchange.rewriteCaptures() != null ? exchange.rewriteCaptures() : location;
         }
+        boolean args = false;
         for (Object p : parts) {
             if (p instanceof String s) {
                 out.append(s);
+                args |= reencode && s.indexOf('?') >= 0;
             } else if (p instanceof Variable v) {
                 if (v.bytes()) {
                     writer.writeBytes(out, v.value(exchange));
@@ -256,20 +240,27 @@ public final class Template {
                     writer.write(out, v.value(exchange));
                 }
             } else if (p instanceof NamedCapture n) {
-                // named captures are variables: set by the regex that matched with that name
+                // named captures are variables (set by the regex that matched with that name), never encoded again
                 String value = n.in(captures) != null || location == null ? n.in(captures) : n.in(location);
                 if (value != null) {
-                    out.append(new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+                    out.append(text(value));
                 }
             } else {
                 int group = (Integer) p;
                 if (captures != null && group <= captures.groupCount() && captures.group(group) != null) {
-                    // regexes see the URI's bytes, one char per byte: back to text
-                    out.append(new String(captures.group(group).getBytes(StandardCharsets.ISO_8859_1),
-                            StandardCharsets.UTF_8));
+                    if (reencode && (args || redirect)) {
+                        escape(out, captures.group(group), args);
+                    } else {
+                        out.append(text(captures.group(group)));
+                    }
                 }
             }
         }
+    }
+
+    /** Regexes see the URI's bytes, one char per byte: back to text. */
+    private static String text(String bytes) {
+        return new String(bytes.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 
     /** A named capture, {@code $name} for {@code (?<name>...)}, by its Java group name. */

@@ -82,7 +82,7 @@ final class Nginx implements AutoCloseable {
             if (r.code() != 0) {
                 throw new IllegalStateException("nginx did not start: " + r.output());
             }
-            pid = Long.parseLong(Files.readString(dir.resolve("nginx.pid")).trim());
+            pid = readPid(dir.resolve("nginx.pid"));
         } else {
             Result r = run(List.of("kill", "-HUP", Long.toString(pid)), 10);
             if (r.code() != 0) {
@@ -172,19 +172,46 @@ final class Nginx implements AutoCloseable {
     record Result(int code, String output) {
     }
 
+    /** Runs a command with its output in a file, so that a daemon keeping the pipe cannot hang us past the timeout. */
     static Result run(List<String> command, int timeoutSeconds) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Path out = Files.createTempFile("nginx-diff-run", ".log");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
-            byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return new Result(-1, "timed out: " + String.join(" ", command));
             }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+            return new Result(p.exitValue(), new String(Files.readAllBytes(out), StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
             throw new IOException("interrupted: " + String.join(" ", command), e);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** The daemonised master writes its pid file after the launching process has exited: wait for it. */
+    private static long readPid(Path file) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                String text = Files.readString(file).trim();
+                if (!text.isEmpty()) {
+                    return Long.parseLong(text);
+                }
+            } catch (java.nio.file.NoSuchFileException | NumberFormatException e) {
+                // not written yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("nginx wrote no pid file " + file);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + file, e);
+            }
         }
     }
 

@@ -84,17 +84,7 @@ final class Autoindex {
      * percent-encoded, so that no name ({@code javascript:alert(1)}) becomes a scheme or a query.
      */
     static String escapeComponent(String bytes) {
-        StringBuilder sb = new StringBuilder(bytes.length() + 8);
-        for (int i = 0; i < bytes.length(); i++) {
-            char c = bytes.charAt(i);
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~".indexOf(c) >= 0) {
-                sb.append(c);
-            } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xf, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            }
-        }
-        return sb.toString();
+        return StaticModule.percentEncode(bytes, "-._~");
     }
 
     /** The UTF-8 bytes of a name as a byte string, the form the link escaping reads. */

@@ -368,10 +368,15 @@ public final class StaticModule implements Module {
 
     /** Percent-encodes a byte-string path for a Location header, keeping what a path may hold as is. */
     static String escape(String uriBytes) {
-        StringBuilder sb = new StringBuilder(uriBytes.length() + 8);
-        for (int i = 0; i < uriBytes.length(); i++) {
-            char c = uriBytes.charAt(i);
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "/-._~!$&'()*+,;=:@".indexOf(c) >= 0) {
+        return percentEncode(uriBytes, "/-._~!$&'()*+,;=:@");
+    }
+
+    /** Bytes (one char per byte) with every one but letters, digits and {@code keep} as %XX. */
+    static String percentEncode(String bytes, String keep) {
+        StringBuilder sb = new StringBuilder(bytes.length() + 8);
+        for (int i = 0; i < bytes.length(); i++) {
+            char c = bytes.charAt(i);
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || keep.indexOf(c) >= 0) {
                 sb.append(c);
             } else {
                 sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xf, 16)))
