@@ -97,8 +97,7 @@ public final class Request {
         while (path < rawUri.length() && rawUri.charAt(path) != '/' && rawUri.charAt(path) != '?') {
             path++;
         }
-        return path == rawUri.length() ? "/" : rawUri.charAt(path) == '?' ? "/" + rawUri.substring(path)
-                : rawUri.substring(path);
+        return path == rawUri.length() ? "/" : rawUri.substring(path); // "http://h?x" is "?x" in nginx
     }
 
     /** The decoded, normalized path, e.g. {@code /c}. */

@@ -282,6 +282,7 @@ class NginxCornerTests {
                 """)) {
             assertThat(get(e, "GET http://h.test/a/b?c=d HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("/a/b?c=d");
             assertThat(get(e, "GET http://h.test HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("/");
+            assertThat(get(e, "GET http://h.test?x=1 HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("?x=1");
             // nginx's request-line parser takes letters, digits, "." and "-" in an absolute-form host
             assertThat(get(e, "GET http://_/ HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(400);
         }

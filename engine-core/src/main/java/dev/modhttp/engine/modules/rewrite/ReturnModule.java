@@ -77,7 +77,8 @@ public final class ReturnModule implements Module {
             return Result.status(status); // an error: error pages apply, its status wins
         }
         // a response of its own (after an error page redirect the error's status stays), typed as
-        // nginx types it: by the URI's extension, else default-type (a final 204 goes out untyped)
+        // nginx types it: by the URI's extension, else default-type; the type is set on a 204 too,
+        // as an error page may send it with another status, and the framing drops it from a final 204
         String type = MimeTypes.forUri(exchange.request().uri(), exchange.location().config(CoreModule.CONFIG));
         if (body == null || status == 204) {
             exchange.response().status(status).contentLength(0).header(HttpHeaderNames.CONTENT_TYPE, type);
