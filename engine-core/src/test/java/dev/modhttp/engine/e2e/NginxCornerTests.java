@@ -134,11 +134,15 @@ class NginxCornerTests {
                     locations:
                       - location: = /
                         alias: %1$s/a.txt
+                      - location: /b.html
+                        alias: %1$s/a.txt
                       - location: /a.txt
                         root: %1$s
                         try-files: [$uri, $uri/, =410]
                 """.formatted(root))) {
             assertThat(get(e, "GET / HTTP/1.1\r\nHost: a\r\n\r\n").status()).as("nginx: is not a directory").isEqualTo(500);
+            assertThat(get(e, "GET /b.html/ HTTP/1.1\r\nHost: a\r\n\r\n").status()).as("a.txt/index.html: ENOTDIR")
+                    .isEqualTo(404);
             assertThat(get(e, "GET /a.txt/ HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(410);
             assertThat(get(e, "GET /a.txt HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("a text");
         }

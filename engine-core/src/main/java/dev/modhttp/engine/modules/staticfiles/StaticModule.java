@@ -300,6 +300,8 @@ public final class StaticModule implements Module {
             base = conf.root();
             rest = uri;
         }
+        // the alias itself (nothing after the prefix), not "alias/" (a slash after it: ENOTDIR under a file)
+        boolean aliasItself = at != null && rest.isEmpty();
         while (rest.startsWith("/")) {
             rest = rest.substring(1);
         }
@@ -311,7 +313,7 @@ public final class StaticModule implements Module {
         if (rest.contains("..") && !path.normalize().startsWith(base.normalize())) {
             return null;
         }
-        return new Mapped(path, base, at != null && rest.isEmpty());
+        return new Mapped(path, base, aliasItself);
     }
 
     /**
