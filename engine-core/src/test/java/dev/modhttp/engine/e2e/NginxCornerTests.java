@@ -278,6 +278,19 @@ class NginxCornerTests {
     }
 
     @Test
+    void anIndexThatRedirectsToItselfEndsIn500() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: /loop/
+                        index: [/loop/]
+                """)) {
+            assertThat(get(e, "GET /loop/ HTTP/1.1\r\nHost: a\r\n\r\n").status()).as("nginx: redirection cycle").isEqualTo(500);
+        }
+    }
+
+    @Test
     void theRequestUriOfAnAbsoluteFormTargetStartsAtItsPath() {
         try (TestEngine e = TestEngine.start("""
                 servers:
