@@ -73,10 +73,7 @@ public final class EngineBuilder {
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private int blockingLimit = 1024;
     private boolean reloadOnSighup;
-    private final List<Module> modules = new ArrayList<>(List.of(new CoreModule(), new RewriteModule(), new ReturnModule(),
-            new TryFilesModule(), new StaticModule(), new HeadersModule(), new CompressionModule(), new RealIpModule(),
-            new LimitReqModule(), new LimitConnModule(), new AccessModule(), new AuthBasicModule(), new StubStatusModule(),
-            new AccessLogModule()));
+    private final List<Module> modules = builtInModules();
     private final List<HandlerDefinition> handlers = new ArrayList<>();
     private final List<ContentHandler> contentHandlers = new ArrayList<>();
     private final List<FilterDefinition> filters = new ArrayList<>();
@@ -277,6 +274,14 @@ public final class EngineBuilder {
                 List.copyOf(bootstrapCustomizers), reloadOnSighup);
         runtimeHooks[0] = engine.moduleHooks();
         return engine;
+    }
+
+    private static List<Module> builtInModules() {
+        StaticModule files = new StaticModule(); // try-files maps its entries as the static module maps files
+        return new ArrayList<>(List.of(new CoreModule(), new RewriteModule(), new ReturnModule(),
+                new TryFilesModule(files), files, new HeadersModule(), new CompressionModule(), new RealIpModule(),
+                new LimitReqModule(), new LimitConnModule(), new AccessModule(), new AuthBasicModule(),
+                new StubStatusModule(), new AccessLogModule()));
     }
 
     /** The named groups of every regex of the config: locations, rewrites, server names (nginx makes each a variable). */

@@ -183,7 +183,6 @@ class EngineConfigTests {
             servers: [{ unknown-server-key: 1 }]                      => engine.servers[0].unknown-server-key: unknown key
             locations: [{ location: / }]                              => engine.locations: not a key at main scope: locations belong to a server or a location (engine.servers[N].locations)
             listen: [8080]                                            => engine.listen: not a key at main scope: it belongs to a server (engine.servers[N])
-            servers: [{ locations: [{ location: "~ ^/img/(.+)$", alias: /srv/img/$1 }] }] => engine.servers[0].locations[0]: '/srv/img/$1': variables in root and alias are not supported yet
             servers: [{ servers: [] }]                                => engine.servers[0].servers: not a key at server scope: servers are listed at the main scope (engine.servers)
             large-client-header-buffers: "4 8"                        => engine.large-client-header-buffers: the buffer size must be between 64 bytes and 1m
             """)

@@ -278,6 +278,27 @@ class NginxCornerTests {
     }
 
     @Test
+    void rootAndAliasTakeVariablesAndARegexLocationsCaptures() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: ~ ^/pics/(.+)$
+                        alias: %1$s/img/$1
+                      - location: /by-host/
+                        alias: %1$s/$host/
+                """.formatted(root))) {
+            assertThat(get(e, "GET /pics/b.html HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("img b");
+            assertThat(get(e, "GET /pics/nothing HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(404);
+            // a prefix location's alias with variables still replaces the location's prefix
+            assertThat(get(e, "GET /by-host/b.html HTTP/1.1\r\nHost: img\r\n\r\n").body()).isEqualTo("img b");
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestEngine.start(
+                "servers: [{ locations: [{ location: /x/, alias: /srv/$nosuch/ }] }]"))
+                .hasMessageContaining("engine.servers[0].locations[0].alias: unknown variable \"$nosuch\"");
+    }
+
+    @Test
     void anIndexThatRedirectsToItselfEndsIn500() {
         try (TestEngine e = TestEngine.start("""
                 servers:

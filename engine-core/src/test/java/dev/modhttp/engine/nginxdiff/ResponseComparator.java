@@ -19,8 +19,8 @@ import java.util.TreeMap;
 final class ResponseComparator {
 
     /**
-     * The deliberate differences, each with its reason, as the engine's README states them, and
-     * the known gaps (named so), counted apart so that the bounded run stays a regression check.
+     * The deliberate differences, each with its reason, as the engine's README states them;
+     * counted apart, and only for the fields they explain.
      */
     enum Deliberate {
         /**
@@ -29,11 +29,6 @@ final class ResponseComparator {
          * startup naming it, where nginx accepts it.
          */
         PCRE_ONLY_REGEX_REFUSED("the engine refuses at startup a PCRE construct java.util.regex cannot match alike (README)"),
-        /**
-         * Not a deliberate difference: a known gap, refused at startup with a clear message rather than
-         * served wrongly, counted apart so that the bounded run stays a regression check; listed in issue 9's note.
-         */
-        VARIABLES_IN_ROOT_NOT_YET("known gap, not deliberate: variables in root and alias are refused at startup"),
         /** README, differences: a duplicate location could never be reached. */
         DUPLICATE_LOCATION_REFUSED("the engine refuses a location repeated where nginx does not check: a second"
                 + " @name, a prefix repeated below a regex location (README)"),
@@ -59,10 +54,6 @@ final class ResponseComparator {
                     && engineRefusal.get().contains("is not a valid regular expression")
                     && engineRefusal.get().matches("(?s).*(are not supported|is not supported|has no equivalent).*")) {
                 return Optional.of(PCRE_ONLY_REGEX_REFUSED);
-            }
-            if (nginxRefusal.isEmpty() && engineRefusal.isPresent()
-                    && engineRefusal.get().contains("variables in root and alias are not supported yet")) {
-                return Optional.of(VARIABLES_IN_ROOT_NOT_YET);
             }
             if (nginxRefusal.isEmpty() && engineRefusal.isPresent() && engineRefusal.get().contains("duplicate location '")) {
                 return Optional.of(DUPLICATE_LOCATION_REFUSED);

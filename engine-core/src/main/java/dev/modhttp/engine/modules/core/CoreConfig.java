@@ -78,12 +78,6 @@ public record CoreConfig(
         if (keepaliveRequests != null && keepaliveRequests < 0) {
             throw new IllegalArgumentException("keepalive-requests cannot be negative");
         }
-        for (Path p : new Path[] {root, alias}) {
-            if (p != null && p.toString().indexOf('$') >= 0) {
-                // refused rather than served from a directory literally named "$1"
-                throw new IllegalArgumentException("'" + p + "': variables in root and alias are not supported yet");
-            }
-        }
         for (Duration d : new Duration[] {clientHeaderTimeout, clientBodyTimeout, sendTimeout, keepaliveTimeout}) {
             if (d != null && d.isNegative()) {
                 throw new IllegalArgumentException("a timeout cannot be negative");

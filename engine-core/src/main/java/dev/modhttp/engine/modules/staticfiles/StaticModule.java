@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.channels.FileChannel;
+import dev.modhttp.engine.variable.Template;
 import dev.modhttp.engine.variable.Variable;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -65,18 +66,23 @@ public final class StaticModule implements Module {
         return Map.of(
                 "document_root", e -> {
                     CoreConfig c = e.config(CoreModule.CONFIG);
-                    Path base = aliasedAt(e.location(), c) != null ? c.alias() : c.root();
+                    Path base = resolve(e, aliasedAt(e.location(), c) != null ? c.alias() : c.root());
                     return base == null ? null : base.toString();
                 },
                 "request_filename", e -> {
-                    Mapped m = map(e.location(), e.config(CoreModule.CONFIG), e.request().uri());
+                    Mapped m = map(e, e.config(CoreModule.CONFIG), e.request().uri());
                     return m == null ? null : m.path().toString();
                 });
     }
 
+    /** Roots and aliases with variables ({@code alias /srv/img/$1}), compiled once, by the Path written. */
+    private final Map<Path, Template> pathTemplates = new IdentityHashMap<>();
+
     @Override
     public void register(ModuleRegistry registry) {
         this.hooks = registry.hooks();
+        registry.compileEach(CoreModule.CONFIG, "root", c -> compilePath(registry, c.root()));
+        registry.compileEach(CoreModule.CONFIG, "alias", c -> compilePath(registry, c.alias()));
         registry.forEachLocation(l -> {
             StaticConfig.CacheLimits limits = l.config(CONFIG).openFileCache();
             if (limits.max() > 0) {
@@ -97,7 +103,7 @@ public final class StaticModule implements Module {
         }
         CoreConfig conf = exchange.config(CoreModule.CONFIG);
         boolean aliased = aliasedAt(exchange.location(), conf) != null;
-        Path base = aliased ? conf.alias() : conf.root();
+        Path base = resolve(exchange, aliased ? conf.alias() : conf.root());
         if (base == null) {
             // as over a root that holds nothing: an absolute first index entry still redirects
             return request.uri().endsWith("/") ? index(exchange, conf, null) : Result.status(404);
@@ -111,7 +117,7 @@ public final class StaticModule implements Module {
         if (!hr.goOn()) {
             return Result.status(hr.status());
         }
-        Mapped mapped = map(exchange.location(), conf, request.uri());
+        Mapped mapped = map(exchange, conf, request.uri());
         if (mapped == null) {
             return Result.status(404);
         }
@@ -284,12 +290,12 @@ public final class StaticModule implements Module {
     }
 
     /** root + uri, or alias + the part of the uri after the location's prefix; null if the uri escapes. */
-    static Mapped map(Location location, CoreConfig conf, String uri) {
+    Mapped map(HttpExchange exchange, CoreConfig conf, String uri) {
         Path base;
         String rest;
-        Location at = aliasedAt(location, conf);
+        Location at = aliasedAt(exchange.location(), conf);
         if (at != null) {
-            base = conf.alias();
+            base = resolve(exchange, conf.alias());
             rest = switch (at.kind()) {
                 // nginx replaces as many bytes as the location's name has: "$uri.html" of "= /a" is alias + ".html"
                 case PREFIX, PREFIX_NOREGEX, EXACT -> uri.length() >= at.name().length()
@@ -297,7 +303,7 @@ public final class StaticModule implements Module {
                 default -> ""; // a regex location's alias names the file itself
             };
         } else {
-            base = conf.root();
+            base = resolve(exchange, conf.root());
             rest = uri;
         }
         // the alias itself (nothing after the prefix), not "alias/" (a slash after it: ENOTDIR under a file)
@@ -314,6 +320,22 @@ public final class StaticModule implements Module {
             return null;
         }
         return new Mapped(path, base, aliasItself);
+    }
+
+    /** A root or alias with variables compiled (validated at startup), or null for a plain path. */
+    private Template compilePath(ModuleRegistry registry, Path path) {
+        if (path == null || path.toString().indexOf('$') < 0) {
+            return null;
+        }
+        Template t = registry.variables().compile(path.toString());
+        pathTemplates.put(path, t);
+        return t;
+    }
+
+    /** {@code path} with its variables rendered for this request (the location's captures among them). */
+    private Path resolve(HttpExchange exchange, Path path) {
+        Template t = path == null ? null : pathTemplates.get(path);
+        return t == null ? path : Path.of(t.render(exchange));
     }
 
     /**

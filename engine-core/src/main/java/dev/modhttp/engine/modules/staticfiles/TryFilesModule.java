@@ -33,6 +33,13 @@ import java.util.Map;
  */
 public final class TryFilesModule implements Module {
 
+    private final StaticModule files;
+
+    /** try-files over the paths {@code files} maps URIs to. */
+    public TryFilesModule(StaticModule files) {
+        this.files = files;
+    }
+
     /** The entries, the last one being the fallback. */
     public record TryFilesConfig(List<String> entries) {
         public TryFilesConfig {
@@ -74,7 +81,7 @@ public final class TryFilesModule implements Module {
         if (core.root() != null || core.alias() != null) {
             for (int i = 0; i < entries.length - 1; i++) {
                 String name = entries[i].render(exchange);
-                StaticModule.Mapped mapped = StaticModule.map(exchange.location(), core, name);
+                StaticModule.Mapped mapped = files.map(exchange, core, name);
                 if (mapped == null) {
                     continue;
                 }
