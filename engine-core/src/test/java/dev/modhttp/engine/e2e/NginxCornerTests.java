@@ -287,9 +287,17 @@ class NginxCornerTests {
                         alias: %1$s/img/$1
                       - location: /by-host/
                         alias: %1$s/$host/
+                      - location: ~* ^/tried/(.+)$
+                        alias: %1$s/img/$1
+                        try-files: [$uri.html, $uri, /fallback]
                 """.formatted(root))) {
+            // nginx 1.22 tests a regex location's alias followed by each entry (".../img/b.html/tried/b.html.html"):
+            // none exists, the fallback answers
+            assertThat(get(e, "GET /tried/b.html HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(404);
             assertThat(get(e, "GET /pics/b.html HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("img b");
             assertThat(get(e, "GET /pics/nothing HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(404);
+            // $1 = "b.html/": a path under the file, ENOTDIR, 404 as nginx (not the directory test's 500)
+            assertThat(get(e, "GET /pics/b.html/ HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(404);
             // a prefix location's alias with variables still replaces the location's prefix
             assertThat(get(e, "GET /by-host/b.html HTTP/1.1\r\nHost: img\r\n\r\n").body()).isEqualTo("img b");
         }

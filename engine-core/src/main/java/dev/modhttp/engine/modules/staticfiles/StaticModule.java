@@ -286,7 +286,8 @@ public final class StaticModule implements Module {
     }
 
     /** A file path and the real root it must stay within. */
-    record Mapped(Path path, Path root, boolean aliasItself) {
+    /** {@code regexAlias}: mapped through the alias of a regex location, which names the whole path. */
+    record Mapped(Path path, Path root, boolean aliasItself, boolean regexAlias) {
     }
 
     /** root + uri, or alias + the part of the uri after the location's prefix; null if the uri escapes. */
@@ -294,8 +295,12 @@ public final class StaticModule implements Module {
         Path base;
         String rest;
         Location at = aliasedAt(exchange.location(), conf);
+        boolean aliasSlashed = false;
         if (at != null) {
-            base = resolve(exchange, conf.alias());
+            Template t = pathTemplates.get(conf.alias());
+            String alias = t == null ? conf.alias().toString() : t.render(exchange);
+            aliasSlashed = alias.endsWith("/"); // "/img/$1" with $1 = "x/": a path under x, as nginx sees it
+            base = Path.of(alias);
             rest = switch (at.kind()) {
                 // nginx replaces as many bytes as the location's name has: "$uri.html" of "= /a" is alias + ".html"
                 case PREFIX, PREFIX_NOREGEX, EXACT -> uri.length() >= at.name().length()
@@ -307,7 +312,7 @@ public final class StaticModule implements Module {
             rest = uri;
         }
         // the alias itself (nothing after the prefix), not "alias/" (a slash after it: ENOTDIR under a file)
-        boolean aliasItself = at != null && rest.isEmpty();
+        boolean aliasItself = at != null && rest.isEmpty() && !aliasSlashed;
         while (rest.startsWith("/")) {
             rest = rest.substring(1);
         }
@@ -319,7 +324,7 @@ public final class StaticModule implements Module {
         if (rest.contains("..") && !path.normalize().startsWith(base.normalize())) {
             return null;
         }
-        return new Mapped(path, base, aliasItself);
+        return new Mapped(path, base, aliasItself, at != null && at.regex() != null);
     }
 
     /** A root or alias with variables compiled (validated at startup), or null for a plain path. */

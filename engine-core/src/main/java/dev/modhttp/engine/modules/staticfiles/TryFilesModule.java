@@ -85,7 +85,8 @@ public final class TryFilesModule implements Module {
                 if (mapped == null) {
                     continue;
                 }
-                Path p = mapped.path();
+                // nginx tests a regex location's alias followed by the entry (alias + "$uri"), not the entry mapped
+                Path p = mapped.regexAlias() ? Path.of(mapped.path() + name) : mapped.path();
                 // as written, not as rendered: "$uri" wants a file even when the URI ends with "/"
                 boolean dir = entries[i].source().endsWith("/");
                 // a mapped path ending with "/" is no file (Path would drop the slash: nginx's open fails
