@@ -53,9 +53,6 @@ public final class HeadersModule implements Module {
         registry.filter(FilterDefinition.header(Integer.MAX_VALUE - 100, this::filter));
     }
 
-    /** Headers the engine sets itself that add-header replaces (nginx's ngx_http_headers_filter specials). */
-    private static final java.util.Set<String> REPLACED = java.util.Set.of("etag", "last-modified");
-
     private void filter(HttpExchange exchange, HeaderFilterChain next) throws Exception {
         HeadersConfig conf = exchange.config(CONFIG);
         Response r = exchange.response();
@@ -70,8 +67,9 @@ public final class HeadersModule implements Module {
             if (success || h.always()) {
                 Template template = values.get(h);
                 String value = template != null ? template.renderHeaderValue(exchange) : h.value();
-                if (REPLACED.contains(h.name().toLowerCase(java.util.Locale.ROOT))) {
-                    // nginx: these replace the engine's own, and an empty value removes it
+                // nginx's specials (ngx_http_headers_filter): these replace the engine's own, and an
+                // empty value removes it
+                if (h.name().equalsIgnoreCase("ETag") || h.name().equalsIgnoreCase("Last-Modified")) {
                     if (value.isEmpty()) {
                         r.headers().remove(h.name());
                     } else {
