@@ -81,6 +81,11 @@ final class EngineFilters {
         } else if (r.contentLength() >= 0) {
             h.set(HttpHeaderNames.CONTENT_LENGTH, lengthValue(r.contentLength()));
             ex.bodyMode = Exchange.BodyMode.FIXED;
+        } else if (ex.request().isHead()) {
+            // nginx: a HEAD of a body of unknown length (compressed, say) announces neither chunks
+            // nor a length, and the connection goes on
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            ex.bodyMode = Exchange.BodyMode.NONE;
         } else if (!ex.isHttp10()) {
             h.remove(HttpHeaderNames.CONTENT_LENGTH);
             h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

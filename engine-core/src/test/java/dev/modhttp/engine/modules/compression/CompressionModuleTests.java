@@ -117,7 +117,9 @@ class CompressionModuleTests {
             assertThat(head.header("Content-Length")).isNull();
             assertThat(head.header("ETag")).startsWith("W/\"");
             assertThat(head.header("Accept-Ranges")).isNull();
+            assertThat(head.header("Transfer-Encoding")).as("nginx announces no chunks for a HEAD").isNull();
             assertThat(head.bytes()).isEmpty();
+            assertThat(get(c, "/tiny.html", "").body()).as("the connection goes on").isEqualTo("<p>x</p>");
         }
     }
 
