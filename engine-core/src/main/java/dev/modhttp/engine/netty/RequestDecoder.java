@@ -55,6 +55,8 @@ final class RequestDecoder extends ByteToMessageDecoder {
     private String target;
     private HttpVersion version;
     private boolean headersEnded;
+    /** The validated host of an absolute-form target, read with the request line; null otherwise. */
+    private String targetHost;
     private HttpHeaders headers;
     private long remaining;
     private ChannelHandlerContext context;
@@ -334,7 +336,8 @@ final class RequestDecoder extends ByteToMessageDecoder {
         if (major == 0) {
             return "bad HTTP version";
         }
-        if (target.charAt(0) != '/' && (!isAbsoluteForm(target) || absoluteFormHost() == null)) {
+        targetHost = target.charAt(0) == '/' || !isAbsoluteForm(target) ? null : absoluteFormHost();
+        if (target.charAt(0) != '/' && targetHost == null) {
             return "bad request target"; // before the version, as nginx's parser reads the line
         }
         if (major >= 2) {
@@ -480,7 +483,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
         }
         if (target.charAt(0) != '/') {
             // absolute form: the host in the request target wins over the Host header
-            host = absoluteFormHost(); // valid: checked with the request line
+            host = targetHost; // validated with the request line
         }
         // Content-Length / Transfer-Encoding
         long contentLength = -1;
@@ -669,6 +672,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
         target = null;
         version = null;
         headersEnded = false;
+        targetHost = null;
         headBytes = 0;
     }
 
@@ -678,8 +682,8 @@ final class RequestDecoder extends ByteToMessageDecoder {
         if (badUri) {
             headers = null; // refused in the request line by nginx, before any Host: the default server
         }
-        if (headers != null && target != null && !target.startsWith("/")) {
-            host = absoluteFormHost(); // read with the request line, before any Host header
+        if (headers != null) {
+            host = targetHost; // read with the request line, before any Host header
         }
         if (host == null && headers != null && headers.get(HttpHeaderNames.HOST) != null) {
             host = Addresses.host(headers.get(HttpHeaderNames.HOST));

@@ -59,18 +59,12 @@ final class Ranges {
                 suffix = true;
                 i++;
             } else {
-                if (i >= n || !isDigit(h.charAt(i))) {
-                    return List.of();
-                }
-                int s = i;
-                while (i < n && isDigit(h.charAt(i))) {
-                    i++;
-                }
-                start = position(h, s, i);
+                int digits = digitsEnd(h, i);
+                start = digits < 0 ? -1 : position(h, i, digits);
                 if (start < 0) {
                     return List.of();
                 }
-                i = skipSpaces(h, i);
+                i = skipSpaces(h, digits);
                 if (i >= n || h.charAt(i++) != '-') {
                     return List.of();
                 }
@@ -79,18 +73,12 @@ final class Ranges {
             if (!suffix && (i >= n || h.charAt(i) == ',')) {
                 end = size; // "start-": to the end
             } else {
-                if (i >= n || !isDigit(h.charAt(i))) {
-                    return List.of();
-                }
-                int s = i;
-                while (i < n && isDigit(h.charAt(i))) {
-                    i++;
-                }
-                end = position(h, s, i);
+                int digits = digitsEnd(h, i);
+                end = digits < 0 ? -1 : position(h, i, digits);
                 if (end < 0) {
                     return List.of();
                 }
-                i = skipSpaces(h, i);
+                i = skipSpaces(h, digits);
                 if (i < n && h.charAt(i) != ',') {
                     return List.of();
                 }
@@ -113,8 +101,13 @@ final class Ranges {
         return out;
     }
 
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
+    /** The index after the digits starting at {@code i}, or -1 when none starts there. */
+    private static int digitsEnd(String h, int i) {
+        int end = i;
+        while (end < h.length() && h.charAt(end) >= '0' && h.charAt(end) <= '9') {
+            end++;
+        }
+        return end == i ? -1 : end;
     }
 
     /** The decimal number in {@code h[from, to)}, or -1 past 2^63-1. */
