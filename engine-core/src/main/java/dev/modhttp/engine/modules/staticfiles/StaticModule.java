@@ -229,26 +229,19 @@ public final class StaticModule implements Module {
         Path dir = mapped == null ? null : mapped.path();
         StaticConfig own = exchange.config(CONFIG);
         Request r = exchange.request();
-        boolean dirTested = false;
+        // nginx tests the directory at the first relative entry; an absolute first entry redirects at once
+        if (conf.index().isEmpty() || !conf.index().get(0).startsWith("/")) {
+            Result notDir = notADirectory(own, mapped);
+            if (notDir != null) {
+                return notDir;
+            }
+        }
         for (String name : conf.index()) {
             if (name.startsWith("/")) {
                 return exchange.internalRedirect(name, r.args()); // nginx: an absolute entry is redirected to as it is
             }
-            if (!dirTested) {
-                Result notDir = notADirectory(own, mapped);
-                if (notDir != null) {
-                    return notDir;
-                }
-                dirTested = true;
-            }
             if (lookup(own, dir.resolve(name)).isFile()) {
                 return exchange.internalRedirect(r.uri() + name, r.args());
-            }
-        }
-        if (!dirTested) {
-            Result notDir = notADirectory(own, mapped);
-            if (notDir != null) {
-                return notDir;
             }
         }
         StaticConfig autoindex = own;
