@@ -11,9 +11,13 @@ import dev.modhttp.engine.module.EngineInfo;
 import dev.modhttp.engine.module.EngineStatus;
 import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
-import dev.modhttp.engine.netty.EngineRuntime;
+import dev.modhttp.engine.exchange.EngineRuntime;
+import dev.modhttp.engine.exchange.Pipeline;
+import dev.modhttp.engine.http1.Http1Connection;
+import dev.modhttp.engine.http1.Http1Initializer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -78,7 +82,7 @@ public final class Engine implements EngineInfo {
     private Runnable restoreSighup;
 
     Engine(EngineConfig config, List<ConfigSpec<?>> specs, List<FilterDefinition> filters, List<Hook> hooks,
-            Map<String, List<String>> pipelines, int ioThreads, int blockingLimit,
+            Pipeline[] compiled, Map<String, List<String>> pipelines, int ioThreads, int blockingLimit,
             List<Consumer<ServerBootstrap>> bootstrapCustomizers, boolean reloadOnSighup) {
         this.config = config;
         this.specs = specs;
@@ -88,7 +92,7 @@ public final class Engine implements EngineInfo {
         this.bootstrapCustomizers = bootstrapCustomizers;
         this.reloadOnSighup = reloadOnSighup;
         this.blocking = new BlockingExecutor(blockingLimit);
-        this.runtime = new EngineRuntime(config, hooks, filters, blocking);
+        this.runtime = new EngineRuntime(config, compiled, hooks, filters, blocking);
         walkServerHooks("init", h -> h.init(this));
         walkServerHooks("setDefaults", h -> h.setDefaults(this));
         if (LOG.isDebugEnabled()) {
@@ -120,9 +124,9 @@ public final class Engine implements EngineInfo {
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                        .childHandler(new io.netty.channel.ChannelInitializer<Channel>() {
-                            private final io.netty.channel.ChannelInitializer<Channel> inner =
-                                    runtime.initializer(socket.getValue());
+                        .childHandler(new ChannelInitializer<Channel>() {
+                            private final ChannelInitializer<Channel> inner =
+                                    new Http1Initializer(runtime, socket.getValue());
 
                             @Override
                             protected void initChannel(Channel ch) {
@@ -230,7 +234,7 @@ public final class Engine implements EngineInfo {
         while (true) {
             for (Channel ch : connections) {
                 ch.eventLoop().execute(() -> {
-                    if (EngineRuntime.isIdle(ch)) {
+                    if (Http1Connection.isIdle(ch)) {
                         ch.close();
                     }
                 });

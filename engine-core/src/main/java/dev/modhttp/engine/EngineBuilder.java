@@ -17,7 +17,7 @@ import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.modules.access.AccessModule;
 import dev.modhttp.engine.modules.auth.AuthBasicModule;
-import dev.modhttp.engine.modules.core.CoreModule;
+import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.modules.limit.LimitConnModule;
 import dev.modhttp.engine.modules.limit.LimitReqModule;
 import dev.modhttp.engine.modules.log.AccessLogModule;
@@ -32,7 +32,7 @@ import dev.modhttp.engine.modules.staticfiles.TryFilesModule;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Handler;
-import dev.modhttp.engine.phase.Pipeline;
+import dev.modhttp.engine.exchange.Pipeline;
 import dev.modhttp.engine.variable.Variable;
 import dev.modhttp.engine.variable.Variables;
 import io.netty.bootstrap.ServerBootstrap;
@@ -257,20 +257,22 @@ public final class EngineBuilder {
             }
         }
         Map<String, List<String>> dump = new LinkedHashMap<>();
+        Pipeline[] compiled = new Pipeline[config.locationCount()];
         for (ServerConfig server : config.servers()) {
             Location scope = server.scope();
-            scope.compiled(Pipeline.forServer(scope, allHandlers, contentHandlerFor(scope, allContent)));
-            dump.put(server.path(), ((Pipeline) scope.compiled()).describe());
+            Pipeline sp = Pipeline.forServer(scope, allHandlers, contentHandlerFor(scope, allContent));
+            compiled[scope.id()] = sp;
+            dump.put(server.path(), sp.describe());
             for (Location top : scope.children()) {
                 top.forEach(l -> {
-                    HandlerDefinition content = contentHandlerFor(l, allContent);
-                    Pipeline p = Pipeline.forLocation(l, allHandlers, content);
-                    l.compiled(p);
+                    Pipeline p = Pipeline.forLocation(l, allHandlers, contentHandlerFor(l, allContent));
+                    compiled[l.id()] = p;
                     dump.put(l.path() + " " + l.pattern(), p.describe());
                 });
             }
         }
-        Engine engine = new Engine(config, List.copyOf(specs), allFilters, allHooks, dump, ioThreads, blockingLimit,
+        Engine engine = new Engine(config, List.copyOf(specs), allFilters, allHooks, compiled, dump, ioThreads,
+                blockingLimit,
                 List.copyOf(bootstrapCustomizers), reloadOnSighup);
         runtimeHooks[0] = engine.moduleHooks();
         return engine;

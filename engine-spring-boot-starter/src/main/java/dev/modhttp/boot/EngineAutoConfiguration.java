@@ -10,7 +10,7 @@ import dev.modhttp.engine.filter.FilterDefinition;
 import dev.modhttp.engine.filter.HeaderFilter;
 import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.Module;
-import dev.modhttp.engine.modules.core.CoreModule;
+import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.modules.rewrite.ReturnModule;
 import dev.modhttp.engine.phase.Handler;
 import java.lang.reflect.Method;

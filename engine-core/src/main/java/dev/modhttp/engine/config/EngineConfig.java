@@ -31,14 +31,25 @@ public final class EngineConfig {
 
     private final Object[] main;
     private final List<ServerConfig> servers;
+    private final int locationCount;
 
     private EngineConfig(Object[] main, List<ServerConfig> servers) {
         this.main = main;
         this.servers = List.copyOf(servers);
+        int[] next = {0};
+        for (ServerConfig server : this.servers) {
+            server.scope().forEach(l -> l.id(next[0]++));
+        }
+        this.locationCount = next[0];
     }
 
     public List<ServerConfig> servers() {
         return servers;
+    }
+
+    /** How many scopes the servers hold (server scopes and every location, named ones too): each {@link Location#id()} is below it. */
+    public int locationCount() {
+        return locationCount;
     }
 
     /** The main scope's merged record of {@code spec}. */

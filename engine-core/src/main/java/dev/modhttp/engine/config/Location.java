@@ -39,7 +39,7 @@ public final class Location {
     private final List<Location> children = new ArrayList<>();
     private Object[] records;
     private boolean[] configured;
-    private Object compiled;
+    private int id = -1;
 
     private Location(Kind kind, String name, Pattern regex, String path, Location parent) {
         this.kind = kind;
@@ -284,15 +284,16 @@ public final class Location {
         this.configured = configured;
     }
 
-    /** Engine-internal: the object the engine compiled for this location (its phase pipeline). */
-    @SuppressWarnings("unchecked")
-    public <T> T compiled() {
-        return (T) compiled;
+    /**
+     * A number unique among the scopes of one configuration, from 0 (server scopes, locations
+     * and named locations alike), for tables indexed by scope.
+     */
+    public int id() {
+        return id;
     }
 
-    /** Engine-internal: set once at startup. */
-    public void compiled(Object compiled) {
-        this.compiled = compiled;
+    void id(int id) {
+        this.id = id;
     }
 
     /** Visits this location and every location nested in it. */

@@ -4,7 +4,6 @@ import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.module.ConnectionInfo;
-import dev.modhttp.engine.phase.Result;
 import io.netty.channel.EventLoop;
 
 /**
@@ -34,14 +33,6 @@ public interface HttpExchange {
     default <R extends Record> R config(ConfigSpec<R> spec) {
         return location().config(spec);
     }
-
-    /**
-     * Continues the request at another URI (or {@code @name}), from SERVER_REWRITE (or, for a
-     * named location, from REWRITE at that location). Counts toward the limit of 10 URI changes.
-     *
-     * @return the result to return from the handler
-     */
-    Result internalRedirect(String uri, String args);
 
     /**
      * Keeps the current location although the URI was changed in REWRITE (nginx's

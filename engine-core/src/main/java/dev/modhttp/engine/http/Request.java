@@ -218,8 +218,8 @@ public final class Request {
         return body.toString(StandardCharsets.UTF_8);
     }
 
-    /** Engine-internal: the engine sets the buffered body and releases it after the request. */
-    public void body(ByteBuf body) {
+    /** Set by the engine (through {@code HttpAccess}), which releases it after the request. */
+    void body(ByteBuf body) {
         this.body = body;
     }
 }

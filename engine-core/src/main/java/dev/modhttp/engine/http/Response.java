@@ -1,5 +1,6 @@
 package dev.modhttp.engine.http;
 
+import dev.modhttp.engine.internal.HttpAccess;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
@@ -209,16 +210,33 @@ public final class Response {
         status = 200;
     }
 
-    /** Engine-internal: hands a file or pieces body over to the writer, as pieces; null when there is none. */
-    public List<Piece> takePieces() {
+    static {
+        HttpAccess.register(new HttpAccess.Bridge() {
+            @Override
+            public List<Piece> takePieces(Response response) {
+                return response.takePieces();
+            }
+
+            @Override
+            public ByteBuf takeBody(Response response) {
+                return response.takeBody();
+            }
+
+            @Override
+            public void body(Request request, ByteBuf body) {
+                request.body(body);
+            }
+        });
+    }
+
+    private List<Piece> takePieces() {
         List<Piece> p = pieces != null ? pieces : file != null ? List.of(file) : null;
         pieces = null;
         file = null;
         return p;
     }
 
-    /** Engine-internal: hands the body buffer over to the writer. */
-    public ByteBuf takeBody() {
+    private ByteBuf takeBody() {
         ByteBuf b = body;
         body = null;
         return b;

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionStage;
  *   <tr><td>{@link #status(int)}</td><td>300 and above: finish with that status (error pages apply)</td></tr>
  *   <tr><td>{@link #ERROR}</td><td>finish with 500</td></tr>
  *   <tr><td>{@link #pending(CompletionStage)}</td><td>wait; the request resumes on its event loop with the stage's result</td></tr>
+ *   <tr><td>{@link #internalRedirect(String, String)}</td><td>continue the request at another URI or named location</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -30,8 +31,6 @@ public final class Result {
     public static final Result DECLINED = new Result(Kind.DECLINED, 0, null);
     public static final Result DONE = new Result(Kind.DONE, 0, null);
     public static final Result ERROR = new Result(Kind.ERROR, 500, null);
-    /** The request continues at an internal redirect set on the exchange. */
-    public static final Result REDIRECTED = new Result(Kind.REDIRECT, 0, null);
 
     private static final Result[] STATUSES = new Result[600];
 
@@ -44,11 +43,19 @@ public final class Result {
     private final Kind kind;
     private final int status;
     private final CompletionStage<Result> stage;
+    private final String uri;
+    private final String args;
 
     private Result(Kind kind, int status, CompletionStage<Result> stage) {
+        this(kind, status, stage, null, null);
+    }
+
+    private Result(Kind kind, int status, CompletionStage<Result> stage, String uri, String args) {
         this.kind = kind;
         this.status = status;
         this.stage = stage;
+        this.uri = uri;
+        this.args = args;
     }
 
     /** Finish the request with this HTTP status (for example 404, 403, 503). */
@@ -62,6 +69,17 @@ public final class Result {
     /** A result that arrives later, completed from any thread. */
     public static Result pending(CompletionStage<Result> stage) {
         return new Result(Kind.PENDING, 0, Objects.requireNonNull(stage, "stage"));
+    }
+
+    /**
+     * Continues the request at {@code uri} with the query string {@code args} (without {@code ?};
+     * empty for none), from SERVER_REWRITE, as nginx's internal redirect does; or, for
+     * {@code uri} {@code @name}, at that named location from its REWRITE, the URI unchanged.
+     * Counts toward nginx's limit of 10 URI changes per request; past it, or for an unknown
+     * named location, the request ends in 500 (logged).
+     */
+    public static Result internalRedirect(String uri, String args) {
+        return new Result(Kind.REDIRECT, 0, null, Objects.requireNonNull(uri, "uri"), Objects.requireNonNull(args, "args"));
     }
 
     public boolean isOk() {
@@ -97,6 +115,16 @@ public final class Result {
         return status;
     }
 
+    /** The target URI (or {@code @name}) of an internal redirect, else null. */
+    public String redirectUri() {
+        return uri;
+    }
+
+    /** The query string of an internal redirect, else null. */
+    public String redirectArgs() {
+        return args;
+    }
+
     /** The stage of a pending result, else null. */
     public CompletionStage<Result> stage() {
         return stage;
@@ -107,6 +135,7 @@ public final class Result {
         return switch (kind) {
             case STATUS -> Integer.toString(status);
             case PENDING -> "PENDING";
+            case REDIRECT -> "REDIRECT " + uri + (args.isEmpty() ? "" : "?" + args);
             default -> kind.name();
         };
     }

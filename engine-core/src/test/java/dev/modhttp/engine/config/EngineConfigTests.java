@@ -3,9 +3,9 @@ package dev.modhttp.engine.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modhttp.engine.modules.core.CoreConfig;
-import dev.modhttp.engine.modules.core.CoreModule;
-import dev.modhttp.engine.modules.core.ErrorPage;
+import dev.modhttp.engine.core.CoreConfig;
+import dev.modhttp.engine.core.CoreModule;
+import dev.modhttp.engine.core.ErrorPage;
 import dev.modhttp.engine.modules.rewrite.ReturnConfig;
 import dev.modhttp.engine.modules.rewrite.ReturnModule;
 import dev.modhttp.engine.test.TestEngine;

@@ -3,7 +3,7 @@ package dev.modhttp.engine.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.modhttp.engine.modules.core.CoreModule;
+import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.modules.rewrite.ReturnModule;
 import dev.modhttp.engine.test.TestEngine;
 import java.util.List;

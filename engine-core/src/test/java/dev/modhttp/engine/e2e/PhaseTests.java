@@ -330,7 +330,7 @@ class PhaseTests {
                 - location: "@named"
                   return: "200 named"
                 """), b -> b.handler(at(Phase.CONTENT, 0, "redirect",
-                ex -> ex.internalRedirect("@named", ""), "/go")))) {
+                ex -> Result.internalRedirect("@named", ""), "/go")))) {
             assertThat(e.http().get("/go").body()).isEqualTo("named");
             assertThat(e.http().get("/@named").statusCode()).isEqualTo(404);
             try (RawClient c = e.raw()) {

@@ -6,7 +6,7 @@ import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
-import dev.modhttp.engine.modules.core.CoreModule;
+import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.modules.staticfiles.MimeTypes;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;

@@ -1,6 +1,6 @@
 package dev.modhttp.engine.modules.staticfiles;
 
-import dev.modhttp.engine.modules.core.CoreConfig;
+import dev.modhttp.engine.core.CoreConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.ZonedDateTime;

@@ -2,7 +2,7 @@ package dev.modhttp.engine.modules.staticfiles;
 
 import java.util.HashMap;
 import java.util.Locale;
-import dev.modhttp.engine.modules.core.CoreConfig;
+import dev.modhttp.engine.core.CoreConfig;
 import java.util.Map;
 
 /**

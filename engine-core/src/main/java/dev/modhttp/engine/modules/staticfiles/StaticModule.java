@@ -9,8 +9,8 @@ import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Hooks;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
-import dev.modhttp.engine.modules.core.CoreConfig;
-import dev.modhttp.engine.modules.core.CoreModule;
+import dev.modhttp.engine.core.CoreConfig;
+import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
@@ -238,10 +238,10 @@ public final class StaticModule implements Module {
         }
         for (String name : conf.index()) {
             if (name.startsWith("/")) {
-                return exchange.internalRedirect(name, r.args()); // nginx: an absolute entry is redirected to as it is
+                return Result.internalRedirect(name, r.args()); // nginx: an absolute entry is redirected to as it is
             }
             if (lookup(own, dir.resolve(name)).isFile()) {
-                return exchange.internalRedirect(r.uri() + name, r.args());
+                return Result.internalRedirect(r.uri() + name, r.args());
             }
         }
         StaticConfig autoindex = own;

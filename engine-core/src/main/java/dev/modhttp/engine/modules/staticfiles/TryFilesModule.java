@@ -6,8 +6,8 @@ import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
-import dev.modhttp.engine.modules.core.CoreConfig;
-import dev.modhttp.engine.modules.core.CoreModule;
+import dev.modhttp.engine.core.CoreConfig;
+import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
@@ -109,7 +109,7 @@ public final class TryFilesModule implements Module {
         }
         int q = last.indexOf('?');
         // nginx: the fallback's own arguments only; "$uri?$args" keeps the request's
-        return q < 0 ? exchange.internalRedirect(last, "")
-                : exchange.internalRedirect(last.substring(0, q), last.substring(q + 1));
+        return q < 0 ? Result.internalRedirect(last, "")
+                : Result.internalRedirect(last.substring(0, q), last.substring(q + 1));
     }
 }

@@ -1,0 +1,87 @@
+package dev.modhttp.engine.core;
+
+import dev.modhttp.engine.config.Scope;
+import dev.modhttp.engine.config.Scopes;
+import dev.modhttp.engine.config.Size;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The core directives, each written directly at a scope ({@code root: ./public}).
+ *
+ * <table>
+ *   <caption>Keys, scopes and defaults</caption>
+ *   <tr><th>key</th><th>scopes</th><th>default</th></tr>
+ *   <tr><td>root</td><td>main, server, location</td><td>none (no files are served)</td></tr>
+ *   <tr><td>alias</td><td>location</td><td>none</td></tr>
+ *   <tr><td>index</td><td>main, server, location</td><td>[index.html]</td></tr>
+ *   <tr><td>client-max-body-size</td><td>main, server, location</td><td>1m (0 = no limit)</td></tr>
+ *   <tr><td>client-header-timeout</td><td>main, server</td><td>60s</td></tr>
+ *   <tr><td>client-body-timeout</td><td>main, server, location</td><td>60s</td></tr>
+ *   <tr><td>send-timeout</td><td>main, server, location</td><td>60s</td></tr>
+ *   <tr><td>keepalive-timeout</td><td>main, server, location</td><td>75s (0 = no keep-alive)</td></tr>
+ *   <tr><td>keepalive-requests</td><td>main, server, location</td><td>1000</td></tr>
+ *   <tr><td>large-client-header-buffers</td><td>main, server</td><td>"4 8k"</td></tr>
+ *   <tr><td>error-page</td><td>main, server, location</td><td>none</td></tr>
+ *   <tr><td>satisfy</td><td>main, server, location</td><td>all</td></tr>
+ *   <tr><td>if-modified-since</td><td>main, server, location</td><td>exact</td></tr>
+ *   <tr><td>max-ranges</td><td>main, server, location</td><td>unlimited (0 turns ranges off)</td></tr>
+ *   <tr><td>types</td><td>main, server, location</td><td>none: extension to type, added to the built-in table</td></tr>
+ *   <tr><td>default-type</td><td>main, server, location</td><td>application/octet-stream</td></tr>
+ *   <tr><td>disable-symlinks</td><td>main, server, location</td><td>outside-root</td></tr>
+ *   <tr><td>tcp-nopush</td><td>main, server, location</td><td>off: on sends a file's head and first bytes in full packets (TCP_CORK, epoll only)</td></tr>
+ * </table>
+ */
+public record CoreConfig(
+        Path root,
+        @Scopes(Scope.LOCATION) Path alias,
+        List<String> index,
+        Size clientMaxBodySize,
+        @Scopes({Scope.MAIN, Scope.SERVER}) Duration clientHeaderTimeout,
+        Duration clientBodyTimeout,
+        Duration sendTimeout,
+        Duration keepaliveTimeout,
+        Integer keepaliveRequests,
+        @Scopes({Scope.MAIN, Scope.SERVER}) HeaderBuffers largeClientHeaderBuffers,
+        List<ErrorPage> errorPage,
+        Satisfy satisfy,
+        IfModifiedSince ifModifiedSince,
+        Integer maxRanges,
+        Map<String, String> types,
+        String defaultType,
+        DisableSymlinks disableSymlinks,
+        Boolean tcpNopush) {
+
+    /** How ACCESS handlers combine: all must allow, or any one is enough. */
+    public enum Satisfy { ALL, ANY }
+
+    /**
+     * Which symlinks a file path may pass through: refuse those leading out of the root (the
+     * default), refuse every one (nginx's {@code on}), or follow all (nginx's {@code off}).
+     */
+    public enum DisableSymlinks { OUTSIDE_ROOT, ON, OFF }
+
+    /** nginx's if_modified_since: ignore the header, 304 only for the exact time, or for any later time. */
+    public enum IfModifiedSince { OFF, EXACT, BEFORE }
+
+    public static final CoreConfig DEFAULTS = new CoreConfig(null, null, List.of("index.html"), Size.parse("1m"),
+            Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(75), 1000,
+            new HeaderBuffers(4, Size.parse("8k")), List.of(), Satisfy.ALL, IfModifiedSince.EXACT, null, Map.of(),
+            "application/octet-stream", DisableSymlinks.OUTSIDE_ROOT, false);
+
+    public CoreConfig {
+        if (maxRanges != null && maxRanges < 0) {
+            throw new IllegalArgumentException("max-ranges cannot be negative");
+        }
+        if (keepaliveRequests != null && keepaliveRequests < 0) {
+            throw new IllegalArgumentException("keepalive-requests cannot be negative");
+        }
+        for (Duration d : new Duration[] {clientHeaderTimeout, clientBodyTimeout, sendTimeout, keepaliveTimeout}) {
+            if (d != null && d.isNegative()) {
+                throw new IllegalArgumentException("a timeout cannot be negative");
+            }
+        }
+    }
+}

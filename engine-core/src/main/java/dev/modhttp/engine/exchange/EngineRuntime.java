@@ -1,0 +1,176 @@
+package dev.modhttp.engine.exchange;
+
+import dev.modhttp.engine.config.EngineConfig;
+import dev.modhttp.engine.config.Listen;
+import dev.modhttp.engine.config.Location;
+import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.filter.BodyFilter;
+import dev.modhttp.engine.filter.BodyFilterChain;
+import dev.modhttp.engine.filter.FilterDefinition;
+import dev.modhttp.engine.filter.HeaderFilterChain;
+import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.internal.Addresses;
+import dev.modhttp.engine.internal.Log;
+import dev.modhttp.engine.module.EngineStatus;
+import dev.modhttp.engine.module.Hook;
+import dev.modhttp.engine.module.HookResult;
+import dev.modhttp.engine.module.Hooks;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executor;
+
+/**
+ * What every request and connection of one engine shares, built once at startup: the compiled
+ * pipelines (by {@link Location#id()}), filter chains, hooks, the blocking executor, counters,
+ * and the servers per listen address.
+ */
+public final class EngineRuntime {
+
+    private final Hook[] hooks;
+    final HeaderFilterChain headerChain;
+    final BodyFilterChain bodyChain;
+    private final BodyFilter[] userBodyFilters;
+    final Executor blocking;
+    private final Stats stats = new Stats();
+    private final Pipeline[] pipelines;
+    private final Map<String, List<ServerConfig>> serversByAddress = new LinkedHashMap<>();
+    /** The server marked default-server on an address; else the address's first. */
+    private final Map<String, ServerConfig> defaultByAddress = new HashMap<>();
+    /** Addresses where some listen entry asks for the PROXY protocol (nginx: an option of the socket). */
+    private final Set<String> proxyProtocol = new HashSet<>();
+    /** Set when the engine stops: responses then close their connections. */
+    private volatile boolean draining;
+
+    public EngineRuntime(EngineConfig config, Pipeline[] pipelines, List<Hook> hooks, List<FilterDefinition> filters,
+            Executor blocking) {
+        this.pipelines = pipelines.clone();
+        this.hooks = hooks.toArray(new Hook[0]);
+        this.blocking = blocking;
+        this.headerChain = FilterChains.header(filters, ResponseWriter.HEADER_TAIL);
+        this.bodyChain = FilterChains.body(filters, ResponseWriter.BODY_TAIL);
+        this.userBodyFilters = filters.stream().map(FilterDefinition::bodyFilter).filter(Objects::nonNull)
+                .toArray(BodyFilter[]::new);
+        for (ServerConfig server : config.servers()) {
+            for (Listen l : server.listens()) {
+                if (l.proxyProtocol()) {
+                    proxyProtocol.add(l.address());
+                }
+                List<ServerConfig> list = serversByAddress.computeIfAbsent(l.address(), k -> new ArrayList<>());
+                if (!list.contains(server)) {
+                    list.add(server); // in config order: the first server with a name keeps it, default or not
+                }
+                if (l.defaultServer()) {
+                    defaultByAddress.putIfAbsent(l.address(), server);
+                }
+            }
+        }
+    }
+
+    /** The compiled pipeline of a server scope or location. */
+    Pipeline pipeline(Location location) {
+        return pipelines[location.id()];
+    }
+
+    /** The distinct addresses to bind, as {@code host:port} ({@code *:port} for the wildcard). */
+    public List<Listen> addresses() {
+        List<Listen> out = new ArrayList<>();
+        for (String addr : serversByAddress.keySet()) {
+            out.add(Listen.parse(addr.startsWith("*:") ? addr.substring(2) : addr));
+        }
+        return out;
+    }
+
+    /** The servers listening on {@code address} and nginx's choice among them by host name. */
+    public VirtualHosts hosts(Listen address) {
+        List<ServerConfig> servers = serversByAddress.get(address.address());
+        return new VirtualHosts(servers, defaultByAddress.getOrDefault(address.address(), servers.get(0)));
+    }
+
+    /** Whether connections on {@code address} start with a PROXY protocol header. */
+    public boolean proxyProtocol(Listen address) {
+        return proxyProtocol.contains(address.address());
+    }
+
+    /** Whether some body filter must see this response's bytes (else a file goes out zero-copy). */
+    boolean bodyFiltersNeedBytes(HttpExchange exchange) {
+        for (BodyFilter f : userBodyFilters) {
+            if (f.needsBytes(exchange)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** From now on, responses close their connections (the engine stops). */
+    public void drain() {
+        draining = true;
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * The server a host name selects among the servers sharing the first server's first listen
+     * address, by the engine's own rules (exact, wildcards, regex, default); for diagnostics.
+     */
+    public ServerConfig selectServer(String host) {
+        Listen first = addresses().get(0);
+        return hosts(first).select(host == null ? null : Addresses.host(host));
+    }
+
+    /** The hooks a module fires itself. */
+    public Hooks moduleHooks() {
+        return new Hooks() {
+            @Override
+            public HookResult docroot(HttpExchange exchange) {
+                return walk(h -> h.docroot(exchange));
+            }
+
+            @Override
+            public HookResult physicalPath(HttpExchange exchange) {
+                return walk(h -> h.physicalPath(exchange));
+            }
+        };
+    }
+
+    public EngineStatus status() {
+        return stats.snapshot();
+    }
+
+    /** A connection's state machine, counted in this engine's stub_status counters. */
+    public ConnectionStates connectionStates(long connectionId) {
+        return new ConnectionStates(connectionId, stats.cell());
+    }
+
+    /** One call of a hook method. */
+    public interface HookCall {
+        HookResult call(Hook hook);
+    }
+
+    /** Walks the hooks in order; the first that does not go on ends the walk, and its result is returned. */
+    public HookResult walk(HookCall call) {
+        if (hooks.length == 0) {
+            return HookResult.GO_ON;
+        }
+        for (Hook h : hooks) {
+            HookResult r;
+            try {
+                r = call.call(h);
+            } catch (RuntimeException e) {
+                Log.error("hook " + h.getClass().getName() + " failed", e);
+                r = HookResult.ERROR;
+            }
+            if (r != null && !r.goOn()) {
+                return r;
+            }
+        }
+        return HookResult.GO_ON;
+    }
+}

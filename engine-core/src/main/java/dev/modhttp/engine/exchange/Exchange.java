@@ -1,0 +1,287 @@
+package dev.modhttp.engine.exchange;
+
+import dev.modhttp.engine.config.Location;
+import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.http.Request;
+import dev.modhttp.engine.http.Response;
+import dev.modhttp.engine.internal.Log;
+import dev.modhttp.engine.module.ConnectionInfo;
+import dev.modhttp.engine.module.ConnectionState;
+import dev.modhttp.engine.module.HookResult;
+import dev.modhttp.engine.phase.HandlerDefinition;
+import dev.modhttp.engine.phase.Result;
+import io.netty.channel.EventLoop;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.MatchResult;
+
+/**
+ * One request, whatever protocol brought it: nginx's request object and the
+ * {@link HttpExchange} that handlers, filters and hooks see. Its parts do the work: the
+ * {@link PhaseEngine} walks the phases and acts on handlers' results, the {@link Finalizer}
+ * turns a final result into a response (error pages), {@link RequestBody} reads the body and
+ * the {@link ResponseWriter} sends the response through the {@link Transport}.
+ *
+ * <p>A protocol creates one per request and calls {@link #start} (or {@link #reject}), feeds
+ * the body to {@link #body()}, and calls {@link #abort} when the connection fails. Everything
+ * runs on the transport's event loop; pending and blocking results come back to it there.
+ */
+public final class Exchange implements HttpExchange {
+
+    final EngineRuntime runtime;
+    final Transport transport;
+    final RequestFraming framing;
+    final ServerConfig server;
+    private final Request request;
+    private final Response response = new Response();
+    private final long startNanos = System.nanoTime();
+    final PhaseEngine phases;
+    final Finalizer finalizer;
+    final RequestBody body;
+    final ResponseWriter writer;
+
+    /** The selected location; the server scope until FIND_CONFIG (and when none matched). */
+    Location location;
+    /** The URI bytes the location was selected with (see {@link #locationUriBytes()}). */
+    String locationUriBytes;
+    MatchResult rewriteCaptures;
+    boolean rewrittenInLocation;
+    Map<Object, Object> attributes;
+
+    boolean finished;
+    private boolean logged;
+    private boolean keepAlive;
+    boolean forceClose;
+
+    public Exchange(EngineRuntime runtime, Transport transport, RequestFraming framing, ServerConfig server,
+            Request request) {
+        this.runtime = runtime;
+        this.transport = transport;
+        this.framing = framing;
+        this.server = server;
+        this.request = request;
+        this.location = server.scope();
+        this.phases = new PhaseEngine(this);
+        this.finalizer = new Finalizer(this);
+        this.body = new RequestBody(this);
+        this.writer = new ResponseWriter(this);
+    }
+
+    // ---- entry points for the protocol ----------------------------------------------------
+
+    /** Starts a parsed request: hooks uriRaw and uriClean, then the phases. */
+    public void start(boolean uriValid) {
+        HookResult r = runtime.walk(h -> h.uriRaw(this));
+        if (!r.goOn()) {
+            finalizer.finish(Result.status(r.status()));
+            return;
+        }
+        if (!uriValid) {
+            forceClose = true;
+            finalizer.finish(Result.status(400));
+            return;
+        }
+        r = runtime.walk(h -> h.uriClean(this));
+        if (!r.goOn()) {
+            finalizer.finish(Result.status(r.status()));
+            return;
+        }
+        if (request.method().equals("TRACE")) {
+            // nginx refuses TRACE before any phase runs, and closes
+            Log.LOG.info("client sent TRACE method");
+            forceClose = true;
+            finalizer.finish(Result.status(405));
+            return;
+        }
+        phases.run();
+    }
+
+    /** Answers a request that could not be parsed; the connection closes after it. */
+    public void reject(int status) {
+        forceClose = true;
+        finalizer.finish(Result.status(status));
+    }
+
+    /** The request body as the protocol feeds it. */
+    public RequestBody body() {
+        return body;
+    }
+
+    /** Ends a request whose connection failed or timed out; the status is what LOG sees. */
+    public void abort(int status) {
+        if (logged) {
+            return;
+        }
+        if (!writer.headersSent()) {
+            response.clearBody();
+            response.status(status);
+        }
+        finished = true;
+        phases.cancel();
+        log();
+        runtime.walk(h -> h.requestDone(this));
+        release();
+    }
+
+    /** Whether a final response was decided (it may still be going out). */
+    public boolean finished() {
+        return finished;
+    }
+
+    /** Whether the connection carries another request after this one. */
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /** Set by the protocol when the response starts, and when its framing needs the connection to end. */
+    public void keepAlive(boolean keepAlive) {
+        this.keepAlive = keepAlive;
+    }
+
+    /** Whether the request's own error decided that the connection ends (nginx's special responses). */
+    public boolean forceClose() {
+        return forceClose;
+    }
+
+    // ---- the end of a request -------------------------------------------------------------
+
+    /** After the last body byte was written: RESPONSE_END, LOG, hooks, then the protocol goes on. */
+    void complete() {
+        if (transport.connection().state() != ConnectionState.WRITE) {
+            transport.transition(ConnectionState.RESPONSE_START); // ended without a response (444, a stopped filter)
+        }
+        transport.transition(ConnectionState.RESPONSE_END);
+        log();
+        runtime.walk(h -> h.requestDone(this));
+        release();
+        runtime.walk(h -> h.requestReset(this));
+        transport.responseDone(this);
+    }
+
+    private void log() {
+        if (logged) {
+            return;
+        }
+        logged = true;
+        for (HandlerDefinition h : runtime.pipeline(location).logHandlers()) {
+            try {
+                h.handler().handle(this);
+            } catch (Throwable t) {
+                Log.error("log handler " + h.name() + " failed", t);
+            }
+        }
+    }
+
+    private void release() {
+        writer.release();
+        body.release();
+        response.clearBody();
+    }
+
+    // ---- HttpExchange ---------------------------------------------------------------------
+
+    @Override
+    public Request request() {
+        return request;
+    }
+
+    @Override
+    public Response response() {
+        return response;
+    }
+
+    @Override
+    public ServerConfig server() {
+        return server;
+    }
+
+    @Override
+    public Location location() {
+        return location;
+    }
+
+    @Override
+    public void keepLocation() {
+        phases.keepLocation();
+    }
+
+    @Override
+    public boolean uriRewrittenInLocation() {
+        return rewrittenInLocation;
+    }
+
+    @Override
+    public String locationUriBytes() {
+        return locationUriBytes != null ? locationUriBytes : request.uriBytes();
+    }
+
+    @Override
+    public MatchResult rewriteCaptures() {
+        return rewriteCaptures;
+    }
+
+    @Override
+    public void rewriteCaptures(MatchResult captures) {
+        rewriteCaptures = captures;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T attribute(Object key) {
+        return attributes == null ? null : (T) attributes.get(key);
+    }
+
+    @Override
+    public void attribute(Object key, Object value) {
+        if (attributes == null) {
+            attributes = new HashMap<>();
+        }
+        attributes.put(key, value);
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return transport.eventLoop();
+    }
+
+    @Override
+    public boolean headersSent() {
+        return writer.headersSent();
+    }
+
+    @Override
+    public ConnectionInfo connection() {
+        return transport.connection();
+    }
+
+    @Override
+    public long requestLength() {
+        return framing.length() + body.received();
+    }
+
+    @Override
+    public long bodyBytesSent() {
+        return writer.bodyBytesSent();
+    }
+
+    @Override
+    public long bytesSent() {
+        return writer.headBytesSent() + writer.bodyBytesSent();
+    }
+
+    @Override
+    public long startNanos() {
+        return startNanos;
+    }
+
+    @Override
+    public void streamRequestBody(RequestBodyListener listener) {
+        body.stream(listener);
+    }
+
+    @Override
+    public String toString() {
+        return request.method() + " " + request.rawUri() + " -> " + location;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.modhttp.engine.exchange;
+
+import dev.modhttp.engine.core.CoreConfig;
+import dev.modhttp.engine.core.CoreModule;
+import dev.modhttp.engine.http.HttpExchange.RequestBodyListener;
+import dev.modhttp.engine.internal.HttpAccess;
+import dev.modhttp.engine.internal.Log;
+import dev.modhttp.engine.module.ConnectionState;
+import dev.modhttp.engine.phase.Result;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+
+/**
+ * One request's body as the protocol feeds it: buffered whole for CONTENT (nginx's
+ * {@code client_max_body_size}, {@code client_body_timeout}, 100-continue), streamed to a
+ * handler that asked for it, or read and dropped after the response (nginx's discarded body:
+ * up to {@link #DISCARD_LIMIT} unread bytes, above that the connection closes).
+ */
+public final class RequestBody {
+
+    /** Above this many unread body bytes, a finished request closes its connection rather than discard them. */
+    public static final long DISCARD_LIMIT = 1024 * 1024;
+
+    private final Exchange ex;
+    private CompositeByteBuf buffered;
+    private long received;
+    private boolean complete;
+    /** CONTENT waits for the body. */
+    private boolean awaited;
+    private boolean continueSent;
+    private RequestBodyListener streamer;
+
+    RequestBody(Exchange ex) {
+        this.ex = ex;
+        this.complete = !ex.framing.hasBody();
+    }
+
+    private CoreConfig core() {
+        return ex.location.config(CoreModule.CONFIG);
+    }
+
+    /** Body bytes received so far. */
+    public long received() {
+        return received;
+    }
+
+    /** Whether the whole body was received (or there is none). */
+    public boolean complete() {
+        return complete;
+    }
+
+    /** Whether the protocol should read the body now: it is awaited, streamed, or being discarded. */
+    public boolean wanted() {
+        return !complete && (awaited || streamer != null || ex.finished);
+    }
+
+    /** nginx: a declared length above the location's {@code client-max-body-size} is a 413 at once. */
+    void checkDeclaredLength() {
+        long limit = core().clientMaxBodySize().bytes();
+        long declared = ex.framing.contentLength();
+        if (limit > 0 && declared > limit) {
+            Log.LOG.info("client intended to send too large body: {} bytes", declared);
+            ex.forceClose = true;
+            ex.finalizer.finish(Result.status(413));
+        }
+    }
+
+    /** READ_BODY: true when the body is complete (or streamed); false when it is awaited. */
+    boolean read() {
+        if (complete || streamer != null) {
+            HttpAccess.get().body(ex.request(), buffered == null ? Unpooled.EMPTY_BUFFER : buffered);
+            return true;
+        }
+        if (ex.framing.expectContinue() && !continueSent && received == 0) {
+            continueSent = true;
+            ex.transport.sendContinue();
+        }
+        awaited = true;
+        ex.transport.transition(ConnectionState.READ_POST);
+        ex.transport.readBody(core().clientBodyTimeout());
+        return false;
+    }
+
+    /** The response is decided: the body is no longer awaited (it may still be discarded). */
+    void stopAwaiting() {
+        awaited = false;
+    }
+
+    /**
+     * nginx's discard of a body the client was asked to hold back ({@code Expect: 100-continue}):
+     * for a connection that goes on, 100 Continue goes out before the answer so that the client
+     * sends the body, which is then read and dropped.
+     */
+    public void continueToDiscard() {
+        if (!complete && ex.framing.expectContinue() && !continueSent && received == 0) {
+            continueSent = true;
+            ex.transport.sendContinue();
+        }
+    }
+
+    /** Body bytes from the protocol; handed over. */
+    public void onData(ByteBuf data) {
+        received += data.readableBytes();
+        long limit = core().clientMaxBodySize().bytes();
+        if (ex.finished) {
+            data.release();
+            if (received > Math.max(limit, DISCARD_LIMIT)) {
+                ex.transport.close();
+            }
+            return;
+        }
+        if (limit > 0 && received > limit) {
+            data.release();
+            Log.LOG.info("client intended to send too large chunked body: more than {} bytes", limit);
+            ex.forceClose = true;
+            ex.finalizer.finish(Result.status(413));
+            return;
+        }
+        if (awaited) {
+            ex.transport.readBody(core().clientBodyTimeout());
+        }
+        if (streamer != null) {
+            try {
+                streamer.onData(data);
+            } catch (RuntimeException e) {
+                Log.error("request body listener failed", e);
+            } finally {
+                data.release();
+            }
+            return;
+        }
+        if (buffered == null) {
+            buffered = ex.transport.alloc().compositeBuffer(64);
+        }
+        buffered.addComponent(true, data);
+    }
+
+    /** The body is complete. */
+    public void onEnd() {
+        complete = true;
+        if (ex.finished) {
+            ex.transport.bodyDrained();
+            return;
+        }
+        if (streamer != null) {
+            try {
+                streamer.onEnd();
+            } catch (RuntimeException e) {
+                Log.error("request body listener failed", e);
+            }
+        }
+        if (awaited) {
+            awaited = false;
+            ex.transport.bodyRead();
+            ex.transport.transition(ConnectionState.HANDLE_REQUEST);
+            HttpAccess.get().body(ex.request(), buffered == null ? Unpooled.EMPTY_BUFFER : buffered);
+            ex.phases.bodyArrived();
+            ex.transport.flush();
+        }
+    }
+
+    /** The body could not be parsed (bad chunk framing) or the client went away in the middle of it. */
+    public void onError(int status) {
+        ex.forceClose = true;
+        if (streamer != null) {
+            streamer.onError(new IllegalStateException("request body failed: " + status));
+        }
+        if (!ex.finished) {
+            ex.finalizer.finish(Result.status(status));
+        } else {
+            ex.transport.close(); // the body being discarded is broken: framing is lost
+        }
+    }
+
+    /** {@link dev.modhttp.engine.http.HttpExchange#streamRequestBody}. */
+    void stream(RequestBodyListener listener) {
+        if (streamer != null || ex.request().body().isReadable()) {
+            throw new IllegalStateException("the request body is already being read");
+        }
+        streamer = listener;
+        if (buffered != null) {
+            CompositeByteBuf pending = buffered;
+            buffered = null;
+            try {
+                listener.onData(pending);
+            } finally {
+                pending.release();
+            }
+        }
+        if (complete) {
+            listener.onEnd();
+        } else {
+            ex.transport.readBody(null);
+        }
+    }
+
+    void release() {
+        if (buffered != null) {
+            buffered.release();
+            buffered = null;
+        }
+        HttpAccess.get().body(ex.request(), Unpooled.EMPTY_BUFFER);
+    }
+}

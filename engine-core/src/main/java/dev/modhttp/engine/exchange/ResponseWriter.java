@@ -1,0 +1,173 @@
+package dev.modhttp.engine.exchange;
+
+import dev.modhttp.engine.core.CoreModule;
+import dev.modhttp.engine.filter.BodyFilter;
+import dev.modhttp.engine.filter.BodyFilterChain;
+import dev.modhttp.engine.filter.HeaderFilter;
+import dev.modhttp.engine.filter.HeaderFilterChain;
+import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.http.Request;
+import dev.modhttp.engine.http.Response;
+import dev.modhttp.engine.internal.DateCache;
+import dev.modhttp.engine.internal.HttpAccess;
+import dev.modhttp.engine.internal.Log;
+import dev.modhttp.engine.internal.Server;
+import dev.modhttp.engine.internal.StatusText;
+import dev.modhttp.engine.module.ConnectionState;
+import dev.modhttp.engine.module.HookResult;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.util.List;
+
+/**
+ * Sends one request's response: the responseStart hooks, the header filter chain, then the
+ * body, through the body filter chain or, when no filter needs its bytes, as pieces (files
+ * zero-copy, corked with {@code tcp-nopush}). The chains end in the engine's own filters
+ * ({@link #HEADER_TAIL}, {@link #BODY_TAIL}), which hand the response to the {@link Transport}:
+ *
+ * <pre>
+ *  header: ... user filters -> Date/Server -> transport.frame -> transport.writeHead
+ *  body:   ... user filters -> suppression (HEAD, 1xx, 204, 304) -> transport.writeBody -> endBody
+ * </pre>
+ *
+ * It counts the bytes sent ({@code $body_bytes_sent}, {@code $bytes_sent}).
+ */
+public final class ResponseWriter {
+
+    /** The engine's header filters, after every user filter. */
+    static final List<HeaderFilter> HEADER_TAIL = List.of(ResponseWriter::dateAndServer, ResponseWriter::head);
+    /** The engine's body filters, after every user filter. */
+    static final List<BodyFilter> BODY_TAIL = List.of(ResponseWriter::body);
+
+    private final Exchange ex;
+    private final Request request;
+    private final Response response;
+    private boolean headersSent;
+    private boolean bodyOnWire;
+    private long headBytesSent;
+    private long bodyBytesSent;
+    private FileStreamer streamer;
+
+    ResponseWriter(Exchange ex) {
+        this.ex = ex;
+        this.request = ex.request();
+        this.response = ex.response();
+    }
+
+    boolean headersSent() {
+        return headersSent;
+    }
+
+    long headBytesSent() {
+        return headBytesSent;
+    }
+
+    long bodyBytesSent() {
+        return bodyBytesSent;
+    }
+
+    /** Sends the response as it is set: hooks, header filters, body. */
+    void send() {
+        ex.finished = true;
+        ex.phases.stop();
+        ex.body.stopAwaiting();
+        int override = ex.finalizer.statusOverride();
+        if (override > 0) {
+            response.status(override);
+        }
+        if (response.status() == 405 && !response.headers().contains(HttpHeaderNames.ALLOW)) {
+            // RFC 9110 §15.5.6 requires Allow on a 405 (nginx sends none): what every resource answers
+            response.header(HttpHeaderNames.ALLOW, "GET, HEAD");
+        }
+        ex.transport.prepareResponse(ex);
+        ex.transport.transition(ConnectionState.RESPONSE_START);
+        HookResult hr = ex.runtime.walk(h -> h.responseStart(ex));
+        if (hr.isError()) {
+            response.reset();
+            response.status(500).contentType("text/html").body(StatusText.page(500));
+            ex.keepAlive(false);
+        }
+        try {
+            ex.runtime.headerChain.next(ex);
+            if (!headersSent) {
+                // a header filter stopped the chain: nothing goes out
+                ex.forceClose = true;
+                ex.keepAlive(false);
+                ex.complete();
+                return;
+            }
+            HttpAccess.Bridge bodies = HttpAccess.get();
+            if ((response.file() != null || response.pieces() != null) && bodyOnWire) {
+                List<Response.Piece> pieces = bodies.takePieces(response);
+                if (ex.runtime.bodyFiltersNeedBytes(ex)) {
+                    streamer = new FileStreamer(ex, pieces);
+                    streamer.start();
+                } else {
+                    for (Response.Piece p : pieces) {
+                        bodyBytesSent += p.length();
+                    }
+                    ex.transport.writePieces(pieces, ex.location.config(CoreModule.CONFIG).tcpNopush());
+                    ex.transport.endBody();
+                    ex.complete();
+                }
+                return;
+            }
+            ByteBuf b = bodies.takeBody(response);
+            ex.runtime.bodyChain.next(ex, b == null ? Unpooled.EMPTY_BUFFER : b, true);
+        } catch (Throwable t) {
+            Log.error("output filter failed on " + request.method() + " " + request.rawUri(), t);
+            if (!headersSent) {
+                ex.finalizer.filterFailed();
+            } else {
+                ex.transport.close();
+                ex.complete();
+            }
+        }
+    }
+
+    /** Stops a file being streamed and releases what was not sent. */
+    void release() {
+        if (streamer != null) {
+            streamer.close();
+            streamer = null;
+        }
+    }
+
+    // ---- the engine's filters at the end of the chains --------------------------------------
+
+    /** Date (refreshed once a second) and Server (the product name, no version). */
+    private static void dateAndServer(HttpExchange exchange, HeaderFilterChain next) throws Exception {
+        HttpHeaders h = exchange.response().headers();
+        h.set(HttpHeaderNames.DATE, DateCache.now());
+        h.set(HttpHeaderNames.SERVER, Server.HEADER);
+        next.next(exchange);
+    }
+
+    /** The end of the header chain: framing and the head, as the protocol writes them. */
+    private static void head(HttpExchange exchange, HeaderFilterChain next) {
+        ResponseWriter w = ((Exchange) exchange).writer; // the chains only ever see the engine's exchanges
+        Exchange ex = w.ex;
+        w.bodyOnWire = ex.transport.frame(ex);
+        ex.transport.transition(ConnectionState.WRITE);
+        w.headersSent = true;
+        w.headBytesSent = ex.transport.writeHead(ex, w.response);
+    }
+
+    /** The end of the body chain: body bytes to the protocol (none for HEAD, 1xx, 204, 304); after the last, completion. */
+    private static void body(HttpExchange exchange, ByteBuf chunk, boolean last, BodyFilterChain next) {
+        ResponseWriter w = ((Exchange) exchange).writer;
+        if (w.bodyOnWire && chunk.isReadable()) {
+            w.bodyBytesSent += chunk.readableBytes();
+            w.ex.transport.writeBody(chunk);
+        } else {
+            chunk.release();
+        }
+        if (last) {
+            w.streamer = null;
+            w.ex.transport.endBody();
+            w.ex.complete();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.modhttp.engine.exchange;
+
+import dev.modhttp.engine.http.Response;
+import dev.modhttp.engine.module.ConnectionInfo;
+import dev.modhttp.engine.module.ConnectionState;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What a protocol does for one request; the only way the request core reaches the wire. The
+ * core calls it, never the other way round: the protocol reaches the core through the
+ * {@link Exchange}'s entry points ({@link Exchange#start}, {@link RequestBody#onData} and so on).
+ * HTTP/1.1's connection implements it for the request it is serving.
+ *
+ * <p>Calls come on the connection's event loop. Writes are buffered until {@link #flush()} (the
+ * protocol may flush earlier); a response is written as {@link #frame}, {@link #writeHead},
+ * then any number of {@link #writeBody}/{@link #writePieces}, then {@link #endBody()}.
+ */
+public interface Transport {
+
+    /** The connection, as hooks and variables see it. */
+    ConnectionInfo connection();
+
+    EventLoop eventLoop();
+
+    ByteBufAllocator alloc();
+
+    /** Moves the connection to lighttpd's state {@code to} (a state the core's step implies). */
+    void transition(ConnectionState to);
+
+    // ---- the request body -----------------------------------------------------------------
+
+    /** Reads the request body from the client; with a timeout, fails the request when none arrives within it. */
+    void readBody(Duration timeout);
+
+    /** Asks the client for a body it holds back ({@code Expect: 100-continue}): an interim 100 response. */
+    void sendContinue();
+
+    /** The awaited body is complete: its timeout no longer applies. */
+    void bodyRead();
+
+    /** A finished request's unread body has been read and dropped: the connection may go on. */
+    void bodyDrained();
+
+    // ---- the response ---------------------------------------------------------------------
+
+    /**
+     * Decides, before the response's hooks and filters run, whether the connection carries
+     * another request after this one ({@link Exchange#keepAlive(boolean)}).
+     */
+    void prepareResponse(Exchange exchange);
+
+    /**
+     * Sets the response's framing headers (Content-Length, Transfer-Encoding, Connection) as the
+     * protocol needs them, after every header filter ran.
+     *
+     * @return whether body bytes go on the wire (false for HEAD, 1xx, 204, 304)
+     */
+    boolean frame(Exchange exchange);
+
+    /**
+     * Encodes and writes the status line and headers.
+     *
+     * @return the bytes of the head on the wire
+     */
+    long writeHead(Exchange exchange, Response response);
+
+    /** Writes body bytes (framed as the protocol frames them); the buffer is handed over. */
+    void writeBody(ByteBuf bytes);
+
+    /**
+     * Writes a body of pieces (bytes and file regions, zero-copy where the protocol can); their
+     * buffers are handed over. With {@code cork}, partial packets are held back until the last
+     * piece is written (nginx's tcp_nopush).
+     *
+     * @throws IOException when a file cannot be opened; the pieces not yet written are released
+     */
+    void writePieces(List<Response.Piece> pieces, boolean cork) throws IOException;
+
+    /** Ends the body (the last chunk, say). A head not yet sent goes out now. */
+    void endBody();
+
+    /** Whether the client takes more bytes now; when not, {@link #onWritable} is called back. */
+    boolean isWritable();
+
+    /** The streamer to resume when the client takes bytes again; null clears it. */
+    void onWritable(FileStreamer streamer);
+
+    /** Sends what was written, unless the protocol batches it with a flush already due. */
+    void flush();
+
+    /** The response is complete and logged: the next request, or the end of the connection. */
+    void responseDone(Exchange exchange);
+
+    /** Ends the connection at once (an error after the head went out, a broken body). */
+    void close();
+}

@@ -1,0 +1,435 @@
+package dev.modhttp.engine.http1;
+
+import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.core.CoreConfig;
+import dev.modhttp.engine.core.CoreModule;
+import dev.modhttp.engine.exchange.ConnectionStates;
+import dev.modhttp.engine.exchange.EngineRuntime;
+import dev.modhttp.engine.exchange.Exchange;
+import dev.modhttp.engine.exchange.FileStreamer;
+import dev.modhttp.engine.exchange.RequestBody;
+import dev.modhttp.engine.exchange.RequestFraming;
+import dev.modhttp.engine.exchange.UriNormalizer;
+import dev.modhttp.engine.exchange.VirtualHosts;
+import dev.modhttp.engine.http.Request;
+import dev.modhttp.engine.internal.Log;
+import dev.modhttp.engine.module.ConnectionInfo;
+import dev.modhttp.engine.module.ConnectionState;
+import dev.modhttp.engine.module.HookResult;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyProtocolException;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One HTTP/1.1 client connection: requests one after the other (pipelined ones wait in the
+ * decoder), keep-alive, the lingering close, and the timeouts of each state. Each request gets
+ * an {@link Exchange}, which reaches the wire through the connection's {@link Http1Transport}.
+ * States are lighttpd's ({@link ConnectionStates}).
+ *
+ * <p>The socket is read while a request head or a body being read is awaited; while a request
+ * is handled without wanting its body yet (an asynchronous handler, say), reading pauses, so
+ * that {@code Expect: 100-continue} and pipelining get back-pressure. Synchronous requests
+ * never toggle it.
+ */
+public final class Http1Connection extends ChannelInboundHandlerAdapter implements ConnectionInfo {
+
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final long LINGER_MILLIS = 2000;
+
+    private final EngineRuntime runtime;
+    private final VirtualHosts hosts;
+    private final RequestDecoder decoder;
+    private final long id = IDS.incrementAndGet();
+    private ChannelHandlerContext ctx;
+    private Http1Transport transport;
+    private Http1Timer timer;
+    private ConnectionStates states;
+    private int requests;
+    private Exchange current;
+    private RequestHead currentHead;
+    private FileStreamer streamer;
+    private InetSocketAddress proxyAddress;
+    private boolean inRead;
+    private boolean inputShutdown;
+    private boolean lingering;
+    private boolean closed;
+
+    Http1Connection(EngineRuntime runtime, VirtualHosts hosts, RequestDecoder decoder) {
+        this.runtime = runtime;
+        this.hosts = hosts;
+        this.decoder = decoder;
+    }
+
+    /** Whether the connection on {@code ch} is between requests, so that a stop may close it now. */
+    public static boolean isIdle(Channel ch) {
+        Http1Connection c = ch.pipeline().get(Http1Connection.class);
+        return c == null || c.states == null || c.state() == ConnectionState.REQUEST_START
+                || c.state() == ConnectionState.CONNECT;
+    }
+
+    private CoreConfig serverCore() {
+        return hosts.defaultServer().scope().config(CoreModule.CONFIG);
+    }
+
+    // ---- channel events -------------------------------------------------------------------
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.transport = new Http1Transport(this, ctx);
+        this.timer = new Http1Timer(ctx, this::expired);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        states = runtime.connectionStates(id);
+        HookResult r = runtime.walk(h -> h.connectionAccept(this));
+        if (!r.goOn()) {
+            transition(ConnectionState.ERROR);
+            ctx.close();
+            return;
+        }
+        transition(ConnectionState.REQUEST_START);
+        timer.arm(Http1Timer.Timeout.HEADER, serverCore().clientHeaderTimeout());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        inRead = true;
+        if (lingering || closed) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof ByteBuf buf) {
+            if (current != null) {
+                current.body().onData(buf);
+            } else {
+                buf.release();
+            }
+        } else if (msg instanceof RequestHead head) {
+            onHead(head);
+        } else if (msg == BodyEnd.INSTANCE) {
+            if (current != null) {
+                current.body().onEnd();
+            }
+        } else if (msg instanceof DecodeError error) {
+            onDecodeError(error);
+        } else if (msg instanceof HAProxyMessage proxy) {
+            proxyAddress = ProxyProtocol.clientAddress(proxy, id);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** A request head is complete (or could not be parsed): READ -> REQUEST_END, and it counts. */
+    private void headArrived() {
+        if (state() == ConnectionState.REQUEST_START) {
+            transition(ConnectionState.READ);
+        }
+        transition(ConnectionState.REQUEST_END);
+        timer.disarm();
+        requests++;
+        states.requestArrived();
+    }
+
+    private void onHead(RequestHead head) {
+        headArrived();
+        UriNormalizer.Normalized uri = UriNormalizer.normalize(head.target());
+        // nginx rejects a bad URI while reading the request line, before Host: the default server answers
+        ServerConfig server = uri == null ? hosts.defaultServer() : hosts.select(head.host());
+        Request request = new Request(head.method(), head.target(), head.version(), head.headers(), head.host(),
+                uri == null ? "/" : uri.path(), uri == null ? "" : uri.args(), remoteAddress(), localAddress());
+        currentHead = head;
+        current = new Exchange(runtime, transport, head, server, request);
+        transition(ConnectionState.HANDLE_REQUEST);
+        current.start(uri != null);
+    }
+
+    private void onDecodeError(DecodeError error) {
+        Log.debug("connection {}: bad request ({}): {}", id, error.status(), error.reason());
+        if (current != null) {
+            current.body().onError(error.status());
+            return;
+        }
+        headArrived();
+        Request request = new Request(error.method() == null ? "-" : error.method(),
+                error.target() == null ? "-" : error.target(), HttpVersion.HTTP_1_1, EmptyHttpHeaders.INSTANCE, null,
+                "/", "", remoteAddress(), localAddress());
+        ServerConfig server = error.host() == null ? hosts.defaultServer()
+                : hosts.select(error.host().isEmpty() ? null : error.host());
+        currentHead = null;
+        current = new Exchange(runtime, transport, RequestFraming.NONE, server, request);
+        current.reject(error.status());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        inRead = false;
+        if (state() == ConnectionState.REQUEST_START && decoder.inHead()) {
+            transition(ConnectionState.READ);
+            timer.arm(Http1Timer.Timeout.HEADER, serverCore().clientHeaderTimeout());
+        }
+        flush();
+        boolean want = !closed && (lingering || current == null || current.body().wanted());
+        if (want != ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(want);
+        }
+    }
+
+    private void requestRead() {
+        if (!closed && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputShutdown = true;
+            if (lingering) {
+                ctx.close();
+            } else if (current == null) {
+                if (!decoder.hasBufferedBytes()) {
+                    flush();
+                    ctx.close();
+                }
+            } else if (!current.body().complete()) {
+                current.body().onError(400); // the client went away in the middle of the body
+            }
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable()) {
+            timer.disarmSend();
+            if (streamer != null) {
+                try {
+                    streamer.pump();
+                } catch (Exception e) {
+                    Log.error("sending a file failed", e);
+                    close();
+                }
+            }
+        } else if (current != null || streamer != null) {
+            Duration d = current != null ? current.location().config(CoreModule.CONFIG).sendTimeout()
+                    : serverCore().sendTimeout();
+            timer.armSend(d);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException || cause instanceof HAProxyProtocolException) {
+            Log.debug("connection {}: {}", id, cause.toString());
+        } else {
+            Log.error("connection " + id + " failed", cause);
+        }
+        close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        timer.stop();
+        if (streamer != null) {
+            streamer.close();
+        }
+        if (current != null) {
+            current.abort(499); // nginx's "client closed request"
+            current = null;
+        }
+        transport.release();
+        runtime.walk(h -> h.connectionClose(this));
+        transition(ConnectionState.CLOSE);
+    }
+
+    private void expired(Http1Timer.Timeout t) {
+        if (closed) {
+            return;
+        }
+        if (t == Http1Timer.Timeout.NONE) {
+            Log.debug("connection {}: client timed out while the response was sent", id);
+        } else {
+            Log.debug("connection {}: {} timeout", id, t);
+            if (t == Http1Timer.Timeout.BODY && current != null && !current.finished()) {
+                current.abort(408);
+                current = null;
+            }
+        }
+        close();
+    }
+
+    // ---- between requests -----------------------------------------------------------------
+
+    /** A response is complete: the next request, the rest of a body to discard, or the close. */
+    void responseDone(Exchange ex) {
+        if (ex != current) {
+            return;
+        }
+        if (!ex.keepAlive()) {
+            current = null;
+            closeAfterFlush();
+            return;
+        }
+        if (!ex.body().complete()) {
+            // keep reading to discard the rest of the body, then serve the next request
+            timer.arm(Http1Timer.Timeout.BODY, ex.location().config(CoreModule.CONFIG).clientBodyTimeout());
+            requestRead();
+            return;
+        }
+        nextRequest(ex);
+    }
+
+    /** A finished request's unread body was dropped: the next request. */
+    void bodyDrained() {
+        if (current != null && state() == ConnectionState.RESPONSE_END) {
+            nextRequest(current);
+        }
+    }
+
+    private void nextRequest(Exchange ex) {
+        current = null;
+        currentHead = null;
+        transition(ConnectionState.REQUEST_START);
+        flush();
+        if (inputShutdown && !decoder.hasBufferedBytes()) {
+            closeAfterFlush();
+            return;
+        }
+        timer.arm(Http1Timer.Timeout.KEEPALIVE, ex.location().config(CoreModule.CONFIG).keepaliveTimeout());
+        decoder.resume();
+        requestRead();
+    }
+
+    private void closeAfterFlush() {
+        transport.takeFlush();
+        if (closed) {
+            return;
+        }
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess() || inputShutdown || !(f.channel() instanceof DuplexChannel duplex)) {
+                f.channel().close();
+                return;
+            }
+            // lingering close: stop sending, drain what the client still sends, then close,
+            // so that a client still writing its body reads our response instead of a reset
+            lingering = true;
+            duplex.shutdownOutput().addListener(done -> {
+                if (!done.isSuccess()) {
+                    f.channel().close();
+                }
+            });
+            timer.arm(Http1Timer.Timeout.LINGER, Duration.ofMillis(LINGER_MILLIS));
+            requestRead();
+        });
+    }
+
+    // ---- what the transport asks of the connection -----------------------------------------
+
+    void transition(ConnectionState to) {
+        states.transition(to);
+    }
+
+    /** Reads from the socket; with a timeout, the body timeout is armed. */
+    void readBody(Duration timeout) {
+        if (timeout != null) {
+            timer.arm(Http1Timer.Timeout.BODY, timeout);
+        }
+        requestRead();
+    }
+
+    void bodyRead() {
+        timer.disarm();
+    }
+
+    /**
+     * nginx's keep-alive rule: the client asked for it, the request's own error does not close,
+     * the client did not half-close, the engine is not stopping, {@code keepalive-timeout} is
+     * not 0 and {@code keepalive-requests} not reached, and at most {@link RequestBody#DISCARD_LIMIT}
+     * body bytes are left to discard.
+     */
+    boolean keepAlive(Exchange ex) {
+        CoreConfig core = ex.location().config(CoreModule.CONFIG);
+        RequestHead head = currentHead;
+        RequestBody body = ex.body();
+        boolean ka = head != null && head.keepAlive() && !ex.forceClose() && !inputShutdown && !runtime.draining()
+                && core.keepaliveTimeout().toMillis() > 0 && requests < core.keepaliveRequests();
+        if (ka && !body.complete()) {
+            long left = head.chunked() ? body.received() : head.contentLength() - body.received();
+            ka = left <= RequestBody.DISCARD_LIMIT;
+        }
+        return ka;
+    }
+
+    void onWritable(FileStreamer s) {
+        this.streamer = s;
+    }
+
+    /** Flushes written responses now, unless inside a read batch: that flushes once at its end. */
+    void flush() {
+        if (!inRead && !closed && transport.takeFlush()) {
+            ctx.flush();
+        }
+    }
+
+    /** Closes at once, for errors and timeouts; responses already written still go out. */
+    void close() {
+        if (!closed) {
+            closed = true;
+            transition(ConnectionState.ERROR);
+            if (transport.takeFlush()) {
+                ctx.flush();
+            }
+            ctx.close();
+        }
+    }
+
+    // ---- ConnectionInfo -------------------------------------------------------------------
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public ConnectionState state() {
+        return states.state();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) ctx.channel().remoteAddress();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) ctx.channel().localAddress();
+    }
+
+    @Override
+    public int requests() {
+        return requests;
+    }
+
+    @Override
+    public InetSocketAddress proxyProtocolAddress() {
+        return proxyAddress;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.modhttp.engine.http1;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One timer per connection for whichever of nginx's timeouts applies in its state
+ * ({@code client_header_timeout}, {@code client_body_timeout}, {@code keepalive_timeout}, the
+ * lingering close) plus {@code send_timeout} while the client does not take bytes. It re-arms
+ * itself lazily: moving a deadline later schedules nothing.
+ */
+final class Http1Timer {
+
+    enum Timeout { NONE, HEADER, BODY, KEEPALIVE, LINGER }
+
+    /** What the connection does when a deadline passes. */
+    interface Expiry {
+        /** {@code timeout} expired ({@link Timeout#NONE} for the send timeout). */
+        void expired(Timeout timeout);
+    }
+
+    private final ChannelHandlerContext ctx;
+    private final Expiry expiry;
+    private Timeout timeout = Timeout.NONE;
+    private long deadline;
+    private long sendDeadline;
+    private ScheduledFuture<?> timer;
+    private long timerAt;
+    private boolean stopped;
+
+    Http1Timer(ChannelHandlerContext ctx, Expiry expiry) {
+        this.ctx = ctx;
+        this.expiry = expiry;
+    }
+
+    void arm(Timeout kind, Duration d) {
+        timeout = kind;
+        long nanos = Math.max(1, d.toNanos());
+        deadline = System.nanoTime() + nanos;
+        schedule(nanos);
+    }
+
+    void disarm() {
+        timeout = Timeout.NONE;
+        deadline = 0;
+    }
+
+    /** The client stopped taking bytes: {@code d} from now the connection fails, unless it takes them again. */
+    void armSend(Duration d) {
+        sendDeadline = System.nanoTime() + d.toNanos();
+        schedule(d.toNanos());
+    }
+
+    void disarmSend() {
+        sendDeadline = 0;
+    }
+
+    void stop() {
+        stopped = true;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    /** Makes sure the timer fires no later than {@code nanos} from now. */
+    private void schedule(long nanos) {
+        long at = System.nanoTime() + nanos;
+        if (timer != null && timerAt - at <= 0) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        timerAt = at;
+        timer = ctx.executor().schedule(this::fire, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void fire() {
+        timer = null;
+        if (stopped) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (sendDeadline != 0 && now - sendDeadline >= 0) {
+            expiry.expired(Timeout.NONE);
+            return;
+        }
+        if (timeout != Timeout.NONE && now - deadline >= 0) {
+            Timeout t = timeout;
+            timeout = Timeout.NONE;
+            expiry.expired(t);
+            return;
+        }
+        long next = Long.MAX_VALUE;
+        if (timeout != Timeout.NONE) {
+            next = deadline - now;
+        }
+        if (sendDeadline != 0) {
+            next = Math.min(next, sendDeadline - now);
+        }
+        if (next != Long.MAX_VALUE) {
+            schedule(next);
+        }
+    }
+}

@@ -1,0 +1,328 @@
+package dev.modhttp.engine.http1;
+
+import dev.modhttp.engine.exchange.Exchange;
+import dev.modhttp.engine.exchange.FileStreamer;
+import dev.modhttp.engine.exchange.Transport;
+import dev.modhttp.engine.module.ConnectionInfo;
+import dev.modhttp.engine.module.ConnectionState;
+import dev.modhttp.engine.http.Response;
+import dev.modhttp.engine.internal.HeaderNames;
+import dev.modhttp.engine.internal.Log;
+import dev.modhttp.engine.internal.StatusText;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@link Transport} of an HTTP/1.1 connection, for the request it serves: the wire form of
+ * responses (RFC 9112): framing (Content-Length, chunked or close-delimited, and the Connection
+ * header), the status line and headers, chunks, and file regions zero-copy. A small response
+ * leaves as one buffer: the encoded head waits for the first body bytes and takes them in
+ * when they are small. Reading, timeouts and what follows a response are the
+ * {@link Http1Connection}'s.
+ */
+final class Http1Transport implements Transport {
+
+    private enum BodyMode { NONE, FIXED, CHUNKED, CLOSE_DELIMITED }
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** Body bytes up to this size are copied into the head's buffer. */
+    private static final int MERGE_LIMIT = 2048;
+    private static final AsciiString[] SMALL_LENGTHS = new AsciiString[4096];
+
+    static {
+        for (int i = 0; i < SMALL_LENGTHS.length; i++) {
+            SMALL_LENGTHS[i] = AsciiString.cached(Integer.toString(i));
+        }
+    }
+
+    private final Http1Connection conn;
+    private final ChannelHandlerContext ctx;
+    private BodyMode mode = BodyMode.NONE;
+    /** The encoded status line and headers, not yet written. */
+    private ByteBuf pendingHead;
+    private boolean needsFlush;
+
+    Http1Transport(Http1Connection conn, ChannelHandlerContext ctx) {
+        this.conn = conn;
+        this.ctx = ctx;
+    }
+
+    @Override
+    public ConnectionInfo connection() {
+        return conn;
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    @Override
+    public void transition(ConnectionState to) {
+        conn.transition(to);
+    }
+
+    @Override
+    public void readBody(Duration timeout) {
+        conn.readBody(timeout);
+    }
+
+    @Override
+    public void bodyRead() {
+        conn.bodyRead();
+    }
+
+    @Override
+    public void bodyDrained() {
+        conn.bodyDrained();
+    }
+
+    @Override
+    public void prepareResponse(Exchange ex) {
+        boolean keepAlive = conn.keepAlive(ex);
+        ex.keepAlive(keepAlive);
+        if (keepAlive) {
+            ex.body().continueToDiscard();
+        }
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void onWritable(FileStreamer streamer) {
+        conn.onWritable(streamer);
+    }
+
+    @Override
+    public void flush() {
+        conn.flush();
+    }
+
+    @Override
+    public void responseDone(Exchange ex) {
+        conn.responseDone(ex);
+    }
+
+    @Override
+    public void close() {
+        conn.close();
+    }
+
+    private static CharSequence lengthValue(long length) {
+        return length < SMALL_LENGTHS.length ? SMALL_LENGTHS[(int) length] : Long.toString(length);
+    }
+
+    /** Content-Length, chunked or close-delimited framing, and the Connection header; whether a body goes out. */
+    @Override
+    public boolean frame(Exchange ex) {
+        Response r = ex.response();
+        HttpHeaders h = r.headers();
+        int status = r.status();
+        boolean http10 = ex.request().version() == HttpVersion.HTTP_1_0;
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        if (status < 200 || status == 204 || status == 304) {
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            if (status == 204) { // nginx's header filter: a 204 carries no type and no Last-Modified
+                h.remove(HttpHeaderNames.CONTENT_TYPE);
+                h.remove(HttpHeaderNames.LAST_MODIFIED);
+            }
+            r.clearBody();
+            mode = BodyMode.NONE;
+        } else if (r.contentLength() >= 0) {
+            h.set(HttpHeaderNames.CONTENT_LENGTH, lengthValue(r.contentLength()));
+            mode = BodyMode.FIXED;
+        } else if (ex.request().isHead()) {
+            // nginx: a HEAD of a body of unknown length (compressed, say) announces neither chunks
+            // nor a length, and the connection goes on
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            mode = BodyMode.NONE;
+        } else if (!http10) {
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            mode = BodyMode.CHUNKED;
+        } else {
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            mode = BodyMode.CLOSE_DELIMITED;
+            ex.keepAlive(false);
+        }
+        if (ex.request().isHead()) {
+            mode = BodyMode.NONE;
+        }
+        if (!ex.keepAlive()) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        } else {
+            h.remove(HttpHeaderNames.CONNECTION);
+        }
+        return mode != BodyMode.NONE;
+    }
+
+    /** Encodes the status line and headers; they go out with the first body bytes. */
+    @Override
+    public long writeHead(Exchange ex, Response r) {
+        ByteBuf out = ctx.alloc().buffer(256);
+        StatusText.writeStatusLine(out, r.status());
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = r.headers().iteratorCharSequence();
+        while (it.hasNext()) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            byte[] wire = HeaderNames.wire(e.getKey());
+            if (wire != null) {
+                out.writeBytes(wire);
+            } else {
+                ByteBufUtil.writeAscii(out, e.getKey());
+            }
+            out.writeByte(':').writeByte(' ');
+            ByteBufUtil.writeUtf8(out, e.getValue()); // header values are text: UTF-8 on the wire, as nginx passes a URI's bytes
+            out.writeBytes(CRLF);
+        }
+        out.writeBytes(CRLF);
+        pendingHead = out;
+        return out.readableBytes();
+    }
+
+    /** Body bytes, as a chunk when the body is chunked. */
+    @Override
+    public void writeBody(ByteBuf chunk) {
+        if (mode != BodyMode.CHUNKED) {
+            output(chunk);
+            return;
+        }
+        ByteBuf size = ctx.alloc().buffer(12);
+        ByteBufUtil.writeAscii(size, Integer.toHexString(chunk.readableBytes()));
+        size.writeBytes(CRLF);
+        output(size);
+        output(chunk);
+        output(Unpooled.wrappedBuffer(CRLF));
+    }
+
+    /** The last chunk of a chunked body; a head still pending goes out. */
+    @Override
+    public void endBody() {
+        if (mode == BodyMode.CHUNKED) {
+            output(Unpooled.wrappedBuffer(LAST_CHUNK));
+        } else {
+            output(null);
+        }
+    }
+
+    /** Writes pieces with file regions zero-copy, corked around them when asked (see {@code Transport}). */
+    @Override
+    public void writePieces(List<Response.Piece> pieces, boolean cork) throws IOException {
+        EpollSocketChannel corked = cork ? cork() : null;
+        try {
+            for (int i = 0; i < pieces.size(); i++) {
+                Response.Piece p = pieces.get(i);
+                try {
+                    if (p instanceof Response.Bytes b) {
+                        output(b.buf());
+                    } else if (p instanceof Response.FileBody file) {
+                        FileChannel fc = file.channel() != null ? file.channel()
+                                : FileChannel.open(file.path(), StandardOpenOption.READ);
+                        output(new DefaultFileRegion(fc, file.position(), file.length()));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    FileStreamer.release(pieces, i + 1);
+                    throw e;
+                }
+            }
+        } finally {
+            if (corked != null) {
+                // once everything before it is written, the tail goes out
+                EpollSocketChannel ch = corked;
+                ctx.write(Unpooled.EMPTY_BUFFER).addListener(f -> setCork(ch, false));
+            }
+        }
+    }
+
+    private EpollSocketChannel cork() {
+        return ctx.channel() instanceof EpollSocketChannel epoll && setCork(epoll, true) ? epoll : null;
+    }
+
+    private static boolean setCork(EpollSocketChannel ch, boolean on) {
+        if (!ch.isOpen()) {
+            return false;
+        }
+        try {
+            ch.config().setTcpCork(on);
+            return true;
+        } catch (ChannelException e) {
+            Log.debug("TCP_CORK not changed: {}", e.toString());
+            return false;
+        }
+    }
+
+    /** The interim 100 response, at once. */
+    @Override
+    public void sendContinue() {
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), ctx.voidPromise());
+    }
+
+    /** Writes response bytes, the pending head first, merged with small bytes; {@code null} writes only the head. */
+    private void output(Object msg) {
+        ByteBuf head = pendingHead;
+        if (head != null) {
+            pendingHead = null;
+            if (msg instanceof ByteBuf b && b.readableBytes() <= MERGE_LIMIT) {
+                head.writeBytes(b);
+                b.release();
+                write(head);
+                return;
+            }
+            write(head);
+        }
+        if (msg != null) {
+            write(msg);
+        }
+    }
+
+    private void write(Object msg) {
+        ctx.write(msg, ctx.voidPromise());
+        needsFlush = true;
+    }
+
+    /** Whether bytes were written since the last flush; clears the mark. */
+    boolean takeFlush() {
+        boolean n = needsFlush;
+        needsFlush = false;
+        return n;
+    }
+
+    /** A response abandoned after its head was encoded. */
+    void release() {
+        if (pendingHead != null) {
+            pendingHead.release();
+            pendingHead = null;
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/** The core directives: root and alias, limits, timeouts, error pages and satisfy. */
-package dev.modhttp.engine.modules.core;
