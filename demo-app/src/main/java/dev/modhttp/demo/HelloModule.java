@@ -3,13 +3,11 @@ package dev.modhttp.demo;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.Scope;
-import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.phase.Result;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
@@ -34,16 +32,9 @@ public class HelloModule implements Module {
     private final Map<Location, AtomicLong> visits = new IdentityHashMap<>();
 
     @Override
-    public List<ConfigSpec<?>> configs() {
-        return List.of(CONFIG);
-    }
-
-    @Override
     public void register(ModuleRegistry registry) {
-        for (ServerConfig server : registry.config().servers()) {
-            server.scope().forEach(l -> visits.put(l, new AtomicLong()));
-        }
-        registry.contentHandler(CONFIG, "hello", this::handle);
+        registry.forEachLocation(l -> visits.put(l, new AtomicLong()));
+        registry.contentHandler(CONFIG, this::handle);
     }
 
     private Result handle(HttpExchange exchange) {

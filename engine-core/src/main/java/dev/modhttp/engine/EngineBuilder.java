@@ -13,6 +13,7 @@ import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Hooks;
+import dev.modhttp.engine.module.HandlerRegistration;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.modules.access.AccessModule;
@@ -73,14 +74,18 @@ public final class EngineBuilder {
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private int blockingLimit = 1024;
     private boolean reloadOnSighup;
-    private final List<Module> modules = builtInModules();
+    private final List<Named> modules = builtInModules();
     private final List<HandlerDefinition> handlers = new ArrayList<>();
     private final List<ContentHandler> contentHandlers = new ArrayList<>();
     private final List<FilterDefinition> filters = new ArrayList<>();
     private final List<Hook> hooks = new ArrayList<>();
     private final List<Consumer<ServerBootstrap>> bootstrapCustomizers = new ArrayList<>();
 
-    record ContentHandler(ConfigSpec<?> spec, String name, Handler handler) {
+    record ContentHandler(ConfigSpec<?> spec, HandlerDefinition handler) {
+    }
+
+    /** A module and the name its registrations are prefixed with (null for none). */
+    private record Named(String prefix, Module module) {
     }
 
     EngineBuilder() {
@@ -114,8 +119,30 @@ public final class EngineBuilder {
     }
 
     public EngineBuilder module(Module module) {
-        modules.add(Objects.requireNonNull(module, "module"));
+        modules.add(new Named(null, Objects.requireNonNull(module, "module")));
         return this;
+    }
+
+    /**
+     * A module whose handlers and filters are named {@code name/...} in pipeline dumps and
+     * errors (the starter passes the bean's name).
+     */
+    public EngineBuilder module(String name, Module module) {
+        modules.add(new Named(Objects.requireNonNull(name, "name"), Objects.requireNonNull(module, "module")));
+        return this;
+    }
+
+    /**
+     * The config records known so far: the core directives' ({@link CoreModule#CONFIG}), then
+     * every module's {@link Module#configs()} in the order modules were added (built-ins first).
+     */
+    public List<ConfigSpec<?>> configs() {
+        List<ConfigSpec<?>> specs = new ArrayList<>();
+        specs.add(CoreModule.CONFIG);
+        for (Named m : modules) {
+            specs.addAll(m.module().configs());
+        }
+        return specs;
     }
 
     public EngineBuilder handler(Phase phase, Handler handler) {
@@ -129,7 +156,7 @@ public final class EngineBuilder {
 
     /** A content handler for every location where {@code spec} is configured. */
     public EngineBuilder contentHandler(ConfigSpec<?> spec, String name, Handler handler) {
-        contentHandlers.add(new ContentHandler(spec, name, handler));
+        contentHandlers.add(new ContentHandler(spec, new HandlerDefinition(Phase.CONTENT, 0, name, handler, false, null)));
         return this;
     }
 
@@ -165,13 +192,11 @@ public final class EngineBuilder {
      * @throws EngineException for an invalid registration
      */
     public Engine build() {
-        List<ConfigSpec<?>> specs = new ArrayList<>();
-        for (Module m : modules) {
-            specs.addAll(m.configs());
-        }
+        List<ConfigSpec<?>> specs = configs();
         EngineConfig config = EngineConfig.load(raw, specs, defaultListen);
         Map<String, Variable> moduleVariables = new LinkedHashMap<>();
-        for (Module m : modules) {
+        for (Named named : modules) {
+            Module m = named.module();
             m.variables().forEach((name, v) -> {
                 if (moduleVariables.putIfAbsent(name, v) != null) {
                     throw new EngineException("module '" + m.name() + "' defines variable \"$" + name
@@ -201,43 +226,20 @@ public final class EngineBuilder {
                 return runtimeHooks[0].physicalPath(exchange);
             }
         };
-        for (Module m : modules) {
-            m.register(new ModuleRegistry() {
-                @Override
-                public EngineConfig config() {
-                    return config;
+        for (Named named : modules) {
+            ModuleRegistry registry = new ModuleRegistry(config, variables, deferred);
+            named.module().register(registry);
+            String defaultName = named.prefix() != null ? named.prefix() : named.module().name();
+            for (HandlerRegistration h : registry.handlers()) {
+                HandlerDefinition d = h.definition(named.prefix(), defaultName);
+                if (h.contentOf() != null) {
+                    allContent.add(new ContentHandler(h.contentOf(), d));
+                } else {
+                    allHandlers.add(d);
                 }
-
-                @Override
-                public Variables variables() {
-                    return variables;
-                }
-
-                @Override
-                public void handler(HandlerDefinition handler) {
-                    allHandlers.add(handler);
-                }
-
-                @Override
-                public void contentHandler(ConfigSpec<?> spec, String name, Handler handler) {
-                    allContent.add(new ContentHandler(spec, name, handler));
-                }
-
-                @Override
-                public void filter(FilterDefinition filter) {
-                    allFilters.add(filter);
-                }
-
-                @Override
-                public void hook(Hook hook) {
-                    allHooks.add(hook);
-                }
-
-                @Override
-                public Hooks hooks() {
-                    return deferred;
-                }
-            });
+            }
+            registry.filters().forEach(f -> allFilters.add(f.definition(named.prefix(), defaultName)));
+            allHooks.addAll(registry.registeredHooks());
         }
         allHandlers.addAll(handlers);
         allContent.addAll(contentHandlers);
@@ -252,7 +254,7 @@ public final class EngineBuilder {
         }
         for (ContentHandler c : allContent) {
             if (!specs.contains(c.spec())) {
-                throw new EngineException("content handler '" + c.name() + "' needs config '" + c.spec().key()
+                throw new EngineException("content handler '" + c.handler().name() + "' needs config '" + c.spec().key()
                         + "', which no module declares");
             }
         }
@@ -278,12 +280,16 @@ public final class EngineBuilder {
         return engine;
     }
 
-    private static List<Module> builtInModules() {
+    private static List<Named> builtInModules() {
         StaticModule files = new StaticModule(); // try-files maps its entries as the static module maps files
-        return new ArrayList<>(List.of(new CoreModule(), new RewriteModule(), new ReturnModule(),
-                new TryFilesModule(files), files, new HeadersModule(), new CompressionModule(), new RealIpModule(),
-                new LimitReqModule(), new LimitConnModule(), new AccessModule(), new AuthBasicModule(),
-                new StubStatusModule(), new AccessLogModule()));
+        List<Named> named = new ArrayList<>();
+        for (Module m : List.of(new RewriteModule(), new ReturnModule(), new TryFilesModule(files), files,
+                new HeadersModule(), new CompressionModule(), new RealIpModule(), new LimitReqModule(),
+                new LimitConnModule(), new AccessModule(), new AuthBasicModule(), new StubStatusModule(),
+                new AccessLogModule())) {
+            named.add(new Named(null, m));
+        }
+        return named;
     }
 
     /** The named groups of every regex of the config: locations, rewrites, server names (nginx makes each a variable). */
@@ -320,12 +326,11 @@ public final class EngineBuilder {
             if (l.isConfigured(c.spec())) {
                 if (found != null) {
                     throw new EngineException("location '" + l.pattern() + "' (" + l.path()
-                            + ") is claimed by two content handlers: '" + found.name() + "' and '" + c.name() + "'");
+                            + ") is claimed by two content handlers: '" + found.handler().name() + "' and '" + c.handler().name() + "'");
                 }
                 found = c;
             }
         }
-        return found == null ? null
-                : new HandlerDefinition(Phase.CONTENT, 0, found.name(), found.handler(), false, null);
+        return found == null ? null : found.handler();
     }
 }

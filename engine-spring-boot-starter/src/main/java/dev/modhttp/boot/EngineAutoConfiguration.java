@@ -10,8 +10,6 @@ import dev.modhttp.engine.filter.FilterDefinition;
 import dev.modhttp.engine.filter.HeaderFilter;
 import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.Module;
-import dev.modhttp.engine.core.CoreModule;
-import dev.modhttp.engine.modules.rewrite.ReturnModule;
 import dev.modhttp.engine.phase.Handler;
 import java.lang.reflect.Method;
 import java.util.HashMap;
@@ -53,14 +51,11 @@ public final class EngineAutoConfiguration {
         EngineBuilder builder = Engine.builder()
                 .config(tree)
                 .defaultListen(serverPort);
-        Map<Class<?>, ConfigSpec<?>> specs = new HashMap<>();
-        for (ConfigSpec<?> spec : List.of(CoreModule.CONFIG, ReturnModule.CONFIG)) {
-            specs.put(spec.type(), spec);
-        }
         for (Map.Entry<String, Module> m : ordered(context, Module.class)) {
-            builder.module(new BeanModule(m.getKey(), m.getValue()));
-            m.getValue().configs().forEach(spec -> specs.put(spec.type(), spec));
+            builder.module(m.getKey(), m.getValue()); // what it registers is named after the bean
         }
+        Map<Class<?>, ConfigSpec<?>> specs = new HashMap<>();
+        builder.configs().forEach(spec -> specs.put(spec.type(), spec)); // built-in modules' and the beans'
         registerHandlers(context, builder, new HandlerMethods(specs));
         int order = 0;
         for (Map.Entry<String, HeaderFilter> f : ordered(context, HeaderFilter.class)) {

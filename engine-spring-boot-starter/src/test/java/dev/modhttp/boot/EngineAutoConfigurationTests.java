@@ -142,12 +142,12 @@ class EngineAutoConfigurationTests {
     static class TwoContentHandlers {
         @Bean
         Module greetingModule() {
-            return greeting(registry -> registry.contentHandler(GREETING, "greet", ex -> Result.OK));
+            return greeting(registry -> registry.contentHandler(GREETING, ex -> Result.OK).name("greet"));
         }
 
         @Bean
         Module rivalModule() {
-            return registry -> registry.contentHandler(GREETING, "greet-too", ex -> Result.OK);
+            return registry -> registry.contentHandler(GREETING, ex -> Result.OK).name("greet-too");
         }
     }
 

@@ -2,6 +2,9 @@ package dev.modhttp.engine.module;
 
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.variable.Variable;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -15,10 +18,8 @@ import java.util.Map;
  *     public static final ConfigSpec<HelloConfig> CONFIG =
  *             ConfigSpec.block("hello", HelloConfig.class).scopes(Scope.LOCATION).build();
  *
- *     public List<ConfigSpec<?>> configs() { return List.of(CONFIG); }
- *
  *     public void register(ModuleRegistry registry) {
- *         registry.contentHandler(CONFIG, "hello", exchange -> ...);
+ *         registry.contentHandler(CONFIG, exchange -> ...);
  *     }
  * }
  * }</pre>
@@ -30,9 +31,24 @@ public interface Module {
         return getClass().getSimpleName();
     }
 
-    /** The config records this module declares. */
+    /**
+     * The config records this module declares: by default its class's {@code public static final}
+     * {@link ConfigSpec} fields, in the order they are declared.
+     */
     default List<ConfigSpec<?>> configs() {
-        return List.of();
+        List<ConfigSpec<?>> specs = new ArrayList<>();
+        for (Field f : getClass().getDeclaredFields()) {
+            int m = f.getModifiers();
+            if (Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m)
+                    && ConfigSpec.class.isAssignableFrom(f.getType())) {
+                try {
+                    specs.add((ConfigSpec<?>) f.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("cannot read " + f, e);
+                }
+            }
+        }
+        return specs;
     }
 
     /**

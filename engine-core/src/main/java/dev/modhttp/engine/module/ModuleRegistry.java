@@ -2,41 +2,107 @@ package dev.modhttp.engine.module;
 
 import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.EngineConfig;
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.ServerConfig;
-import dev.modhttp.engine.config.EngineConfig;
-import dev.modhttp.engine.filter.FilterDefinition;
-import dev.modhttp.engine.phase.HandlerDefinition;
+import dev.modhttp.engine.filter.BodyFilter;
+import dev.modhttp.engine.filter.HeaderFilter;
 import dev.modhttp.engine.phase.Handler;
+import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.variable.Variables;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
-/** What a module registers into when the engine is built. */
-public interface ModuleRegistry {
+/**
+ * What one module registers into when the engine is built, one registry per module:
+ *
+ * <pre>{@code
+ * public void register(ModuleRegistry registry) {
+ *     registry.handler(Phase.ACCESS, this::check).order(Order.LATE).onlyWhere(CONFIG);
+ *     registry.contentHandler(CONFIG, this::answer);
+ *     registry.headerFilter(this::filter).order(Order.HEADERS);
+ * }
+ * }</pre>
+ *
+ * The engine creates it with the merged configuration and reads what was registered once the
+ * module's {@link Module#register} returned.
+ */
+public final class ModuleRegistry {
+
+    private final EngineConfig config;
+    private final Variables variables;
+    private final Hooks hooks;
+    private final List<HandlerRegistration> handlers = new ArrayList<>();
+    private final List<FilterRegistration> filters = new ArrayList<>();
+    private final List<Hook> registeredHooks = new ArrayList<>();
+
+    /**
+     * @param hooks what a module's handlers fire hooks through (every hook registered by the
+     *     time the engine runs)
+     */
+    public ModuleRegistry(EngineConfig config, Variables variables, Hooks hooks) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.variables = Objects.requireNonNull(variables, "variables");
+        this.hooks = Objects.requireNonNull(hooks, "hooks");
+    }
 
     /** The merged configuration, for modules that precompute from it. */
-    EngineConfig config();
+    public EngineConfig config() {
+        return config;
+    }
 
     /** The variables every module may use in templates: the built-in ones and the modules'. */
-    Variables variables();
+    public Variables variables() {
+        return variables;
+    }
 
-    void handler(HandlerDefinition handler);
+    /** Fires hooks from a module's handler. */
+    public Hooks hooks() {
+        return hooks;
+    }
+
+    /**
+     * A handler of {@code phase} (POST_READ, SERVER_REWRITE, REWRITE, PREACCESS, ACCESS,
+     * PRECONTENT, CONTENT or LOG), completed by the returned registration.
+     */
+    public HandlerRegistration handler(Phase phase, Handler handler) {
+        HandlerRegistration r = new HandlerRegistration(phase, handler, null);
+        handlers.add(r);
+        return r;
+    }
 
     /**
      * Makes {@code handler} the content handler of every location where {@code spec} is
-     * configured (written there or inherited), replacing that location's CONTENT-phase handlers.
+     * configured (written there or inherited), before that location's CONTENT-phase handlers
+     * (nginx's location content handler). Named after {@code spec}'s key.
      */
-    void contentHandler(ConfigSpec<?> spec, String name, Handler handler);
+    public HandlerRegistration contentHandler(ConfigSpec<?> spec, Handler handler) {
+        HandlerRegistration r = new HandlerRegistration(Phase.CONTENT, handler, Objects.requireNonNull(spec, "spec"));
+        handlers.add(r);
+        return r;
+    }
 
-    void filter(FilterDefinition filter);
+    public FilterRegistration headerFilter(HeaderFilter filter) {
+        FilterRegistration r = new FilterRegistration(Objects.requireNonNull(filter, "filter"), null);
+        filters.add(r);
+        return r;
+    }
 
-    void hook(Hook hook);
+    public FilterRegistration bodyFilter(BodyFilter filter) {
+        FilterRegistration r = new FilterRegistration(null, Objects.requireNonNull(filter, "filter"));
+        filters.add(r);
+        return r;
+    }
 
-    /** Fires hooks from a module's handler; walks every hook registered by the time the engine runs. */
-    Hooks hooks();
+    public void hook(Hook hook) {
+        registeredHooks.add(Objects.requireNonNull(hook, "hook"));
+    }
 
     /**
      * Compiles something (templates, say) once for each distinct record of {@code spec} in the
@@ -49,7 +115,7 @@ public interface ModuleRegistry {
      *         c -> registry.variables().compile(c.body()));
      * }</pre>
      */
-    default <R extends Record, T> Map<R, T> compileEach(ConfigSpec<R> spec, String key, Function<R, T> compiler) {
+    public <R extends Record, T> Map<R, T> compileEach(ConfigSpec<R> spec, String key, Function<R, T> compiler) {
         Map<R, T> compiled = new IdentityHashMap<>();
         forEachLocation(l -> {
             R record = l.isConfigured(spec) ? l.config(spec) : null;
@@ -65,9 +131,24 @@ public interface ModuleRegistry {
     }
 
     /** Visits every server scope and every location in it, outer scopes before the ones they hold. */
-    default void forEachLocation(Consumer<Location> action) {
-        for (ServerConfig server : config().servers()) {
+    public void forEachLocation(Consumer<Location> action) {
+        for (ServerConfig server : config.servers()) {
             server.scope().forEach(action);
         }
+    }
+
+    /** The handlers registered so far, content handlers among them. */
+    public List<HandlerRegistration> handlers() {
+        return Collections.unmodifiableList(handlers);
+    }
+
+    /** The filters registered so far. */
+    public List<FilterRegistration> filters() {
+        return Collections.unmodifiableList(filters);
+    }
+
+    /** The hooks registered so far. */
+    public List<Hook> registeredHooks() {
+        return Collections.unmodifiableList(registeredHooks);
     }
 }

@@ -69,7 +69,7 @@ class HttpProtocolTests {
 
                     @Override
                     public void register(dev.modhttp.engine.module.ModuleRegistry r) {
-                        r.contentHandler(ECHO, "echo", ex -> {
+                        r.contentHandler(ECHO, ex -> {
                             ex.response().contentType("text/plain").body(ex.request().method() + " "
                                     + ex.request().bodyAsString());
                             return Result.OK;

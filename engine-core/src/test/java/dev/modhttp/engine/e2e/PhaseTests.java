@@ -7,7 +7,6 @@ import dev.modhttp.engine.Engine;
 import dev.modhttp.engine.EngineException;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Scope;
-import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.phase.HandlerDefinition;
@@ -163,7 +162,7 @@ class PhaseTests {
 
             @Override
             public void register(ModuleRegistry r) {
-                r.contentHandler(HELLO, "hello", ex -> {
+                r.contentHandler(HELLO, ex -> {
                     String text = ex.config(HELLO).text();
                     if (text.equals("decline")) {
                         declines.incrementAndGet();

@@ -4,7 +4,6 @@ import dev.modhttp.engine.nginxdiff.DiffRunner.Case;
 import dev.modhttp.engine.nginxdiff.DiffRunner.CaseResult;
 import dev.modhttp.engine.nginxdiff.DiffRunner.Outcome;
 import dev.modhttp.engine.nginxdiff.Model.Config;
-import dev.modhttp.engine.nginxdiff.Model.Directive;
 import dev.modhttp.engine.nginxdiff.Model.Loc;
 import dev.modhttp.engine.nginxdiff.Model.Request;
 import dev.modhttp.engine.nginxdiff.Model.Server;

@@ -5,7 +5,6 @@ import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.internal.Addresses;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
-import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import java.net.InetAddress;
@@ -37,14 +36,8 @@ public final class AccessModule implements Module {
     public static final ConfigSpec<AccessConfig> CONFIG = ConfigSpec.flat(AccessConfig.class).build();
 
     @Override
-    public List<ConfigSpec<?>> configs() {
-        return List.of(CONFIG);
-    }
-
-    @Override
     public void register(ModuleRegistry registry) {
-        registry.handler(new HandlerDefinition(Phase.ACCESS, 0, "access", AccessModule::handle, false,
-                l -> l.isConfigured(CONFIG)));
+        registry.handler(Phase.ACCESS, AccessModule::handle).name("access").onlyWhere(CONFIG);
     }
 
     private static Result handle(HttpExchange exchange) {

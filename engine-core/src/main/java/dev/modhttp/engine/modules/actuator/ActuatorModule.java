@@ -10,7 +10,6 @@ import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.phase.Result;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -44,13 +43,8 @@ public final class ActuatorModule implements Module {
     }
 
     @Override
-    public List<ConfigSpec<?>> configs() {
-        return List.of(CONFIG);
-    }
-
-    @Override
     public void register(ModuleRegistry registry) {
-        registry.contentHandler(CONFIG, "actuator", this::handle);
+        registry.contentHandler(CONFIG, this::handle).name("actuator");
     }
 
     private Result handle(HttpExchange exchange) {

@@ -1,5 +1,6 @@
 package dev.modhttp.engine.modules.auth;
 
+import dev.modhttp.engine.phase.Order;
 import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.http.HttpExchange;
@@ -8,7 +9,6 @@ import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
-import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,11 +70,6 @@ public final class AuthBasicModule implements Module {
     private ExecutorService hashing;
 
     @Override
-    public List<ConfigSpec<?>> configs() {
-        return List.of(CONFIG);
-    }
-
-    @Override
     public void register(ModuleRegistry registry) {
         registry.forEachLocation(l -> {
             AuthBasicConfig c = l.isConfigured(CONFIG) ? l.config(CONFIG) : null;
@@ -103,8 +97,7 @@ public final class AuthBasicModule implements Module {
             t.setDaemon(true);
             return t;
         });
-        registry.handler(new HandlerDefinition(Phase.ACCESS, 10, "auth-basic", this::handle, false,
-                l -> l.isConfigured(CONFIG) && l.config(CONFIG).isOn()));
+        registry.handler(Phase.ACCESS, this::handle).name("auth-basic").order(Order.LATE).onlyWhere(CONFIG, c -> c.isOn());
         registry.hook(new Hook() {
             @Override
             public HookResult reload(EngineInfo engine) {

@@ -1,10 +1,10 @@
 package dev.modhttp.engine.modules.compression;
 
+import dev.modhttp.engine.phase.Order;
 import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.filter.BodyFilter;
 import dev.modhttp.engine.filter.BodyFilterChain;
-import dev.modhttp.engine.filter.FilterDefinition;
 import dev.modhttp.engine.filter.HeaderFilterChain;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
@@ -18,7 +18,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -45,11 +44,6 @@ public final class CompressionModule implements Module {
     };
 
     @Override
-    public List<ConfigSpec<?>> configs() {
-        return List.of(CONFIG);
-    }
-
-    @Override
     public void register(ModuleRegistry registry) {
         registry.forEachLocation(l -> {
             CompressionConfig c = l.config(CONFIG);
@@ -60,8 +54,8 @@ public final class CompressionModule implements Module {
                 }
             }
         });
-        registry.filter(FilterDefinition.header(Integer.MAX_VALUE - 200, CompressionModule::decide));
-        registry.filter(FilterDefinition.body(Integer.MAX_VALUE - 200, new Compressor()));
+        registry.headerFilter(CompressionModule::decide).name("gzip").order(Order.CONTENT_CODING);
+        registry.bodyFilter(new Compressor()).name("gzip").order(Order.CONTENT_CODING);
     }
 
     private static boolean enabled(CompressionConfig c, Coding coding) {

@@ -1,7 +1,7 @@
 package dev.modhttp.engine.modules.headers;
 
+import dev.modhttp.engine.phase.Order;
 import dev.modhttp.engine.config.ConfigSpec;
-import dev.modhttp.engine.filter.FilterDefinition;
 import dev.modhttp.engine.filter.HeaderFilterChain;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Response;
@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Instant;
 import dev.modhttp.engine.variable.Template;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,11 +33,6 @@ public final class HeadersModule implements Module {
     private static final String MAX_EXPIRES = "Thu, 31 Dec 2037 23:55:55 GMT";
     private static final String EPOCH_EXPIRES = "Thu, 01 Jan 1970 00:00:01 GMT";
 
-    @Override
-    public List<ConfigSpec<?>> configs() {
-        return List.of(CONFIG);
-    }
-
     /** Each entry's value, compiled at startup (values may hold variables: {@code "X-Request-Id $request_id"}). */
     private final Map<AddHeader, Template> values = new IdentityHashMap<>();
 
@@ -50,7 +44,7 @@ public final class HeadersModule implements Module {
             }
             return c;
         });
-        registry.filter(FilterDefinition.header(Integer.MAX_VALUE - 100, this::filter));
+        registry.headerFilter(this::filter).name("headers").order(Order.HEADERS);
     }
 
     private void filter(HttpExchange exchange, HeaderFilterChain next) throws Exception {

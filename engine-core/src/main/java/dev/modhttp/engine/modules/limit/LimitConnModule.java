@@ -1,5 +1,6 @@
 package dev.modhttp.engine.modules.limit;
 
+import dev.modhttp.engine.phase.Order;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.config.Scopes;
@@ -8,7 +9,6 @@ import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
-import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import dev.modhttp.engine.variable.Template;
@@ -89,11 +89,6 @@ public final class LimitConnModule implements Module {
     private Map<String, ZoneTable> zones;
 
     @Override
-    public List<ConfigSpec<?>> configs() {
-        return List.of(CONFIG);
-    }
-
-    @Override
     public Map<String, Variable> variables() {
         return Map.of("limit_conn_status", Zone.attribute(STATUS));
     }
@@ -103,8 +98,8 @@ public final class LimitConnModule implements Module {
         zones = Zone.declare(registry, "limit-conn-zone", server -> server.scope().config(CONFIG).limitConnZone(),
                 (z, key) -> new ZoneTable(z, key, new KeyTable<>(z.capacity())),
                 CONFIG, "limit-conn", c -> c.limitConn().stream().map(Limit::zone).toList());
-        registry.handler(new HandlerDefinition(Phase.PREACCESS, 10, "limit-conn", this::handle, false,
-                l -> !l.config(CONFIG).limitConn().isEmpty()));
+        registry.handler(Phase.PREACCESS, this::handle).name("limit-conn").order(Order.LATE)
+                .onlyWhere(l -> !l.config(CONFIG).limitConn().isEmpty());
         registry.hook(new Hook() {
             @Override
             public HookResult requestDone(HttpExchange exchange) {

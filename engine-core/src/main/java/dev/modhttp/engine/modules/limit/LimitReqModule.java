@@ -6,7 +6,6 @@ import dev.modhttp.engine.config.Scopes;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
-import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import dev.modhttp.engine.variable.Template;
@@ -79,11 +78,6 @@ public final class LimitReqModule implements Module {
     private Map<String, ZoneTable> zones;
 
     @Override
-    public List<ConfigSpec<?>> configs() {
-        return List.of(CONFIG);
-    }
-
-    @Override
     public Map<String, Variable> variables() {
         return Map.of("limit_req_status", Zone.attribute(STATUS));
     }
@@ -98,8 +92,8 @@ public final class LimitReqModule implements Module {
                     return new ZoneTable(z, key, Math.round(z.ratePerSecond() * 1000), new KeyTable<>(z.capacity()));
                 },
                 CONFIG, "limit-req", c -> c.limitReq().stream().map(LimitReq::zone).toList());
-        registry.handler(new HandlerDefinition(Phase.PREACCESS, 0, "limit-req", this::handle, false,
-                l -> !l.config(CONFIG).limitReq().isEmpty()));
+        registry.handler(Phase.PREACCESS, this::handle).name("limit-req")
+                .onlyWhere(l -> !l.config(CONFIG).limitReq().isEmpty());
     }
 
     private Result handle(HttpExchange exchange) {

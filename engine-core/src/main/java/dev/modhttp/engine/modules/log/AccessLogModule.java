@@ -10,7 +10,6 @@ import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
-import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import dev.modhttp.engine.variable.Template;
@@ -57,11 +56,6 @@ public final class AccessLogModule implements Module {
     private Map<AccessLogConfig, Compiled[]> compiled;
 
     @Override
-    public List<ConfigSpec<?>> configs() {
-        return List.of(CONFIG);
-    }
-
-    @Override
     public void register(ModuleRegistry registry) {
         Map<String, LogFormat> formats = new HashMap<>();
         formats.put("combined", LogFormat.COMBINED);
@@ -100,8 +94,7 @@ public final class AccessLogModule implements Module {
             closeAll();
             throw e;
         }
-        registry.handler(new HandlerDefinition(Phase.LOG, 0, "access-log", this::handle, false,
-                l -> l.isConfigured(CONFIG) && l.config(CONFIG).accessLog() != null));
+        registry.handler(Phase.LOG, this::handle).name("access-log").onlyWhere(CONFIG, c -> c.accessLog() != null);
         registry.hook(new Hook() {
             @Override
             public HookResult reload(EngineInfo engine) {

@@ -1,5 +1,6 @@
 package dev.modhttp.engine.modules.metrics;
 
+import dev.modhttp.engine.phase.Order;
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.EngineInfo;
@@ -9,7 +10,6 @@ import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.modules.limit.LimitConnModule;
 import dev.modhttp.engine.modules.limit.LimitReqModule;
-import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import io.micrometer.core.instrument.Gauge;
@@ -39,7 +39,7 @@ public final class MetricsModule implements Module {
 
     @Override
     public void register(ModuleRegistry modules) {
-        modules.handler(new HandlerDefinition(Phase.LOG, Integer.MIN_VALUE, "metrics", this::record, false, null));
+        modules.handler(Phase.LOG, this::record).name("metrics").order(Order.FIRST);
         modules.hook(new Hook() {
             @Override
             public HookResult init(EngineInfo engine) {

@@ -1,14 +1,12 @@
 package dev.modhttp.engine.modules.realip;
 
-import dev.modhttp.engine.config.Cidr;
+import dev.modhttp.engine.phase.Order;
 import dev.modhttp.engine.config.ConfigSpec;
-import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.internal.Addresses;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
-import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import dev.modhttp.engine.variable.Variable;
@@ -41,11 +39,6 @@ public final class RealIpModule implements Module {
     private static final Object ORIGINAL = new Object();
 
     @Override
-    public List<ConfigSpec<?>> configs() {
-        return List.of(CONFIG);
-    }
-
-    @Override
     public Map<String, Variable> variables() {
         return Map.of(
                 "realip_remote_addr", e -> Addresses.print(original(e)),
@@ -54,10 +47,10 @@ public final class RealIpModule implements Module {
 
     @Override
     public void register(ModuleRegistry registry) {
-        registry.handler(new HandlerDefinition(Phase.POST_READ, 0, "real-ip", RealIpModule::handle, false,
-                l -> !l.config(CONFIG).setRealIpFrom().isEmpty()));
-        registry.handler(new HandlerDefinition(Phase.PREACCESS, -100, "real-ip", RealIpModule::handle, false,
-                l -> l.kind() != Location.Kind.SERVER && !l.config(CONFIG).setRealIpFrom().isEmpty()));
+        registry.handler(Phase.POST_READ, RealIpModule::handle).name("real-ip")
+                .onlyWhere(l -> !l.config(CONFIG).setRealIpFrom().isEmpty());
+        registry.handler(Phase.PREACCESS, RealIpModule::handle).name("real-ip").order(Order.EARLY).inLocationsOnly()
+                .onlyWhere(l -> !l.config(CONFIG).setRealIpFrom().isEmpty());
     }
 
     private static InetSocketAddress original(HttpExchange e) {

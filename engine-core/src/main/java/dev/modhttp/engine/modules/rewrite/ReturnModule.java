@@ -1,14 +1,12 @@
 package dev.modhttp.engine.modules.rewrite;
 
 import dev.modhttp.engine.config.ConfigSpec;
-import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.modules.staticfiles.MimeTypes;
-import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import dev.modhttp.engine.variable.Template;
@@ -17,7 +15,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.nio.charset.StandardCharsets;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,11 +30,6 @@ public final class ReturnModule implements Module {
             .scopes(Scope.SERVER, Scope.LOCATION)
             .inherited(false)
             .build();
-
-    @Override
-    public List<ConfigSpec<?>> configs() {
-        return List.of(CONFIG);
-    }
 
 
     /** Bodies and targets compiled once at startup, by the record they come from. */
@@ -56,10 +48,8 @@ public final class ReturnModule implements Module {
                         body.source().getBytes(StandardCharsets.UTF_8))).asReadOnly());
             }
         });
-        registry.handler(new HandlerDefinition(Phase.SERVER_REWRITE, 0, "return", this::handle, false,
-                l -> l.kind() == Location.Kind.SERVER && l.isConfigured(CONFIG)));
-        registry.handler(new HandlerDefinition(Phase.REWRITE, 0, "return", this::handle, false,
-                l -> l.kind() != Location.Kind.SERVER && l.isConfigured(CONFIG)));
+        registry.handler(Phase.SERVER_REWRITE, this::handle).onlyWhere(CONFIG);
+        registry.handler(Phase.REWRITE, this::handle).onlyWhere(CONFIG).inLocationsOnly();
     }
 
     private Result handle(HttpExchange exchange) {

@@ -1,13 +1,12 @@
 package dev.modhttp.engine.modules.rewrite;
 
+import dev.modhttp.engine.phase.Order;
 import dev.modhttp.engine.config.ConfigSpec;
-import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
-import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -39,11 +38,6 @@ public final class RewriteModule implements Module {
             .inherited(false)
             .build();
 
-    @Override
-    public List<ConfigSpec<?>> configs() {
-        return List.of(CONFIG);
-    }
-
     /** The replacements of each scope's entries, compiled at startup. */
     private Map<RewriteConfig, Template[]> replacements;
 
@@ -51,10 +45,8 @@ public final class RewriteModule implements Module {
     public void register(ModuleRegistry registry) {
         replacements = registry.compileEach(CONFIG, "rewrite", c -> c.rewrite().stream()
                 .map(rw -> registry.variables().compile(rw.replacement())).toArray(Template[]::new));
-        registry.handler(new HandlerDefinition(Phase.SERVER_REWRITE, -100, "rewrite", this::handle, false,
-                l -> l.kind() == Location.Kind.SERVER && l.isConfigured(CONFIG)));
-        registry.handler(new HandlerDefinition(Phase.REWRITE, -100, "rewrite", this::handle, false,
-                l -> l.kind() != Location.Kind.SERVER && l.isConfigured(CONFIG)));
+        registry.handler(Phase.SERVER_REWRITE, this::handle).name("rewrite").order(Order.EARLY).onlyWhere(CONFIG);
+        registry.handler(Phase.REWRITE, this::handle).name("rewrite").order(Order.EARLY).onlyWhere(CONFIG).inLocationsOnly();
     }
 
     private static final java.util.regex.MatchResult NO_CAPTURES = java.util.regex.Pattern.compile("").matcher("").toMatchResult();

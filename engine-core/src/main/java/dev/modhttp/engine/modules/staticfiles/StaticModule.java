@@ -1,5 +1,6 @@
 package dev.modhttp.engine.modules.staticfiles;
 
+import dev.modhttp.engine.phase.Order;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.modules.staticfiles.OpenFileCache.FileInfo;
@@ -11,7 +12,6 @@ import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.core.CoreConfig;
 import dev.modhttp.engine.core.CoreModule;
-import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -23,7 +23,6 @@ import java.nio.channels.FileChannel;
 import dev.modhttp.engine.variable.Template;
 import dev.modhttp.engine.variable.Variable;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,11 +53,6 @@ public final class StaticModule implements Module {
             .build();
 
     private Hooks hooks;
-
-    @Override
-    public List<ConfigSpec<?>> configs() {
-        return List.of(CONFIG);
-    }
 
     /** {@code $document_root} (the root or alias) and {@code $request_filename} (the file a request maps to). */
     @Override
@@ -91,7 +85,7 @@ public final class StaticModule implements Module {
         });
         // last in CONTENT everywhere, as nginx's static handler: without a root it answers as over
         // a root that holds nothing (405 for other methods, else 404)
-        registry.handler(new HandlerDefinition(Phase.CONTENT, Integer.MAX_VALUE, "static", this::handle, false, null));
+        registry.handler(Phase.CONTENT, this::handle).name("static").order(Order.LAST);
     }
 
     private Result handle(HttpExchange exchange) throws IOException {

@@ -8,7 +8,6 @@ import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.core.CoreConfig;
 import dev.modhttp.engine.core.CoreModule;
-import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import java.nio.file.Files;
@@ -58,11 +57,6 @@ public final class TryFilesModule implements Module {
             .inherited(false)
             .build();
 
-    @Override
-    public List<ConfigSpec<?>> configs() {
-        return List.of(CONFIG);
-    }
-
     /** The entries of each location, compiled at startup. */
     private Map<TryFilesConfig, Template[]> compiled;
 
@@ -70,8 +64,7 @@ public final class TryFilesModule implements Module {
     public void register(ModuleRegistry registry) {
         compiled = registry.compileEach(CONFIG, "try-files", c -> c.entries().stream()
                 .map(registry.variables()::compile).toArray(Template[]::new));
-        registry.handler(new HandlerDefinition(Phase.PRECONTENT, 0, "try-files", this::handle, false,
-                l -> l.isConfigured(CONFIG)));
+        registry.handler(Phase.PRECONTENT, this::handle).onlyWhere(CONFIG);
     }
 
     private Result handle(HttpExchange exchange) {

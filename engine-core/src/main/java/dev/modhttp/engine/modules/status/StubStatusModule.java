@@ -10,7 +10,6 @@ import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.phase.Result;
-import java.util.List;
 
 /**
  * nginx's stub_status: {@code stub-status: on} at a location answers GET and HEAD with the
@@ -38,11 +37,6 @@ public final class StubStatusModule implements Module {
     private volatile EngineInfo engine;
 
     @Override
-    public List<ConfigSpec<?>> configs() {
-        return List.of(CONFIG);
-    }
-
-    @Override
     public void register(ModuleRegistry registry) {
         registry.hook(new Hook() {
             @Override
@@ -51,7 +45,7 @@ public final class StubStatusModule implements Module {
                 return HookResult.GO_ON;
             }
         });
-        registry.contentHandler(CONFIG, "stub-status", this::handle);
+        registry.contentHandler(CONFIG, this::handle).name("stub-status");
     }
 
     private Result handle(HttpExchange exchange) {
