@@ -5,7 +5,7 @@ import dev.modhttp.engine.config.EngineConfig;
 import dev.modhttp.engine.config.Listen;
 import dev.modhttp.engine.filter.FilterDefinition;
 import dev.modhttp.engine.internal.BlockingExecutor;
-import dev.modhttp.engine.internal.DateCache;
+import dev.modhttp.engine.http.DateCache;
 import dev.modhttp.engine.internal.Signals;
 import dev.modhttp.engine.module.EngineInfo;
 import dev.modhttp.engine.module.EngineStatus;

@@ -1,30 +1,22 @@
 package dev.modhttp.boot;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import java.io.InputStream;
-import java.lang.reflect.Modifier;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfiguration;
 
-/** Spring Boot's conventions: every auto-configuration is registered in the imports file and is final. */
+/** The starter assembles the engine through its API; the request core and the protocols are out of its reach. */
 class StarterArchitectureTests {
 
     @Test
-    void autoConfigurationsAreRegisteredAnnotatedAndFinal() throws Exception {
-        try (InputStream in = getClass().getResourceAsStream(
-                "/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")) {
-            List<String> names = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-            assertThat(names).contains(EngineAutoConfiguration.class.getName(),
-                    EngineMetricsAutoConfiguration.class.getName(), EngineActuatorAutoConfiguration.class.getName());
-            for (String name : names) {
-                Class<?> type = Class.forName(name);
-                assertThat(Modifier.isFinal(type.getModifiers())).as(name + " is final").isTrue();
-                assertThat(type.isAnnotationPresent(AutoConfiguration.class)).as(name + " is @AutoConfiguration").isTrue();
-            }
-        }
+    void theStarterImportsOnlyTheEngineApi() {
+        JavaClasses starter = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.modhttp.boot");
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("dev.modhttp.engine.exchange..",
+                        "dev.modhttp.engine.http1..", "dev.modhttp.engine.internal..", "dev.modhttp.engine.netty..")
+                .because("the starter holds only assembly (STYLE.md)")
+                .check(starter);
     }
 }

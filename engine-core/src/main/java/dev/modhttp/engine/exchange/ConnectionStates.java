@@ -1,6 +1,6 @@
 package dev.modhttp.engine.exchange;
 
-import dev.modhttp.engine.module.ConnectionState;
+import dev.modhttp.engine.http.ConnectionState;
 import java.util.EnumSet;
 import java.util.Map;
 

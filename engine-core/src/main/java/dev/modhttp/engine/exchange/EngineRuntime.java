@@ -9,7 +9,7 @@ import dev.modhttp.engine.filter.BodyFilterChain;
 import dev.modhttp.engine.filter.FilterDefinition;
 import dev.modhttp.engine.filter.HeaderFilterChain;
 import dev.modhttp.engine.http.HttpExchange;
-import dev.modhttp.engine.internal.Addresses;
+import dev.modhttp.engine.http.Addresses;
 import dev.modhttp.engine.internal.Log;
 import dev.modhttp.engine.module.EngineStatus;
 import dev.modhttp.engine.module.Hook;

@@ -5,7 +5,7 @@ import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.http.HttpExchange.RequestBodyListener;
 import dev.modhttp.engine.internal.HttpAccess;
 import dev.modhttp.engine.internal.Log;
-import dev.modhttp.engine.module.ConnectionState;
+import dev.modhttp.engine.http.ConnectionState;
 import dev.modhttp.engine.phase.Result;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;

@@ -1,6 +1,6 @@
 package dev.modhttp.engine.exchange;
 
-import dev.modhttp.engine.module.ConnectionState;
+import dev.modhttp.engine.http.ConnectionState;
 import dev.modhttp.engine.module.EngineStatus;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,8 +1,8 @@
 package dev.modhttp.engine.exchange;
 
 import dev.modhttp.engine.http.Response;
-import dev.modhttp.engine.module.ConnectionInfo;
-import dev.modhttp.engine.module.ConnectionState;
+import dev.modhttp.engine.http.ConnectionInfo;
+import dev.modhttp.engine.http.ConnectionState;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;

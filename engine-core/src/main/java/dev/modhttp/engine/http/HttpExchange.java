@@ -3,7 +3,6 @@ package dev.modhttp.engine.http;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.ServerConfig;
-import dev.modhttp.engine.module.ConnectionInfo;
 import io.netty.channel.EventLoop;
 
 /**

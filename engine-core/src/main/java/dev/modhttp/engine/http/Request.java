@@ -1,6 +1,5 @@
 package dev.modhttp.engine.http;
 
-import dev.modhttp.engine.internal.Addresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaders;

@@ -7,14 +7,13 @@ import dev.modhttp.engine.exchange.ConnectionStates;
 import dev.modhttp.engine.exchange.EngineRuntime;
 import dev.modhttp.engine.exchange.Exchange;
 import dev.modhttp.engine.exchange.FileStreamer;
-import dev.modhttp.engine.exchange.RequestBody;
 import dev.modhttp.engine.exchange.RequestFraming;
 import dev.modhttp.engine.exchange.UriNormalizer;
 import dev.modhttp.engine.exchange.VirtualHosts;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.internal.Log;
-import dev.modhttp.engine.module.ConnectionInfo;
-import dev.modhttp.engine.module.ConnectionState;
+import dev.modhttp.engine.http.ConnectionInfo;
+import dev.modhttp.engine.http.ConnectionState;
 import dev.modhttp.engine.module.HookResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -359,23 +358,18 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         timer.disarm();
     }
 
-    /**
-     * nginx's keep-alive rule: the client asked for it, the request's own error does not close,
-     * the client did not half-close, the engine is not stopping, {@code keepalive-timeout} is
-     * not 0 and {@code keepalive-requests} not reached, and at most {@link RequestBody#DISCARD_LIMIT}
-     * body bytes are left to discard.
-     */
-    boolean keepAlive(Exchange ex) {
-        CoreConfig core = ex.location().config(CoreModule.CONFIG);
-        RequestHead head = currentHead;
-        RequestBody body = ex.body();
-        boolean ka = head != null && head.keepAlive() && !ex.forceClose() && !inputShutdown && !runtime.draining()
-                && core.keepaliveTimeout().toMillis() > 0 && requests < core.keepaliveRequests();
-        if (ka && !body.complete()) {
-            long left = head.chunked() ? body.received() : head.contentLength() - body.received();
-            ka = left <= RequestBody.DISCARD_LIMIT;
-        }
-        return ka;
+    /** The head of the request being served; null for one that could not be parsed. */
+    RequestHead currentHead() {
+        return currentHead;
+    }
+
+    /** Whether the client half-closed: no request follows the current one. */
+    boolean inputShutdown() {
+        return inputShutdown;
+    }
+
+    EngineRuntime runtime() {
+        return runtime;
     }
 
     void onWritable(FileStreamer s) {

@@ -1,10 +1,13 @@
 package dev.modhttp.engine.http1;
 
 import dev.modhttp.engine.exchange.Exchange;
+import dev.modhttp.engine.core.CoreConfig;
+import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.exchange.FileStreamer;
+import dev.modhttp.engine.exchange.RequestBody;
 import dev.modhttp.engine.exchange.Transport;
-import dev.modhttp.engine.module.ConnectionInfo;
-import dev.modhttp.engine.module.ConnectionState;
+import dev.modhttp.engine.http.ConnectionInfo;
+import dev.modhttp.engine.http.ConnectionState;
 import dev.modhttp.engine.http.Response;
 import dev.modhttp.engine.internal.HeaderNames;
 import dev.modhttp.engine.internal.Log;
@@ -104,9 +107,28 @@ final class Http1Transport implements Transport {
         conn.bodyDrained();
     }
 
+    /**
+     * nginx's keep-alive rule: the client asked for it, the request's own error does not close,
+     * the client did not half-close, the engine is not stopping, {@code keepalive-timeout} is
+     * not 0 and {@code keepalive-requests} not reached, and at most {@link RequestBody#DISCARD_LIMIT}
+     * body bytes are left to discard.
+     */
+    private boolean keepAlive(Exchange ex) {
+        CoreConfig core = ex.location().config(CoreModule.CONFIG);
+        RequestHead head = conn.currentHead();
+        RequestBody body = ex.body();
+        boolean ka = head != null && head.keepAlive() && !ex.forceClose() && !conn.inputShutdown() && !conn.runtime().draining()
+                && core.keepaliveTimeout().toMillis() > 0 && conn.requests() < core.keepaliveRequests();
+        if (ka && !body.complete()) {
+            long left = head.chunked() ? body.received() : head.contentLength() - body.received();
+            ka = left <= RequestBody.DISCARD_LIMIT;
+        }
+        return ka;
+    }
+
     @Override
     public void prepareResponse(Exchange ex) {
-        boolean keepAlive = conn.keepAlive(ex);
+        boolean keepAlive = keepAlive(ex);
         ex.keepAlive(keepAlive);
         if (keepAlive) {
             ex.body().continueToDiscard();

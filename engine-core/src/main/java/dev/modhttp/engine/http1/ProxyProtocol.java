@@ -1,6 +1,6 @@
 package dev.modhttp.engine.http1;
 
-import dev.modhttp.engine.internal.Addresses;
+import dev.modhttp.engine.http.Addresses;
 import dev.modhttp.engine.internal.Log;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;

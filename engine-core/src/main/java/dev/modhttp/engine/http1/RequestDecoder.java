@@ -1,7 +1,7 @@
 package dev.modhttp.engine.http1;
 
 import dev.modhttp.engine.exchange.UriNormalizer;
-import dev.modhttp.engine.internal.Addresses;
+import dev.modhttp.engine.http.Addresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,5 +1,6 @@
 package dev.modhttp.engine.module;
 
+import dev.modhttp.engine.http.ConnectionInfo;
 import dev.modhttp.engine.http.HttpExchange;
 
 /**

@@ -2,7 +2,7 @@ package dev.modhttp.engine.variable;
 
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
-import dev.modhttp.engine.internal.Addresses;
+import dev.modhttp.engine.http.Addresses;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modhttp.engine.Engine;
 import dev.modhttp.engine.http.HttpExchange;
-import dev.modhttp.engine.module.ConnectionInfo;
+import dev.modhttp.engine.http.ConnectionInfo;
 import dev.modhttp.engine.module.EngineInfo;
 import dev.modhttp.engine.module.EngineStatus;
 import dev.modhttp.engine.module.Hook;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Scope;
-import dev.modhttp.engine.internal.DateCache;
+import dev.modhttp.engine.http.DateCache;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;

@@ -2,7 +2,7 @@ package dev.modhttp.engine.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modhttp.engine.internal.DateCache;
+import dev.modhttp.engine.http.DateCache;
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.modhttp.engine.nginxdiff;
 
-import dev.modhttp.engine.internal.Addresses;
+import dev.modhttp.engine.http.Addresses;
 import dev.modhttp.engine.nginxdiff.RawHttpClient.Response;
 import java.util.ArrayList;
 import java.util.Arrays;

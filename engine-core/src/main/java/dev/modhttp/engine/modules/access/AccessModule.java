@@ -2,7 +2,7 @@ package dev.modhttp.engine.modules.access;
 
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.http.HttpExchange;
-import dev.modhttp.engine.internal.Addresses;
+import dev.modhttp.engine.http.Addresses;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.phase.Phase;

@@ -9,7 +9,7 @@ import dev.modhttp.engine.filter.HeaderFilterChain;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.http.Response;
-import dev.modhttp.engine.internal.AcceptEncoding;
+import dev.modhttp.engine.http.AcceptEncoding;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import io.netty.buffer.ByteBuf;

@@ -5,7 +5,7 @@ import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.filter.HeaderFilterChain;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Response;
-import dev.modhttp.engine.internal.DateCache;
+import dev.modhttp.engine.http.DateCache;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;

@@ -1,6 +1,6 @@
 package dev.modhttp.engine.modules.staticfiles;
 
-import dev.modhttp.engine.internal.DateCache;
+import dev.modhttp.engine.http.DateCache;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -84,7 +84,7 @@ final class Autoindex {
      * percent-encoded, so that no name ({@code javascript:alert(1)}) becomes a scheme or a query.
      */
     static String escapeComponent(String bytes) {
-        return StaticModule.percentEncode(bytes, "-._~");
+        return percentEncode(bytes, "-._~");
     }
 
     /** The UTF-8 bytes of a name as a byte string, the form the link escaping reads. */
@@ -115,6 +115,21 @@ final class Autoindex {
                 sb.append(String.format("\\u%04x", (int) c));
             } else {
                 sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** Bytes (one char per byte) with every one but letters, digits and {@code keep} as %XX. */
+    static String percentEncode(String bytes, String keep) {
+        StringBuilder sb = new StringBuilder(bytes.length() + 8);
+        for (int i = 0; i < bytes.length(); i++) {
+            char c = bytes.charAt(i);
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || keep.indexOf(c) >= 0) {
+                sb.append(c);
+            } else {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xf, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
         }
         return sb.toString();

@@ -1,6 +1,6 @@
 package dev.modhttp.engine.modules.staticfiles;
 
-import dev.modhttp.engine.internal.DateCache;
+import dev.modhttp.engine.http.DateCache;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.FastThreadLocal;

@@ -1,6 +1,6 @@
 package dev.modhttp.engine.modules.staticfiles;
 
-import dev.modhttp.engine.internal.AcceptEncoding;
+import dev.modhttp.engine.http.AcceptEncoding;
 import java.io.IOException;
 import java.nio.file.Path;
 

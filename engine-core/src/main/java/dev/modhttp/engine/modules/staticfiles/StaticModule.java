@@ -272,8 +272,10 @@ public final class StaticModule implements Module {
         return Result.status(info.error != 0 ? info.error : 404);
     }
 
-    /** A file path and the real root it must stay within. */
-    /** {@code regexAlias}: mapped through the alias of a regex location, which names the whole path. */
+    /**
+     * A file path and the real root it must stay within; {@code regexAlias}: mapped through the
+     * alias of a regex location, which names the whole path.
+     */
     record Mapped(Path path, Path root, boolean aliasItself, boolean regexAlias) {
     }
 
@@ -384,21 +386,6 @@ public final class StaticModule implements Module {
 
     /** Percent-encodes a byte-string path for a Location header, keeping what a path may hold as is. */
     static String escape(String uriBytes) {
-        return percentEncode(uriBytes, "/-._~!$&'()*+,;=:@");
-    }
-
-    /** Bytes (one char per byte) with every one but letters, digits and {@code keep} as %XX. */
-    static String percentEncode(String bytes, String keep) {
-        StringBuilder sb = new StringBuilder(bytes.length() + 8);
-        for (int i = 0; i < bytes.length(); i++) {
-            char c = bytes.charAt(i);
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || keep.indexOf(c) >= 0) {
-                sb.append(c);
-            } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xf, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            }
-        }
-        return sb.toString();
+        return Autoindex.percentEncode(uriBytes, "/-._~!$&'()*+,;=:@");
     }
 }

@@ -1,4 +1,4 @@
-package dev.modhttp.engine.internal;
+package dev.modhttp.engine.http;
 
 import io.netty.util.NetUtil;
 import java.net.InetAddress;

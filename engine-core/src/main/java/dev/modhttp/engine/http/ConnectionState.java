@@ -1,4 +1,4 @@
-package dev.modhttp.engine.module;
+package dev.modhttp.engine.http;
 
 /**
  * lighttpd's connection states. A connection walks

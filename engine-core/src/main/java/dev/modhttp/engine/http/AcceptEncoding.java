@@ -1,4 +1,4 @@
-package dev.modhttp.engine.internal;
+package dev.modhttp.engine.http;
 
 import java.util.Locale;
 
