@@ -95,11 +95,6 @@ public record Cidr(byte[] network, int prefix, String text) {
         return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
     }
 
-    /** Whether this block is IPv4. */
-    public boolean isIpv4() {
-        return network.length == 4;
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof Cidr c && c.prefix == prefix && Arrays.equals(c.network, network);

@@ -125,15 +125,6 @@ final class RecordBinder<R extends Record> {
         return sameAsChild ? child : construct(values);
     }
 
-    boolean allNull(R record) {
-        for (int i = 0; i < components.length; i++) {
-            if (get(record, i) != null) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     Class<R> type() {
         return type;
     }

@@ -74,11 +74,6 @@ public final class Variables {
         return captureGroups.contains(java) ? java : null;
     }
 
-    /** The built-in vocabulary. */
-    public static Variables standard() {
-        return new Variables(BUILT_IN, java.util.Set.of());
-    }
-
     /**
      * The built-in vocabulary plus {@code extra}, which may not redefine a name.
      *

@@ -44,8 +44,4 @@ public record AccessLog(String target, String format, String condition) {
     boolean isOff() {
         return target == null;
     }
-
-    boolean isLogger() {
-        return target != null && target.startsWith("logger:");
-    }
 }

@@ -73,10 +73,6 @@ final class LogWriter {
         reopen = true;
     }
 
-    long dropped() {
-        return dropped.get();
-    }
-
     /** Writes what is queued, then ends the thread (within {@code millis}). */
     void close(long millis) {
         stopping = true;

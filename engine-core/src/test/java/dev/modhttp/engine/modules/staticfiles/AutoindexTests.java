@@ -1,10 +1,9 @@
-package dev.modhttp.engine.e2e;
+package dev.modhttp.engine.modules.staticfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modhttp.engine.test.TestEngine;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,14 +19,9 @@ class AutoindexTests {
 
     @BeforeEach
     void tree() throws Exception {
-        Path d = Files.createDirectories(root.resolve("files"));
-        Files.writeString(d.resolve("b.txt"), "12345");
-        Files.writeString(d.resolve("<script>.txt"), "x");
-        Files.writeString(d.resolve("with space.txt"), "");
-        Files.writeString(d.resolve("javascript:alert(1)"), "");
-        Files.writeString(d.resolve("x!*~y"), "");
-        Files.writeString(d.resolve(".hidden"), "secret");
-        Files.createDirectories(d.resolve("zdir"));
+        Docroot.in(root).file("files/b.txt", "12345").file("files/<script>.txt", "x")
+                .file("files/with space.txt", "").file("files/javascript:alert(1)", "").file("files/x!*~y", "")
+                .file("files/.hidden", "secret").dir("files/zdir");
     }
 
     String yaml(String extra) {

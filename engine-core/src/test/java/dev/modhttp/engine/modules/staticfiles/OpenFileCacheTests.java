@@ -1,4 +1,4 @@
-package dev.modhttp.engine.e2e;
+package dev.modhttp.engine.modules.staticfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,10 +26,8 @@ class OpenFileCacheTests {
 
     @BeforeEach
     void files() throws Exception {
-        for (String name : new String[] {"a.txt", "b.txt", "c.txt"}) {
-            Files.writeString(root.resolve(name), name + " v1");
-        }
-        Files.write(root.resolve("big.bin"), new byte[20_000]);
+        Docroot.in(root).file("a.txt", "a.txt v1").file("b.txt", "b.txt v1").file("c.txt", "c.txt v1")
+                .file("big.bin", new byte[20_000]);
     }
 
     String yaml(String cache) {

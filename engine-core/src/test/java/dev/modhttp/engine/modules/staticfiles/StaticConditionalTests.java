@@ -1,13 +1,11 @@
-package dev.modhttp.engine.e2e;
+package dev.modhttp.engine.modules.staticfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modhttp.engine.http.DateCache;
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,8 +33,7 @@ class StaticConditionalTests {
 
     @BeforeEach
     void file() throws Exception {
-        Path f = Files.writeString(root.resolve("doc.txt"), "hello there");
-        Files.setLastModifiedTime(f, FileTime.from(MTIME));
+        Docroot.in(root).file("doc.txt", "hello there").modified("doc.txt", MTIME);
     }
 
     String yaml() {

@@ -1,4 +1,4 @@
-package dev.modhttp.engine.e2e;
+package dev.modhttp.engine.modules.staticfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,23 +27,13 @@ class StaticModuleTests {
 
     @BeforeEach
     void files() throws IOException {
-        root = Files.createDirectories(dir.resolve("www"));
-        Files.writeString(root.resolve("hello.txt"), "hello file");
-        Files.writeString(root.resolve("page.html"), "<p>page</p>");
-        Files.writeString(root.resolve("index.html"), "root index");
-        Files.createDirectories(root.resolve("docs"));
-        Files.writeString(root.resolve("docs/index.htm"), "docs index");
-        Files.createDirectories(root.resolve("empty"));
-        Files.createDirectories(root.resolve("dir with space"));
-        Files.writeString(root.resolve("caf\u00e9.txt"), "utf-8 name");
-        Files.writeString(root.resolve("noext"), "no extension");
         big = new byte[3 * 1024 * 1024 + 17];
         new Random(7).nextBytes(big);
-        Files.write(root.resolve("big.bin"), big);
-        Files.writeString(dir.resolve("secret.txt"), "outside the root");
-        Files.createSymbolicLink(root.resolve("escape.txt"), dir.resolve("secret.txt"));
-        Files.createDirectories(dir.resolve("assets"));
-        Files.writeString(dir.resolve("assets/app.js"), "console.log(1)");
+        Docroot.in(dir).file("secret.txt", "outside the root").file("assets/app.js", "console.log(1)");
+        root = Docroot.in(dir.resolve("www")).file("hello.txt", "hello file").file("page.html", "<p>page</p>")
+                .file("index.html", "root index").file("docs/index.htm", "docs index").dir("empty")
+                .dir("dir with space").file("caf\u00e9.txt", "utf-8 name").file("noext", "no extension")
+                .file("big.bin", big).symlink("escape.txt", dir.resolve("secret.txt")).path();
     }
 
     String yaml() {

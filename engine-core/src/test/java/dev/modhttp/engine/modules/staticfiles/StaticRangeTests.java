@@ -1,13 +1,11 @@
-package dev.modhttp.engine.e2e;
+package dev.modhttp.engine.modules.staticfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modhttp.engine.http.DateCache;
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Random;
@@ -30,13 +28,10 @@ class StaticRangeTests {
 
     @BeforeEach
     void files() throws Exception {
-        Files.setLastModifiedTime(Files.writeString(root.resolve("f.txt"), "0123456789"), FileTime.from(MTIME));
         big = new byte[2 * 1024 * 1024];
         new Random(3).nextBytes(big);
-        Files.write(root.resolve("big.bin"), big);
-        Files.writeString(root.resolve("empty.txt"), "");
-        Files.createDirectories(root.resolve("one"));
-        Files.writeString(root.resolve("one/f.txt"), "0123456789");
+        Docroot.in(root).file("f.txt", "0123456789").modified("f.txt", MTIME).file("big.bin", big)
+                .file("empty.txt", "").file("one/f.txt", "0123456789");
     }
 
     String yaml() {

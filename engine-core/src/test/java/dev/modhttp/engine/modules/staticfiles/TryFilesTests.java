@@ -1,4 +1,4 @@
-package dev.modhttp.engine.e2e;
+package dev.modhttp.engine.modules.staticfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.test.TestEngine;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,10 +21,8 @@ class TryFilesTests {
 
     @BeforeEach
     void files() throws Exception {
-        Files.writeString(root.resolve("index.html"), "the app shell");
-        Files.writeString(root.resolve("page.txt"), "a page");
-        Files.createDirectories(root.resolve("docs"));
-        Files.writeString(root.resolve("docs/index.html"), "docs index");
+        Docroot.in(root).file("index.html", "the app shell").file("page.txt", "a page")
+                .file("docs/index.html", "docs index");
     }
 
     String yaml() {

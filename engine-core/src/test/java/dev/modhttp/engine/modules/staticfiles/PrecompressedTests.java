@@ -1,4 +1,4 @@
-package dev.modhttp.engine.e2e;
+package dev.modhttp.engine.modules.staticfiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,9 +6,7 @@ import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,21 +28,16 @@ class PrecompressedTests {
 
     @BeforeEach
     void files() throws Exception {
-        Path app = Files.writeString(root.resolve("app.js"), "console.log('hello, precompressed world')");
+        String app = "console.log('hello, precompressed world')";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream z = new GZIPOutputStream(out)) {
-            z.write(Files.readAllBytes(app));
+            z.write(app.getBytes(StandardCharsets.UTF_8));
         }
         gz = out.toByteArray();
-        Files.write(root.resolve("app.js.gz"), gz);
-        Files.writeString(root.resolve("app.js.br"), "pretend-brotli");
-        Files.writeString(root.resolve("old.js"), "fresh");
-        Files.writeString(root.resolve("old.js.gz"), "stale");
-        for (String f : new String[] {"app.js", "app.js.gz", "app.js.br"}) {
-            Files.setLastModifiedTime(root.resolve(f), FileTime.from(T));
-        }
-        Files.setLastModifiedTime(root.resolve("old.js"), FileTime.from(T));
-        Files.setLastModifiedTime(root.resolve("old.js.gz"), FileTime.from(T.minusSeconds(60)));
+        Docroot.in(root).file("app.js", app).file("app.js.gz", gz).file("app.js.br", "pretend-brotli")
+                .file("old.js", "fresh").file("old.js.gz", "stale")
+                .modified("app.js", T).modified("app.js.gz", T).modified("app.js.br", T)
+                .modified("old.js", T).modified("old.js.gz", T.minusSeconds(60));
     }
 
     String yaml(String keys) {
