@@ -3,18 +3,20 @@ package dev.modhttp.engine;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.EngineConfig;
 import dev.modhttp.engine.config.Listen;
+import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.exchange.EngineRuntime;
+import dev.modhttp.engine.exchange.Pipeline;
 import dev.modhttp.engine.filter.FilterDefinition;
-import dev.modhttp.engine.internal.BlockingExecutor;
 import dev.modhttp.engine.http.DateCache;
+import dev.modhttp.engine.http1.Http1Connection;
+import dev.modhttp.engine.http1.Http1Initializer;
+import dev.modhttp.engine.internal.BlockingExecutor;
 import dev.modhttp.engine.internal.Signals;
 import dev.modhttp.engine.module.EngineInfo;
 import dev.modhttp.engine.module.EngineStatus;
 import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
-import dev.modhttp.engine.exchange.EngineRuntime;
-import dev.modhttp.engine.exchange.Pipeline;
-import dev.modhttp.engine.http1.Http1Connection;
-import dev.modhttp.engine.http1.Http1Initializer;
+import dev.modhttp.engine.module.Hooks;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -302,7 +304,7 @@ public final class Engine implements EngineInfo {
      * The server that requests for {@code host} reach on the first listen address, chosen as
      * the engine chooses (exact name, leading then trailing wildcard, regex, default server).
      */
-    public dev.modhttp.engine.config.ServerConfig selectServer(String host) {
+    public ServerConfig selectServer(String host) {
         return runtime.selectServer(host);
     }
 
@@ -316,7 +318,7 @@ public final class Engine implements EngineInfo {
         return pipelines;
     }
 
-    dev.modhttp.engine.module.Hooks moduleHooks() {
+    Hooks moduleHooks() {
         return runtime.moduleHooks();
     }
 

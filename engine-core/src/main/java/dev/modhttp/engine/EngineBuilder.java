@@ -326,7 +326,8 @@ public final class EngineBuilder {
             if (l.isConfigured(c.spec())) {
                 if (found != null) {
                     throw new EngineException("location '" + l.pattern() + "' (" + l.path()
-                            + ") is claimed by two content handlers: '" + found.handler().name() + "' and '" + c.handler().name() + "'");
+                            + ") is claimed by two content handlers: '" + found.handler().name() + "' and '"
+                            + c.handler().name() + "'");
                 }
                 found = c;
             }

@@ -11,10 +11,14 @@ import dev.modhttp.engine.filter.HeaderFilter;
 import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.phase.Handler;
+import dev.modhttp.engine.phase.HandlerDefinition;
 import java.lang.reflect.Method;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -97,9 +101,12 @@ public final class EngineAutoConfiguration {
         }
     }
 
-    /** Beans of a type in Spring's order ({@code @Order} on classes and {@code @Bean} methods, {@code Ordered}), with their names. */
+    /**
+     * Beans of a type in Spring's order ({@code @Order} on classes and {@code @Bean} methods,
+     * {@code Ordered}), with their names.
+     */
     private static <T> List<Map.Entry<String, T>> ordered(ApplicationContext context, Class<T> type) {
-        Map<Object, String> names = new java.util.IdentityHashMap<>();
+        Map<Object, String> names = new IdentityHashMap<>();
         context.getBeansOfType(type).forEach((name, bean) -> names.put(bean, name));
         return context.getBeanProvider(type).orderedStream()
                 .map(bean -> Map.entry(names.getOrDefault(bean, bean.getClass().getName()), bean)).toList();
@@ -134,15 +141,15 @@ public final class EngineAutoConfiguration {
             if (!annotated.isEmpty()) {
                 Object bean = context.getBean(name);
                 annotated.entrySet().stream()
-                        .sorted(java.util.Comparator.comparing(e -> e.getKey().getName()))
+                        .sorted(Comparator.comparing(e -> e.getKey().getName()))
                         .forEach(e -> builder.handler(wrap(name,
                                 () -> methods.forMethod(name, bean, e.getKey(), e.getValue()))));
             }
         }
     }
 
-    private static dev.modhttp.engine.phase.HandlerDefinition wrap(String bean,
-            java.util.function.Supplier<dev.modhttp.engine.phase.HandlerDefinition> definition) {
+    private static HandlerDefinition wrap(String bean,
+            Supplier<HandlerDefinition> definition) {
         try {
             return definition.get();
         } catch (IllegalStateException e) {

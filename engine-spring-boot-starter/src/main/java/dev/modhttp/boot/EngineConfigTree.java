@@ -4,12 +4,13 @@ import dev.modhttp.engine.config.ConfigException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
@@ -124,7 +125,7 @@ final class EngineConfigTree {
     }
 
     private static String canonical(String key) {
-        return key.replace("-", "").replace("_", "").toLowerCase(java.util.Locale.ROOT);
+        return key.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
     }
 
     @SuppressWarnings("unchecked")

@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BinaryOperator;
 
 /**
  * Declares one typed config record of a module: the key it binds from, the scopes at which
@@ -46,7 +47,7 @@ public final class ConfigSpec<R extends Record> {
     private final R defaults;
     private final boolean inherited;
     private final RecordBinder<R> binder;
-    private final java.util.function.BinaryOperator<R> merge;
+    private final BinaryOperator<R> merge;
 
     private ConfigSpec(Builder<R> b) {
         this.index = NEXT_INDEX.getAndIncrement();
@@ -124,7 +125,7 @@ public final class ConfigSpec<R extends Record> {
         private Set<Scope> scopes = EnumSet.allOf(Scope.class);
         private R defaults;
         private boolean inherited = true;
-        private java.util.function.BinaryOperator<R> merge;
+        private BinaryOperator<R> merge;
 
         private Builder(String key, Class<R> type) {
             this.key = key;
@@ -164,7 +165,7 @@ public final class ConfigSpec<R extends Record> {
          * Replaces the field-wise merge (nginx's merge_loc_conf written by hand), for records
          * whose collections combine across scopes; called with (outer, inner), both non-null.
          */
-        public Builder<R> merge(java.util.function.BinaryOperator<R> merge) {
+        public Builder<R> merge(BinaryOperator<R> merge) {
             this.merge = merge;
             return this;
         }

@@ -3,7 +3,10 @@ package dev.modhttp.engine.config;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Parses durations written {@code 75s}, {@code 500ms}, {@code 5m}, {@code 1h}, {@code 1d} or a bare number of seconds (nginx's default unit). */
+/**
+ * Parses durations written {@code 75s}, {@code 500ms}, {@code 5m}, {@code 1h}, {@code 1d} or a bare
+ * number of seconds (nginx's default unit).
+ */
 public final class Durations {
 
     private Durations() {

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -47,7 +48,10 @@ public final class EngineConfig {
         return servers;
     }
 
-    /** How many scopes the servers hold (server scopes and every location, named ones too): each {@link Location#id()} is below it. */
+    /**
+     * How many scopes the servers hold (server scopes and every location, named ones too): each
+     * {@link Location#id()} is below it.
+     */
     public int locationCount() {
         return locationCount;
     }
@@ -348,7 +352,7 @@ public final class EngineConfig {
         }
 
         private static String scopeName(Scope s) {
-            return s.name().toLowerCase(java.util.Locale.ROOT);
+            return s.name().toLowerCase(Locale.ROOT);
         }
 
         private static String scopeNames(Set<Scope> scopes) {

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -162,7 +163,8 @@ public final class Location {
     public Location explain(String uriBytes, List<String> trace) {
         Location[] found = new Location[1];
         find(this, uriBytes, found, trace);
-        trace.add(found[0] == null ? "no location matches: the server's own configuration serves it" : "selected " + found[0].pattern()
+        trace.add(found[0] == null ? "no location matches: the server's own configuration serves it"
+                : "selected " + found[0].pattern()
                 + " (" + found[0].path() + ")");
         return found[0];
     }
@@ -297,7 +299,7 @@ public final class Location {
     }
 
     /** Visits this location and every location nested in it. */
-    public void forEach(java.util.function.Consumer<Location> action) {
+    public void forEach(Consumer<Location> action) {
         action.accept(this);
         for (Location c : children) {
             c.forEach(action);

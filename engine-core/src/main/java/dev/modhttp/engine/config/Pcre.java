@@ -1,6 +1,9 @@
 package dev.modhttp.engine.config;
 
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -48,7 +51,7 @@ public final class Pcre {
 
     private final String source;
     private final StringBuilder out = new StringBuilder();
-    private final java.util.Set<String> names = new java.util.HashSet<>();
+    private final Set<String> names = new HashSet<>();
     private int i;
     private int groups;
 
@@ -311,8 +314,8 @@ public final class Pcre {
     }
 
     /** The Java names of the named groups of a compiled pattern. */
-    public static java.util.Set<String> groupNames(Pattern compiled) {
-        java.util.Set<String> found = new java.util.LinkedHashSet<>();
+    public static Set<String> groupNames(Pattern compiled) {
+        Set<String> found = new LinkedHashSet<>();
         Matcher m = GROUP.matcher(compiled.pattern());
         while (m.find()) {
             found.add(m.group(1));

@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -70,12 +71,12 @@ final class ValueConverter {
         if (type == Long.class) {
             return toLong(raw, "an integer");
         }
-        if (type == java.nio.file.Path.class) {
+        if (type == Path.class) {
             String text = scalar(raw, "a path");
             if (text.isEmpty() || text.indexOf('\0') >= 0) {
                 throw new BadValue("'" + text + "' is not a path");
             }
-            return wrap(() -> java.nio.file.Path.of(text));
+            return wrap(() -> Path.of(text));
         }
         if (type == Boolean.class) {
             return toBoolean(raw);

@@ -1,6 +1,7 @@
 package dev.modhttp.engine.http;
 
 import io.netty.util.AsciiString;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -26,12 +27,12 @@ public final class DateCache {
         current = format(System.currentTimeMillis());
     }
 
-    public static String format(java.time.Instant instant) {
+    public static String format(Instant instant) {
         return IMF_FIXDATE.format(instant);
     }
 
     private static AsciiString format(long millis) {
-        return AsciiString.cached(IMF_FIXDATE.format(ZonedDateTime.ofInstant(java.time.Instant.ofEpochMilli(millis),
+        return AsciiString.cached(IMF_FIXDATE.format(ZonedDateTime.ofInstant(Instant.ofEpochMilli(millis),
                 ZoneOffset.UTC)));
     }
 }

@@ -3,7 +3,9 @@ package dev.modhttp.engine.http;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.ServerConfig;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
+import java.util.regex.MatchResult;
 
 /**
  * One request and its response, as phase handlers, filters and hooks see it.
@@ -59,12 +61,12 @@ public interface HttpExchange {
      * or null while none did: {@code $1}..{@code $9} then come from the location's match. nginx
      * keeps one set of captures per request, replaced by every regex it runs.
      */
-    default java.util.regex.MatchResult rewriteCaptures() {
+    default MatchResult rewriteCaptures() {
         return null;
     }
 
     /** Records the outcome of a rewrite's regex (see {@link #rewriteCaptures()}). */
-    default void rewriteCaptures(java.util.regex.MatchResult captures) {
+    default void rewriteCaptures(MatchResult captures) {
     }
 
     /** Per-request state of a module (nginx's module context). */
@@ -101,7 +103,7 @@ public interface HttpExchange {
 
     /** Receives a request body piece by piece. Buffers are released by the engine after the call. */
     interface RequestBodyListener {
-        void onData(io.netty.buffer.ByteBuf data);
+        void onData(ByteBuf data);
 
         void onEnd();
 

@@ -4,8 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpVersion;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * The request as handlers see it. {@link #uri()} is the decoded, normalized path (what
@@ -169,8 +172,8 @@ public final class Request {
         }
         String h = host;
         if (h == null || h.isEmpty()) {
-            java.net.InetAddress local = localAddress.getAddress();
-            h = local instanceof java.net.Inet6Address ? "[" + Addresses.print(local) + "]" : Addresses.print(local);
+            InetAddress local = localAddress.getAddress();
+            h = local instanceof Inet6Address ? "[" + Addresses.print(local) + "]" : Addresses.print(local);
         }
         int port = localAddress.getPort();
         return "http://" + h + (port == 80 ? "" : ":" + port) + target;
@@ -200,7 +203,7 @@ public final class Request {
 
     /** Sets the client's address, as real-ip does from a trusted proxy's header. */
     public void setRemoteAddress(InetSocketAddress address) {
-        this.remoteAddress = java.util.Objects.requireNonNull(address, "address");
+        this.remoteAddress = Objects.requireNonNull(address, "address");
         this.remoteAddressText = null;
     }
 

@@ -1,5 +1,6 @@
 package dev.modhttp.engine.http;
 
+import dev.modhttp.engine.internal.HeaderNames;
 import dev.modhttp.engine.internal.HttpAccess;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -7,9 +8,9 @@ import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
-import dev.modhttp.engine.internal.HeaderNames;
+import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -79,7 +80,7 @@ public final class Response {
             if (channel != null) {
                 try {
                     channel.close();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // closing a file opened for reading: nothing to lose
                 }
             }

@@ -5,6 +5,7 @@ import java.lang.invoke.MethodType;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -44,7 +45,7 @@ public final class BlockingExecutor implements Executor, AutoCloseable {
     private static ExecutorService newVirtualThreadExecutor() {
         try {
             return (ExecutorService) MethodHandles.publicLookup()
-                    .findStatic(java.util.concurrent.Executors.class, "newVirtualThreadPerTaskExecutor",
+                    .findStatic(Executors.class, "newVirtualThreadPerTaskExecutor",
                             MethodType.methodType(ExecutorService.class))
                     .invoke();
         } catch (Throwable notAvailable) {

@@ -5,8 +5,8 @@ import dev.modhttp.engine.http.HttpExchange;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
 
 /**
  * Text with variables in it, compiled once at startup: {@code "/u/$1?from=$host"}. A name
@@ -266,7 +266,7 @@ public final class Template {
     /** A named capture, {@code $name} for {@code (?<name>...)}, by its Java group name. */
     private record NamedCapture(String group) {
         String in(MatchResult captures) {
-            if (captures instanceof java.util.regex.Matcher m) {
+            if (captures instanceof Matcher m) {
                 try {
                     return m.group(group);
                 } catch (IllegalArgumentException noSuchGroup) {

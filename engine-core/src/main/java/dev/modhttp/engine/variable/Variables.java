@@ -1,21 +1,25 @@
 package dev.modhttp.engine.variable;
 
+import dev.modhttp.engine.config.Pcre;
+import dev.modhttp.engine.http.Addresses;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
-import dev.modhttp.engine.http.Addresses;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
@@ -51,9 +55,9 @@ public final class Variables {
     private static final Map<String, Function<String, Variable>> PREFIXES = prefixes();
 
     private final Map<String, Variable> byName;
-    private final java.util.Set<String> captureGroups;
+    private final Set<String> captureGroups;
 
-    private Variables(Map<String, Variable> byName, java.util.Set<String> captureGroups) {
+    private Variables(Map<String, Variable> byName, Set<String> captureGroups) {
         this.byName = byName;
         this.captureGroups = captureGroups;
     }
@@ -64,13 +68,13 @@ public final class Variables {
      * in the last regex matched (a rewrite's own, else the selected location's), empty when it did
      * not take part, as nginx's named captures.
      */
-    public Variables withCaptures(java.util.Set<String> javaGroupNames) {
-        return new Variables(byName, java.util.Set.copyOf(javaGroupNames));
+    public Variables withCaptures(Set<String> javaGroupNames) {
+        return new Variables(byName, Set.copyOf(javaGroupNames));
     }
 
     /** The Java group name of capture {@code $name}, or null when no regex of the config names one so. */
     String captureGroup(String name) {
-        String java = dev.modhttp.engine.config.Pcre.javaGroupName(name);
+        String java = Pcre.javaGroupName(name);
         return captureGroups.contains(java) ? java : null;
     }
 
@@ -90,7 +94,7 @@ public final class Variables {
             }
             all.put(name, v);
         });
-        return new Variables(Map.copyOf(all), java.util.Set.of());
+        return new Variables(Map.copyOf(all), Set.of());
     }
 
     /** The variable called {@code name} (without {@code $}), or null when there is none. */
@@ -245,7 +249,7 @@ public final class Variables {
         if (a == null || a.getAddress() == null) {
             return null;
         }
-        return new String(a.getAddress().getAddress(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(a.getAddress().getAddress(), StandardCharsets.ISO_8859_1);
     }
 
     private static String port(InetSocketAddress a) {
@@ -296,8 +300,8 @@ public final class Variables {
             return null;
         }
         try {
-            String decoded = new String(java.util.Base64.getDecoder().decode(auth.substring(6).trim()),
-                    java.nio.charset.StandardCharsets.UTF_8);
+            String decoded = new String(Base64.getDecoder().decode(auth.substring(6).trim()),
+                    StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             return colon < 0 ? null : decoded.substring(0, colon);
         } catch (IllegalArgumentException bad) {

@@ -1,6 +1,5 @@
 package dev.modhttp.engine.modules.auth;
 
-import dev.modhttp.engine.phase.Order;
 import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.http.HttpExchange;
@@ -9,11 +8,13 @@ import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.phase.Order;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -167,7 +168,7 @@ public final class AuthBasicModule implements Module {
         }
         users.checkedAt = now;
         try {
-            if (!java.nio.file.Files.getLastModifiedTime(file).equals(users.modified)) {
+            if (!Files.getLastModifiedTime(file).equals(users.modified)) {
                 Htpasswd fresh = Htpasswd.read(file);
                 files.put(file, fresh);
                 return fresh;

@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.mindrot.jbcrypt.BCrypt;
 
 /**
@@ -21,23 +24,23 @@ import org.mindrot.jbcrypt.BCrypt;
  */
 final class Htpasswd {
 
-    private static final java.util.concurrent.atomic.AtomicLong GENERATIONS = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong GENERATIONS = new AtomicLong();
 
     private final Map<String, String> hashes;
     /** The file's time when it was read, to notice a change. */
-    final java.nio.file.attribute.FileTime modified;
+    final FileTime modified;
     /** Tells one reading from another (credentials remembered for one do not hold for the next). */
     final long generation = GENERATIONS.incrementAndGet();
     /** When the file's time was last compared, in {@link System#nanoTime()}. */
     volatile long checkedAt = System.nanoTime();
 
-    private Htpasswd(Map<String, String> hashes, java.nio.file.attribute.FileTime modified) {
+    private Htpasswd(Map<String, String> hashes, FileTime modified) {
         this.hashes = hashes;
         this.modified = modified;
     }
 
     static Htpasswd read(Path file) throws IOException {
-        java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(file);
+        FileTime modified = Files.getLastModifiedTime(file);
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         Map<String, String> hashes = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -94,8 +97,8 @@ final class Htpasswd {
         if (stored.length <= 20) {
             return false;
         }
-        byte[] salt = java.util.Arrays.copyOfRange(stored, 20, stored.length);
-        return MessageDigest.isEqual(sha1(pw, salt), java.util.Arrays.copyOf(stored, 20));
+        byte[] salt = Arrays.copyOfRange(stored, 20, stored.length);
+        return MessageDigest.isEqual(sha1(pw, salt), Arrays.copyOf(stored, 20));
     }
 
     int size() {

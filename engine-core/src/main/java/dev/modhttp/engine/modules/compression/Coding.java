@@ -1,5 +1,10 @@
 package dev.modhttp.engine.modules.compression;
 
+import com.aayushatharva.brotli4j.Brotli4jLoader;
+import com.aayushatharva.brotli4j.encoder.BrotliOutputStream;
+import com.aayushatharva.brotli4j.encoder.Encoder;
+import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import com.github.luben.zstd.util.Native;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.zip.GZIPOutputStream;
@@ -57,21 +62,21 @@ enum Coding {
     private static final class Libraries {
 
         static boolean brotliLoaded() {
-            return com.aayushatharva.brotli4j.Brotli4jLoader.isAvailable();
+            return Brotli4jLoader.isAvailable();
         }
 
         static boolean zstdLoaded() {
-            com.github.luben.zstd.util.Native.load();
-            return com.github.luben.zstd.util.Native.isLoaded();
+            Native.load();
+            return Native.isLoaded();
         }
 
         static OutputStream brotli(OutputStream sink, int level) throws IOException {
-            return new com.aayushatharva.brotli4j.encoder.BrotliOutputStream(sink,
-                    new com.aayushatharva.brotli4j.encoder.Encoder.Parameters().setQuality(level));
+            return new BrotliOutputStream(sink,
+                    new Encoder.Parameters().setQuality(level));
         }
 
         static OutputStream zstd(OutputStream sink, int level) throws IOException {
-            return new com.github.luben.zstd.ZstdOutputStreamNoFinalizer(sink, level);
+            return new ZstdOutputStreamNoFinalizer(sink, level);
         }
     }
 }

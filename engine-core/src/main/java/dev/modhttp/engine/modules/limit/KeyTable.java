@@ -3,6 +3,7 @@ package dev.modhttp.engine.modules.limit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The states of one zone by key, shared by every event loop: split into segments, each an
@@ -39,7 +40,7 @@ final class KeyTable<S> {
     }
 
     /** Runs {@code action} on the state of {@code key} if there is one; drops it when {@code action} says so. */
-    void update(String key, java.util.function.Predicate<S> dropAfter) {
+    void update(String key, Predicate<S> dropAfter) {
         Segment<S> seg = segments[(key.hashCode() ^ key.hashCode() >>> 16) & (SEGMENTS - 1)];
         synchronized (seg) {
             S state = seg.get(key);

@@ -14,6 +14,7 @@ import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import dev.modhttp.engine.variable.Template;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -180,7 +181,7 @@ public final class AccessLogModule implements Module {
             } else if (c >= 0x80) {
                 int cp = v.codePointAt(i);
                 i += Character.charCount(cp) - 1;
-                for (byte b : new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
                     hex(out, b & 0xff);
                 }
             } else if (c == '"' || c == '\\' || c < 0x20 || c == 0x7f) {

@@ -1,6 +1,7 @@
 package dev.modhttp.engine.modules.realip;
 
 import dev.modhttp.engine.config.Cidr;
+import java.net.InetAddress;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ public record RealIpConfig(List<Cidr> setRealIpFrom, String realIpHeader, Boolea
         }
     }
 
-    boolean trusts(java.net.InetAddress address) {
+    boolean trusts(InetAddress address) {
         for (Cidr c : setRealIpFrom) {
             if (c.matches(address)) {
                 return true;

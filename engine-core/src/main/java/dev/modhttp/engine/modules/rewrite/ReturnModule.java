@@ -60,7 +60,8 @@ public final class ReturnModule implements Module {
         int status = conf.status();
         Template body = bodies.get(conf);
         if (ReturnConfig.isRedirect(status)) {
-            exchange.response().header(HttpHeaderNames.LOCATION, exchange.request().absoluteUrl(body.renderHeaderValue(exchange)));
+            String target = exchange.request().absoluteUrl(body.renderHeaderValue(exchange));
+            exchange.response().header(HttpHeaderNames.LOCATION, target);
             return Result.status(status);
         }
         if (body == null && status >= 400) {

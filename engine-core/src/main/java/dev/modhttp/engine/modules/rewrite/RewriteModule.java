@@ -1,19 +1,21 @@
 package dev.modhttp.engine.modules.rewrite;
 
-import dev.modhttp.engine.phase.Order;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.phase.Order;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import dev.modhttp.engine.variable.Template;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * nginx's {@code rewrite}: at server scope in SERVER_REWRITE, at a location in REWRITE (before
@@ -49,7 +51,7 @@ public final class RewriteModule implements Module {
         registry.handler(Phase.REWRITE, this::handle).name("rewrite").order(Order.EARLY).onlyWhere(CONFIG).inLocationsOnly();
     }
 
-    private static final java.util.regex.MatchResult NO_CAPTURES = java.util.regex.Pattern.compile("").matcher("").toMatchResult();
+    private static final MatchResult NO_CAPTURES = Pattern.compile("").matcher("").toMatchResult();
 
     private Result handle(HttpExchange exchange) {
         Request request = exchange.request();

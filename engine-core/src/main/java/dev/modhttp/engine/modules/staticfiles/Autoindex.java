@@ -1,5 +1,6 @@
 package dev.modhttp.engine.modules.staticfiles;
 
+import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.http.DateCache;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -89,7 +90,7 @@ final class Autoindex {
 
     /** The UTF-8 bytes of a name as a byte string, the form the link escaping reads. */
     private static String nameBytes(String name) {
-        return dev.modhttp.engine.config.Location.toByteString(name);
+        return Location.toByteString(name);
     }
 
     static String escapeHtml(String s) {

@@ -3,9 +3,12 @@ package dev.modhttp.engine.modules.staticfiles;
 import dev.modhttp.engine.core.CoreConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.util.Locale;
 
 /**
@@ -21,13 +24,13 @@ final class Conditionals {
     static final int PROCEED = 0;
 
     /** RFC 850's two-digit years read as 1970-2069. */
-    private static final DateTimeFormatter RFC_850 = new java.time.format.DateTimeFormatterBuilder()
+    private static final DateTimeFormatter RFC_850 = new DateTimeFormatterBuilder()
             .appendPattern("EEEE, dd-MMM-")
-            .appendValueReduced(java.time.temporal.ChronoField.YEAR, 2, 2, 1970)
+            .appendValueReduced(ChronoField.YEAR, 2, 2, 1970)
             .appendPattern(" HH:mm:ss zzz")
             .toFormatter(Locale.US);
     private static final DateTimeFormatter ASCTIME =
-            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(java.time.ZoneOffset.UTC);
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC);
 
     private Conditionals() {
     }

@@ -7,6 +7,7 @@ import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -159,7 +160,7 @@ final class OpenFileCache {
     /** Whether a name in {@code path} is longer than a file system takes (255 bytes: ENAMETOOLONG). */
     private static boolean tooLong(Path path) {
         for (Path name : path) {
-            if (name.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+            if (name.toString().getBytes(StandardCharsets.UTF_8).length > 255) {
                 return true;
             }
         }
