@@ -10,15 +10,22 @@ import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.config.Scopes;
 import dev.modhttp.engine.modules.actuator.ActuatorModule;
+import dev.modhttp.engine.module.Module;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.lang.reflect.RecordComponent;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -106,6 +113,11 @@ class ReadmeTests {
     @ParameterizedTest(name = "{0}")
     @MethodSource("javaBlocks")
     void everyJavaBlockCompiles(Block block, @TempDir Path dir) throws IOException {
+        compile(block, dir);
+    }
+
+    /** Compiles a README block (a whole file) into {@code dir/classes}; returns its public type's name. */
+    private static String compile(Block block, Path dir) throws IOException {
         Matcher pkg = Pattern.compile("(?m)^package ([\\w.]+);").matcher(block.text());
         Matcher type = Pattern.compile("(?m)^public (?:final )?(?:class|record|interface|enum) (\\w+)")
                 .matcher(block.text());
@@ -119,6 +131,40 @@ class ReadmeTests {
                 "-classpath", System.getProperty("java.class.path"), "-proc:none"), null,
                 javac.getStandardFileManager(null, null, null).getJavaFileObjects(source.toFile())).call();
         assertThat(compiled).as(block + " compiles:\n" + errors).isTrue();
+        return pkg.group(1) + "." + type.group(1);
+    }
+
+    @Test
+    void theModuleExampleRefusesRequestsWithoutTheKeyWhereItIsConfigured(@TempDir Path dir) throws Exception {
+        Block block = javaBlocks().filter(b -> b.text().contains("implements Module")).findFirst().orElseThrow();
+        String type = compile(block, dir);
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.resolve("classes").toUri().toURL()},
+                getClass().getClassLoader())) {
+            Module module = (Module) loader.loadClass(type).getConstructor().newInstance();
+            Path www = Files.createDirectories(dir.resolve("www/api"));
+            Files.writeString(www.resolve("x"), "secret data");
+            // the README's words: api-key: {header: X-Api-Key, value: s3cret} (return would answer before ACCESS)
+            Engine engine = Engine.builder().module(module).config(Map.of("servers", List.of(Map.of(
+                    "listen", List.of("127.0.0.1:0"),
+                    "root", dir.resolve("www").toString(),
+                    "locations", List.of(
+                            Map.of("location", "/api/", "api-key", Map.of("header", "X-Api-Key", "value", "s3cret")),
+                            Map.of("location", "/", "return", "200 open")))))).build().start();
+            try {
+                String base = "http://127.0.0.1:" + engine.ports().get(0);
+                HttpClient client = HttpClient.newHttpClient();
+                assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/api/x")).build(),
+                        BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+                HttpResponse<String> keyed = client.send(HttpRequest.newBuilder(URI.create(base + "/api/x"))
+                        .header("X-Api-Key", "s3cret").build(), BodyHandlers.ofString());
+                assertThat(keyed.statusCode()).isEqualTo(200);
+                assertThat(keyed.body()).isEqualTo("secret data");
+                assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/other")).build(),
+                        BodyHandlers.ofString()).body()).isEqualTo("open");
+            } finally {
+                engine.stop(Duration.ZERO);
+            }
+        }
     }
 
     @Test
