@@ -6,7 +6,8 @@ import dev.modhttp.engine.config.Listen;
 import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.exchange.EngineRuntime;
 import dev.modhttp.engine.exchange.Pipeline;
-import dev.modhttp.engine.filter.FilterDefinition;
+import dev.modhttp.engine.filter.BodyFilterDefinition;
+import dev.modhttp.engine.filter.HeaderFilterDefinition;
 import dev.modhttp.engine.http.DateCache;
 import dev.modhttp.engine.http1.Http1Connection;
 import dev.modhttp.engine.http1.Http1Initializer;
@@ -83,7 +84,8 @@ public final class Engine implements EngineInfo {
     private final boolean reloadOnSighup;
     private Runnable restoreSighup;
 
-    Engine(EngineConfig config, List<ConfigSpec<?>> specs, List<FilterDefinition> filters, List<Hook> hooks,
+    Engine(EngineConfig config, List<ConfigSpec<?>> specs, List<HeaderFilterDefinition> headerFilters,
+            List<BodyFilterDefinition> bodyFilters, List<Hook> hooks,
             Pipeline[] compiled, Map<String, List<String>> pipelines, int ioThreads, int blockingLimit,
             List<Consumer<ServerBootstrap>> bootstrapCustomizers, boolean reloadOnSighup) {
         this.config = config;
@@ -94,7 +96,7 @@ public final class Engine implements EngineInfo {
         this.bootstrapCustomizers = bootstrapCustomizers;
         this.reloadOnSighup = reloadOnSighup;
         this.blocking = new BlockingExecutor(blockingLimit);
-        this.runtime = new EngineRuntime(config, compiled, hooks, filters, blocking);
+        this.runtime = new EngineRuntime(config, compiled, hooks, headerFilters, bodyFilters, blocking);
         walkServerHooks("init", h -> h.init(this));
         walkServerHooks("setDefaults", h -> h.setDefaults(this));
         if (LOG.isDebugEnabled()) {

@@ -7,7 +7,8 @@ import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.Pcre;
 import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.filter.BodyFilter;
-import dev.modhttp.engine.filter.FilterDefinition;
+import dev.modhttp.engine.filter.BodyFilterDefinition;
+import dev.modhttp.engine.filter.HeaderFilterDefinition;
 import dev.modhttp.engine.filter.HeaderFilter;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.Hook;
@@ -77,7 +78,8 @@ public final class EngineBuilder {
     private final List<Named> modules = builtInModules();
     private final List<HandlerDefinition> handlers = new ArrayList<>();
     private final List<ContentHandler> contentHandlers = new ArrayList<>();
-    private final List<FilterDefinition> filters = new ArrayList<>();
+    private final List<HeaderFilterDefinition> headerFilters = new ArrayList<>();
+    private final List<BodyFilterDefinition> bodyFilters = new ArrayList<>();
     private final List<Hook> hooks = new ArrayList<>();
     private final List<Consumer<ServerBootstrap>> bootstrapCustomizers = new ArrayList<>();
 
@@ -160,16 +162,23 @@ public final class EngineBuilder {
         return this;
     }
 
+    /** A header filter at {@code order} (lower runs first; see {@code Order}), named after its class. */
     public EngineBuilder headerFilter(int order, HeaderFilter filter) {
-        return filter(FilterDefinition.header(order, filter));
+        return headerFilter(new HeaderFilterDefinition(order, null, filter));
     }
 
+    /** A body filter at {@code order} (lower runs first; see {@code Order}), named after its class. */
     public EngineBuilder bodyFilter(int order, BodyFilter filter) {
-        return filter(FilterDefinition.body(order, filter));
+        return bodyFilter(new BodyFilterDefinition(order, null, filter));
     }
 
-    public EngineBuilder filter(FilterDefinition filter) {
-        filters.add(Objects.requireNonNull(filter, "filter"));
+    public EngineBuilder headerFilter(HeaderFilterDefinition filter) {
+        headerFilters.add(Objects.requireNonNull(filter, "filter"));
+        return this;
+    }
+
+    public EngineBuilder bodyFilter(BodyFilterDefinition filter) {
+        bodyFilters.add(Objects.requireNonNull(filter, "filter"));
         return this;
     }
 
@@ -212,7 +221,8 @@ public final class EngineBuilder {
         }
         List<HandlerDefinition> allHandlers = new ArrayList<>();
         List<ContentHandler> allContent = new ArrayList<>();
-        List<FilterDefinition> allFilters = new ArrayList<>();
+        List<HeaderFilterDefinition> allHeaderFilters = new ArrayList<>();
+        List<BodyFilterDefinition> allBodyFilters = new ArrayList<>();
         List<Hook> allHooks = new ArrayList<>();
         Hooks[] runtimeHooks = new Hooks[1]; // set once the engine is assembled; used only at request time
         Hooks deferred = new Hooks() {
@@ -238,12 +248,14 @@ public final class EngineBuilder {
                     allHandlers.add(d);
                 }
             }
-            registry.filters().forEach(f -> allFilters.add(f.definition(named.prefix(), defaultName)));
+            allHeaderFilters.addAll(registry.headerFilters(named.prefix(), defaultName));
+            allBodyFilters.addAll(registry.bodyFilters(named.prefix(), defaultName));
             allHooks.addAll(registry.registeredHooks());
         }
         allHandlers.addAll(handlers);
         allContent.addAll(contentHandlers);
-        allFilters.addAll(filters);
+        allHeaderFilters.addAll(headerFilters);
+        allBodyFilters.addAll(bodyFilters);
         allHooks.addAll(hooks);
         for (HandlerDefinition h : allHandlers) {
             if (!h.phase().takesHandlers()) {
@@ -273,9 +285,8 @@ public final class EngineBuilder {
                 });
             }
         }
-        Engine engine = new Engine(config, List.copyOf(specs), allFilters, allHooks, compiled, dump, ioThreads,
-                blockingLimit,
-                List.copyOf(bootstrapCustomizers), reloadOnSighup);
+        Engine engine = new Engine(config, List.copyOf(specs), allHeaderFilters, allBodyFilters, allHooks, compiled,
+                dump, ioThreads, blockingLimit, List.copyOf(bootstrapCustomizers), reloadOnSighup);
         runtimeHooks[0] = engine.moduleHooks();
         return engine;
     }

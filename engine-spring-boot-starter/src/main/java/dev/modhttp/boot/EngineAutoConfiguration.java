@@ -6,7 +6,8 @@ import dev.modhttp.engine.EngineException;
 import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.filter.BodyFilter;
-import dev.modhttp.engine.filter.FilterDefinition;
+import dev.modhttp.engine.filter.BodyFilterDefinition;
+import dev.modhttp.engine.filter.HeaderFilterDefinition;
 import dev.modhttp.engine.filter.HeaderFilter;
 import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.Module;
@@ -63,11 +64,11 @@ public final class EngineAutoConfiguration {
         registerHandlers(context, builder, new HandlerMethods(specs));
         int order = 0;
         for (Map.Entry<String, HeaderFilter> f : ordered(context, HeaderFilter.class)) {
-            builder.filter(new FilterDefinition(order++, f.getKey(), f.getValue(), null));
+            builder.headerFilter(new HeaderFilterDefinition(order++, f.getKey(), f.getValue()));
         }
         order = 0;
         for (Map.Entry<String, BodyFilter> f : ordered(context, BodyFilter.class)) {
-            builder.filter(new FilterDefinition(order++, f.getKey(), null, f.getValue()));
+            builder.bodyFilter(new BodyFilterDefinition(order++, f.getKey(), f.getValue()));
         }
         hooks.orderedStream().forEach(builder::hook);
         customizers.orderedStream().forEach(c -> c.customize(builder));

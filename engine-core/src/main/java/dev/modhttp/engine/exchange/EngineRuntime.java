@@ -6,7 +6,8 @@ import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.filter.BodyFilter;
 import dev.modhttp.engine.filter.BodyFilterChain;
-import dev.modhttp.engine.filter.FilterDefinition;
+import dev.modhttp.engine.filter.BodyFilterDefinition;
+import dev.modhttp.engine.filter.HeaderFilterDefinition;
 import dev.modhttp.engine.filter.HeaderFilterChain;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Addresses;
@@ -21,7 +22,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
@@ -47,15 +47,14 @@ public final class EngineRuntime {
     /** Set when the engine stops: responses then close their connections. */
     private volatile boolean draining;
 
-    public EngineRuntime(EngineConfig config, Pipeline[] pipelines, List<Hook> hooks, List<FilterDefinition> filters,
-            Executor blocking) {
+    public EngineRuntime(EngineConfig config, Pipeline[] pipelines, List<Hook> hooks,
+            List<HeaderFilterDefinition> headerFilters, List<BodyFilterDefinition> bodyFilters, Executor blocking) {
         this.pipelines = pipelines.clone();
         this.hooks = hooks.toArray(new Hook[0]);
         this.blocking = blocking;
-        this.headerChain = FilterChains.header(filters, ResponseWriter.HEADER_TAIL);
-        this.bodyChain = FilterChains.body(filters, ResponseWriter.BODY_TAIL);
-        this.userBodyFilters = filters.stream().map(FilterDefinition::bodyFilter).filter(Objects::nonNull)
-                .toArray(BodyFilter[]::new);
+        this.headerChain = FilterChains.header(headerFilters, ResponseWriter.HEADER_TAIL);
+        this.bodyChain = FilterChains.body(bodyFilters, ResponseWriter.BODY_TAIL);
+        this.userBodyFilters = bodyFilters.stream().map(BodyFilterDefinition::filter).toArray(BodyFilter[]::new);
         for (ServerConfig server : config.servers()) {
             for (Listen l : server.listens()) {
                 if (l.proxyProtocol()) {

@@ -2,7 +2,8 @@ package dev.modhttp.engine.exchange;
 
 import dev.modhttp.engine.filter.BodyFilter;
 import dev.modhttp.engine.filter.BodyFilterChain;
-import dev.modhttp.engine.filter.FilterDefinition;
+import dev.modhttp.engine.filter.BodyFilterDefinition;
+import dev.modhttp.engine.filter.HeaderFilterDefinition;
 import dev.modhttp.engine.filter.HeaderFilter;
 import dev.modhttp.engine.filter.HeaderFilterChain;
 import dev.modhttp.engine.http.HttpExchange;
@@ -21,13 +22,10 @@ final class FilterChains {
     }
 
     /** The header chain: {@code filters} by order, then {@code tail} (the engine's own filters, in the given order). */
-    static HeaderFilterChain header(List<FilterDefinition> filters, List<HeaderFilter> tail) {
+    static HeaderFilterChain header(List<HeaderFilterDefinition> filters, List<HeaderFilter> tail) {
         List<HeaderFilter> all = new ArrayList<>();
-        for (FilterDefinition f : sorted(filters)) {
-            if (f.headerFilter() != null) {
-                all.add(f.headerFilter());
-            }
-        }
+        filters.stream().sorted(Comparator.comparingInt(HeaderFilterDefinition::order))
+                .forEach(f -> all.add(f.filter())); // stable: registration order among equal orders
         all.addAll(tail);
         HeaderNode next = null;
         for (int i = all.size() - 1; i >= 0; i--) {
@@ -37,25 +35,15 @@ final class FilterChains {
     }
 
     /** The body chain: {@code filters} by order, then {@code tail}. */
-    static BodyFilterChain body(List<FilterDefinition> filters, List<BodyFilter> tail) {
+    static BodyFilterChain body(List<BodyFilterDefinition> filters, List<BodyFilter> tail) {
         List<BodyFilter> all = new ArrayList<>();
-        for (FilterDefinition f : sorted(filters)) {
-            if (f.bodyFilter() != null) {
-                all.add(f.bodyFilter());
-            }
-        }
+        filters.stream().sorted(Comparator.comparingInt(BodyFilterDefinition::order)).forEach(f -> all.add(f.filter()));
         all.addAll(tail);
         BodyNode next = null;
         for (int i = all.size() - 1; i >= 0; i--) {
             next = new BodyNode(all.get(i), next);
         }
         return next == null ? (exchange, chunk, last) -> chunk.release() : next;
-    }
-
-    private static List<FilterDefinition> sorted(List<FilterDefinition> filters) {
-        List<FilterDefinition> s = new ArrayList<>(filters);
-        s.sort(Comparator.comparingInt(FilterDefinition::order));
-        return s;
     }
 
     /** A chain entry: calling it runs its filter with the rest of the chain. */

@@ -1,2 +1,2 @@
-/** Output header and body filter chains, run as a response leaves. */
+/** Output header and body filters, run as a response leaves, and their definitions (order and name). */
 package dev.modhttp.engine.filter;

@@ -1,8 +1,5 @@
 package dev.modhttp.engine.module;
 
-import dev.modhttp.engine.filter.BodyFilter;
-import dev.modhttp.engine.filter.FilterDefinition;
-import dev.modhttp.engine.filter.HeaderFilter;
 import dev.modhttp.engine.phase.Order;
 import java.util.Objects;
 
@@ -10,34 +7,38 @@ import java.util.Objects;
  * A header or body filter being registered by a module:
  * {@code registry.headerFilter(this::filter).order(Order.HEADERS)}. Defaults: named after the
  * module, order {@link Order#DEFAULT} (lower runs first, closer to the handler).
+ *
+ * @param <F> {@code HeaderFilter} or {@code BodyFilter}
  */
-public final class FilterRegistration {
+public final class FilterRegistration<F> {
 
-    private final HeaderFilter headerFilter;
-    private final BodyFilter bodyFilter;
+    /** Makes the definition the engine compiles from an order, a name and the filter. */
+    interface Definer<F, D> {
+        D define(int order, String name, F filter);
+    }
+
+    private final F filter;
     private String name;
     private int order = Order.DEFAULT;
 
-    FilterRegistration(HeaderFilter headerFilter, BodyFilter bodyFilter) {
-        this.headerFilter = headerFilter;
-        this.bodyFilter = bodyFilter;
+    FilterRegistration(F filter) {
+        this.filter = Objects.requireNonNull(filter, "filter");
     }
 
     /** The name in dumps and errors. */
-    public FilterRegistration name(String name) {
+    public FilterRegistration<F> name(String name) {
         this.name = Objects.requireNonNull(name, "name");
         return this;
     }
 
     /** Its place in the chain (see {@link Order}). */
-    public FilterRegistration order(int order) {
+    public FilterRegistration<F> order(int order) {
         this.order = order;
         return this;
     }
 
-    /** The definition the engine compiles; unnamed ones take {@code defaultName}, and every name takes {@code prefix}. */
-    public FilterDefinition definition(String prefix, String defaultName) {
+    <D> D define(Definer<F, D> definer, String prefix, String defaultName) {
         String n = name != null ? name : defaultName;
-        return new FilterDefinition(order, prefix == null ? n : prefix + "/" + n, headerFilter, bodyFilter);
+        return definer.define(order, prefix == null ? n : prefix + "/" + n, filter);
     }
 }

@@ -6,7 +6,9 @@ import dev.modhttp.engine.config.EngineConfig;
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.filter.BodyFilter;
+import dev.modhttp.engine.filter.BodyFilterDefinition;
 import dev.modhttp.engine.filter.HeaderFilter;
+import dev.modhttp.engine.filter.HeaderFilterDefinition;
 import dev.modhttp.engine.phase.Handler;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.variable.Variables;
@@ -39,7 +41,8 @@ public final class ModuleRegistry {
     private final Variables variables;
     private final Hooks hooks;
     private final List<HandlerRegistration> handlers = new ArrayList<>();
-    private final List<FilterRegistration> filters = new ArrayList<>();
+    private final List<FilterRegistration<HeaderFilter>> headerFilters = new ArrayList<>();
+    private final List<FilterRegistration<BodyFilter>> bodyFilters = new ArrayList<>();
     private final List<Hook> registeredHooks = new ArrayList<>();
 
     /**
@@ -88,15 +91,15 @@ public final class ModuleRegistry {
         return r;
     }
 
-    public FilterRegistration headerFilter(HeaderFilter filter) {
-        FilterRegistration r = new FilterRegistration(Objects.requireNonNull(filter, "filter"), null);
-        filters.add(r);
+    public FilterRegistration<HeaderFilter> headerFilter(HeaderFilter filter) {
+        FilterRegistration<HeaderFilter> r = new FilterRegistration<>(filter);
+        headerFilters.add(r);
         return r;
     }
 
-    public FilterRegistration bodyFilter(BodyFilter filter) {
-        FilterRegistration r = new FilterRegistration(null, Objects.requireNonNull(filter, "filter"));
-        filters.add(r);
+    public FilterRegistration<BodyFilter> bodyFilter(BodyFilter filter) {
+        FilterRegistration<BodyFilter> r = new FilterRegistration<>(filter);
+        bodyFilters.add(r);
         return r;
     }
 
@@ -142,9 +145,17 @@ public final class ModuleRegistry {
         return Collections.unmodifiableList(handlers);
     }
 
-    /** The filters registered so far. */
-    public List<FilterRegistration> filters() {
-        return Collections.unmodifiableList(filters);
+    /**
+     * The header filters registered so far, as the engine compiles them: unnamed ones take
+     * {@code defaultName}, and every name takes {@code prefix} (when not null).
+     */
+    public List<HeaderFilterDefinition> headerFilters(String prefix, String defaultName) {
+        return headerFilters.stream().map(f -> f.define(HeaderFilterDefinition::new, prefix, defaultName)).toList();
+    }
+
+    /** The body filters registered so far, as {@link #headerFilters} gives the header filters. */
+    public List<BodyFilterDefinition> bodyFilters(String prefix, String defaultName) {
+        return bodyFilters.stream().map(f -> f.define(BodyFilterDefinition::new, prefix, defaultName)).toList();
     }
 
     /** The hooks registered so far. */

@@ -1,2 +1,2 @@
-/** nginx's request phases, the handler contract and its results. */
+/** nginx's request phases, the handler contract, its results and the named orders within a phase. */
 package dev.modhttp.engine.phase;
