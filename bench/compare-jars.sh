@@ -8,6 +8,7 @@
 #
 #   bench/compare-jars.sh BEFORE.jar AFTER.jar                  # 3 rounds x 8 s, 5 s warm-up
 #   ROUNDS=1 SECONDS_PER_RUN=2 WARMUP_SECONDS=1 bench/compare-jars.sh A.jar B.jar   # short variant
+#   PIN=1 SCENARIOS="/files/1m.bin:16" ROUNDS=7 bench/compare-jars.sh A.jar B.jar  # servers on CPU 0, wrk on CPU 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -eq 2 ] || { echo "usage: $0 BEFORE.jar AFTER.jar" >&2; exit 2; }
@@ -15,6 +16,8 @@ BEFORE=$(realpath "$1"); AFTER=$(realpath "$2")
 ROUNDS=${ROUNDS:-3}
 SECS=${SECONDS_PER_RUN:-8}
 WARMUP=${WARMUP_SECONDS:-5}
+SCENARIOS=${SCENARIOS:-"/hello:64 /files/1k.bin:64 /files/1m.bin:16"}
+if [ "${PIN:-0}" = 1 ]; then SERVER_CPU="taskset -c 0"; WRK_CPU="taskset -c 1"; else SERVER_CPU=""; WRK_CPU=""; fi
 A_PORT=18101; B_PORT=18102; N_PORT=18103
 out=bench/out/compare
 mkdir -p "$out/www" "$out/nginx"
@@ -52,11 +55,11 @@ http {
 CONF
 
 JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseParallelGC"
-java $JAVA_OPTS -jar "$BEFORE" --spring.config.location="file:$PWD/$out/before.yml" > "$out/before.log" 2>&1 &
+$SERVER_CPU java $JAVA_OPTS -jar "$BEFORE" --spring.config.location="file:$PWD/$out/before.yml" > "$out/before.log" 2>&1 &
 a_pid=$!
-java $JAVA_OPTS -jar "$AFTER" --spring.config.location="file:$PWD/$out/after.yml" > "$out/after.log" 2>&1 &
+$SERVER_CPU java $JAVA_OPTS -jar "$AFTER" --spring.config.location="file:$PWD/$out/after.yml" > "$out/after.log" 2>&1 &
 b_pid=$!
-nginx -p "$PWD/$out/nginx" -c "$PWD/$out/nginx/nginx.conf" > "$out/nginx/stdout.log" 2>&1 &
+$SERVER_CPU nginx -p "$PWD/$out/nginx" -c "$PWD/$out/nginx/nginx.conf" > "$out/nginx/stdout.log" 2>&1 &
 n_pid=$!
 trap 'kill $a_pid $b_pid $n_pid 2>/dev/null || true' EXIT
 for port in $A_PORT $B_PORT $N_PORT; do
@@ -66,7 +69,7 @@ for port in $A_PORT $B_PORT $N_PORT; do
 done
 
 rps() { # url connections seconds -> requests/s
-  wrk -t1 -c"$2" -d"$3"s "$1" > "$out/wrk.txt" 2>&1
+  $WRK_CPU wrk -t1 -c"$2" -d"$3"s "$1" > "$out/wrk.txt" 2>&1
   if grep -q "Non-2xx\|Socket errors" "$out/wrk.txt"; then grep "Non-2xx\|Socket errors" "$out/wrk.txt" >&2; fi
   awk '/Requests\/sec/ {print $2}' "$out/wrk.txt"
 }
@@ -90,8 +93,6 @@ scenario() { # path connections
     "$path" median "" "$(ratio 1 3)" "$(ratio 2 3)" "$(ratio 2 1)" "$conns"
 }
 echo "before: $BEFORE"; echo "after:  $AFTER"
-scenario /hello 64
-scenario /files/1k.bin 64
-scenario /files/1m.bin 16
+for s in $SCENARIOS; do scenario "${s%%:*}" "${s##*:}"; done
 echo
-echo "wrk -t1, servers and wrk unpinned, JVMs $JAVA_OPTS, nginx 1 worker; $ROUNDS rounds of ${SECS}s after ${WARMUP}s warm-up"
+echo "wrk -t1, $([ -n "$SERVER_CPU" ] && echo "servers pinned to CPU 0, wrk to CPU 1" || echo "servers and wrk unpinned"), JVMs $JAVA_OPTS, nginx 1 worker; $ROUNDS rounds of ${SECS}s after ${WARMUP}s warm-up"

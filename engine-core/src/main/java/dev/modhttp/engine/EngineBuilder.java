@@ -208,7 +208,8 @@ public final class EngineBuilder {
             Module m = named.module();
             m.variables().forEach((name, v) -> {
                 if (moduleVariables.putIfAbsent(name, v) != null) {
-                    throw new EngineException("module '" + m.name() + "' defines variable \"$" + name
+                    throw new EngineException("module '" + (named.prefix() != null ? named.prefix() : m.name())
+                            + "' defines variable \"$" + name
                             + "\", which another module already defines");
                 }
             });
@@ -239,7 +240,7 @@ public final class EngineBuilder {
         for (Named named : modules) {
             ModuleRegistry registry = new ModuleRegistry(config, variables, deferred);
             named.module().register(registry);
-            String defaultName = named.prefix() != null ? named.prefix() : named.module().name();
+            String defaultName = named.module().name();
             for (HandlerRegistration h : registry.handlers()) {
                 HandlerDefinition d = h.definition(named.prefix(), defaultName);
                 if (h.contentOf() != null) {

@@ -19,6 +19,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -105,10 +106,7 @@ public final class ResponseWriter {
                     streamer = new FileStreamer(ex, pieces);
                     streamer.start();
                 } else {
-                    for (Response.Piece p : pieces) {
-                        bodyBytesSent += p.length();
-                    }
-                    ex.transport.writePieces(pieces, ex.location.config(CoreModule.CONFIG).tcpNopush());
+                    writePieces(pieces, ex.location.config(CoreModule.CONFIG).tcpNopush());
                     ex.transport.endBody();
                     ex.complete();
                 }
@@ -123,6 +121,32 @@ public final class ResponseWriter {
             } else {
                 ex.transport.close();
                 ex.complete();
+            }
+        }
+    }
+
+    /**
+     * A body of pieces zero-copy, each counted once written; when a file cannot be opened, the
+     * pieces after it are released and the failure goes up (the connection closes).
+     */
+    private void writePieces(List<Response.Piece> pieces, boolean cork) throws IOException {
+        if (cork) {
+            ex.transport.cork(true);
+        }
+        try {
+            for (int i = 0; i < pieces.size(); i++) {
+                Response.Piece p = pieces.get(i);
+                try {
+                    ex.transport.writePiece(p);
+                } catch (IOException | RuntimeException e) {
+                    FileStreamer.release(pieces, i + 1);
+                    throw e;
+                }
+                bodyBytesSent += p.length();
+            }
+        } finally {
+            if (cork) {
+                ex.transport.cork(false);
             }
         }
     }
@@ -150,9 +174,10 @@ public final class ResponseWriter {
         ResponseWriter w = ((Exchange) exchange).writer; // the chains only ever see the engine's exchanges
         Exchange ex = w.ex;
         w.bodyOnWire = ex.transport.frame(ex);
+        long headBytes = ex.transport.writeHead(ex, w.response);
         ex.transport.transition(ConnectionState.WRITE);
         w.headersSent = true;
-        w.headBytesSent = ex.transport.writeHead(ex, w.response);
+        w.headBytesSent = headBytes;
     }
 
     /** The end of the body chain: body bytes to the protocol (none for HEAD, 1xx, 204, 304); after the last, completion. */

@@ -8,7 +8,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * What a protocol does for one request; the only way the request core reaches the wire. The
@@ -18,7 +17,7 @@ import java.util.List;
  *
  * <p>Calls come on the connection's event loop. Writes are buffered until {@link #flush()} (the
  * protocol may flush earlier); a response is written as {@link #frame}, {@link #writeHead},
- * then any number of {@link #writeBody}/{@link #writePieces}, then {@link #endBody()}.
+ * then any number of {@link #writeBody}/{@link #writePiece}, then {@link #endBody()}.
  */
 public interface Transport {
 
@@ -73,13 +72,19 @@ public interface Transport {
     void writeBody(ByteBuf bytes);
 
     /**
-     * Writes a body of pieces (bytes and file regions, zero-copy where the protocol can); their
-     * buffers are handed over. With {@code cork}, partial packets are held back until the last
-     * piece is written (nginx's tcp_nopush).
+     * Writes one piece of a body: bytes (handed over) or a file region, zero-copy where the
+     * protocol can, framed as the body is framed.
      *
-     * @throws IOException when a file cannot be opened; the pieces not yet written are released
+     * @throws IOException when the piece's file cannot be opened
      */
-    void writePieces(List<Response.Piece> pieces, boolean cork) throws IOException;
+    void writePiece(Response.Piece piece) throws IOException;
+
+    /**
+     * With {@code true}, holds back partial packets until {@code cork(false)}, which takes
+     * effect once everything written before it is sent (nginx's tcp_nopush around sendfile).
+     * A protocol or platform without it ignores both.
+     */
+    void cork(boolean on);
 
     /** Ends the body (the last chunk, say). A head not yet sent goes out now. */
     void endBody();

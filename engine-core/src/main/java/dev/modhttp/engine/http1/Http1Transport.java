@@ -26,13 +26,13 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -65,6 +65,8 @@ final class Http1Transport implements Transport {
     private BodyMode mode = BodyMode.NONE;
     /** The encoded status line and headers, not yet written. */
     private ByteBuf pendingHead;
+    /** The socket corked around a body of pieces ({@code tcp-nopush}); null when not corked. */
+    private EpollSocketChannel corked;
     private boolean needsFlush;
 
     Http1Transport(Http1Connection conn, ChannelHandlerContext ctx) {
@@ -229,6 +231,9 @@ final class Http1Transport implements Transport {
             out.writeBytes(CRLF);
         }
         out.writeBytes(CRLF);
+        if (pendingHead != null) {
+            pendingHead.release(); // a head encoded but never sent (cannot happen today: each response ends its body)
+        }
         pendingHead = out;
         return out.readableBytes();
     }
@@ -258,37 +263,41 @@ final class Http1Transport implements Transport {
         }
     }
 
-    /** Writes pieces with file regions zero-copy, corked around them when asked (see {@code Transport}). */
+    /** A piece of bytes or a file region zero-copy; in a chunked body, as one chunk. */
     @Override
-    public void writePieces(List<Response.Piece> pieces, boolean cork) throws IOException {
-        EpollSocketChannel corked = cork ? cork() : null;
-        try {
-            for (int i = 0; i < pieces.size(); i++) {
-                Response.Piece p = pieces.get(i);
-                try {
-                    if (p instanceof Response.Bytes b) {
-                        output(b.buf());
-                    } else if (p instanceof Response.FileBody file) {
-                        FileChannel fc = file.channel() != null ? file.channel()
-                                : FileChannel.open(file.path(), StandardOpenOption.READ);
-                        output(new DefaultFileRegion(fc, file.position(), file.length()));
-                    }
-                } catch (IOException | RuntimeException e) {
-                    FileStreamer.release(pieces, i + 1);
-                    throw e;
-                }
-            }
-        } finally {
-            if (corked != null) {
-                // once everything before it is written, the tail goes out
-                EpollSocketChannel ch = corked;
-                ctx.write(Unpooled.EMPTY_BUFFER).addListener(f -> setCork(ch, false));
-            }
+    public void writePiece(Response.Piece piece) throws IOException {
+        Object msg;
+        if (piece instanceof Response.FileBody file) {
+            FileChannel fc = file.channel() != null ? file.channel()
+                    : FileChannel.open(file.path(), StandardOpenOption.READ);
+            msg = new DefaultFileRegion(fc, file.position(), file.length());
+        } else {
+            msg = ((Response.Bytes) piece).buf();
+        }
+        if (mode != BodyMode.CHUNKED) {
+            output(msg);
+        } else if (piece.length() == 0) {
+            ReferenceCountUtil.release(msg); // an empty chunk would end the body
+        } else {
+            ByteBuf size = ctx.alloc().buffer(20);
+            ByteBufUtil.writeAscii(size, Long.toHexString(piece.length()));
+            size.writeBytes(CRLF);
+            output(size);
+            output(msg);
+            output(Unpooled.wrappedBuffer(CRLF));
         }
     }
 
-    private EpollSocketChannel cork() {
-        return ctx.channel() instanceof EpollSocketChannel epoll && setCork(epoll, true) ? epoll : null;
+    @Override
+    public void cork(boolean on) {
+        if (on) {
+            corked = ctx.channel() instanceof EpollSocketChannel epoll && setCork(epoll, true) ? epoll : null;
+        } else if (corked != null) {
+            // once everything before it is written, the tail goes out
+            EpollSocketChannel ch = corked;
+            corked = null;
+            ctx.write(Unpooled.EMPTY_BUFFER).addListener(f -> setCork(ch, false));
+        }
     }
 
     private static boolean setCork(EpollSocketChannel ch, boolean on) {

@@ -38,7 +38,14 @@ public final class FilterRegistration<F> {
     }
 
     <D> D define(Definer<F, D> definer, String prefix, String defaultName) {
-        String n = name != null ? name : defaultName;
-        return definer.define(order, prefix == null ? n : prefix + "/" + n, filter);
+        return definer.define(order, fullName(prefix, name, defaultName), filter);
+    }
+
+    /** {@code prefix/name}, or {@code name} without a prefix; unnamed, {@code prefix}, else {@code defaultName}. */
+    static String fullName(String prefix, String name, String defaultName) {
+        if (name == null) {
+            return prefix != null ? prefix : defaultName;
+        }
+        return prefix == null ? name : prefix + "/" + name;
     }
 }

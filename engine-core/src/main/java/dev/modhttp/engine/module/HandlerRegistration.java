@@ -95,9 +95,12 @@ public final class HandlerRegistration {
         return contentOf;
     }
 
-    /** The definition the engine compiles; unnamed ones take {@code defaultName}, and every name takes {@code prefix}. */
+    /**
+     * The definition the engine compiles. Named {@code prefix/name}, or {@code name} without a
+     * prefix; unnamed, {@code prefix}, else {@code defaultName}.
+     */
     public HandlerDefinition definition(String prefix, String defaultName) {
-        String n = name != null ? name : defaultName;
-        return new HandlerDefinition(phase, order, prefix == null ? n : prefix + "/" + n, handler, blocking, where);
+        return new HandlerDefinition(phase, order, FilterRegistration.fullName(prefix, name, defaultName), handler,
+                blocking, where);
     }
 }

@@ -32,19 +32,28 @@ public interface Module {
     }
 
     /**
-     * The config records this module declares: by default its class's {@code public static final}
-     * {@link ConfigSpec} fields, in the order they are declared.
+     * The config records this module declares: by default the {@code public static final}
+     * {@link ConfigSpec} fields of its class and its superclasses (a subclass or a proxy of a
+     * module declares what the module declares), each once. Override it to declare others.
+     *
+     * @throws IllegalStateException when such a field cannot be read
      */
     default List<ConfigSpec<?>> configs() {
         List<ConfigSpec<?>> specs = new ArrayList<>();
-        for (Field f : getClass().getDeclaredFields()) {
-            int m = f.getModifiers();
-            if (Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m)
-                    && ConfigSpec.class.isAssignableFrom(f.getType())) {
-                try {
-                    specs.add((ConfigSpec<?>) f.get(null));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot read " + f, e);
+        for (Class<?> c = getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                int m = f.getModifiers();
+                if (Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m)
+                        && ConfigSpec.class.isAssignableFrom(f.getType())) {
+                    try {
+                        f.setAccessible(true); // the module's class itself may be package-private
+                        ConfigSpec<?> spec = (ConfigSpec<?>) f.get(null);
+                        if (spec != null && specs.stream().noneMatch(s -> s == spec)) {
+                            specs.add(spec);
+                        }
+                    } catch (IllegalAccessException | RuntimeException e) {
+                        throw new IllegalStateException("module " + name() + ": cannot read " + f, e);
+                    }
                 }
             }
         }

@@ -73,13 +73,13 @@ public final class Result {
 
     /**
      * Continues the request at {@code uri} with the query string {@code args} (without {@code ?};
-     * empty for none), from SERVER_REWRITE, as nginx's internal redirect does; or, for
+     * empty or null for none), from SERVER_REWRITE, as nginx's internal redirect does; or, for
      * {@code uri} {@code @name}, at that named location from its REWRITE, the URI unchanged.
      * Counts toward nginx's limit of 10 URI changes per request; past it, or for an unknown
      * named location, the request ends in 500 (logged).
      */
     public static Result internalRedirect(String uri, String args) {
-        return new Result(Kind.REDIRECT, 0, null, Objects.requireNonNull(uri, "uri"), Objects.requireNonNull(args, "args"));
+        return new Result(Kind.REDIRECT, 0, null, Objects.requireNonNull(uri, "uri"), args == null ? "" : args);
     }
 
     public boolean isOk() {

@@ -7,8 +7,11 @@ import dev.modhttp.engine.test.TestEngine;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Header and body filter chains: explicit order, each calls the next, the engine's framing closes them. */
 @Timeout(30)
@@ -102,6 +105,33 @@ class FilterTests {
             RawClient.Response r = c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n").read();
             assertThat(r.status()).isEqualTo(500);
             assertThat(r.body()).doesNotContain("filter bug");
+        }
+    }
+
+    @Test
+    void aFileWhoseLengthAHeaderFilterClearedGoesOutChunkedZeroCopy(@TempDir Path root) throws Exception {
+        Files.writeString(root.resolve("a.txt"), "file body ".repeat(500));
+        Files.writeString(root.resolve("empty.txt"), "");
+        String yaml = """
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    root: %s
+                    locations:
+                      - location: /
+                """.formatted(root);
+        try (TestEngine e = TestEngine.start(yaml, b -> b
+                .headerFilter(0, (ex, next) -> {
+                    ex.response().contentLength(-1); // no body filter needs the bytes: the file stays zero-copy
+                    next.next(ex);
+                })); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("GET /a.txt HTTP/1.1\r\nHost: a\r\n\r\n").read();
+            assertThat(r.header("Transfer-Encoding")).isEqualTo("chunked");
+            assertThat(r.body()).isEqualTo("file body ".repeat(500));
+            RawClient.Response empty = c.send("GET /empty.txt HTTP/1.1\r\nHost: a\r\n\r\n").read();
+            assertThat(empty.status()).isEqualTo(200);
+            assertThat(empty.body()).isEmpty();
+            // the framing held: the connection serves the next request
+            assertThat(c.send("GET /a.txt HTTP/1.1\r\nHost: a\r\n\r\n").read().body()).hasSize(5000);
         }
     }
 }
