@@ -3,7 +3,8 @@
 # GET /hello (return 200) and static 1 KiB and 1 MiB files from a plain root + location, the
 # config a user writes. wrk -t1 -c64 (16 for 1 MiB), servers and wrk unpinned, every JVM
 # -Xms512m -Xmx512m -XX:+UseParallelGC, nginx one worker with sendfile, tcp_nopush, tcp_nodelay
-# and no access log; rounds interleave the three servers so that machine noise hits all of them.
+# and no access log; rounds interleave the three servers (the two builds in alternating order) so
+# that machine noise hits all of them.
 # Ratios are medians of the per-round ratios.
 #
 #   bench/compare-jars.sh BEFORE.jar AFTER.jar                  # 3 rounds x 8 s, 5 s warm-up
@@ -81,8 +82,13 @@ scenario() { # path connections
   printf '\n%-16s %-5s %10s %10s %10s %12s %12s %12s\n' "$path" round before after nginx before/ngx after/ngx after/before
   for round in $(seq 1 "$ROUNDS"); do
     local a b n
-    a=$(rps "http://127.0.0.1:$A_PORT$path" "$conns" "$SECS")
-    b=$(rps "http://127.0.0.1:$B_PORT$path" "$conns" "$SECS")
+    if [ $((round % 2)) = 1 ]; then # alternate which build goes first, so that drift within a round hits both
+      a=$(rps "http://127.0.0.1:$A_PORT$path" "$conns" "$SECS")
+      b=$(rps "http://127.0.0.1:$B_PORT$path" "$conns" "$SECS")
+    else
+      b=$(rps "http://127.0.0.1:$B_PORT$path" "$conns" "$SECS")
+      a=$(rps "http://127.0.0.1:$A_PORT$path" "$conns" "$SECS")
+    fi
     n=$(rps "http://127.0.0.1:$N_PORT$path" "$conns" "$SECS")
     printf '%-16s %-5s %10.0f %10.0f %10.0f %12.3f %12.3f %12.3f\n' "$path" "$round" "$a" "$b" "$n" \
       "$(echo "$a / $n" | bc -l)" "$(echo "$b / $n" | bc -l)" "$(echo "$b / $a" | bc -l)"

@@ -245,11 +245,16 @@ final class Http1Transport implements Transport {
             output(chunk);
             return;
         }
-        ByteBuf size = ctx.alloc().buffer(12);
-        ByteBufUtil.writeAscii(size, Integer.toHexString(chunk.readableBytes()));
+        writeChunk(chunk, chunk.readableBytes());
+    }
+
+    /** One chunk of a chunked body: its size line, {@code msg} (bytes or a file region), CRLF. */
+    private void writeChunk(Object msg, long length) {
+        ByteBuf size = ctx.alloc().buffer(20);
+        ByteBufUtil.writeAscii(size, Long.toHexString(length));
         size.writeBytes(CRLF);
         output(size);
-        output(chunk);
+        output(msg);
         output(Unpooled.wrappedBuffer(CRLF));
     }
 
@@ -279,12 +284,7 @@ final class Http1Transport implements Transport {
         } else if (piece.length() == 0) {
             ReferenceCountUtil.release(msg); // an empty chunk would end the body
         } else {
-            ByteBuf size = ctx.alloc().buffer(20);
-            ByteBufUtil.writeAscii(size, Long.toHexString(piece.length()));
-            size.writeBytes(CRLF);
-            output(size);
-            output(msg);
-            output(Unpooled.wrappedBuffer(CRLF));
+            writeChunk(msg, piece.length());
         }
     }
 

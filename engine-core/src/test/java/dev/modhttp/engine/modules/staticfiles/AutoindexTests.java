@@ -25,14 +25,7 @@ class AutoindexTests {
     }
 
     String yaml(String extra) {
-        return """
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    root: %s
-                    locations:
-                      - location: /
-                %s
-                """.formatted(root, extra.indent(8).stripTrailing());
+        return Docroot.in(root).server("", "- location: /\n" + extra.indent(2));
     }
 
     @Test

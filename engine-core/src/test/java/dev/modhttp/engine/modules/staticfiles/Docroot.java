@@ -76,4 +76,20 @@ final class Docroot {
     Path path() {
         return root;
     }
+
+    /**
+     * The engine config of one server on a random loopback port serving this root:
+     * {@code serverKeys} (YAML lines, may be empty) at server scope, then {@code locations}
+     * (YAML list items).
+     */
+    String server(String serverKeys, String locations) {
+        return """
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    root: %s
+                %s
+                    locations:
+                %s
+                """.formatted(root, serverKeys.indent(4).stripTrailing(), locations.indent(6).stripTrailing());
+    }
 }

@@ -31,17 +31,12 @@ class OpenFileCacheTests {
     }
 
     String yaml(String cache) {
-        return """
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    root: %s
-                    %s
-                    locations:
-                      - location: /
-                      - location: /nocache/
-                        alias: %s/
-                        open-file-cache: off
-                """.formatted(root, cache, root);
+        return Docroot.in(root).server(cache, """
+                - location: /
+                - location: /nocache/
+                  alias: %s/
+                  open-file-cache: off
+                """.formatted(root));
     }
 
     static RawClient.Response get(RawClient c, String path) {
@@ -52,7 +47,7 @@ class OpenFileCacheTests {
     void aCachedSmallFileIsServedFromMemoryUntilTheEntryIsNoLongerValid() throws Exception {
         try (TestEngine e = TestEngine.start(yaml("""
                 open-file-cache: "max=100 inactive=60s"
-                    open-file-cache-valid: 1s""")); RawClient c = e.raw()) {
+                open-file-cache-valid: 1s""")); RawClient c = e.raw()) {
             RawClient.Response first = get(c, "/a.txt");
             assertThat(first.body()).isEqualTo("a.txt v1");
             Files.writeString(root.resolve("a.txt"), "a.txt version 2");
@@ -110,7 +105,7 @@ class OpenFileCacheTests {
     void missingFilesAreCachedOnlyWithOpenFileCacheErrors() throws Exception {
         try (TestEngine e = TestEngine.start(yaml("""
                 open-file-cache: "max=100"
-                    open-file-cache-errors: on""")); RawClient c = e.raw()) {
+                open-file-cache-errors: on""")); RawClient c = e.raw()) {
             assertThat(get(c, "/new.txt").status()).isEqualTo(404);
             Files.writeString(root.resolve("new.txt"), "new");
             assertThat(get(c, "/new.txt").status()).isEqualTo(404);
@@ -127,8 +122,8 @@ class OpenFileCacheTests {
     void minUsesDelaysKeepingAFileInMemory() throws Exception {
         try (TestEngine e = TestEngine.start(yaml("""
                 open-file-cache: "max=100"
-                    open-file-cache-min-uses: 3
-                    open-file-cache-memory: 1k""")); RawClient c = e.raw()) {
+                open-file-cache-min-uses: 3
+                open-file-cache-memory: 1k""")); RawClient c = e.raw()) {
             get(c, "/a.txt");
             Files.writeString(root.resolve("a.txt"), "a.txt v2"); // same size: the cached stat still matches
             assertThat(get(c, "/a.txt").body()).isEqualTo("a.txt v2"); // second use: read from the file

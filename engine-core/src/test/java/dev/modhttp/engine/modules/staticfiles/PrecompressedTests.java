@@ -41,14 +41,7 @@ class PrecompressedTests {
     }
 
     String yaml(String keys) {
-        return """
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    root: %s
-                    %s
-                    locations:
-                      - location: /
-                """.formatted(root, keys);
+        return Docroot.in(root).server(keys, "- location: /");
     }
 
     @ParameterizedTest(name = "[{index}] Accept-Encoding: {0} -> {1}")
@@ -62,7 +55,7 @@ class PrecompressedTests {
             identity                    => NONE
             """)
     void theBestAcceptedSidecarIsSent(String accept, String coding) {
-        try (TestEngine e = TestEngine.start(yaml("gzip-static: on\n    brotli-static: on")); RawClient c = e.raw()) {
+        try (TestEngine e = TestEngine.start(yaml("gzip-static: on\nbrotli-static: on")); RawClient c = e.raw()) {
             RawClient.Response r = c.send("GET /app.js HTTP/1.1\r\nHost: a\r\nAccept-Encoding: " + accept + "\r\n\r\n")
                     .read();
             assertThat(r.status()).isEqualTo(200);

@@ -37,13 +37,7 @@ class StaticConditionalTests {
     }
 
     String yaml() {
-        return """
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    root: %s
-                    locations:
-                      - location: /
-                """.formatted(root);
+        return Docroot.in(root).server("", "- location: /");
     }
 
     @Test

@@ -37,18 +37,13 @@ class StaticModuleTests {
     }
 
     String yaml() {
-        return """
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    root: %s
-                    index: [index.html, index.htm]
-                    locations:
-                      - location: /
-                      - location: /static/
-                        alias: %s/
-                      - location: = /app
-                        alias: %s/app.js
-                """.formatted(root, dir.resolve("assets"), dir.resolve("assets"));
+        return Docroot.in(root).server("index: [index.html, index.htm]", """
+                - location: /
+                - location: /static/
+                  alias: %s/
+                - location: = /app
+                  alias: %s/app.js
+                """.formatted(dir.resolve("assets"), dir.resolve("assets")));
     }
 
     @Test

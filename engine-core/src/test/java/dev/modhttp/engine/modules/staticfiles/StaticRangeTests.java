@@ -35,18 +35,14 @@ class StaticRangeTests {
     }
 
     String yaml() {
-        return """
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    root: %s
-                    locations:
-                      - location: /
-                      - location: /one/
-                        max-ranges: 0
-                      - location: /two/
-                        alias: %s/
-                        max-ranges: 2
-                """.formatted(root, root);
+        return Docroot.in(root).server("", """
+                - location: /
+                - location: /one/
+                  max-ranges: 0
+                - location: /two/
+                  alias: %s/
+                  max-ranges: 2
+                """.formatted(root));
     }
 
     @ParameterizedTest(name = "[{index}] Range: {0} -> {1} {2}")

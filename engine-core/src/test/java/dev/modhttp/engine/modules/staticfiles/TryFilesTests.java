@@ -26,23 +26,19 @@ class TryFilesTests {
     }
 
     String yaml() {
-        return """
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    root: %s
-                    locations:
-                      - location: /
-                        try-files: [$uri, $uri/, /index.html]
-                      - location: /strict/
-                        try-files: [$uri, "=418"]
-                      - location: /named/
-                        try-files: [$uri, "@backend"]
-                      - location: /with-args/
-                        try-files: [$uri, "/echo?from=$uri&$args"]
-                      - location: = /echo
-                      - location: "@backend"
-                        return: "200 from the backend"
-                """.formatted(root);
+        return Docroot.in(root).server("", """
+                - location: /
+                  try-files: [$uri, $uri/, /index.html]
+                - location: /strict/
+                  try-files: [$uri, "=418"]
+                - location: /named/
+                  try-files: [$uri, "@backend"]
+                - location: /with-args/
+                  try-files: [$uri, "/echo?from=$uri&$args"]
+                - location: = /echo
+                - location: "@backend"
+                  return: "200 from the backend"
+                """);
     }
 
     @Test
