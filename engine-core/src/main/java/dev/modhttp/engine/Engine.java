@@ -9,8 +9,8 @@ import dev.modhttp.engine.exchange.Pipeline;
 import dev.modhttp.engine.filter.BodyFilterDefinition;
 import dev.modhttp.engine.filter.HeaderFilterDefinition;
 import dev.modhttp.engine.http.DateCache;
-import dev.modhttp.engine.http1.Http1Connection;
 import dev.modhttp.engine.http1.Http1Initializer;
+import dev.modhttp.engine.tls.TlsContexts;
 import dev.modhttp.engine.internal.BlockingExecutor;
 import dev.modhttp.engine.internal.Signals;
 import dev.modhttp.engine.module.EngineInfo;
@@ -71,6 +71,7 @@ public final class Engine implements EngineInfo {
     private final List<ConfigSpec<?>> specs;
     private final List<Hook> hooks;
     private final EngineRuntime runtime;
+    private final TlsContexts tls;
     private final BlockingExecutor blocking;
     private final Map<String, List<String>> pipelines;
     private final int ioThreads;
@@ -97,6 +98,7 @@ public final class Engine implements EngineInfo {
         this.reloadOnSighup = reloadOnSighup;
         this.blocking = new BlockingExecutor(blockingLimit);
         this.runtime = new EngineRuntime(config, compiled, hooks, headerFilters, bodyFilters, blocking);
+        this.tls = TlsContexts.build(config);
         walkServerHooks("init", h -> h.init(this));
         walkServerHooks("setDefaults", h -> h.setDefaults(this));
         if (LOG.isDebugEnabled()) {
@@ -130,7 +132,7 @@ public final class Engine implements EngineInfo {
                         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
                         .childHandler(new ChannelInitializer<Channel>() {
                             private final ChannelInitializer<Channel> inner =
-                                    new Http1Initializer(runtime, socket.getValue());
+                                    new Http1Initializer(runtime, tls, socket.getValue());
 
                             @Override
                             protected void initChannel(Channel ch) {
@@ -238,7 +240,7 @@ public final class Engine implements EngineInfo {
         while (true) {
             for (Channel ch : connections) {
                 ch.eventLoop().execute(() -> {
-                    if (Http1Connection.isIdle(ch)) {
+                    if (Http1Initializer.isIdle(ch)) {
                         ch.close();
                     }
                 });

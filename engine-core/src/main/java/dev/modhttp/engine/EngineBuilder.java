@@ -141,6 +141,7 @@ public final class EngineBuilder {
     public List<ConfigSpec<?>> configs() {
         List<ConfigSpec<?>> specs = new ArrayList<>();
         specs.add(CoreModule.CONFIG);
+        specs.add(CoreModule.SSL);
         for (Named m : modules) {
             specs.addAll(m.module().configs());
         }

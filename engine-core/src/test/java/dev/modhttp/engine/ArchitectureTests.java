@@ -30,7 +30,7 @@ class ArchitectureTests {
     static final Path SOURCES = Path.of("src/main/java");
     private static final String ENGINE = "dev.modhttp.engine";
     /** What modules and the starter may not import. */
-    static final String[] INTERNAL = {ENGINE + ".exchange..", ENGINE + ".http1..", ENGINE + ".internal..",
+    static final String[] INTERNAL = {ENGINE + ".exchange..", ENGINE + ".http1..", ENGINE + ".tls..", ENGINE + ".internal..",
         ENGINE + ".netty.."};
     /** The packages a module author uses. */
     private static final String[] API = {ENGINE + ".http..", ENGINE + ".phase..", ENGINE + ".filter..",
@@ -110,7 +110,8 @@ class ArchitectureTests {
 
     private static boolean isInternalPackage(Path p) {
         String s = p.toString().replace('\\', '/');
-        return s.contains("/engine/exchange/") || s.contains("/engine/http1/") || s.contains("/engine/internal/");
+        return s.contains("/engine/exchange/") || s.contains("/engine/http1/") || s.contains("/engine/tls/")
+                || s.contains("/engine/internal/");
     }
 
     /** Public declarations whose javadoc calls them engine-internal, as "file:line". */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modhttp.engine.Engine;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.core.CoreConfig;
+import dev.modhttp.engine.core.SslConfig;
 import dev.modhttp.engine.modules.access.AccessModule.AccessConfig;
 import dev.modhttp.engine.modules.auth.AuthBasicModule.AuthBasicConfig;
 import dev.modhttp.engine.modules.compression.CompressionConfig;
@@ -44,6 +45,13 @@ class BuiltInConfigHandlerTests {
     static class TakesCore {
         @PhaseHandler(phase = Phase.ACCESS)
         Result handle(CoreConfig c) {
+            return Result.DECLINED;
+        }
+    }
+
+    static class TakesSsl {
+        @PhaseHandler(phase = Phase.ACCESS)
+        Result handle(SslConfig c) {
             return Result.DECLINED;
         }
     }
@@ -149,6 +157,7 @@ class BuiltInConfigHandlerTests {
 
     static final Map<Class<?>, Class<?>> HANDLERS = Map.ofEntries(
             Map.entry(CoreConfig.class, TakesCore.class),
+            Map.entry(SslConfig.class, TakesSsl.class),
             Map.entry(RewriteConfig.class, TakesRewrite.class),
             Map.entry(ReturnConfig.class, TakesReturn.class),
             Map.entry(TryFilesConfig.class, TakesTryFiles.class),

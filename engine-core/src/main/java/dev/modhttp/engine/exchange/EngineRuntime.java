@@ -44,6 +44,8 @@ public final class EngineRuntime {
     private final Map<String, ServerConfig> defaultByAddress = new HashMap<>();
     /** Addresses where some listen entry asks for the PROXY protocol (nginx: an option of the socket). */
     private final Set<String> proxyProtocol = new HashSet<>();
+    /** Addresses where some listen entry asks for {@code ssl}: the socket speaks TLS to every server on it. */
+    private final Set<String> tls = new HashSet<>();
     /** Set when the engine stops: responses then close their connections. */
     private volatile boolean draining;
 
@@ -59,6 +61,9 @@ public final class EngineRuntime {
             for (Listen l : server.listens()) {
                 if (l.proxyProtocol()) {
                     proxyProtocol.add(l.address());
+                }
+                if (l.ssl()) {
+                    tls.add(l.address());
                 }
                 List<ServerConfig> list = serversByAddress.computeIfAbsent(l.address(), k -> new ArrayList<>());
                 if (!list.contains(server)) {
@@ -94,6 +99,11 @@ public final class EngineRuntime {
     /** Whether connections on {@code address} start with a PROXY protocol header. */
     public boolean proxyProtocol(Listen address) {
         return proxyProtocol.contains(address.address());
+    }
+
+    /** Whether connections on {@code address} speak TLS. */
+    public boolean tls(Listen address) {
+        return tls.contains(address.address());
     }
 
     /** Whether some body filter must see this response's bytes (else a file goes out zero-copy). */

@@ -1,6 +1,7 @@
 package dev.modhttp.engine.http;
 
 import java.net.InetSocketAddress;
+import javax.net.ssl.SSLSession;
 
 /** What a connection hook sees of a connection. */
 public interface ConnectionInfo {
@@ -22,6 +23,16 @@ public interface ConnectionInfo {
      * {@code proxy-protocol}; null otherwise.
      */
     default InetSocketAddress proxyProtocolAddress() {
+        return null;
+    }
+
+    /** The TLS session of a connection on a {@code listen} with {@code ssl} once its handshake is done; null otherwise. */
+    default SSLSession sslSession() {
+        return null;
+    }
+
+    /** The name the client asked for in its TLS handshake (SNI); null without TLS or without the extension. */
+    default String sslServerName() {
         return null;
     }
 }

@@ -19,6 +19,7 @@ public final class Request {
 
     private String method;
     private final String originalMethod;
+    private final boolean secure;
     private String requestLine;
     private String remoteAddressText;
     private final String rawUri;
@@ -34,7 +35,9 @@ public final class Request {
     private ByteBuf body = Unpooled.EMPTY_BUFFER;
 
     public Request(String method, String rawUri, HttpVersion version, HttpHeaders headers, String host,
-            String uriBytes, String args, InetSocketAddress remoteAddress, InetSocketAddress localAddress) {
+            String uriBytes, String args, InetSocketAddress remoteAddress, InetSocketAddress localAddress,
+            boolean secure) {
+        this.secure = secure;
         this.method = method;
         this.originalMethod = method;
         this.rawUri = rawUri;
@@ -157,6 +160,11 @@ public final class Request {
     }
 
     /** How many times the URI was set (a rewrite to the same URI counts too, as nginx's uri_changed). */
+    /** Whether the request came over TLS ({@code $https}, the scheme of {@link #absoluteUrl}). */
+    public boolean secure() {
+        return secure;
+    }
+
     public int uriChanges() {
         return uriChanges;
     }
@@ -164,7 +172,7 @@ public final class Request {
     /**
      * A redirect target made absolute as nginx does it (absolute_redirect, port_in_redirect):
      * a target starting with {@code /} gets the scheme, this request's host (else the local
-     * address) and the local port unless it is 80; other targets are returned as they are.
+     * address) and the local port unless it is the scheme's (80, 443); other targets are returned as they are.
      */
     public String absoluteUrl(String target) {
         if (!target.startsWith("/")) {
@@ -176,7 +184,8 @@ public final class Request {
             h = local instanceof Inet6Address ? "[" + Addresses.print(local) + "]" : Addresses.print(local);
         }
         int port = localAddress.getPort();
-        return "http://" + h + (port == 80 ? "" : ":" + port) + target;
+        return secure ? "https://" + h + (port == 443 ? "" : ":" + port) + target
+                : "http://" + h + (port == 80 ? "" : ":" + port) + target;
     }
 
     public HttpVersion version() {

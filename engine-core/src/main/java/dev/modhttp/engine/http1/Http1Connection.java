@@ -17,7 +17,6 @@ import dev.modhttp.engine.http.ConnectionState;
 import dev.modhttp.engine.module.HookResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -25,13 +24,17 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SniCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
 
 /**
  * One HTTP/1.1 client connection: requests one after the other (pipelined ones wait in the
@@ -62,6 +65,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     private RequestHead currentHead;
     private FileStreamer streamer;
     private InetSocketAddress proxyAddress;
+    private String sniName;
     private boolean inRead;
     private boolean inputShutdown;
     private boolean lingering;
@@ -73,13 +77,6 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         this.decoder = decoder;
     }
 
-    /** Whether the connection on {@code ch} is between requests, so that a stop may close it now. */
-    public static boolean isIdle(Channel ch) {
-        Http1Connection c = ch.pipeline().get(Http1Connection.class);
-        return c == null || c.states == null || c.state() == ConnectionState.REQUEST_START
-                || c.state() == ConnectionState.CONNECT;
-    }
-
     private CoreConfig serverCore() {
         return hosts.defaultServer().scope().config(CoreModule.CONFIG);
     }
@@ -89,7 +86,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.transport = new Http1Transport(this, ctx);
+        this.transport = new Http1Transport(this, runtime, ctx);
         this.timer = new Http1Timer(ctx, this::expired);
     }
 
@@ -150,8 +147,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         UriNormalizer.Normalized uri = UriNormalizer.normalize(head.target());
         // nginx rejects a bad URI while reading the request line, before Host: the default server answers
         ServerConfig server = uri == null ? hosts.defaultServer() : hosts.select(head.host());
-        Request request = new Request(head.method(), head.target(), head.version(), head.headers(), head.host(),
-                uri == null ? "/" : uri.path(), uri == null ? "" : uri.args(), remoteAddress(), localAddress());
+        Request request = head.request(uri, remoteAddress(), localAddress(), sslSession() != null);
         currentHead = head;
         current = new Exchange(runtime, transport, head, server, request);
         transition(ConnectionState.HANDLE_REQUEST);
@@ -165,9 +161,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
             return;
         }
         headArrived();
-        Request request = new Request(error.method() == null ? "-" : error.method(),
-                error.target() == null ? "-" : error.target(), HttpVersion.HTTP_1_1, EmptyHttpHeaders.INSTANCE, null,
-                "/", "", remoteAddress(), localAddress());
+        Request request = error.request(remoteAddress(), localAddress(), sslSession() != null);
         ServerConfig server = error.host() == null ? hosts.defaultServer()
                 : hosts.select(error.host().isEmpty() ? null : error.host());
         currentHead = null;
@@ -197,6 +191,11 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SniCompletionEvent sni) {
+            sniName = sni.hostname();
+        } else if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+            Log.LOG.info("connection {}: TLS handshake failed: {}", id, done.cause().toString());
+        }
         if (evt instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
             if (lingering) {
@@ -237,6 +236,8 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof IOException || cause instanceof HAProxyProtocolException) {
             Log.debug("connection {}: {}", id, cause.toString());
+        } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
+            Log.LOG.info("connection {}: TLS failed: {}", id, tls.toString()); // a client's fault, not the engine's
         } else {
             Log.error("connection " + id + " failed", cause);
         }
@@ -368,10 +369,6 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         return inputShutdown;
     }
 
-    EngineRuntime runtime() {
-        return runtime;
-    }
-
     void onWritable(FileStreamer s) {
         this.streamer = s;
     }
@@ -425,5 +422,16 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     @Override
     public InetSocketAddress proxyProtocolAddress() {
         return proxyAddress;
+    }
+
+    @Override
+    public SSLSession sslSession() {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        return tls == null || !tls.handshakeFuture().isSuccess() ? null : tls.engine().getSession();
+    }
+
+    @Override
+    public String sslServerName() {
+        return sniName;
     }
 }

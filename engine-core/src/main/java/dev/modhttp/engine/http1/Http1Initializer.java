@@ -5,9 +5,14 @@ import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.core.HeaderBuffers;
 import dev.modhttp.engine.exchange.EngineRuntime;
 import dev.modhttp.engine.exchange.VirtualHosts;
+import dev.modhttp.engine.http.ConnectionState;
+import dev.modhttp.engine.tls.TlsContexts;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -20,7 +25,8 @@ import java.util.Set;
 
 /**
  * Sets up an accepted socket for HTTP/1.1: the PROXY protocol decoder where the address asks
- * for it, the {@link RequestDecoder} sized by the default server's
+ * for it, TLS (SNI, then the chosen server's certificate) on a listen with {@code ssl}, the
+ * {@link RequestDecoder} sized by the default server's
  * {@code large-client-header-buffers}, and the {@link Http1Connection}.
  *
  * <p>When a wildcard and a specific address share a port, nginx binds only the wildcard and
@@ -33,18 +39,23 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
     private final Map<InetAddress, VirtualHosts> specific = new LinkedHashMap<>();
     private final VirtualHosts fallback;
     private final Set<VirtualHosts> proxied = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The SNI choice of each TLS address's servers. */
+    private final Map<VirtualHosts, Mapping<String, SslContext>> tls = new IdentityHashMap<>();
 
     /**
      * @param boundTogether every address served by the socket
      * @throws IllegalArgumentException for a listen host that does not resolve
      */
-    public Http1Initializer(EngineRuntime runtime, List<Listen> boundTogether) {
+    public Http1Initializer(EngineRuntime runtime, TlsContexts contexts, List<Listen> boundTogether) {
         this.runtime = runtime;
         VirtualHosts wildcard = null;
         for (Listen l : boundTogether) {
             VirtualHosts vh = runtime.hosts(l);
             if (runtime.proxyProtocol(l)) {
                 proxied.add(vh);
+            }
+            if (runtime.tls(l)) {
+                tls.put(vh, contexts.sni(vh));
             }
             if (l.host() == null) {
                 wildcard = vh;
@@ -59,6 +70,12 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
         this.fallback = wildcard != null ? wildcard : specific.values().iterator().next();
     }
 
+    /** Whether the connection on {@code ch} is between requests, so that a stop may close it now. */
+    public static boolean isIdle(Channel ch) {
+        Http1Connection c = ch.pipeline().get(Http1Connection.class);
+        return c == null || c.state() == ConnectionState.REQUEST_START || c.state() == ConnectionState.CONNECT;
+    }
+
     @Override
     protected void initChannel(Channel ch) {
         InetSocketAddress local = (InetSocketAddress) ch.localAddress();
@@ -68,7 +85,11 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
         int line = (int) buffers.size().bytes();
         RequestDecoder decoder = new RequestDecoder(line, line * buffers.number());
         if (proxied.contains(hosts)) {
-            ch.pipeline().addLast("proxy-protocol", new HAProxyMessageDecoder());
+            ch.pipeline().addLast("proxy-protocol", new HAProxyMessageDecoder()); // in clear, before TLS
+        }
+        Mapping<String, SslContext> sni = tls.get(hosts);
+        if (sni != null) {
+            ch.pipeline().addLast("tls", new SniHandler(sni)); // becomes the SslHandler of the chosen server
         }
         ch.pipeline().addLast("decoder", decoder);
         ch.pipeline().addLast("connection", new Http1Connection(runtime, hosts, decoder));

@@ -1,5 +1,6 @@
 package dev.modhttp.engine.http1;
 
+import dev.modhttp.engine.exchange.EngineRuntime;
 import dev.modhttp.engine.exchange.Exchange;
 import dev.modhttp.engine.core.CoreConfig;
 import dev.modhttp.engine.core.CoreModule;
@@ -61,6 +62,7 @@ final class Http1Transport implements Transport {
     }
 
     private final Http1Connection conn;
+    private final EngineRuntime runtime;
     private final ChannelHandlerContext ctx;
     private BodyMode mode = BodyMode.NONE;
     /** The encoded status line and headers, not yet written. */
@@ -69,8 +71,9 @@ final class Http1Transport implements Transport {
     private EpollSocketChannel corked;
     private boolean needsFlush;
 
-    Http1Transport(Http1Connection conn, ChannelHandlerContext ctx) {
+    Http1Transport(Http1Connection conn, EngineRuntime runtime, ChannelHandlerContext ctx) {
         this.conn = conn;
+        this.runtime = runtime;
         this.ctx = ctx;
     }
 
@@ -119,7 +122,7 @@ final class Http1Transport implements Transport {
         CoreConfig core = ex.location().config(CoreModule.CONFIG);
         RequestHead head = conn.currentHead();
         RequestBody body = ex.body();
-        boolean ka = head != null && head.keepAlive() && !ex.forceClose() && !conn.inputShutdown() && !conn.runtime().draining()
+        boolean ka = head != null && head.keepAlive() && !ex.forceClose() && !conn.inputShutdown() && !runtime.draining()
                 && core.keepaliveTimeout().toMillis() > 0 && conn.requests() < core.keepaliveRequests();
         if (ka && !body.complete()) {
             long left = head.chunked() ? body.received() : head.contentLength() - body.received();

@@ -41,6 +41,7 @@ import java.util.function.Function;
  *   <tr><td>{@code $scheme}, {@code $https}, {@code $server_protocol}, {@code $request_method}, {@code $request}</td><td>as in nginx</td></tr>
  *   <tr><td>{@code $remote_addr}, {@code $binary_remote_addr}, {@code $remote_port}</td><td>the client (as real-ip sets it)</td></tr>
  *   <tr><td>{@code $proxy_protocol_addr}, {@code $proxy_protocol_port}</td><td>the client a PROXY protocol header named</td></tr>
+ *   <tr><td>{@code $ssl_server_name}, {@code $ssl_protocol}, {@code $ssl_cipher}</td><td>of a TLS connection: the SNI name, {@code TLSv1.3}, the cipher suite</td></tr>
  *   <tr><td>{@code $remote_user}</td><td>the user name of Basic authentication, as sent</td></tr>
  *   <tr><td>{@code $server_addr}, {@code $server_port}, {@code $server_name}, {@code $hostname}, {@code $pid}</td><td>this side</td></tr>
  *   <tr><td>{@code $content_type}, {@code $content_length}, {@code $request_length}</td><td>of the request</td></tr>
@@ -150,8 +151,11 @@ public final class Variables {
         m.put("query_string", Variable.ofBytes(e -> e.request().args()));
         m.put("is_args", e -> e.request().args().isEmpty() ? "" : "?");
         m.put("host", Variables::host);
-        m.put("scheme", e -> "http");
-        m.put("https", e -> "");
+        m.put("scheme", e -> e.request().secure() ? "https" : "http");
+        m.put("https", e -> e.request().secure() ? "on" : "");
+        m.put("ssl_server_name", e -> e.connection().sslServerName() == null ? "" : e.connection().sslServerName());
+        m.put("ssl_protocol", e -> e.connection().sslSession() == null ? "" : e.connection().sslSession().getProtocol());
+        m.put("ssl_cipher", e -> e.connection().sslSession() == null ? "" : e.connection().sslSession().getCipherSuite());
         m.put("server_protocol", e -> e.request().version().text());
         m.put("request_method", e -> e.request().method());
         m.put("request", Variable.ofBytes(e -> e.request().requestLine()));

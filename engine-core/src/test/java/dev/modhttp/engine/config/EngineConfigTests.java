@@ -179,7 +179,7 @@ class EngineConfigTests {
             error-page: ["200 /x"]                                    => engine.error-page: '200 /x': '200' must be a status between 300 and 599
             servers: [{ return: 301 }]                                => engine.servers[0].return: a 301 redirect needs a target in 'body'
             servers: [{ listen: [99999] }]                            => engine.servers[0].listen: port 99999 in '99999' is out of range 0-65535
-            servers: [{ listen: ["8080 ssl"] }]                       => engine.servers[0].listen: unknown listen parameter 'ssl'
+            servers: [{ listen: ["8080 bogus"] }]                     => engine.servers[0].listen: unknown listen parameter 'bogus'
             servers: [{ unknown-server-key: 1 }]                      => engine.servers[0].unknown-server-key: unknown key
             locations: [{ location: / }]                              => engine.locations: not a key at main scope: locations belong to a server or a location (engine.servers[N].locations)
             listen: [8080]                                            => engine.listen: not a key at main scope: it belongs to a server (engine.servers[N])

@@ -1,0 +1,37 @@
+package dev.modhttp.engine.core;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * nginx's ssl module directives, at main or server scope, for servers on a {@code listen} with
+ * the {@code ssl} parameter.
+ *
+ * <table>
+ *   <caption>Keys, scopes and defaults</caption>
+ *   <tr><th>key</th><th>scopes</th><th>default</th></tr>
+ *   <tr><td>ssl-certificate</td><td>main, server</td><td>none: a PEM certificate chain, the server's first</td></tr>
+ *   <tr><td>ssl-certificate-key</td><td>main, server</td><td>none: its PEM private key (PKCS#8, unencrypted)</td></tr>
+ *   <tr><td>ssl-protocols</td><td>main, server</td><td>[TLSv1.2, TLSv1.3]</td></tr>
+ * </table>
+ */
+public record SslConfig(String sslCertificate, String sslCertificateKey, List<String> sslProtocols) {
+
+    /** The protocol names {@code ssl-protocols} takes (the JDK provider's). */
+    public static final Set<String> PROTOCOLS = Set.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
+
+    public static final SslConfig DEFAULTS = new SslConfig(null, null, List.of("TLSv1.2", "TLSv1.3"));
+
+    public SslConfig {
+        if (sslProtocols != null) {
+            if (sslProtocols.isEmpty()) {
+                throw new IllegalArgumentException("ssl-protocols needs at least one protocol");
+            }
+            for (String p : sslProtocols) {
+                if (!PROTOCOLS.contains(p)) {
+                    throw new IllegalArgumentException("'" + p + "' is not a protocol ssl-protocols knows " + PROTOCOLS);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.modhttp.engine.tls;
+
+import dev.modhttp.engine.config.ConfigException;
+import dev.modhttp.engine.config.EngineConfig;
+import dev.modhttp.engine.config.Listen;
+import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.core.CoreModule;
+import dev.modhttp.engine.core.SslConfig;
+import dev.modhttp.engine.exchange.VirtualHosts;
+import dev.modhttp.engine.http.Addresses;
+import dev.modhttp.engine.internal.Log;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.Mapping;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * The TLS side of the servers that listen with {@code ssl}: one server context per server
+ * from its {@code ssl-certificate}, {@code ssl-certificate-key} and {@code ssl-protocols}, built
+ * and checked at startup, and the SNI choice among them. As nginx does, the handshake takes the
+ * certificate of the server whose {@code server-names} match the SNI name (exact, wildcards,
+ * regex, in the order Host selection uses), the default server's when none or no name matches;
+ * the request then chooses its server by Host.
+ *
+ * <p>The JDK's TLS provider serves (logged once at startup).
+ */
+public final class TlsContexts {
+
+    private final Map<ServerConfig, SslContext> contexts = new IdentityHashMap<>();
+
+    private TlsContexts() {
+    }
+
+    /**
+     * @throws ConfigException naming the server and key for a server with an {@code ssl} listen
+     *     but no certificate or key, a file that cannot be read, or a key that does not fit
+     */
+    public static TlsContexts build(EngineConfig config) {
+        TlsContexts t = new TlsContexts();
+        for (ServerConfig server : config.servers()) {
+            if (server.listens().stream().anyMatch(Listen::ssl)) {
+                t.contexts.put(server, context(server));
+            }
+        }
+        if (!t.contexts.isEmpty()) {
+            Log.LOG.info("TLS by the JDK's provider ({} server(s) with ssl)", t.contexts.size());
+        }
+        return t;
+    }
+
+    private static SslContext context(ServerConfig server) {
+        SslConfig ssl = server.scope().config(CoreModule.SSL);
+        if (ssl.sslCertificate() == null) {
+            throw new ConfigException(server.path(), "ssl-certificate",
+                    "a server listening with ssl needs ssl-certificate (a PEM certificate chain)");
+        }
+        if (ssl.sslCertificateKey() == null) {
+            throw new ConfigException(server.path(), "ssl-certificate-key",
+                    "a server listening with ssl needs ssl-certificate-key (the PEM private key)");
+        }
+        readable(server, "ssl-certificate", ssl.sslCertificate());
+        readable(server, "ssl-certificate-key", ssl.sslCertificateKey());
+        try {
+            keyFits(Path.of(ssl.sslCertificate()), Path.of(ssl.sslCertificateKey()));
+            return SslContextBuilder.forServer(new File(ssl.sslCertificate()), new File(ssl.sslCertificateKey()))
+                    .sslProvider(SslProvider.JDK)
+                    .protocols(ssl.sslProtocols())
+                    .build();
+        } catch (Exception e) {
+            throw new ConfigException(server.path(), "ssl-certificate", "cannot serve " + ssl.sslCertificate()
+                    + " with the key " + ssl.sslCertificateKey() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks that the key signs what the certificate's public key verifies (the JDK provider
+     * would only find out in the first handshake).
+     *
+     * @throws GeneralSecurityException when it does not, or when either cannot be read
+     */
+    private static void keyFits(Path certificate, Path key) throws IOException, GeneralSecurityException {
+        X509Certificate cert;
+        try (InputStream in = Files.newInputStream(certificate)) {
+            cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        String pem = Files.readString(key, StandardCharsets.US_ASCII);
+        int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
+        int end = pem.indexOf("-----END PRIVATE KEY-----");
+        if (begin < 0 || end < begin) {
+            throw new GeneralSecurityException(key + " holds no unencrypted PKCS#8 key (-----BEGIN PRIVATE KEY-----)");
+        }
+        byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + 27, end));
+        String algorithm = cert.getPublicKey().getAlgorithm();
+        PrivateKey privateKey = KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+        String signing = algorithm.equals("EC") ? "SHA256withECDSA" : "SHA256with" + algorithm;
+        Signature sign = Signature.getInstance(signing);
+        sign.initSign(privateKey);
+        byte[] probe = "modhttp".getBytes(StandardCharsets.US_ASCII);
+        sign.update(probe);
+        byte[] signature = sign.sign();
+        Signature verify = Signature.getInstance(signing);
+        verify.initVerify(cert.getPublicKey());
+        verify.update(probe);
+        if (!verify.verify(signature)) {
+            throw new GeneralSecurityException("the key does not belong to the certificate");
+        }
+    }
+
+    private static void readable(ServerConfig server, String key, String file) {
+        if (!Files.isReadable(Path.of(file))) {
+            throw new ConfigException(server.path(), key, "cannot read " + Path.of(file).toAbsolutePath());
+        }
+    }
+
+    /**
+     * The SNI choice among the servers of one TLS socket, for an {@link SniHandler} per connection.
+     *
+     * @throws ConfigException when the socket's default server has no certificate
+     */
+    public Mapping<String, SslContext> sni(VirtualHosts hosts) {
+        SslContext fallback = contexts.get(hosts.defaultServer());
+        if (fallback == null) {
+            throw new ConfigException(hosts.defaultServer().path(), "ssl-certificate",
+                    "the default server of a listen with ssl needs ssl-certificate and ssl-certificate-key");
+        }
+        return name -> {
+            ServerConfig server = name == null ? hosts.defaultServer() : hosts.select(Addresses.host(name));
+            SslContext c = contexts.get(server);
+            return c != null ? c : fallback;
+        };
+    }
+}

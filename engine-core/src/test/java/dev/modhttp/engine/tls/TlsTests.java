@@ -1,0 +1,198 @@
+package dev.modhttp.engine.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modhttp.engine.Engine;
+import dev.modhttp.engine.config.ConfigException;
+import dev.modhttp.engine.test.TestEngine;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS on a listen with {@code ssl}: the certificate chosen by SNI among the servers of the
+ * socket (the default server's without a match), the request then served by Host, and the
+ * variables and redirects that know the scheme. Certificates are made by openssl for the run.
+ */
+@Timeout(60)
+class TlsTests {
+
+    @TempDir
+    static Path dir;
+    static TrustManagerFactory trust;
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        for (String name : List.of("a.test", "b.test")) {
+            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", dir.resolve(name + ".key").toString(), "-out", dir.resolve(name + ".crt").toString(),
+                    "-days", "2", "-subj", "/CN=" + name, "-addext", "subjectAltName=DNS:" + name)
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0).as("openssl: " + out).isTrue();
+            try (InputStream in = Files.newInputStream(dir.resolve(name + ".crt"))) {
+                trusted.setCertificateEntry(name, CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+        }
+        trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+    }
+
+    static String yaml(String extra) {
+        return """
+                servers:
+                  - listen: ["127.0.0.1:0 ssl"]
+                    server-names: [a.test]
+                    ssl-certificate: %1$s/a.test.crt
+                    ssl-certificate-key: %1$s/a.test.key
+                    %2$s
+                    locations:
+                      - location: /
+                        return: "200 a $scheme $https $ssl_server_name $ssl_protocol"
+                      - location: /moved
+                        return: "301 /new"
+                  - listen: ["127.0.0.1:0 ssl"]
+                    server-names: [b.test, "*.b.test"]
+                    ssl-certificate: %1$s/b.test.crt
+                    ssl-certificate-key: %1$s/b.test.key
+                    locations:
+                      - location: /
+                        return: "200 b $scheme $https $ssl_server_name"
+                """.formatted(dir, extra);
+    }
+
+    /** One request over TLS: the certificate's subject, then the response as text. */
+    record Exchange(String subject, String protocol, String response) {
+    }
+
+    static Exchange request(int port, String sni, String host, String path) throws Exception {
+        SSLContext client = SSLContext.getInstance("TLS"); // a fresh one: no session resumed from another request
+        client.init(null, trust.getTrustManagers(), null);
+        try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            SSLParameters params = s.getSSLParameters();
+            params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
+            s.setSSLParameters(params);
+            s.startHandshake();
+            X509Certificate cert = (X509Certificate) s.getSession().getPeerCertificates()[0];
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            ByteArrayOutputStream response = new ByteArrayOutputStream();
+            s.getInputStream().transferTo(response);
+            return new Exchange(cert.getSubjectX500Principal().getName(), s.getSession().getProtocol(),
+                    response.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void theHandshakeTakesTheCertificateOfTheServerTheSniNameSelects() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml(""))) {
+            Exchange b = request(e.port(), "b.test", "b.test", "/");
+            assertThat(b.subject()).isEqualTo("CN=b.test");
+            assertThat(b.response()).startsWith("HTTP/1.1 200 ").endsWith("\r\n\r\nb https on b.test");
+            Exchange wildcard = request(e.port(), "www.b.test", "b.test", "/");
+            assertThat(wildcard.subject()).isEqualTo("CN=b.test");
+            Exchange a = request(e.port(), "a.test", "a.test", "/");
+            assertThat(a.subject()).isEqualTo("CN=a.test");
+            assertThat(a.response()).endsWith("\r\n\r\na https on a.test " + a.protocol());
+            assertThat(a.protocol()).isEqualTo("TLSv1.3");
+        }
+    }
+
+    @Test
+    void withoutSniOrWithAnUnknownNameTheDefaultServersCertificateServesAndHostStillChooses() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml(""))) {
+            Exchange none = request(e.port(), null, "b.test", "/");
+            assertThat(none.subject()).isEqualTo("CN=a.test");
+            assertThat(none.response()).endsWith("\r\n\r\nb https on "); // nginx: the request picks its server by Host
+            Exchange unknown = request(e.port(), "c.test", "c.test", "/");
+            assertThat(unknown.subject()).isEqualTo("CN=a.test");
+            assertThat(unknown.response()).endsWith("\r\n\r\na https on c.test TLSv1.3");
+        }
+    }
+
+    @Test
+    void aRedirectKeepsTheHttpsScheme() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml(""))) {
+            String response = request(e.port(), "a.test", "a.test", "/moved").response();
+            assertThat(response).startsWith("HTTP/1.1 301 ").contains("\r\nLocation: https://a.test:" + e.port() + "/new\r\n");
+        }
+    }
+
+    @Test
+    void sslProtocolsLimitWhatTheHandshakeMayAgree() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml("ssl-protocols: [TLSv1.2]"))) {
+            Exchange a = request(e.port(), "a.test", "a.test", "/");
+            assertThat(a.protocol()).isEqualTo("TLSv1.2");
+            assertThat(a.response()).endsWith(" TLSv1.2");
+        }
+    }
+
+    @Test
+    void plainHttpOnATlsPortClosesThatConnectionOnlyAndTheServerGoesOn() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml(""))) {
+            try (Socket plain = new Socket("127.0.0.1", e.port())) {
+                plain.setSoTimeout(10_000);
+                plain.getOutputStream().write("GET / HTTP/1.1\r\nHost: a.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                byte[] rest = plain.getInputStream().readAllBytes();
+                assertThat(new String(rest, StandardCharsets.ISO_8859_1)).doesNotContain("HTTP/1.1 200");
+            }
+            assertThat(request(e.port(), "a.test", "a.test", "/").response()).startsWith("HTTP/1.1 200 ");
+        }
+    }
+
+    @Test
+    void aServerListeningWithSslNeedsACertificateAndAKeyItCanRead() {
+        assertThatThrownBy(() -> Engine.builder().config(TestEngine.yaml("""
+                servers:
+                  - listen: ["127.0.0.1:0 ssl"]
+                """)).build())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("servers[0]").hasMessageContaining("ssl-certificate")
+                .hasMessageContaining("a server listening with ssl needs ssl-certificate");
+        assertThatThrownBy(() -> Engine.builder().config(TestEngine.yaml("""
+                servers:
+                  - listen: ["127.0.0.1:0 ssl"]
+                    ssl-certificate: %1$s/missing.crt
+                    ssl-certificate-key: %1$s/a.test.key
+                """.formatted(dir))).build())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ssl-certificate").hasMessageContaining("cannot read").hasMessageContaining("missing.crt");
+        assertThatThrownBy(() -> Engine.builder().config(TestEngine.yaml("""
+                servers:
+                  - listen: ["127.0.0.1:0 ssl"]
+                    ssl-certificate: %1$s/a.test.crt
+                    ssl-certificate-key: %1$s/b.test.key
+                """.formatted(dir))).build())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ssl-certificate").hasMessageContaining("b.test.key");
+        assertThatThrownBy(() -> Engine.builder().config(TestEngine.yaml("""
+                ssl-protocols: [SSLv3]
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                """)).build())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ssl-protocols").hasMessageContaining("SSLv3");
+    }
+}
