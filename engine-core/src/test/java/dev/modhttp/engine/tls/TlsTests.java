@@ -7,6 +7,7 @@ import dev.modhttp.engine.Engine;
 import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.test.TestEngine;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +40,25 @@ class TlsTests {
     static Path dir;
     static TrustManagerFactory trust;
 
+    /** openssl makes the certificates; where it is missing, Debian's package is installed (as root). */
+    static void ensureOpenssl() throws Exception {
+        try {
+            if (new ProcessBuilder("openssl", "version").start().waitFor() == 0) {
+                return;
+            }
+        } catch (IOException e) {
+            // not installed
+        }
+        Process p = new ProcessBuilder("sh", "-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
+                + "apt-get install -y -qq openssl").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0)
+                .as("openssl is missing and apt-get could not install it:\n" + out).isTrue();
+    }
+
     @BeforeAll
     static void certificates() throws Exception {
+        ensureOpenssl();
         KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
         trusted.load(null, null);
         for (String name : List.of("a.test", "b.test")) {
