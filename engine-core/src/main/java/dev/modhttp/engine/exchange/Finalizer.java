@@ -64,7 +64,7 @@ final class Finalizer {
     /** The errors after which nginx closes the connection (its special response handler). */
     private static boolean closesConnection(int status) {
         return switch (status) {
-            case 400, 408, 413, 414, 431, 500, 501, 505 -> true;
+            case 400, 408, 413, 414, 431, 494, 495, 496, 497, 500, 501, 505 -> true;
             default -> false;
         };
     }
@@ -130,7 +130,7 @@ final class Finalizer {
         response.clearBody();
         response.headers().remove(HttpHeaderNames.CONTENT_TYPE);
         response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
-        response.status(status);
+        response.status(StatusText.shown(status));
         ByteBuf page = StatusText.page(status);
         if (page != null) {
             response.contentType("text/html").body(page);

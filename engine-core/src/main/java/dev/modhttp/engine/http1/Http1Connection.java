@@ -25,9 +25,6 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.ssl.SniCompletionEvent;
-import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -65,7 +62,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     private RequestHead currentHead;
     private FileStreamer streamer;
     private InetSocketAddress proxyAddress;
-    private String sniName;
+    private final TlsState tls = new TlsState();
     private boolean inRead;
     private boolean inputShutdown;
     private boolean lingering;
@@ -151,7 +148,11 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         currentHead = head;
         current = new Exchange(runtime, transport, head, server, request);
         transition(ConnectionState.HANDLE_REQUEST);
-        current.start(uri != null);
+        if (tls.plain()) {
+            current.reject(497); // nginx: read the request, then answer it with its 400 page
+        } else {
+            current.start(uri != null);
+        }
     }
 
     private void onDecodeError(DecodeError error) {
@@ -191,11 +192,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof SniCompletionEvent sni) {
-            sniName = sni.hostname();
-        } else if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
-            Log.LOG.info("connection {}: TLS handshake failed: {}", id, done.cause().toString());
-        }
+        tls.onEvent(id, evt);
         if (evt instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
             if (lingering) {
@@ -426,12 +423,11 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public SSLSession sslSession() {
-        SslHandler tls = ctx.pipeline().get(SslHandler.class);
-        return tls == null || !tls.handshakeFuture().isSuccess() ? null : tls.engine().getSession();
+        return TlsState.session(ctx);
     }
 
     @Override
     public String sslServerName() {
-        return sniName;
+        return tls.sniName();
     }
 }

@@ -89,6 +89,7 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
         }
         Mapping<String, SslContext> sni = tls.get(hosts);
         if (sni != null) {
+            ch.pipeline().addLast("plain-on-tls", new PlainOnTlsPort());
             ch.pipeline().addLast("tls", new SniHandler(sni)); // becomes the SslHandler of the chosen server
         }
         ch.pipeline().addLast("decoder", decoder);

@@ -15,7 +15,12 @@ public final class StatusText {
         for (int code = 100; code < 600; code++) {
             String reason = reason(code);
             STATUS_LINES[code] = ("HTTP/1.1 " + code + " " + reason + "\r\n").getBytes(StandardCharsets.US_ASCII);
-            if (hasPage(code)) {
+            String detail = detail(code);
+            if (detail != null) { // nginx's 400 pages that say why
+                PAGES[code] = ("<html>\r\n<head><title>400 " + detail + "</title></head>\r\n<body>\r\n<center><h1>"
+                        + "400 Bad Request</h1></center>\r\n<center>" + detail + "</center>\r\n<hr><center>" + Server.NAME
+                        + "</center>\r\n</body>\r\n</html>\r\n").getBytes(StandardCharsets.US_ASCII);
+            } else if (hasPage(code)) {
                 String title = code + " " + reason;
                 PAGES[code] = ("<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>"
                         + title + "</h1></center>\r\n<hr><center>" + Server.NAME + "</center>\r\n</body>\r\n</html>\r\n")
@@ -38,6 +43,25 @@ public final class StatusText {
                     415, 416, 421, 429, 431, 494, 495, 496, 497, 500, 501, 502, 503, 504, 505, 507 -> true;
             default -> false;
         };
+    }
+
+    /**
+     * nginx's internal statuses that go out as 400 with a page saying why (494..497); the
+     * internal one is what {@code error-page} matches.
+     */
+    private static String detail(int code) {
+        return switch (code) {
+            case 494 -> "Request Header Or Cookie Too Large";
+            case 495 -> "The SSL certificate error";
+            case 496 -> "No required SSL certificate was sent";
+            case 497 -> "The plain HTTP request was sent to HTTPS port";
+            default -> null;
+        };
+    }
+
+    /** The status a response goes out with: 400 for nginx's internal 494..497, else {@code code}. */
+    public static int shown(int code) {
+        return detail(code) != null ? 400 : code;
     }
 
     public static String reason(int code) {

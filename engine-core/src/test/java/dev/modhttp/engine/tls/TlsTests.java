@@ -167,16 +167,34 @@ class TlsTests {
         }
     }
 
+    static String plain(int port, String request) throws IOException {
+        try (Socket plain = new Socket("127.0.0.1", port)) {
+            plain.setSoTimeout(10_000);
+            plain.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(plain.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
     @Test
-    void plainHttpOnATlsPortClosesThatConnectionOnlyAndTheServerGoesOn() throws Exception {
+    void plainHttpOnATlsPortGetsNginxs400PageAndTheConnectionCloses() throws Exception {
         try (TestEngine e = TestEngine.start(yaml(""))) {
-            try (Socket plain = new Socket("127.0.0.1", e.port())) {
-                plain.setSoTimeout(10_000);
-                plain.getOutputStream().write("GET / HTTP/1.1\r\nHost: a.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                byte[] rest = plain.getInputStream().readAllBytes();
-                assertThat(new String(rest, StandardCharsets.ISO_8859_1)).doesNotContain("HTTP/1.1 200");
-            }
+            String response = plain(e.port(), "GET /x?y HTTP/1.1\r\nHost: a.test\r\n\r\n");
+            assertThat(response).startsWith("HTTP/1.1 400 Bad Request\r\n").contains("\r\nConnection: close\r\n")
+                    .contains("\r\nContent-Type: text/html\r\n")
+                    .endsWith("\r\n\r\n<html>\r\n<head><title>400 The plain HTTP request was sent to HTTPS port</title></head>"
+                            + "\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n"
+                            + "<center>The plain HTTP request was sent to HTTPS port</center>\r\n<hr><center>modhttp</center>"
+                            + "\r\n</body>\r\n</html>\r\n");
             assertThat(request(e.port(), "a.test", "a.test", "/").response()).startsWith("HTTP/1.1 200 ");
+        }
+    }
+
+    @Test
+    void anErrorPageFor497SendsPlainHttpClientsToHttps() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml("error-page: [\"497 https://a.test/\"]"))) {
+            String response = plain(e.port(), "GET /x HTTP/1.1\r\nHost: a.test\r\n\r\n");
+            assertThat(response).startsWith("HTTP/1.1 302 ")
+                    .contains("\r\nLocation: https://a.test/\r\n").contains("\r\nConnection: close\r\n");
         }
     }
 

@@ -1,0 +1,42 @@
+package dev.modhttp.engine.http1;
+
+import dev.modhttp.engine.internal.Log;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.SniCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import javax.net.ssl.SSLSession;
+
+/** What a connection on a TLS port learns from its handshake: the SNI name, the session, or that the client spoke plain HTTP. */
+final class TlsState {
+
+    private String sniName;
+    private boolean plain;
+
+    /** Takes the TLS handlers' events; a failed handshake is the client's, logged at info without a stack trace. */
+    void onEvent(long connectionId, Object evt) {
+        if (evt == PlainOnTlsPort.EVENT) {
+            plain = true;
+        } else if (evt instanceof SniCompletionEvent sni) {
+            sniName = sni.hostname();
+        } else if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+            Log.LOG.info("connection {}: TLS handshake failed: {}", connectionId, done.cause().toString());
+        }
+    }
+
+    /** Whether the client sent plain HTTP to the TLS port (answered with nginx's 497). */
+    boolean plain() {
+        return plain;
+    }
+
+    /** The name the client asked for; null without SNI. */
+    String sniName() {
+        return sniName;
+    }
+
+    /** The session once the handshake succeeded; null before, and without TLS. */
+    static SSLSession session(ChannelHandlerContext ctx) {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        return tls == null || !tls.handshakeFuture().isSuccess() ? null : tls.engine().getSession();
+    }
+}
