@@ -104,7 +104,8 @@ class TlsTests {
     }
 
     static Exchange request(int port, String sni, String host, String path) throws Exception {
-        SSLContext client = SSLContext.getInstance("TLS"); // a fresh one: no session resumed from another request
+        // a fresh one per request: the JDK client resumes a cached session with the SNI name it had then
+        SSLContext client = SSLContext.getInstance("TLS");
         client.init(null, trust.getTrustManagers(), null);
         try (SSLSocket s = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
