@@ -9,6 +9,7 @@ import dev.modhttp.engine.core.SslConfig;
 import dev.modhttp.engine.exchange.VirtualHosts;
 import dev.modhttp.engine.http.Addresses;
 import dev.modhttp.engine.internal.Log;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -39,13 +40,37 @@ import java.util.Map;
  * regex, in the order Host selection uses), the default server's when none or no name matches;
  * the request then chooses its server by Host.
  *
- * <p>The JDK's TLS provider serves (logged once at startup).
+ * <p>OpenSSL (BoringSSL from {@code netty-tcnative-boringssl-static}) serves when it is on the
+ * classpath and loads, the JDK's provider otherwise, or when the system property
+ * {@value #PROVIDER_PROPERTY} is {@code jdk}; which one is logged once at startup.
  */
 public final class TlsContexts {
 
-    private final Map<ServerConfig, SslContext> contexts = new IdentityHashMap<>();
+    /** {@code jdk} makes the engine use the JDK's TLS provider even where OpenSSL is available. */
+    public static final String PROVIDER_PROPERTY = "dev.modhttp.tls.provider";
 
-    private TlsContexts() {
+    private final Map<ServerConfig, SslContext> contexts = new IdentityHashMap<>();
+    private final SslProvider provider;
+
+    private TlsContexts(SslProvider provider) {
+        this.provider = provider;
+    }
+
+    /** OpenSSL where it loads, unless {@value #PROVIDER_PROPERTY} asks for the JDK's. */
+    private static SslProvider chooseProvider() {
+        if ("jdk".equalsIgnoreCase(System.getProperty(PROVIDER_PROPERTY))) {
+            return SslProvider.JDK;
+        }
+        try {
+            return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        } catch (LinkageError e) { // netty-tcnative is not on the classpath
+            return SslProvider.JDK;
+        }
+    }
+
+    /** The provider serving TLS: {@code OPENSSL} or {@code JDK}. */
+    public SslProvider provider() {
+        return provider;
     }
 
     /**
@@ -53,19 +78,20 @@ public final class TlsContexts {
      *     but no certificate or key, a file that cannot be read, or a key that does not fit
      */
     public static TlsContexts build(EngineConfig config) {
-        TlsContexts t = new TlsContexts();
+        TlsContexts t = new TlsContexts(chooseProvider());
         for (ServerConfig server : config.servers()) {
             if (server.listens().stream().anyMatch(Listen::ssl)) {
-                t.contexts.put(server, context(server));
+                t.contexts.put(server, context(server, t.provider));
             }
         }
         if (!t.contexts.isEmpty()) {
-            Log.LOG.info("TLS by the JDK's provider ({} server(s) with ssl)", t.contexts.size());
+            Log.LOG.info("TLS by {} ({} server(s) with ssl)", t.provider == SslProvider.OPENSSL
+                    ? "OpenSSL (" + OpenSsl.versionString() + ")" : "the JDK's provider", t.contexts.size());
         }
         return t;
     }
 
-    private static SslContext context(ServerConfig server) {
+    private static SslContext context(ServerConfig server, SslProvider provider) {
         SslConfig ssl = server.scope().config(CoreModule.SSL);
         if (ssl.sslCertificate() == null) {
             throw new ConfigException(server.path(), "ssl-certificate",
@@ -80,7 +106,7 @@ public final class TlsContexts {
         try {
             keyFits(Path.of(ssl.sslCertificate()), Path.of(ssl.sslCertificateKey()));
             return SslContextBuilder.forServer(new File(ssl.sslCertificate()), new File(ssl.sslCertificateKey()))
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(provider)
                     .protocols(ssl.sslProtocols())
                     .build();
         } catch (Exception e) {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modhttp.engine.Engine;
 import dev.modhttp.engine.config.ConfigException;
+import dev.modhttp.engine.config.EngineConfig;
 import dev.modhttp.engine.test.TestEngine;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -231,5 +234,25 @@ class TlsTests {
                 """)).build())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("ssl-protocols").hasMessageContaining("SSLv3");
+    }
+
+    @Test
+    void openSslServesWhereItLoadsAndTheJdkProviderWhenAskedFor() throws Exception {
+        EngineConfig config = EngineConfig.load(TestEngine.yaml(yaml("")), Engine.builder().configs(), "8080");
+        // this build's test classpath has netty-tcnative-boringssl-static (linux-x86_64 among its natives)
+        assertThat(OpenSsl.isAvailable()).as("OpenSSL loads here: " + OpenSsl.unavailabilityCause()).isTrue();
+        assertThat(TlsContexts.build(config).provider()).isEqualTo(SslProvider.OPENSSL);
+        System.setProperty(TlsContexts.PROVIDER_PROPERTY, "jdk");
+        try {
+            assertThat(TlsContexts.build(config).provider()).isEqualTo(SslProvider.JDK);
+            try (TestEngine e = TestEngine.start(yaml(""))) {
+                Exchange b = request(e.port(), "b.test", "b.test", "/");
+                assertThat(b.subject()).isEqualTo("CN=b.test");
+                assertThat(b.response()).endsWith("\r\n\r\nb https on b.test");
+                assertThat(request(e.port(), null, "a.test", "/").subject()).isEqualTo("CN=a.test");
+            }
+        } finally {
+            System.clearProperty(TlsContexts.PROVIDER_PROPERTY);
+        }
     }
 }
