@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.nio.channels.ClosedChannelException;
 import javax.net.ssl.SSLSession;
 
 /** What a connection on a TLS port learns from its handshake: the SNI name, the session, or that the client spoke plain HTTP. */
@@ -20,7 +21,11 @@ final class TlsState {
         } else if (evt instanceof SniCompletionEvent sni) {
             sniName = sni.hostname();
         } else if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
-            Log.LOG.info("connection {}: TLS handshake failed: {}", connectionId, done.cause().toString());
+            if (done.cause() instanceof ClosedChannelException) {
+                Log.debug("connection {}: closed during the TLS handshake", connectionId); // the client went away
+            } else {
+                Log.LOG.info("connection {}: TLS handshake failed: {}", connectionId, done.cause().toString());
+            }
         }
     }
 
