@@ -192,7 +192,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        tls.onEvent(id, evt);
+        tls.onEvent(ctx, id, evt);
         if (evt instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
             if (lingering) {
@@ -423,7 +423,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public SSLSession sslSession() {
-        return TlsState.session(ctx);
+        return tls.session();
     }
 
     @Override

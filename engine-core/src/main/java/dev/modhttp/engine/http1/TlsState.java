@@ -13,14 +13,18 @@ final class TlsState {
 
     private String sniName;
     private boolean plain;
+    private SSLSession session;
 
     /** Takes the TLS handlers' events; a failed handshake is the client's, logged at info without a stack trace. */
-    void onEvent(long connectionId, Object evt) {
+    void onEvent(ChannelHandlerContext ctx, long connectionId, Object evt) {
         if (evt == PlainOnTlsPort.EVENT) {
             plain = true;
         } else if (evt instanceof SniCompletionEvent sni) {
             sniName = sni.hostname();
-        } else if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+        } else if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
+            SslHandler tls = ctx.pipeline().get(SslHandler.class);
+            session = tls == null ? null : tls.engine().getSession(); // taken once, not per request
+        } else if (evt instanceof SslHandshakeCompletionEvent done) {
             if (done.cause() instanceof ClosedChannelException) {
                 Log.debug("connection {}: closed during the TLS handshake", connectionId); // the client went away
             } else {
@@ -40,8 +44,7 @@ final class TlsState {
     }
 
     /** The session once the handshake succeeded; null before, and without TLS. */
-    static SSLSession session(ChannelHandlerContext ctx) {
-        SslHandler tls = ctx.pipeline().get(SslHandler.class);
-        return tls == null || !tls.handshakeFuture().isSuccess() ? null : tls.engine().getSession();
+    SSLSession session() {
+        return session;
     }
 }
