@@ -142,6 +142,7 @@ public final class EngineBuilder {
         List<ConfigSpec<?>> specs = new ArrayList<>();
         specs.add(CoreModule.CONFIG);
         specs.add(CoreModule.SSL);
+        specs.add(CoreModule.HTTP2);
         for (Named m : modules) {
             specs.addAll(m.module().configs());
         }

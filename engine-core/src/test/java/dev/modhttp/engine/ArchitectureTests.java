@@ -30,8 +30,8 @@ class ArchitectureTests {
     static final Path SOURCES = Path.of("src/main/java");
     private static final String ENGINE = "dev.modhttp.engine";
     /** What modules and the starter may not import. */
-    static final String[] INTERNAL = {ENGINE + ".exchange..", ENGINE + ".http1..", ENGINE + ".tls..", ENGINE + ".internal..",
-        ENGINE + ".netty.."};
+    static final String[] INTERNAL = {ENGINE + ".exchange..", ENGINE + ".http1..", ENGINE + ".http2..", ENGINE + ".tls..",
+        ENGINE + ".internal..", ENGINE + ".netty.."};
     /** The packages a module author uses. */
     private static final String[] API = {ENGINE + ".http..", ENGINE + ".phase..", ENGINE + ".filter..",
         ENGINE + ".module..", ENGINE + ".config..", ENGINE + ".variable..", ENGINE + ".core.."};
@@ -58,14 +58,15 @@ class ArchitectureTests {
     @Test
     void theApiDoesNotReachIntoTheRequestCore() {
         noClasses().that().resideInAnyPackage(API)
-                .should().dependOnClassesThat().resideInAnyPackage(ENGINE + ".exchange..", ENGINE + ".http1..")
+                .should().dependOnClassesThat().resideInAnyPackage(ENGINE + ".exchange..", ENGINE + ".http1..",
+                        ENGINE + ".http2..")
                 .check(engine);
     }
 
     @Test
     void theRequestCoreDoesNotKnowTheProtocol() {
         noClasses().that().resideInAPackage(ENGINE + ".exchange..")
-                .should().dependOnClassesThat().resideInAPackage(ENGINE + ".http1..")
+                .should().dependOnClassesThat().resideInAnyPackage(ENGINE + ".http1..", ENGINE + ".http2..")
                 .because("a protocol plugs in below the exchange through Transport")
                 .check(engine);
     }
@@ -110,7 +111,8 @@ class ArchitectureTests {
 
     private static boolean isInternalPackage(Path p) {
         String s = p.toString().replace('\\', '/');
-        return s.contains("/engine/exchange/") || s.contains("/engine/http1/") || s.contains("/engine/tls/")
+        return s.contains("/engine/exchange/") || s.contains("/engine/http1/") || s.contains("/engine/http2/")
+                || s.contains("/engine/tls/")
                 || s.contains("/engine/internal/");
     }
 

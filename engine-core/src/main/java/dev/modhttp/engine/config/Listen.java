@@ -5,18 +5,20 @@ import java.util.Locale;
 /**
  * One {@code listen} entry: {@code "8080"}, {@code "127.0.0.1:8080"}, {@code "[::1]:8080"},
  * {@code "*:8080"}, optionally followed by {@code default-server}, {@code ssl} (connections
- * speak TLS, with the servers' {@code ssl-certificate}) and {@code proxy-protocol} (every
+ * speak TLS, with the servers' {@code ssl-certificate}), {@code http2} (HTTP/2 for every server on
+ * the address: by ALPN with {@code ssl}, with prior knowledge without) and {@code proxy-protocol} (every
  * connection starts with a PROXY protocol v1 or v2 header naming the client, as load balancers
  * send it; see real-ip), as nginx's listen parameters. A null host is the wildcard address.
  * Port 0 asks for a free port.
  */
-public record Listen(String host, int port, boolean defaultServer, boolean proxyProtocol, boolean ssl) {
+public record Listen(String host, int port, boolean defaultServer, boolean proxyProtocol, boolean ssl, boolean http2) {
 
     public static Listen parse(String text) {
         String[] parts = text.trim().split("\\s+");
         boolean isDefault = false;
         boolean proxyProtocol = false;
         boolean ssl = false;
+        boolean http2 = false;
         for (int i = 1; i < parts.length; i++) {
             String flag = parts[i].toLowerCase(Locale.ROOT).replace('_', '-');
             if (flag.equals("default-server") || flag.equals("default")) {
@@ -25,9 +27,11 @@ public record Listen(String host, int port, boolean defaultServer, boolean proxy
                 proxyProtocol = true;
             } else if (flag.equals("ssl")) {
                 ssl = true;
+            } else if (flag.equals("http2")) {
+                http2 = true;
             } else {
                 throw new IllegalArgumentException("unknown listen parameter '" + parts[i]
-                        + "' (expected \"[host:]port [default-server] [ssl] [proxy-protocol]\")");
+                        + "' (expected \"[host:]port [default-server] [ssl] [http2] [proxy-protocol]\")");
             }
         }
         String addr = parts[0];
@@ -57,7 +61,7 @@ public record Listen(String host, int port, boolean defaultServer, boolean proxy
         if (p < 0 || p > 65535) {
             throw new IllegalArgumentException("port " + p + " in '" + text + "' is out of range 0-65535");
         }
-        return new Listen(host, p, isDefault, proxyProtocol, ssl);
+        return new Listen(host, p, isDefault, proxyProtocol, ssl, http2);
     }
 
     /** The socket this entry binds, without its parameters. */

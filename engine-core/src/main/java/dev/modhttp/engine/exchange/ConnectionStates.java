@@ -47,12 +47,17 @@ public final class ConnectionStates {
 
     private final long id;
     private final Stats.Cell stats;
+    /** An HTTP/2 stream's states: its connection is the one accepted and active. */
+    private final boolean stream;
     private ConnectionState state = ConnectionState.CONNECT;
 
-    ConnectionStates(long id, Stats.Cell stats) {
+    ConnectionStates(long id, Stats.Cell stats, boolean stream) {
         this.id = id;
         this.stats = stats;
-        stats.accepted();
+        this.stream = stream;
+        if (!stream) {
+            stats.accepted();
+        }
     }
 
     public ConnectionState state() {
@@ -77,7 +82,7 @@ public final class ConnectionStates {
         Stats.Category a = Stats.categoryOf(from);
         Stats.Category b = Stats.categoryOf(to);
         if (a != b) {
-            stats.move(a, b);
+            stats.move(a, b, !stream);
         }
     }
 

@@ -46,6 +46,8 @@ public final class EngineRuntime {
     private final Set<String> proxyProtocol = new HashSet<>();
     /** Addresses where some listen entry asks for {@code ssl}: the socket speaks TLS to every server on it. */
     private final Set<String> tls = new HashSet<>();
+    /** Addresses where some listen entry has the {@code http2} parameter. */
+    private final Set<String> http2 = new HashSet<>();
     /** Set when the engine stops: responses then close their connections. */
     private volatile boolean draining;
 
@@ -64,6 +66,9 @@ public final class EngineRuntime {
                 }
                 if (l.ssl()) {
                     tls.add(l.address());
+                }
+                if (l.http2()) {
+                    http2.add(l.address());
                 }
                 List<ServerConfig> list = serversByAddress.computeIfAbsent(l.address(), k -> new ArrayList<>());
                 if (!list.contains(server)) {
@@ -104,6 +109,11 @@ public final class EngineRuntime {
     /** Whether connections on {@code address} speak TLS. */
     public boolean tls(Listen address) {
         return tls.contains(address.address());
+    }
+
+    /** Whether some listen entry of {@code address} has the {@code http2} parameter. */
+    public boolean http2(Listen address) {
+        return http2.contains(address.address());
     }
 
     /** Whether some body filter must see this response's bytes (else a file goes out zero-copy). */
@@ -155,7 +165,15 @@ public final class EngineRuntime {
 
     /** A connection's state machine, counted in this engine's stub_status counters. */
     public ConnectionStates connectionStates(long connectionId) {
-        return new ConnectionStates(connectionId, stats.cell());
+        return new ConnectionStates(connectionId, stats.cell(), false);
+    }
+
+    /**
+     * The states of one HTTP/2 stream: counted as reading and writing as a connection's
+     * request is, but neither accepted nor active (its connection is).
+     */
+    public ConnectionStates streamStates(long connectionId) {
+        return new ConnectionStates(connectionId, stats.cell(), true);
     }
 
     /** One call of a hook method. */

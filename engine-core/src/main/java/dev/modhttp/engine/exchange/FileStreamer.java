@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * Sends a body of file regions (and bytes between them, as in multipart/byteranges) through
- * the body filters in 64 KiB pieces when a filter must see its bytes (zero-copy is impossible
- * then). Reads pause while the connection is not writable, so a large file never piles up in
+ * the body filters in 64 KiB pieces when a filter must see its bytes or the protocol cannot send
+ * a file zero-copy (TLS, HTTP/2). Reads pause while the connection is not writable, so a large file never piles up in
  * memory.
  */
 public final class FileStreamer {

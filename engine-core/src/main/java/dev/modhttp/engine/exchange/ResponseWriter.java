@@ -102,7 +102,7 @@ public final class ResponseWriter {
             HttpAccess.Bridge bodies = HttpAccess.get();
             if ((response.file() != null || response.pieces() != null) && bodyOnWire) {
                 List<Response.Piece> pieces = bodies.takePieces(response);
-                if (ex.runtime.bodyFiltersNeedBytes(ex)) {
+                if (!ex.transport.zeroCopy() || ex.runtime.bodyFiltersNeedBytes(ex)) {
                     streamer = new FileStreamer(ex, pieces);
                     streamer.start();
                 } else {

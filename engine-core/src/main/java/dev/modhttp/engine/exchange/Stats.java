@@ -68,10 +68,11 @@ final class Stats {
             add(REQUESTS, 1);
         }
 
-        void move(Category from, Category to) {
+        /** A state change from one category to another; {@code active} when it is a connection's (not a stream's). */
+        void move(Category from, Category to, boolean active) {
             adjust(from, -1);
             adjust(to, 1);
-            if (to == Category.NONE) {
+            if (to == Category.NONE && active) {
                 add(ACTIVE, -1);
             }
         }

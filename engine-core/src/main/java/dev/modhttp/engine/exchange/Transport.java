@@ -68,6 +68,13 @@ public interface Transport {
      */
     long writeHead(Exchange exchange, Response response);
 
+    /**
+     * Whether {@link #writePiece} sends files zero-copy. When not (TLS, HTTP/2), the core reads a
+     * file body into bytes in pieces, paced by {@link #isWritable()}, and writes them with
+     * {@link #writeBody}.
+     */
+    boolean zeroCopy();
+
     /** Writes body bytes (framed as the protocol frames them); the buffer is handed over. */
     void writeBody(ByteBuf bytes);
 

@@ -11,26 +11,21 @@ import dev.modhttp.engine.exchange.RequestFraming;
 import dev.modhttp.engine.exchange.UriNormalizer;
 import dev.modhttp.engine.exchange.VirtualHosts;
 import dev.modhttp.engine.http.Request;
+import dev.modhttp.engine.http2.Http2Connection;
+import dev.modhttp.engine.http2.Http2Handoff;
 import dev.modhttp.engine.internal.Log;
 import dev.modhttp.engine.http.ConnectionInfo;
 import dev.modhttp.engine.http.ConnectionState;
 import dev.modhttp.engine.module.HookResult;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
-import io.netty.handler.codec.haproxy.HAProxyProtocolException;
-import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -52,6 +47,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     private final EngineRuntime runtime;
     private final VirtualHosts hosts;
     private final RequestDecoder decoder;
+    private final CoreConfig serverCore;
     private final long id = IDS.incrementAndGet();
     private ChannelHandlerContext ctx;
     private Http1Transport transport;
@@ -72,10 +68,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         this.runtime = runtime;
         this.hosts = hosts;
         this.decoder = decoder;
-    }
-
-    private CoreConfig serverCore() {
-        return hosts.defaultServer().scope().config(CoreModule.CONFIG);
+        this.serverCore = hosts.defaultServer().scope().config(CoreModule.CONFIG);
     }
 
     // ---- channel events -------------------------------------------------------------------
@@ -97,7 +90,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
             return;
         }
         transition(ConnectionState.REQUEST_START);
-        timer.arm(Http1Timer.Timeout.HEADER, serverCore().clientHeaderTimeout());
+        timer.arm(Http1Timer.Timeout.HEADER, serverCore.clientHeaderTimeout());
     }
 
     @Override
@@ -121,6 +114,8 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
             }
         } else if (msg instanceof DecodeError error) {
             onDecodeError(error);
+        } else if (msg instanceof RequestDecoder.Http2Preface preface) {
+            switchToHttp2(preface.bytes());
         } else if (msg instanceof HAProxyMessage proxy) {
             proxyAddress = ProxyProtocol.clientAddress(proxy, id);
         } else {
@@ -175,7 +170,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         inRead = false;
         if (state() == ConnectionState.REQUEST_START && decoder.inHead()) {
             transition(ConnectionState.READ);
-            timer.arm(Http1Timer.Timeout.HEADER, serverCore().clientHeaderTimeout());
+            timer.arm(Http1Timer.Timeout.HEADER, serverCore.clientHeaderTimeout());
         }
         flush();
         boolean want = !closed && (lingering || current == null || current.body().wanted());
@@ -192,7 +187,10 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        tls.onEvent(ctx, id, evt);
+        if (tls.onEvent(ctx, id, evt)) {
+            switchToHttp2(null); // the handshake chose h2 by ALPN
+            return;
+        }
         if (evt instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
             if (lingering) {
@@ -223,7 +221,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
             }
         } else if (current != null || streamer != null) {
             Duration d = current != null ? current.location().config(CoreModule.CONFIG).sendTimeout()
-                    : serverCore().sendTimeout();
+                    : serverCore.sendTimeout();
             timer.armSend(d);
         }
         ctx.fireChannelWritabilityChanged();
@@ -231,13 +229,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException || cause instanceof HAProxyProtocolException) {
-            Log.debug("connection {}: {}", id, cause.toString());
-        } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
-            Log.LOG.info("connection {}: TLS failed: {}", id, tls.toString()); // a client's fault, not the engine's
-        } else {
-            Log.error("connection " + id + " failed", cause);
-        }
+        Log.connectionFailed(id, cause);
         close();
     }
 
@@ -271,6 +263,18 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
             }
         }
         close();
+    }
+
+    /** Hands the connection to HTTP/2 before its first request, with the bytes read so far (the preface); null for none. */
+    private void switchToHttp2(ByteBuf received) {
+        timer.stop();
+        Http2Connection.install(ctx.pipeline(), runtime, hosts,
+                new Http2Handoff(id, states, proxyAddress, tls.sniName(), tls.session()));
+        if (received != null) {
+            ctx.fireChannelRead(received); // to the HTTP/2 codec, next in the pipeline now
+        }
+        ctx.pipeline().remove(this);
+        ctx.pipeline().remove(decoder);
     }
 
     // ---- between requests -----------------------------------------------------------------
@@ -316,26 +320,18 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     private void closeAfterFlush() {
-        transport.takeFlush();
         if (closed) {
-            return;
+            transport.takeFlush();
+        } else {
+            transport.closeAfterFlush();
         }
-        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess() || inputShutdown || !(f.channel() instanceof DuplexChannel duplex)) {
-                f.channel().close();
-                return;
-            }
-            // lingering close: stop sending, drain what the client still sends, then close,
-            // so that a client still writing its body reads our response instead of a reset
-            lingering = true;
-            duplex.shutdownOutput().addListener(done -> {
-                if (!done.isSuccess()) {
-                    f.channel().close();
-                }
-            });
-            timer.arm(Http1Timer.Timeout.LINGER, Duration.ofMillis(LINGER_MILLIS));
-            requestRead();
-        });
+    }
+
+    /** Output is shut down: drain what the client still sends for a while, then close (nginx's lingering close). */
+    void linger() {
+        lingering = true;
+        timer.arm(Http1Timer.Timeout.LINGER, Duration.ofMillis(LINGER_MILLIS));
+        requestRead();
     }
 
     // ---- what the transport asks of the connection -----------------------------------------

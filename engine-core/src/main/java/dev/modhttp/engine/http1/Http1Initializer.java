@@ -6,6 +6,7 @@ import dev.modhttp.engine.core.HeaderBuffers;
 import dev.modhttp.engine.exchange.EngineRuntime;
 import dev.modhttp.engine.exchange.VirtualHosts;
 import dev.modhttp.engine.http.ConnectionState;
+import dev.modhttp.engine.http2.Http2Connection;
 import dev.modhttp.engine.tls.TlsContexts;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -27,7 +28,10 @@ import java.util.Set;
  * Sets up an accepted socket for HTTP/1.1: the PROXY protocol decoder where the address asks
  * for it, TLS (SNI, then the chosen server's certificate) on a listen with {@code ssl}, the
  * {@link RequestDecoder} sized by the default server's
- * {@code large-client-header-buffers}, and the {@link Http1Connection}.
+ * {@code large-client-header-buffers}, and the {@link Http1Connection}. The connection switches
+ * to HTTP/2 when the handshake chooses h2 by ALPN, or, on a plain address whose default server
+ * has {@code http2: on} (or a listen with {@code http2}), when the client opens with the HTTP/2
+ * preface.
  *
  * <p>When a wildcard and a specific address share a port, nginx binds only the wildcard and
  * picks the servers by the connection's local address: one initializer serves every address
@@ -39,6 +43,8 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
     private final Map<InetAddress, VirtualHosts> specific = new LinkedHashMap<>();
     private final VirtualHosts fallback;
     private final Set<VirtualHosts> proxied = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Plain addresses that take HTTP/2 with prior knowledge (h2c): their first bytes are checked for the preface. */
+    private final Set<VirtualHosts> h2c = Collections.newSetFromMap(new IdentityHashMap<>());
     /** The SNI choice of each TLS address's servers. */
     private final Map<VirtualHosts, Mapping<String, SslContext>> tls = new IdentityHashMap<>();
 
@@ -56,6 +62,8 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
             }
             if (runtime.tls(l)) {
                 tls.put(vh, contexts.sni(vh));
+            } else if (vh.defaultServer().scope().config(CoreModule.HTTP2).enabled(runtime.http2(l), false)) {
+                h2c.add(vh);
             }
             if (l.host() == null) {
                 wildcard = vh;
@@ -70,8 +78,15 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
         this.fallback = wildcard != null ? wildcard : specific.values().iterator().next();
     }
 
-    /** Whether the connection on {@code ch} is between requests, so that a stop may close it now. */
+    /**
+     * Whether the connection on {@code ch} is between requests, so that a stop may close it now.
+     * An HTTP/2 connection is sent GOAWAY (once) and is idle when no stream is open.
+     */
     public static boolean isIdle(Channel ch) {
+        Http2Connection h2 = Http2Connection.of(ch);
+        if (h2 != null) {
+            return h2.drain(); // GOAWAY: no new streams; idle once the open ones ended
+        }
         Http1Connection c = ch.pipeline().get(Http1Connection.class);
         return c == null || c.state() == ConnectionState.REQUEST_START || c.state() == ConnectionState.CONNECT;
     }
@@ -83,7 +98,7 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
         VirtualHosts hosts = vh != null ? vh : fallback;
         HeaderBuffers buffers = hosts.defaultServer().scope().config(CoreModule.CONFIG).largeClientHeaderBuffers();
         int line = (int) buffers.size().bytes();
-        RequestDecoder decoder = new RequestDecoder(line, line * buffers.number());
+        RequestDecoder decoder = new RequestDecoder(line, line * buffers.number(), h2c.contains(hosts));
         if (proxied.contains(hosts)) {
             ch.pipeline().addLast("proxy-protocol", new HAProxyMessageDecoder()); // in clear, before TLS
         }

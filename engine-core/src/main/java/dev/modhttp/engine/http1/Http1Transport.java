@@ -18,10 +18,12 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelException;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -138,6 +140,12 @@ final class Http1Transport implements Transport {
         if (keepAlive) {
             ex.body().continueToDiscard();
         }
+    }
+
+    /** Files go out as file regions (sendfile), except through TLS, which must encrypt their bytes. */
+    @Override
+    public boolean zeroCopy() {
+        return conn.sslSession() == null;
     }
 
     @Override
@@ -350,6 +358,27 @@ final class Http1Transport implements Transport {
         boolean n = needsFlush;
         needsFlush = false;
         return n;
+    }
+
+    /**
+     * Sends what was written, then closes: at once when the client is gone or half-closed,
+     * else by the lingering close, so that a client still writing its body reads the response
+     * instead of a reset.
+     */
+    void closeAfterFlush() {
+        takeFlush();
+        ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess() || conn.inputShutdown() || !(f.channel() instanceof DuplexChannel duplex)) {
+                f.channel().close();
+                return;
+            }
+            duplex.shutdownOutput().addListener(done -> {
+                if (!done.isSuccess()) {
+                    f.channel().close();
+                }
+            });
+            conn.linger();
+        });
     }
 
     /** A response abandoned after its head was encoded. */

@@ -46,9 +46,18 @@ final class RequestDecoder extends ByteToMessageDecoder {
     private static final DefaultHttpHeadersFactory TRAILERS =
             DefaultHttpHeadersFactory.trailersFactory().withNameValidation(false).withValueValidation(false);
 
+    /** RFC 9113 §3.4: what a client speaking HTTP/2 with prior knowledge sends first. */
+    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** Emitted when the connection starts with the HTTP/2 preface: every byte received so far, preface included. */
+    record Http2Preface(ByteBuf bytes) {
+    }
+
     private byte[] lineBuffer = new byte[256];
     private final int lineLimit;
     private final int headLimit;
+    /** Looks for the HTTP/2 preface before the first request (h2c with prior knowledge). */
+    private boolean detectPreface;
 
     private State state = State.START;
     private int headBytes;
@@ -64,9 +73,10 @@ final class RequestDecoder extends ByteToMessageDecoder {
     private boolean decoding;
     private boolean deferredShutdown;
 
-    RequestDecoder(int lineLimit, int headLimit) {
+    RequestDecoder(int lineLimit, int headLimit, boolean detectPreface) {
         this.lineLimit = lineLimit;
         this.headLimit = headLimit;
+        this.detectPreface = detectPreface;
     }
 
     @Override
@@ -159,6 +169,9 @@ final class RequestDecoder extends ByteToMessageDecoder {
         while (in.isReadable()) {
             switch (state) {
                 case START -> {
+                    if (detectPreface && !checkPreface(in, out)) {
+                        return;
+                    }
                     if (!readRequestLine(in, out)) {
                         return;
                     }
@@ -213,6 +226,27 @@ final class RequestDecoder extends ByteToMessageDecoder {
                 }
             }
         }
+    }
+
+    /**
+     * Before the first request: false while the bytes so far are a prefix of the HTTP/2 preface
+     * (more are awaited) or once all of it arrived (the bytes go out as an {@link Http2Preface}
+     * and decoding pauses); true for an HTTP/1 request.
+     */
+    private boolean checkPreface(ByteBuf in, List<Object> out) {
+        int n = Math.min(in.readableBytes(), PREFACE.length);
+        for (int i = 0; i < n; i++) {
+            if (in.getByte(in.readerIndex() + i) != PREFACE[i]) {
+                detectPreface = false;
+                return true;
+            }
+        }
+        if (n == PREFACE.length) {
+            detectPreface = false;
+            state = State.PAUSED;
+            out.add(new Http2Preface(in.readRetainedSlice(in.readableBytes())));
+        }
+        return false;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.modhttp.engine.http1;
 
 import dev.modhttp.engine.internal.Log;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -15,8 +16,13 @@ final class TlsState {
     private boolean plain;
     private SSLSession session;
 
-    /** Takes the TLS handlers' events; a failed handshake is the client's, logged at info without a stack trace. */
-    void onEvent(ChannelHandlerContext ctx, long connectionId, Object evt) {
+    /**
+     * Takes the TLS handlers' events; a failed handshake is the client's, logged at info without
+     * a stack trace.
+     *
+     * @return whether the handshake succeeded and chose HTTP/2 by ALPN
+     */
+    boolean onEvent(ChannelHandlerContext ctx, long connectionId, Object evt) {
         if (evt == PlainOnTlsPort.EVENT) {
             plain = true;
         } else if (evt instanceof SniCompletionEvent sni) {
@@ -24,6 +30,7 @@ final class TlsState {
         } else if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
             SslHandler tls = ctx.pipeline().get(SslHandler.class);
             session = tls == null ? null : tls.engine().getSession(); // taken once, not per request
+            return tls != null && ApplicationProtocolNames.HTTP_2.equals(tls.applicationProtocol());
         } else if (evt instanceof SslHandshakeCompletionEvent done) {
             if (done.cause() instanceof ClosedChannelException) {
                 Log.debug("connection {}: closed during the TLS handshake", connectionId); // the client went away
@@ -31,6 +38,7 @@ final class TlsState {
                 Log.LOG.info("connection {}: TLS handshake failed: {}", connectionId, done.cause().toString());
             }
         }
+        return false;
     }
 
     /** Whether the client sent plain HTTP to the TLS port (answered with nginx's 497). */

@@ -1,5 +1,9 @@
 package dev.modhttp.engine.internal;
 
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.haproxy.HAProxyProtocolException;
+import java.io.IOException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +22,20 @@ public final class Log {
     public static void debug(String message, Object... args) {
         if (LOG.isDebugEnabled()) {
             LOG.debug(message, args);
+        }
+    }
+
+    /**
+     * A connection failed: a client's I/O error or bad PROXY header at debug, a TLS failure (the
+     * client's, not the engine's) at info without a stack trace, anything else as an error.
+     */
+    public static void connectionFailed(long id, Throwable cause) {
+        if (cause instanceof IOException || cause instanceof HAProxyProtocolException) {
+            debug("connection {}: {}", id, cause.toString());
+        } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException tls) {
+            LOG.info("connection {}: TLS failed: {}", id, tls.toString());
+        } else {
+            error("connection " + id + " failed", cause);
         }
     }
 }

@@ -9,11 +9,15 @@ import dev.modhttp.engine.core.SslConfig;
 import dev.modhttp.engine.exchange.VirtualHosts;
 import dev.modhttp.engine.http.Addresses;
 import dev.modhttp.engine.internal.Log;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.Mapping;
 import java.io.File;
 import java.io.IOException;
@@ -35,7 +39,8 @@ import java.util.Map;
 /**
  * The TLS side of the servers that listen with {@code ssl}: one server context per server
  * from its {@code ssl-certificate}, {@code ssl-certificate-key} and {@code ssl-protocols}, built
- * and checked at startup, and the SNI choice among them. As nginx does, the handshake takes the
+ * and checked at startup, and the SNI choice among them. A server that speaks HTTP/2 offers
+ * {@code h2} and {@code http/1.1} by ALPN, with the ciphers RFC 9113 §9.2 allows for h2. As nginx does, the handshake takes the
  * certificate of the server whose {@code server-names} match the SNI name (exact, wildcards,
  * regex, in the order Host selection uses), the default server's when none or no name matches;
  * the request then chooses its server by Host.
@@ -105,10 +110,19 @@ public final class TlsContexts {
         readable(server, "ssl-certificate-key", ssl.sslCertificateKey());
         try {
             keyFits(Path.of(ssl.sslCertificate()), Path.of(ssl.sslCertificateKey()));
-            return SslContextBuilder.forServer(new File(ssl.sslCertificate()), new File(ssl.sslCertificateKey()))
+            SslContextBuilder b = SslContextBuilder.forServer(new File(ssl.sslCertificate()), new File(ssl.sslCertificateKey()))
                     .sslProvider(provider)
-                    .protocols(ssl.sslProtocols())
-                    .build();
+                    .protocols(ssl.sslProtocols());
+            boolean h2 = server.scope().config(CoreModule.HTTP2).enabled(server.listens().stream().anyMatch(Listen::http2), true);
+            if (h2) {
+                // RFC 9113 §9.2: h2 over TLS 1.2 needs ephemeral key exchange and an AEAD cipher
+                b.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                        .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                                ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+            }
+            return b.build();
         } catch (Exception e) {
             throw new ConfigException(server.path(), "ssl-certificate", "cannot serve " + ssl.sslCertificate()
                     + " with the key " + ssl.sslCertificateKey() + ": " + e.getMessage(), e);

@@ -69,7 +69,7 @@ class RequestDecoderFuzzTests {
     }
 
     private static void feed(byte[] input, Random random, int run) {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder(256, 1024));
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder(256, 1024, false));
         int pos = 0;
         java.util.List<ByteBuf> written = new java.util.ArrayList<>();
         while (pos < input.length) {

@@ -30,7 +30,7 @@ class RequestDecoderTests {
     }
 
     private List<Object> decode(String raw, int line, int head) {
-        EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder(line, head));
+        EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder(line, head, false));
         ByteBuf in = Unpooled.copiedBuffer(raw.replace("\\r", "\r").replace("\\n", "\n"), StandardCharsets.ISO_8859_1);
         allocated.add(in);
         ch.writeInbound(in);
@@ -143,7 +143,7 @@ class RequestDecoderTests {
     @Test
     void emitsHeadBodyAndEndThenPausesUntilResumed() {
         EmbeddedChannel ch = new EmbeddedChannel();
-        RequestDecoder decoder = new RequestDecoder(8192, 32768);
+        RequestDecoder decoder = new RequestDecoder(8192, 32768, false);
         ch.pipeline().addLast(decoder);
         ByteBuf in = Unpooled.copiedBuffer("POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"
                 + "GET /b HTTP/1.1\r\nHost: h\r\n\r\n", StandardCharsets.US_ASCII);

@@ -6,21 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.modhttp.engine.Engine;
 import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.EngineConfig;
+import dev.modhttp.engine.test.TestCertificates;
 import dev.modhttp.engine.test.TestEngine;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -29,7 +25,6 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * TLS on a listen with {@code ssl}: the certificate chosen by SNI among the servers of the
@@ -39,44 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class TlsTests {
 
-    @TempDir
     static Path dir;
     static TrustManagerFactory trust;
 
-    /** openssl makes the certificates; where it is missing, Debian's package is installed (as root). */
-    static void ensureOpenssl() throws Exception {
-        try {
-            if (new ProcessBuilder("openssl", "version").start().waitFor() == 0) {
-                return;
-            }
-        } catch (IOException e) {
-            // not installed
-        }
-        Process p = new ProcessBuilder("sh", "-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
-                + "apt-get install -y -qq openssl").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0)
-                .as("openssl is missing and apt-get could not install it:\n" + out).isTrue();
-    }
-
     @BeforeAll
     static void certificates() throws Exception {
-        ensureOpenssl();
-        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-        trusted.load(null, null);
-        for (String name : List.of("a.test", "b.test")) {
-            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                    "-keyout", dir.resolve(name + ".key").toString(), "-out", dir.resolve(name + ".crt").toString(),
-                    "-days", "2", "-subj", "/CN=" + name, "-addext", "subjectAltName=DNS:" + name)
-                    .redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0).as("openssl: " + out).isTrue();
-            try (InputStream in = Files.newInputStream(dir.resolve(name + ".crt"))) {
-                trusted.setCertificateEntry(name, CertificateFactory.getInstance("X.509").generateCertificate(in));
-            }
-        }
-        trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trusted);
+        dir = TestCertificates.dir();
+        trust = TestCertificates.trust();
     }
 
     static String yaml(String extra) {

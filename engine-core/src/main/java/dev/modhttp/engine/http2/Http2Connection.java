@@ -1,0 +1,268 @@
+package dev.modhttp.engine.http2;
+
+import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.core.CoreConfig;
+import dev.modhttp.engine.core.CoreModule;
+import dev.modhttp.engine.core.HeaderBuffers;
+import dev.modhttp.engine.core.Http2Config;
+import dev.modhttp.engine.exchange.EngineRuntime;
+import dev.modhttp.engine.exchange.VirtualHosts;
+import dev.modhttp.engine.http.ConnectionInfo;
+import dev.modhttp.engine.http.ConnectionState;
+import dev.modhttp.engine.internal.Log;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
+
+/**
+ * One HTTP/2 connection: Netty's frame codec and stream multiplexer below, one
+ * {@link Http2Stream} per stream above, and this handler for what belongs to the connection:
+ * the hooks and variables' view of it, the idle timeout ({@code keepalive-timeout} while no
+ * stream is open, as nginx), {@code keepalive-requests} (a GOAWAY after that many streams), and
+ * the GOAWAY of a graceful stop.
+ *
+ * <p>Limits come from the connection's default server: {@code http2-max-concurrent-streams},
+ * {@code http2-body-preread-size} (the initial stream window), {@code http2-recv-buffer-size}
+ * (the connection window) and {@code large-client-header-buffers} (the header list, number ×
+ * size, and each field at most size). The codec refuses what RFC 9113 forbids and what floods:
+ * more than 200 RST_STREAM a client causes in 30 s (rapid reset), runs of small CONTINUATION or
+ * empty DATA frames, and control frames queued while the client does not read.
+ */
+public final class Http2Connection extends ChannelInboundHandlerAdapter implements ConnectionInfo {
+
+    /** RFC 9113 §6.9.2: the window every connection starts with. */
+    private static final int DEFAULT_WINDOW = Http2CodecUtil.DEFAULT_WINDOW_SIZE;
+
+    final EngineRuntime runtime;
+    final VirtualHosts hosts;
+    private final Http2Handoff handoff;
+    private final CoreConfig core;
+    final Http2Config config;
+    final int fieldLimit;
+    private ChannelHandlerContext ctx;
+    private int requests;
+    private int openStreams;
+    private long idleSince = System.nanoTime();
+    private ScheduledFuture<?> idleCheck;
+    private boolean goingAway;
+    private boolean closed;
+
+    private Http2Connection(EngineRuntime runtime, VirtualHosts hosts, Http2Handoff handoff) {
+        this.runtime = runtime;
+        this.hosts = hosts;
+        this.handoff = handoff;
+        ServerConfig server = hosts.defaultServer();
+        this.core = server.scope().config(CoreModule.CONFIG);
+        this.config = server.scope().config(CoreModule.HTTP2);
+        this.fieldLimit = (int) core.largeClientHeaderBuffers().size().bytes();
+    }
+
+    /**
+     * Switches a connection to HTTP/2: installs the codec, the multiplexer and the connection
+     * handler at the end of {@code pipeline}. Bytes already read (the client preface) are to be
+     * passed on by the caller once the HTTP/1 handlers are removed.
+     */
+    public static void install(ChannelPipeline pipeline, EngineRuntime runtime, VirtualHosts hosts, Http2Handoff handoff) {
+        Http2Connection conn = new Http2Connection(runtime, hosts, handoff);
+        HeaderBuffers buffers = conn.core.largeClientHeaderBuffers();
+        Http2Settings settings = Http2Settings.defaultSettings()
+                .maxConcurrentStreams(conn.config.http2MaxConcurrentStreams())
+                .initialWindowSize((int) conn.config.http2BodyPrereadSize().bytes())
+                .maxHeaderListSize(buffers.size().bytes() * buffers.number());
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
+                .initialSettings(settings)
+                .validateHeaders(true)
+                .gracefulShutdownTimeoutMillis(0) // the engine's stop waits for streams itself
+                .decoderEnforceMaxRstFramesPerWindow(200, 30)
+                .build();
+        Http2MultiplexHandler mux = new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel ch) {
+                ch.pipeline().addLast("stream", new Http2Stream(conn));
+            }
+        });
+        pipeline.addLast("h2-codec", codec);
+        pipeline.addLast("h2-streams", mux);
+        pipeline.addLast("h2-connection", conn);
+    }
+
+    /** The HTTP/2 connection on {@code ch}; null when it speaks HTTP/1. */
+    public static Http2Connection of(Channel ch) {
+        return ch.pipeline().get(Http2Connection.class);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        long recv = config.http2RecvBufferSize().bytes();
+        if (recv > DEFAULT_WINDOW) {
+            ctx.write(new DefaultHttp2WindowUpdateFrame((int) (recv - DEFAULT_WINDOW)));
+        }
+        ctx.flush();
+        scheduleIdleCheck(core.keepaliveTimeout().toNanos());
+    }
+
+    // ---- streams ----------------------------------------------------------------------------
+
+    /** A stream's request arrived: counted, and after {@code keepalive-requests} streams, GOAWAY. */
+    void streamOpened() {
+        requests++;
+        openStreams++;
+        if (requests >= core.keepaliveRequests()) {
+            goAway(Http2Error.NO_ERROR); // nginx: the streams so far are served, no more
+        }
+    }
+
+    /** A stream ended: when none is left, the idle timeout starts (and a draining connection closes). */
+    void streamClosed() {
+        openStreams--;
+        if (openStreams == 0) {
+            idleSince = System.nanoTime();
+            if (goingAway && !closed) {
+                ctx.close();
+            } else if (idleCheck == null) {
+                scheduleIdleCheck(core.keepaliveTimeout().toNanos());
+            }
+        }
+    }
+
+    private void scheduleIdleCheck(long delayNanos) {
+        if (!closed) {
+            idleCheck = ctx.executor().schedule(this::checkIdle, Math.max(delayNanos, 1), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void checkIdle() {
+        idleCheck = null;
+        if (closed || openStreams > 0) {
+            return; // re-armed when the last stream ends
+        }
+        long left = core.keepaliveTimeout().toNanos() - (System.nanoTime() - idleSince);
+        if (left > 0) {
+            scheduleIdleCheck(left);
+            return;
+        }
+        Log.debug("connection {}: HTTP/2 keep-alive timeout", handoff.id());
+        goAway(Http2Error.NO_ERROR);
+        ctx.close();
+    }
+
+    /**
+     * The engine stops: GOAWAY once (new streams are refused, open ones go on).
+     *
+     * @return whether no stream is open, so that the connection may close now
+     */
+    public boolean drain() {
+        goAway(Http2Error.NO_ERROR);
+        return openStreams == 0;
+    }
+
+    /** Sends GOAWAY with the last stream the client opened, once. */
+    void goAway(Http2Error error) {
+        if (!goingAway && !closed) {
+            goingAway = true;
+            ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(error));
+        }
+    }
+
+    /** A connection error the engine detects above the codec (nginx's ENHANCE_YOUR_CALM for a too large field). */
+    void fail(Http2Error error, String reason) {
+        Log.LOG.info("connection {}: {}", handoff.id(), reason);
+        if (!closed) {
+            goingAway = true;
+            ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(error)).addListener(f -> ctx.close());
+        }
+    }
+
+    // ---- connection events --------------------------------------------------------------------
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ReferenceCountUtil.release(msg); // SETTINGS, PING, GOAWAY: the codec has acted on them
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Log.connectionFailed(handoff.id(), cause);
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        if (idleCheck != null) {
+            idleCheck.cancel(false);
+            idleCheck = null;
+        }
+        runtime.walk(h -> h.connectionClose(this));
+        handoff.states().transition(ConnectionState.CLOSE);
+    }
+
+    /** Whether the client is sent a GOAWAY (the connection closes once its streams end). */
+    boolean goingAway() {
+        return goingAway;
+    }
+
+    // ---- ConnectionInfo -------------------------------------------------------------------------
+
+    @Override
+    public long id() {
+        return handoff.id();
+    }
+
+    @Override
+    public ConnectionState state() {
+        return handoff.states().state();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return (InetSocketAddress) ctx.channel().remoteAddress();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) ctx.channel().localAddress();
+    }
+
+    @Override
+    public int requests() {
+        return requests;
+    }
+
+    @Override
+    public InetSocketAddress proxyProtocolAddress() {
+        return handoff.proxyAddress();
+    }
+
+    @Override
+    public SSLSession sslSession() {
+        return handoff.session();
+    }
+
+    @Override
+    public String sslServerName() {
+        return handoff.sniName();
+    }
+}

@@ -1,0 +1,414 @@
+package dev.modhttp.engine.http2;
+
+import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.core.CoreModule;
+import dev.modhttp.engine.exchange.ConnectionStates;
+import dev.modhttp.engine.exchange.Exchange;
+import dev.modhttp.engine.exchange.FileStreamer;
+import dev.modhttp.engine.exchange.Transport;
+import dev.modhttp.engine.exchange.UriNormalizer;
+import dev.modhttp.engine.http.Addresses;
+import dev.modhttp.engine.http.ConnectionInfo;
+import dev.modhttp.engine.http.ConnectionState;
+import dev.modhttp.engine.http.Request;
+import dev.modhttp.engine.http.Response;
+import dev.modhttp.engine.internal.Log;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One HTTP/2 stream (RFC 9113 §5.1), on its own channel of Netty's multiplexer: its request
+ * becomes an {@link Exchange}, and it is that exchange's {@link Transport}. A response leaves
+ * as a HEADERS frame and DATA frames of at most {@code http2-chunk-size}; the END_STREAM flag
+ * rides on the last frame. Files are read into bytes in pieces while the stream's flow-control
+ * window and the connection take them; request body bytes are taken as the exchange wants them,
+ * so a handler that does not read keeps the client at its window.
+ *
+ * <p>The stream's states are lighttpd's, as a connection's request has them; hooks and
+ * variables see the connection's id, addresses and TLS facts ({@link StreamInfo}).
+ */
+final class Http2Stream extends ChannelInboundHandlerAdapter implements Transport {
+
+    private static final HttpVersion HTTP_2 = HttpVersion.valueOf("HTTP/2.0");
+
+    private final Http2Connection conn;
+    private final int chunkSize;
+    private ChannelHandlerContext ctx;
+    private ConnectionStates states;
+    private ConnectionInfo info;
+    private Exchange exchange;
+    private Http2Headers pendingHead;
+    /** The last DATA bytes, held back so that END_STREAM can ride on them. */
+    private ByteBuf held;
+    private boolean bodyOnWire;
+    private FileStreamer streamer;
+    private ScheduledFuture<?> bodyTimer;
+    private ScheduledFuture<?> sendTimer;
+    private boolean opened;
+    private boolean closed;
+
+    Http2Stream(Http2Connection conn) {
+        this.conn = conn;
+        this.chunkSize = (int) conn.config.http2ChunkSize().bytes();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.states = conn.runtime.streamStates(conn.id());
+        this.info = new StreamInfo(conn, states);
+        states.transition(ConnectionState.REQUEST_START);
+        states.transition(ConnectionState.READ);
+    }
+
+    // ---- frames from the client ----------------------------------------------------------------
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Http2HeadersFrame headers) {
+            if (!opened) {
+                onRequest(headers);
+            } else if (headers.isEndStream() && exchange != null) {
+                exchange.body().onEnd(); // trailers end the body; their fields are not used
+            }
+        } else if (msg instanceof Http2DataFrame data) {
+            if (exchange == null || closed) {
+                data.release();
+                return;
+            }
+            if (data.content().isReadable()) {
+                exchange.body().onData(data.content()); // handed over: the frame is its content
+            } else {
+                data.release();
+            }
+            if (data.isEndStream() && exchange != null) {
+                exchange.body().onEnd();
+            }
+        } else if (msg instanceof Http2ResetFrame reset) {
+            Log.debug("connection {}: stream reset by the client ({})", conn.id(), reset.errorCode());
+            abort(499);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(Http2HeadersFrame frame) {
+        opened = true;
+        conn.streamOpened();
+        Http2Messages.Head head = Http2Messages.request(frame.headers(), frame.isEndStream(), conn.fieldLimit);
+        states.transition(ConnectionState.REQUEST_END);
+        states.requestArrived();
+        if (head.fieldTooLarge()) {
+            conn.fail(Http2Error.ENHANCE_YOUR_CALM, "client sent too large header field");
+            return;
+        }
+        UriNormalizer.Normalized uri = head.error() == null ? UriNormalizer.normalize(head.path()) : null;
+        String host = head.headers().get("host") == null ? null : Addresses.host(head.headers().get("host"));
+        if (host == null && head.headers().contains("host") && head.error() == null) {
+            uri = null; // an invalid authority is a bad request, answered by the default server
+        }
+        ServerConfig server = uri == null ? conn.hosts.defaultServer() : conn.hosts.select(host);
+        String target = head.path() == null ? "/" : head.path();
+        Request request = new Request(head.method() == null ? "GET" : head.method(), target, HTTP_2, head.headers(),
+                host, uri == null ? "/" : uri.path(), uri == null ? "" : uri.args(), conn.remoteAddress(),
+                conn.localAddress(), conn.sslSession() != null);
+        exchange = new Exchange(conn.runtime, this, head, server, request);
+        states.transition(ConnectionState.HANDLE_REQUEST);
+        if (head.error() != null) {
+            Log.LOG.info("connection {}: {}", conn.id(), head.error());
+            exchange.reject(400);
+        } else {
+            exchange.start(uri != null);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flush();
+        boolean want = !closed && (exchange == null || exchange.body().wanted());
+        if (want != ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(want);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            cancel(sendTimer);
+            sendTimer = null;
+            if (streamer != null) {
+                try {
+                    streamer.pump();
+                } catch (Exception e) {
+                    Log.error("sending a file failed", e);
+                    close();
+                }
+            }
+        } else if (exchange != null && sendTimer == null) {
+            Duration d = exchange.location().config(CoreModule.CONFIG).sendTimeout();
+            sendTimer = ctx.executor().schedule(() -> {
+                Log.debug("connection {}: client timed out while the response was sent", conn.id());
+                close();
+            }, d.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Log.debug("connection {}: stream failed: {}", conn.id(), cause.toString()); // the codec reset it
+        abort(400);
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        abort(499);
+        releaseHeld();
+        states.transition(ConnectionState.CLOSE);
+        if (opened) {
+            conn.streamClosed();
+        }
+    }
+
+    /** Ends the exchange of a stream that was reset or failed; LOG sees {@code status}. */
+    private void abort(int status) {
+        cancel(bodyTimer);
+        cancel(sendTimer);
+        if (streamer != null) {
+            streamer.close();
+            streamer = null;
+        }
+        if (exchange != null) {
+            Exchange ex = exchange;
+            exchange = null;
+            ex.abort(status);
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    // ---- Transport: the request body ----------------------------------------------------------
+
+    @Override
+    public ConnectionInfo connection() {
+        return info;
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    @Override
+    public void transition(ConnectionState to) {
+        states.transition(to);
+    }
+
+    @Override
+    public void readBody(Duration timeout) {
+        if (timeout != null) {
+            cancel(bodyTimer);
+            bodyTimer = ctx.executor().schedule(() -> {
+                Log.debug("connection {}: client body timeout on a stream", conn.id());
+                if (exchange != null && !exchange.finished()) {
+                    abort(408);
+                }
+                close();
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        if (!closed && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    @Override
+    public void sendContinue() {
+        ctx.writeAndFlush(new DefaultHttp2HeadersFrame(Http2Messages.continueHead(), false), ctx.voidPromise());
+    }
+
+    @Override
+    public void bodyRead() {
+        cancel(bodyTimer);
+        bodyTimer = null;
+    }
+
+    @Override
+    public void bodyDrained() {
+        // a stream's unread body is refused with RST_STREAM when its response ends: nothing waits for it
+    }
+
+    // ---- Transport: the response --------------------------------------------------------------
+
+    /** A stream never carries another request; the connection goes on whatever the response. */
+    @Override
+    public void prepareResponse(Exchange ex) {
+        ex.keepAlive(true);
+    }
+
+    /** Content-Length when known; no body for HEAD, 1xx, 204, 304. */
+    @Override
+    public boolean frame(Exchange ex) {
+        Response r = ex.response();
+        int status = r.status();
+        if (status < 200 || status == 204 || status == 304) {
+            r.headers().remove("content-length");
+            if (status == 204) {
+                r.headers().remove("content-type");
+                r.headers().remove("last-modified");
+            }
+            r.clearBody();
+            bodyOnWire = false;
+        } else {
+            if (r.contentLength() >= 0) {
+                r.headers().set("content-length", Long.toString(r.contentLength()));
+            } else {
+                r.headers().remove("content-length");
+            }
+            bodyOnWire = !ex.request().isHead();
+        }
+        return bodyOnWire;
+    }
+
+    @Override
+    public long writeHead(Exchange ex, Response response) {
+        pendingHead = Http2Messages.responseHead(response);
+        return Http2Messages.size(pendingHead);
+    }
+
+    @Override
+    public boolean zeroCopy() {
+        return false;
+    }
+
+    /** Body bytes as DATA frames of at most {@code http2-chunk-size}; the last is held for END_STREAM. */
+    @Override
+    public void writeBody(ByteBuf bytes) {
+        writeHeadIfPending(false);
+        if (held != null) {
+            write(new DefaultHttp2DataFrame(held, false));
+            held = null;
+        }
+        while (bytes.readableBytes() > chunkSize) {
+            write(new DefaultHttp2DataFrame(bytes.readRetainedSlice(chunkSize), false));
+        }
+        held = bytes;
+    }
+
+    @Override
+    public void writePiece(Response.Piece piece) {
+        if (!(piece instanceof Response.Bytes b)) {
+            throw new IllegalStateException("HTTP/2 sends files as bytes (zeroCopy is false)");
+        }
+        writeBody(b.buf());
+    }
+
+    @Override
+    public void cork(boolean on) {
+        // frames are batched until a flush already
+    }
+
+    @Override
+    public void endBody() {
+        if (pendingHead != null && held == null) {
+            writeHeadIfPending(true);
+        } else {
+            writeHeadIfPending(false);
+            write(new DefaultHttp2DataFrame(held != null ? held : Unpooled.EMPTY_BUFFER, true));
+            held = null;
+        }
+    }
+
+    private void writeHeadIfPending(boolean endStream) {
+        if (pendingHead != null) {
+            write(new DefaultHttp2HeadersFrame(pendingHead, endStream));
+            pendingHead = null;
+        }
+    }
+
+    private void write(Object frame) {
+        if (closed) {
+            ReferenceCountUtil.release(frame);
+            return;
+        }
+        ctx.write(frame, ctx.voidPromise());
+    }
+
+    private void releaseHeld() {
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void onWritable(FileStreamer s) {
+        this.streamer = s;
+    }
+
+    /** Sends what was written, held bytes too (a streamed body waits for no END_STREAM). */
+    @Override
+    public void flush() {
+        if (closed) {
+            return;
+        }
+        if (held != null) {
+            write(new DefaultHttp2DataFrame(held, false));
+            held = null;
+        }
+        ctx.flush();
+    }
+
+    /** The response is complete: a body the client is still sending is refused (RST_STREAM NO_ERROR, RFC 9113 §8.1). */
+    @Override
+    public void responseDone(Exchange ex) {
+        cancel(bodyTimer);
+        cancel(sendTimer);
+        exchange = null;
+        boolean bodyLeft = !ex.body().complete();
+        if (bodyLeft && !closed) {
+            ctx.write(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR), ctx.voidPromise());
+        }
+        ctx.flush();
+    }
+
+    /** Resets the stream at once (an error after the head went out, a timeout); the connection goes on. */
+    @Override
+    public void close() {
+        if (!closed) {
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR), ctx.voidPromise());
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package dev.modhttp.engine.http2;
+
+import static dev.modhttp.engine.http2.H2Client.DATA;
+import static dev.modhttp.engine.http2.H2Client.END_HEADERS;
+import static dev.modhttp.engine.http2.H2Client.END_STREAM;
+import static dev.modhttp.engine.http2.H2Client.GOAWAY;
+import static dev.modhttp.engine.http2.H2Client.HEADERS;
+import static dev.modhttp.engine.http2.H2Client.SETTINGS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.Scope;
+import dev.modhttp.engine.module.Module;
+import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.phase.Result;
+import dev.modhttp.engine.test.RawClient;
+import dev.modhttp.engine.test.TestCertificates;
+import dev.modhttp.engine.test.TestEngine;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * HTTP/2 end to end: h2c with prior knowledge on a plain port with {@code http2: on}, h2 by
+ * ALPN on a TLS port, the same locations and variables as over HTTP/1.1, request bodies and
+ * their limits per stream, files under flow control, and the connection's own rules.
+ */
+@Timeout(60)
+class Http2Tests {
+
+    record Echo(Boolean enabled) {
+    }
+
+    static final ConfigSpec<Echo> ECHO = ConfigSpec.block("echo", Echo.class).scopes(Scope.LOCATION).build();
+
+    @TempDir
+    static Path root;
+
+    static byte[] big;
+
+    @BeforeAll
+    static void files() throws Exception {
+        big = new byte[1024 * 1024 + 7];
+        new Random(7).nextBytes(big);
+        Files.createDirectories(root.resolve("files"));
+        Files.write(root.resolve("files/big.bin"), big);
+        Files.writeString(root.resolve("files/small.txt"), "small file\n");
+    }
+
+    static final String LOCATIONS = """
+                    locations:
+                      - location: /
+                        return: "200 $server_protocol $scheme $request_method $uri $args $http_cookie"
+                      - location: /files/
+                        root: %1$s
+                      - location: /echo
+                        client-max-body-size: 100
+                        echo: { enabled: true }
+                      - location: /moved
+                        return: "301 /new"
+                """;
+
+    static TestEngine h2c(String extra) {
+        return TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    http2: on
+                    %2$s
+                """.formatted(root, extra) + LOCATIONS.formatted(root), b -> b.module(echo()));
+    }
+
+    static Module echo() {
+        return new Module() {
+            @Override
+            public List<ConfigSpec<?>> configs() {
+                return List.of(ECHO);
+            }
+
+            @Override
+            public void register(ModuleRegistry r) {
+                r.contentHandler(ECHO, ex -> {
+                    ex.response().contentType("text/plain").body(ex.request().method() + " " + ex.request().bodyAsString());
+                    return Result.OK;
+                });
+            }
+        };
+    }
+
+    @Test
+    void h2cWithPriorKnowledgeServesTheLocationsWithHttp2Variables() throws Exception {
+        try (TestEngine e = h2c(""); H2Client c = H2Client.connect(e.port()).handshake()) {
+            H2Client.Frame settings = c.until(f -> f.type() == SETTINGS && f.flags() == 0);
+            assertThat(settingsOf(settings)).containsEntry(3, 128L).containsEntry(4, 65536L);
+            c.frame(HEADERS, END_HEADERS | END_STREAM, 1, c.block("GET", "/a/../b?x=1", "localhost", "cookie", "a=1",
+                    "cookie", "b=2"));
+            H2Client.Response r = c.response(1);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.text()).isEqualTo("HTTP/2.0 http GET /b x=1 a=1; b=2");
+            assertThat(r.head().get("server")).hasToString("modhttp");
+            assertThat(r.head().get("content-length")).hasToString(String.valueOf(r.body().length));
+            assertThat(r.head().contains("connection")).isFalse();
+            c.get(3, "/moved");
+            H2Client.Response moved = c.response(3);
+            assertThat(moved.status()).isEqualTo(301);
+            assertThat(moved.head().get("location")).hasToString("http://localhost:" + e.port() + "/new");
+        }
+    }
+
+    @Test
+    void http11StillServesOnAPortWithHttp2() throws Exception {
+        try (TestEngine e = h2c(""); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("GET /x HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            assertThat(r.body()).isEqualTo("HTTP/1.1 http GET /x  ");
+        }
+        try (TestEngine e = h2c(""); RawClient c = e.raw()) {
+            // a request line that starts like the preface but is not one is HTTP/1's to answer (nginx: 400)
+            RawClient.Response pri = c.send("PRI * HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            assertThat(pri.statusLine()).isEqualTo("HTTP/1.1 400 Bad Request");
+        }
+    }
+
+    @Test
+    void manyStreamsAtOnceOnOneConnectionAreEachAnswered() throws Exception {
+        try (TestEngine e = h2c(""); H2Client c = H2Client.connect(e.port()).handshake()) {
+            for (int i = 0; i < 50; i++) {
+                c.get(1 + 2 * i, "/s" + i);
+            }
+            Map<Integer, StringBuilder> bodies = new HashMap<>();
+            int ended = 0;
+            while (ended < 50) {
+                H2Client.Frame f = c.read();
+                if (f.type() == DATA) {
+                    bodies.computeIfAbsent(f.stream(), k -> new StringBuilder())
+                            .append(new String(f.payload(), StandardCharsets.UTF_8));
+                }
+                if (f.endStream()) {
+                    ended++;
+                }
+            }
+            for (int i = 0; i < 50; i++) {
+                assertThat(bodies.get(1 + 2 * i)).hasToString("HTTP/2.0 http GET /s" + i + "  ");
+            }
+        }
+    }
+
+    @Test
+    void aRequestBodyIsReadPerStreamAndItsLimitAnswers413OnlyThatStream() throws Exception {
+        try (TestEngine e = h2c(""); H2Client c = H2Client.connect(e.port()).handshake()) {
+            c.frame(HEADERS, END_HEADERS, 1, c.block("POST", "/echo", "localhost", "content-length", "5"));
+            c.frame(DATA, 0, 1, "he".getBytes(StandardCharsets.US_ASCII));
+            c.frame(DATA, END_STREAM, 1, "llo".getBytes(StandardCharsets.US_ASCII));
+            assertThat(c.response(1).text()).isEqualTo("POST hello");
+            c.frame(HEADERS, END_HEADERS, 3, c.block("POST", "/echo", "localhost", "content-length", "500"));
+            H2Client.Response tooLarge = c.response(3);
+            assertThat(tooLarge.status()).isEqualTo(413);
+            // the connection goes on
+            c.get(5, "/after");
+            assertThat(c.response(5).text()).startsWith("HTTP/2.0 http GET /after");
+        }
+    }
+
+    @Test
+    void aLargeFileGoesOutUnderFlowControl() throws Exception {
+        try (TestEngine e = h2c(""); H2Client c = H2Client.connect(e.port()).handshake()) {
+            c.get(1, "/files/big.bin");
+            // the client's window is 65535: without WINDOW_UPDATE the server must stop there
+            List<H2Client.Frame> first = c.drain(500);
+            int sent = first.stream().filter(f -> f.type() == DATA).mapToInt(f -> f.payload().length).sum();
+            assertThat(sent).isEqualTo(65535);
+            assertThat(first.stream().filter(f -> f.type() == DATA).mapToInt(f -> f.payload().length).max().orElse(0))
+                    .isLessThanOrEqualTo(16384); // SETTINGS_MAX_FRAME_SIZE
+            // open both windows wide: the rest arrives
+            c.frame(H2Client.WINDOW_UPDATE, 0, 0, H2Client.int32(big.length));
+            c.frame(H2Client.WINDOW_UPDATE, 0, 1, H2Client.int32(big.length));
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            first.stream().filter(f -> f.type() == DATA).forEach(f -> body.writeBytes(f.payload()));
+            while (true) {
+                H2Client.Frame f = c.read();
+                if (f.type() == DATA) {
+                    body.writeBytes(f.payload());
+                }
+                if (f.endStream()) {
+                    break;
+                }
+            }
+            assertThat(body.toByteArray()).isEqualTo(big);
+        }
+    }
+
+    @Test
+    void keepaliveRequestsEndsTheConnectionWithGoawayAfterThatManyStreams() throws Exception {
+        try (TestEngine e = h2c("keepalive-requests: 2"); H2Client c = H2Client.connect(e.port()).handshake()) {
+            c.get(1, "/one");
+            c.get(3, "/two");
+            List<H2Client.Frame> frames = c.drain(2000);
+            assertThat(frames).anyMatch(f -> f.type() == GOAWAY && f.errorCode() == 0);
+            assertThat(frames.stream().filter(f -> f.type() == HEADERS).count()).isEqualTo(2);
+        }
+    }
+
+    // ---- over TLS, with the JDK's client -------------------------------------------------------
+
+    static TestEngine tls(String extra) throws Exception {
+        return TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0 ssl"]
+                    ssl-certificate: %1$s/localhost.crt
+                    ssl-certificate-key: %1$s/localhost.key
+                    %2$s
+                """.formatted(TestCertificates.dir(), extra) + LOCATIONS.formatted(root), b -> b.module(echo()));
+    }
+
+    static HttpClient jdkClient() throws Exception {
+        return HttpClient.newBuilder().sslContext(TestCertificates.clientContext()).version(HttpClient.Version.HTTP_2)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @Test
+    void tlsServersOfferH2ByAlpnAndServeFilesAndBodies() throws Exception {
+        try (TestEngine e = tls("")) {
+            HttpClient client = jdkClient();
+            String base = "https://localhost:" + e.port();
+            HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(base + "/x?y=2")).timeout(Duration.ofSeconds(10));
+            HttpResponse<String> r = client.send(get.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(r.body()).isEqualTo("HTTP/2.0 https GET /x y=2 ");
+            HttpResponse<byte[]> file = client.send(HttpRequest.newBuilder(URI.create(base + "/files/big.bin")).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(file.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(file.body()).isEqualTo(big);
+            HttpResponse<String> posted = client.send(HttpRequest.newBuilder(URI.create(base + "/echo"))
+                    .POST(HttpRequest.BodyPublishers.ofString("ping")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(posted.body()).isEqualTo("POST ping");
+        }
+    }
+
+    @Test
+    void http11OverTlsServesFilesThroughTheEncryption() throws Exception {
+        try (TestEngine e = tls("http2: off")) {
+            HttpClient client = HttpClient.newBuilder().sslContext(jdkClient().sslContext())
+                    .version(HttpClient.Version.HTTP_2).build();
+            HttpResponse<byte[]> file = client.send(HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + e.port() + "/files/big.bin")).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(file.version()).isEqualTo(HttpClient.Version.HTTP_1_1); // no h2 offered
+            assertThat(file.body()).isEqualTo(big);
+        }
+    }
+
+    static Map<Integer, Long> settingsOf(H2Client.Frame f) {
+        Map<Integer, Long> m = new HashMap<>();
+        byte[] p = f.payload();
+        for (int i = 0; i + 6 <= p.length; i += 6) {
+            m.put((p[i] & 0xff) << 8 | (p[i + 1] & 0xff), ((p[i + 2] & 0xffL) << 24) | ((p[i + 3] & 0xff) << 16)
+                    | ((p[i + 4] & 0xff) << 8) | (p[i + 5] & 0xff));
+        }
+        return m;
+    }
+}

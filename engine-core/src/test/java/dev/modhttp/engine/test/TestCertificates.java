@@ -1,0 +1,99 @@
+package dev.modhttp.engine.test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Self-signed certificates made by openssl once per test run: {@code a.test}, {@code b.test}
+ * and {@code localhost} (also for 127.0.0.1), each as {@code NAME.crt} and {@code NAME.key} in
+ * {@link #dir()}, and a trust manager that trusts exactly them. Where openssl is missing,
+ * Debian's package is installed (as root).
+ */
+public final class TestCertificates {
+
+    private static Path dir;
+    private static TrustManagerFactory trust;
+
+    private TestCertificates() {
+    }
+
+    /** The directory holding the certificates and keys. */
+    public static synchronized Path dir() throws Exception {
+        if (dir == null) {
+            make();
+        }
+        return dir;
+    }
+
+    public static synchronized TrustManagerFactory trust() throws Exception {
+        dir();
+        return trust;
+    }
+
+    /** A client context trusting the test certificates. */
+    public static SSLContext clientContext() throws Exception {
+        SSLContext client = SSLContext.getInstance("TLS");
+        client.init(null, trust().getTrustManagers(), null);
+        return client;
+    }
+
+    private static void ensureOpenssl() throws Exception {
+        try {
+            if (new ProcessBuilder("openssl", "version").start().waitFor() == 0) {
+                return;
+            }
+        } catch (IOException e) {
+            // not installed
+        }
+        Process p = new ProcessBuilder("sh", "-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
+                + "apt-get install -y -qq openssl").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(300, TimeUnit.SECONDS) && p.exitValue() == 0)
+                .as("openssl is missing and apt-get could not install it:\n" + out).isTrue();
+    }
+
+    private static void make() throws Exception {
+        ensureOpenssl();
+        Path d = Files.createTempDirectory("modhttp-certs");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(d)));
+        KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+        trusted.load(null, null);
+        for (String name : List.of("a.test", "b.test", "localhost")) {
+            String san = name.equals("localhost") ? "DNS:localhost,IP:127.0.0.1" : "DNS:" + name;
+            Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", d.resolve(name + ".key").toString(), "-out", d.resolve(name + ".crt").toString(),
+                    "-days", "2", "-subj", "/CN=" + name, "-addext", "subjectAltName=" + san)
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0).as("openssl: " + out).isTrue();
+            try (InputStream in = Files.newInputStream(d.resolve(name + ".crt"))) {
+                trusted.setCertificateEntry(name, CertificateFactory.getInstance("X.509").generateCertificate(in));
+            }
+        }
+        TrustManagerFactory t = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        t.init(trusted);
+        trust = t;
+        dir = d;
+    }
+
+    private static void delete(Path d) {
+        try (Stream<Path> files = Files.walk(d)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind
+        }
+    }
+}
