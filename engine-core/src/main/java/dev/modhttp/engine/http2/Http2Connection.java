@@ -19,6 +19,7 @@ import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -42,7 +43,8 @@ import javax.net.ssl.SSLSession;
  * (the connection window) and {@code large-client-header-buffers} (the header list, number ×
  * size, and each field at most size). The codec refuses what RFC 9113 forbids and what floods:
  * more than 200 RST_STREAM a client causes in 30 s (rapid reset), runs of small CONTINUATION or
- * empty DATA frames, and control frames queued while the client does not read.
+ * empty DATA frames, and control frames queued while the client does not read; before it,
+ * {@link FloodGuard} applies nginx's rule for frames that carry no payload.
  */
 public final class Http2Connection extends ChannelInboundHandlerAdapter implements ConnectionInfo {
 
@@ -97,6 +99,7 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
                 ch.pipeline().addLast("stream", new Http2Stream(conn));
             }
         });
+        pipeline.addLast("h2-flood", new FloodGuard(handoff.id()));
         pipeline.addLast("h2-codec", codec);
         pipeline.addLast("h2-streams", mux);
         pipeline.addLast("h2-connection", conn);
@@ -202,8 +205,16 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
         ReferenceCountUtil.release(evt);
     }
 
+    /**
+     * A protocol error of the client's (the codec has already sent GOAWAY with its code and
+     * closes) is logged at info; anything else fails the connection.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof Http2Exception h2) {
+            Log.LOG.info("connection {}: HTTP/2 {}: {}", handoff.id(), h2.error(), h2.getMessage());
+            return;
+        }
         Log.connectionFailed(handoff.id(), cause);
         ctx.close();
     }

@@ -64,7 +64,7 @@ final class H2Client implements AutoCloseable {
         }
     }
 
-    private final Socket socket;
+    final Socket socket;
     private final OutputStream out;
     private final DataInputStream in;
     private final DefaultHttp2HeadersEncoder encoder = new DefaultHttp2HeadersEncoder();
@@ -144,9 +144,24 @@ final class H2Client implements AutoCloseable {
         return b;
     }
 
+    /** A header block as HEADERS and, past 16384 bytes (the default SETTINGS_MAX_FRAME_SIZE), CONTINUATION frames. */
+    void headers(int stream, boolean endStream, byte[] block) throws IOException {
+        int max = 16384;
+        int n = Math.min(max, block.length);
+        int flags = (endStream ? END_STREAM : 0) | (n == block.length ? END_HEADERS : 0);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(frameBytes(HEADERS, flags, stream, java.util.Arrays.copyOfRange(block, 0, n)));
+        for (int at = n; at < block.length; at += max) {
+            int end = Math.min(block.length, at + max);
+            out.writeBytes(frameBytes(CONTINUATION, end == block.length ? END_HEADERS : 0, stream,
+                    java.util.Arrays.copyOfRange(block, at, end)));
+        }
+        raw(out.toByteArray());
+    }
+
     /** A GET on {@code stream} with END_STREAM. */
     void get(int stream, String path) throws IOException {
-        frame(HEADERS, END_HEADERS | END_STREAM, stream, block("GET", path, "localhost"));
+        headers(stream, true, block("GET", path, "localhost"));
     }
 
     /** The next frame; a HEADERS frame's block (with its CONTINUATIONs) decoded. */
