@@ -10,9 +10,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Scope;
+import dev.modhttp.engine.module.EngineStatus;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.phase.HandlerDefinition;
+import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
+import dev.modhttp.engine.test.MemoryAppender;
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestCertificates;
 import dev.modhttp.engine.test.TestEngine;
@@ -28,6 +32,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -209,6 +216,97 @@ class Http2Tests {
             assertThat(frames).anyMatch(f -> f.type() == GOAWAY && f.errorCode() == 0);
             assertThat(frames.stream().filter(f -> f.type() == HEADERS).count()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void gracefulStopSendsGoawayAndLetsTheOpenStreamFinish() throws Exception {
+        CountDownLatch arrived = new CountDownLatch(1);
+        TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    http2: on
+                    locations:
+                      - location: /slow
+                        echo: { enabled: true }
+                """, b -> b.module(echo()).handler(new HandlerDefinition(Phase.ACCESS, 0, "slow", ex -> {
+                    arrived.countDown();
+                    return Result.pending(CompletableFuture.supplyAsync(() -> Result.DECLINED,
+                            CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS)));
+                }, false, l -> true)));
+        try (H2Client c = H2Client.connect(e.port()).handshake()) {
+            c.get(1, "/slow");
+            assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+            Thread stopper = new Thread(() -> e.engine().stop(Duration.ofSeconds(10)));
+            stopper.start();
+            H2Client.Frame goaway = c.until(f -> f.type() == GOAWAY);
+            assertThat(goaway.errorCode()).isEqualTo(0L);
+            assertThat(goaway.payload()[3]).as("last stream id").isEqualTo((byte) 1);
+            H2Client.Response r = c.response(1);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.text()).isEqualTo("GET ");
+            assertThat(c.closedByServer()).isTrue();
+            stopper.join(15_000);
+            assertThat(e.engine().isRunning()).isFalse();
+        }
+    }
+
+    @Test
+    void theAccessLogAndHooksSeeAStreamAsARequest() throws Exception {
+        MemoryAppender.clear();
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    http2: on
+                    locations:
+                      - location: /
+                        access-log: ["logger:test.access combined"]
+                        return: "200 logged"
+                """); H2Client c = H2Client.connect(e.port()).handshake()) {
+            c.frame(HEADERS, END_HEADERS | END_STREAM, 1, c.block("GET", "/logged?a=1", "localhost", "user-agent", "raw/1"));
+            assertThat(c.response(1).text()).isEqualTo("logged");
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (MemoryAppender.lines().stream().noneMatch(l -> l.contains("HTTP/2.0")) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(MemoryAppender.lines()).anyMatch(l -> l.contains("\"GET /logged?a=1 HTTP/2.0\" 200 6 \"-\" \"raw/1\""));
+            EngineStatus status = e.engine().status();
+            assertThat(status.requests()).isEqualTo(1);
+            assertThat(status.active()).isEqualTo(1); // the connection, not its stream
+        }
+    }
+
+    /** curl, where the machine has it (with nghttp2, as Debian builds it). */
+    @Test
+    void curlSpeaksH2cWithPriorKnowledgeAndH2OverTls() throws Exception {
+        assumeCurl();
+        try (TestEngine e = h2c("")) {
+            String out = curl("--http2-prior-knowledge", "-sS", "-w", " %{http_version}", "http://127.0.0.1:" + e.port() + "/c");
+            assertThat(out).isEqualTo("HTTP/2.0 http GET /c   2");
+        }
+        try (TestEngine e = tls("")) {
+            String out = curl("--http2", "-sS", "--cacert", TestCertificates.dir().resolve("localhost.crt").toString(),
+                    "-w", " %{http_version}", "https://localhost:" + e.port() + "/c");
+            assertThat(out).isEqualTo("HTTP/2.0 https GET /c   2");
+        }
+    }
+
+    static void assumeCurl() {
+        try {
+            Process p = new ProcessBuilder("curl", "--version").redirectErrorStream(true).start();
+            String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0 && v.contains("HTTP2"), "curl with HTTP/2");
+        } catch (java.io.IOException | InterruptedException e) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no curl: " + e);
+        }
+    }
+
+    static String curl(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("curl", "--max-time", "10"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        return out;
     }
 
     // ---- over TLS, with the JDK's client -------------------------------------------------------
