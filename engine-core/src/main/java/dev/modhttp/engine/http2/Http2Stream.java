@@ -5,6 +5,7 @@ import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.exchange.ConnectionStates;
 import dev.modhttp.engine.exchange.Exchange;
 import dev.modhttp.engine.exchange.FileStreamer;
+import dev.modhttp.engine.exchange.RequestBody;
 import dev.modhttp.engine.exchange.Transport;
 import dev.modhttp.engine.exchange.UriNormalizer;
 import dev.modhttp.engine.http.Addresses;
@@ -54,12 +55,15 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     private ConnectionStates states;
     private ConnectionInfo info;
     private Exchange exchange;
+    /** A finished exchange whose unread body is read and dropped (nginx's discarded body). */
+    private Exchange discarding;
     private Http2Headers pendingHead;
     /** The last DATA bytes, held back so that END_STREAM can ride on them. */
     private ByteBuf held;
     private boolean bodyOnWire;
     private FileStreamer streamer;
     private ScheduledFuture<?> bodyTimer;
+    private Http2Messages.Head framing;
     private ScheduledFuture<?> sendTimer;
     private boolean opened;
     private boolean closed;
@@ -89,17 +93,18 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
                 exchange.body().onEnd(); // trailers end the body; their fields are not used
             }
         } else if (msg instanceof Http2DataFrame data) {
-            if (exchange == null || closed) {
+            Exchange target = exchange != null ? exchange : discarding;
+            if (target == null || closed) {
                 data.release();
                 return;
             }
             if (data.content().isReadable()) {
-                exchange.body().onData(data.content()); // handed over: the frame is its content
+                target.body().onData(data.content()); // handed over: the frame is its content
             } else {
                 data.release();
             }
-            if (data.isEndStream() && exchange != null) {
-                exchange.body().onEnd();
+            if (data.isEndStream() && !closed) {
+                target.body().onEnd();
             }
         } else if (msg instanceof Http2ResetFrame reset) {
             Log.debug("connection {}: stream reset by the client ({})", conn.id(), reset.errorCode());
@@ -129,6 +134,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
         Request request = new Request(head.method() == null ? "GET" : head.method(), target, HTTP_2, head.headers(),
                 host, uri == null ? "/" : uri.path(), uri == null ? "" : uri.args(), conn.remoteAddress(),
                 conn.localAddress(), conn.sslSession() != null);
+        framing = head;
         exchange = new Exchange(conn.runtime, this, head, server, request);
         states.transition(ConnectionState.HANDLE_REQUEST);
         if (head.error() != null) {
@@ -142,7 +148,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         flush();
-        boolean want = !closed && (exchange == null || exchange.body().wanted());
+        boolean want = !closed && (exchange == null || exchange.body().wanted()); // after the response: discarding
         if (want != ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(want);
         }
@@ -259,9 +265,12 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
         bodyTimer = null;
     }
 
+    /** The discarded body ended: the stream closes as both sides are done. */
     @Override
     public void bodyDrained() {
-        // a stream's unread body is refused with RST_STREAM when its response ends: nothing waits for it
+        cancel(bodyTimer);
+        bodyTimer = null;
+        discarding = null;
     }
 
     // ---- Transport: the response --------------------------------------------------------------
@@ -390,15 +399,27 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
         ctx.flush();
     }
 
-    /** The response is complete: a body the client is still sending is refused (RST_STREAM NO_ERROR, RFC 9113 §8.1). */
+    /**
+     * The response is complete. A body the client is still sending is read and dropped when at
+     * most {@link RequestBody#DISCARD_LIMIT} bytes of it are left (as HTTP/1.1 discards it, and
+     * because clients such as the JDK's fail a response followed by a reset), within
+     * {@code client-body-timeout}; a larger one is refused at once with RST_STREAM NO_ERROR
+     * (RFC 9113 §8.1).
+     */
     @Override
     public void responseDone(Exchange ex) {
         cancel(bodyTimer);
         cancel(sendTimer);
         exchange = null;
-        boolean bodyLeft = !ex.body().complete();
-        if (bodyLeft && !closed) {
-            ctx.write(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR), ctx.voidPromise());
+        if (!ex.body().complete() && !closed) {
+            long declared = framing.contentLength();
+            long left = declared >= 0 ? declared - ex.body().received() : 0;
+            if (left <= RequestBody.DISCARD_LIMIT) {
+                discarding = ex;
+                readBody(ex.location().config(CoreModule.CONFIG).clientBodyTimeout());
+            } else {
+                ctx.write(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR), ctx.voidPromise());
+            }
         }
         ctx.flush();
     }
