@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.lang.reflect.RecordComponent;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -32,9 +33,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.assertj.core.api.SoftAssertions;
@@ -101,13 +106,69 @@ class ReadmeTests {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("yamlBlocks")
-    void everyYamlBlockBindsAndBuildsAnEngine(Block block) throws IOException {
-        StandardEnvironment environment = new StandardEnvironment();
-        new YamlPropertySourceLoader().load(block.toString(), new ByteArrayResource(
-                block.text().getBytes(StandardCharsets.UTF_8))).forEach(environment.getPropertySources()::addLast);
-        Map<String, Object> tree = EngineConfigTree.read(environment);
+    void everyYamlBlockBindsAndBuildsAnEngine(Block block, @TempDir Path dir) throws Exception {
+        Map<String, Object> tree = tree(block.toString(), withCertificates(block.text(), dir));
         assertThat(tree).as(block + " configures the engine").isNotEmpty();
         assertThat(Engine.builder().config(tree).defaultListen("0").build().config().servers()).isNotEmpty();
+    }
+
+    private static Map<String, Object> tree(String name, String yaml) throws IOException {
+        StandardEnvironment environment = new StandardEnvironment();
+        new YamlPropertySourceLoader().load(name, new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
+                .forEach(environment.getPropertySources()::addLast);
+        return EngineConfigTree.read(environment);
+    }
+
+    /** A block naming {@code certs/example.com.crt} and {@code .key} gets that pair, made by openssl in {@code dir}. */
+    static String withCertificates(String yaml, Path dir) throws Exception {
+        if (!yaml.contains("certs/")) {
+            return yaml;
+        }
+        Path certs = Files.createDirectories(dir.resolve("certs"));
+        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                "-keyout", certs.resolve("example.com.key").toString(), "-out", certs.resolve("example.com.crt").toString(),
+                "-days", "2", "-subj", "/CN=example.com", "-addext", "subjectAltName=DNS:example.com,DNS:localhost")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as("openssl: " + out).isTrue();
+        return yaml.replace("certs/", certs + "/");
+    }
+
+    /** The TLS example, on free ports: HTTP/2 by ALPN answers as the README says, and the plain server redirects. */
+    @Test
+    void theTlsExampleAnswersOverHttp2AndThePlainServerRedirects(@TempDir Path dir) throws Exception {
+        Block block = yamlBlocks().filter(b -> b.text().contains("8443 ssl")).findFirst().orElseThrow();
+        String yaml = withCertificates(block.text(), dir).replace("[\"8080\"]", "[\"127.0.0.1:0\"]")
+                .replace("[\"8443 ssl\"]", "[\"localhost:0 ssl\"]");
+        Engine engine = Engine.builder().config(tree(block.toString(), yaml)).build().start();
+        try {
+            SSLContext trustAll = SSLContext.getInstance("TLS");
+            trustAll.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null); // curl -k
+            HttpClient client = HttpClient.newBuilder().sslContext(trustAll).version(HttpClient.Version.HTTP_2).build();
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + engine.ports().get(1) + "/")).build(), BodyHandlers.ofString());
+            assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(r.body()).isEqualTo("HTTP/2.0 over TLSv1.3");
+            HttpResponse<String> redirect = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + engine.ports().get(0) + "/a?b")).build(), BodyHandlers.ofString());
+            assertThat(redirect.statusCode()).isEqualTo(301);
+            assertThat(redirect.headers().firstValue("Location")).hasValue("https://127.0.0.1:8443/a?b");
+        } finally {
+            engine.stop(Duration.ofSeconds(2));
+        }
     }
 
     @ParameterizedTest(name = "{0}")
