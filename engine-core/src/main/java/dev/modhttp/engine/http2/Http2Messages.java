@@ -54,11 +54,13 @@ final class Http2Messages {
         StringBuilder cookies = null;
         int length = 0;
         boolean tooLarge = false;
+        boolean badValue = false;
         for (Map.Entry<CharSequence, CharSequence> e : in) {
             CharSequence name = e.getKey();
             CharSequence value = e.getValue();
             length += name.length() + value.length() + 4;
             tooLarge |= name.length() > limit || value.length() > limit;
+            badValue |= !validValue(value);
             if (name.length() > 0 && name.charAt(0) == ':') {
                 continue;
             }
@@ -78,7 +80,9 @@ final class Http2Messages {
             headers.set(HttpHeaderNames.HOST, authority);
         }
         String error = null;
-        if (method == null || method.isEmpty()) {
+        if (badValue) {
+            error = "client sent invalid header value"; // RFC 9113 §8.2.1
+        } else if (method == null || method.isEmpty()) {
             error = "client sent no :method header";
         } else if (in.scheme() == null) {
             error = "client sent no :scheme header";
@@ -98,6 +102,25 @@ final class Http2Messages {
         }
         boolean expect = HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(headers.get(HttpHeaderNames.EXPECT));
         return new Head(method, path, authority, headers, contentLength, !endStream, expect, length, error, tooLarge);
+    }
+
+    /** RFC 9113 §8.2.1: no NUL, CR or LF, and no whitespace at either end. */
+    private static boolean validValue(CharSequence v) {
+        int n = v.length();
+        if (n > 0 && isSpace(v.charAt(0)) || n > 1 && isSpace(v.charAt(n - 1))) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = v.charAt(i);
+            if (c == 0 || c == '\r' || c == '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t';
     }
 
     private static String string(CharSequence s) {

@@ -26,6 +26,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
@@ -66,6 +67,8 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     private Http2Messages.Head framing;
     private ScheduledFuture<?> sendTimer;
     private boolean opened;
+    /** A malformed request (RFC 9113 §8.1.1): its 400 ends with RST_STREAM PROTOCOL_ERROR, not END_STREAM. */
+    private boolean malformed;
     private boolean closed;
 
     Http2Stream(Http2Connection conn) {
@@ -139,6 +142,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
         states.transition(ConnectionState.HANDLE_REQUEST);
         if (head.error() != null) {
             Log.LOG.info("connection {}: {}", conn.id(), head.error());
+            malformed = true;
             exchange.reject(400);
         } else {
             exchange.start(uri != null);
@@ -178,9 +182,11 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        Log.debug("connection {}: stream failed: {}", conn.id(), cause.toString()); // the codec reset it
+        Log.debug("connection {}: stream failed: {}", conn.id(), cause.toString());
         abort(400);
-        ctx.close();
+        if (!(cause instanceof Http2Exception)) {
+            ctx.close();
+        } // else the multiplexer resets the stream with the error's own code (RFC 9113 §5.4.2)
     }
 
     @Override
@@ -345,6 +351,15 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
 
     @Override
     public void endBody() {
+        if (malformed) {
+            writeHeadIfPending(false);
+            if (held != null) {
+                write(new DefaultHttp2DataFrame(held, false));
+                held = null;
+            }
+            write(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR));
+            return;
+        }
         if (pendingHead != null && held == null) {
             writeHeadIfPending(true);
         } else {
@@ -411,7 +426,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
         cancel(bodyTimer);
         cancel(sendTimer);
         exchange = null;
-        if (!ex.body().complete() && !closed) {
+        if (!ex.body().complete() && !closed && !malformed) {
             long declared = framing.contentLength();
             long left = declared >= 0 ? declared - ex.body().received() : 0;
             if (left <= RequestBody.DISCARD_LIMIT) {

@@ -41,6 +41,14 @@ final class H2Client implements AutoCloseable {
     static final int ACK = 0x1;
     static final int END_HEADERS = 0x4;
     static final int PADDED = 0x8;
+    static final int PRIORITY_FLAG = 0x20;
+
+    static final int SETTINGS_HEADER_TABLE_SIZE = 0x1;
+    static final int SETTINGS_ENABLE_PUSH = 0x2;
+    static final int SETTINGS_MAX_CONCURRENT_STREAMS = 0x3;
+    static final int SETTINGS_INITIAL_WINDOW_SIZE = 0x4;
+    static final int SETTINGS_MAX_FRAME_SIZE = 0x5;
+    static final int SETTINGS_MAX_HEADER_LIST_SIZE = 0x6;
 
     static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -69,6 +77,7 @@ final class H2Client implements AutoCloseable {
     private final DataInputStream in;
     private final DefaultHttp2HeadersEncoder encoder = new DefaultHttp2HeadersEncoder();
     private final DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false, 1 << 20);
+    private Frame serverSettings;
 
     H2Client(Socket socket) throws IOException {
         this.socket = socket;
@@ -86,6 +95,36 @@ final class H2Client implements AutoCloseable {
         out.write(PREFACE);
         frame(SETTINGS, 0, 0, new byte[0]);
         return this;
+    }
+
+    /**
+     * The preface and a SETTINGS frame with {@code idValue}, then frames until the server's SETTINGS
+     * (acknowledged) and the acknowledgement of ours: the connection is settled, as h2spec starts a test.
+     */
+    H2Client open(int... idValue) throws IOException {
+        out.write(PREFACE);
+        frame(SETTINGS, 0, 0, settings(idValue));
+        boolean acked = false;
+        while (serverSettings == null || !acked) {
+            Frame f = read();
+            if (f.type() == SETTINGS && (f.flags() & ACK) == 0) {
+                serverSettings = f;
+                frame(SETTINGS, ACK, 0, new byte[0]);
+            } else if (f.type() == SETTINGS) {
+                acked = true;
+            }
+        }
+        return this;
+    }
+
+    /** The server's SETTINGS frame as {@link #open} received it. */
+    Frame serverSettings() {
+        return serverSettings;
+    }
+
+    /** The dynamic table size this client's HPACK decoder allows, as a SETTINGS_HEADER_TABLE_SIZE it sent announces. */
+    void maxHeaderTableSize(long size) throws Http2Exception {
+        decoder.maxHeaderTableSize(size);
     }
 
     void frame(int type, int flags, int stream, byte[] payload) throws IOException {
@@ -288,6 +327,52 @@ final class H2Client implements AutoCloseable {
             p[at + 5] = (byte) idValue[i + 1];
         }
         return p;
+    }
+
+    /**
+     * HPACK literal field lines without indexing and with new names (RFC 7541 §6.2.2), no Huffman
+     * coding, in the order given: what an encoder would reorder or refuse goes out as written.
+     * Characters are taken as ISO-8859-1 so that any octet can be sent.
+     */
+    static byte[] literals(String... nameValue) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (int i = 0; i < nameValue.length; i += 2) {
+            b.write(0x00);
+            b.writeBytes(string(nameValue[i]));
+            b.writeBytes(string(nameValue[i + 1]));
+        }
+        return b.toByteArray();
+    }
+
+    /** An HPACK string literal without Huffman coding (RFC 7541 §5.2). */
+    static byte[] string(String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.ISO_8859_1);
+        return concat(hpackInt(0x00, 7, bytes.length), bytes);
+    }
+
+    /** An HPACK integer (RFC 7541 §5.1) in a first octet that starts with {@code flags} and keeps {@code prefixBits} bits. */
+    static byte[] hpackInt(int flags, int prefixBits, long value) {
+        int max = (1 << prefixBits) - 1;
+        if (value < max) {
+            return new byte[] {(byte) (flags | value)};
+        }
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(flags | max);
+        long rest = value - max;
+        while (rest >= 0x80) {
+            b.write((int) (rest & 0x7f) | 0x80);
+            rest >>>= 7;
+        }
+        b.write((int) rest);
+        return b.toByteArray();
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            b.writeBytes(p);
+        }
+        return b.toByteArray();
     }
 
     static byte[] int32(long v) {
