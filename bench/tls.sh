@@ -62,6 +62,9 @@ http {
 }
 CONF
 
+for port in $E_PORT $N_PORT; do # a server left over from an earlier run would be measured instead
+  [ -z "$(ss -ltnH "sport = :$port")" ] || { echo "port $port is in use: stop what listens there" >&2; exit 1; }
+done
 JAVA_OPTS="-Xms512m -Xmx512m -XX:+UseParallelGC"
 $SERVER_CPU java $JAVA_OPTS -jar "$JAR" --spring.config.location="file:$PWD/$out/engine.yml" > "$out/engine.log" 2>&1 &
 e_pid=$!

@@ -197,11 +197,13 @@ public final class Engine implements EngineInfo {
 
     private void tick() {
         DateCache.refresh();
+        tls.reloadChanged(); // certificates whose files changed serve new handshakes from now on
         walkServerHooks("trigger", h -> h.trigger(this));
     }
 
-    /** Fires the {@code reload} hooks (re-open files and the like). */
+    /** Reads changed certificates and fires the {@code reload} hooks (re-open files and the like). */
     public void reload() {
+        tls.reloadChanged();
         walkServerHooks("reload", h -> h.reload(this));
     }
 

@@ -45,6 +45,8 @@ import java.util.Map;
  * regex, in the order Host selection uses), the default server's when none or no name matches;
  * the request then chooses its server by Host.
  *
+ * <p>Certificates are read again when their files change ({@link #reloadChanged}).
+ *
  * <p>OpenSSL (BoringSSL from {@code netty-tcnative-boringssl-static}) serves when it is on the
  * classpath and loads, the JDK's provider otherwise, or when the system property
  * {@value #PROVIDER_PROPERTY} is {@code jdk}; which one is logged once at startup.
@@ -54,8 +56,24 @@ public final class TlsContexts {
     /** {@code jdk} makes the engine use the JDK's TLS provider even where OpenSSL is available. */
     public static final String PROVIDER_PROPERTY = "dev.modhttp.tls.provider";
 
-    private final Map<ServerConfig, SslContext> contexts = new IdentityHashMap<>();
+    private final Map<ServerConfig, Served> contexts = new IdentityHashMap<>();
     private final SslProvider provider;
+
+    /**
+     * One server's context and the files it was built from, as last seen: a change of either
+     * file's time or size builds the context again.
+     */
+    private static final class Served {
+        final ServerConfig server;
+        volatile SslContext context;
+        String seen;
+
+        Served(ServerConfig server, SslContext context, String seen) {
+            this.server = server;
+            this.context = context;
+            this.seen = seen;
+        }
+    }
 
     private TlsContexts(SslProvider provider) {
         this.provider = provider;
@@ -86,7 +104,8 @@ public final class TlsContexts {
         TlsContexts t = new TlsContexts(chooseProvider());
         for (ServerConfig server : config.servers()) {
             if (server.listens().stream().anyMatch(Listen::ssl)) {
-                t.contexts.put(server, context(server, t.provider));
+                String seen = stamp(server);
+                t.contexts.put(server, new Served(server, context(server, t.provider), seen));
             }
         }
         if (!t.contexts.isEmpty()) {
@@ -127,6 +146,52 @@ public final class TlsContexts {
             throw new ConfigException(server.path(), "ssl-certificate", "cannot serve " + ssl.sslCertificate()
                     + " with the key " + ssl.sslCertificateKey() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The time and size of a server's certificate and key files, to notice a change; "" when one cannot be read. */
+    private static String stamp(ServerConfig server) {
+        SslConfig ssl = server.scope().config(CoreModule.SSL);
+        StringBuilder b = new StringBuilder();
+        for (String file : new String[] {ssl.sslCertificate(), ssl.sslCertificateKey()}) {
+            try {
+                Path p = Path.of(file);
+                b.append(Files.getLastModifiedTime(p).toMillis()).append('/').append(Files.size(p)).append(' ');
+            } catch (IOException | RuntimeException e) {
+                return "";
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * Builds a server's context again when its certificate or key file changed (called every
+     * second, and by {@code Engine.reload()}). New handshakes take the new certificate; open
+     * connections keep theirs. A file that cannot be read, parsed or does not fit its pair is
+     * refused with a log line naming it, and the certificate in use keeps serving; it is tried
+     * again when a file changes again.
+     *
+     * @return how many servers took a new certificate
+     */
+    public int reloadChanged() {
+        int reloaded = 0;
+        for (Served s : contexts.values()) {
+            String now = stamp(s.server);
+            if (now.equals(s.seen)) {
+                continue;
+            }
+            s.seen = now;
+            SslConfig ssl = s.server.scope().config(CoreModule.SSL);
+            try {
+                s.context = context(s.server, provider);
+                reloaded++;
+                Log.LOG.info("{}: TLS certificate reloaded from {} and {}", s.server.path(), ssl.sslCertificate(),
+                        ssl.sslCertificateKey());
+            } catch (RuntimeException e) { // ConfigException, or anything a provider throws
+                Log.LOG.error("{}: the changed certificate is refused, the one in use keeps serving: {}", s.server.path(),
+                        e.getMessage());
+            }
+        }
+        return reloaded;
     }
 
     /**
@@ -175,15 +240,15 @@ public final class TlsContexts {
      * @throws ConfigException when the socket's default server has no certificate
      */
     public Mapping<String, SslContext> sni(VirtualHosts hosts) {
-        SslContext fallback = contexts.get(hosts.defaultServer());
+        Served fallback = contexts.get(hosts.defaultServer());
         if (fallback == null) {
             throw new ConfigException(hosts.defaultServer().path(), "ssl-certificate",
                     "the default server of a listen with ssl needs ssl-certificate and ssl-certificate-key");
         }
         return name -> {
             ServerConfig server = name == null ? hosts.defaultServer() : hosts.select(Addresses.host(name));
-            SslContext c = contexts.get(server);
-            return c != null ? c : fallback;
+            Served c = contexts.get(server);
+            return (c != null ? c : fallback).context; // read per handshake: a reload shows at once
         };
     }
 }

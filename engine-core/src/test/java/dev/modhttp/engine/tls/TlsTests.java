@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.modhttp.engine.Engine;
 import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.EngineConfig;
+import dev.modhttp.engine.test.MemoryAppender;
 import dev.modhttp.engine.test.TestCertificates;
 import dev.modhttp.engine.test.TestEngine;
 import io.netty.handler.ssl.OpenSsl;
@@ -124,6 +125,79 @@ class TlsTests {
             String response = request(e.port(), "a.test", "a.test", "/moved").response();
             assertThat(response).startsWith("HTTP/1.1 301 ").contains("\r\nLocation: https://a.test:" + e.port() + "/new\r\n");
         }
+    }
+
+    /** Replaces a file's content and moves its time on, so that a change is seen however fast the test runs. */
+    static void rewrite(Path file, byte[] content, int step) throws IOException {
+        java.nio.file.Files.write(file, content);
+        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() + step * 2000L));
+    }
+
+    @Test
+    void aChangedCertificateServesNewHandshakesAndABrokenOneIsRefusedWhileTheOldKeepsServing(
+            @org.junit.jupiter.api.io.TempDir Path live) throws Exception {
+        Path crt = live.resolve("live.crt");
+        Path key = live.resolve("live.key");
+        java.nio.file.Files.copy(dir.resolve("a.test.crt"), crt);
+        java.nio.file.Files.copy(dir.resolve("a.test.key"), key);
+        MemoryAppender.clear();
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0 ssl"]
+                    ssl-certificate: %s
+                    ssl-certificate-key: %s
+                    locations:
+                      - location: /
+                        return: "200 live"
+                """.formatted(crt, key))) {
+            SSLContext client = SSLContext.getInstance("TLS");
+            client.init(null, trust.getTrustManagers(), null);
+            try (SSLSocket open = (SSLSocket) client.getSocketFactory().createSocket("127.0.0.1", e.port())) {
+                open.setSoTimeout(10_000);
+                assertThat(keepAliveRequest(open)).endsWith("live");
+                rewrite(key, java.nio.file.Files.readAllBytes(dir.resolve("b.test.key")), 1);
+                rewrite(crt, java.nio.file.Files.readAllBytes(dir.resolve("b.test.crt")), 2);
+                // checked every second: within a few the new pair serves new handshakes
+                long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+                while (!request(e.port(), null, "h", "/").subject().equals("CN=b.test") && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertThat(request(e.port(), null, "h", "/").subject()).isEqualTo("CN=b.test");
+                // the connection opened before goes on with its own session
+                assertThat(keepAliveRequest(open)).endsWith("live");
+                assertThat(((X509Certificate) open.getSession().getPeerCertificates()[0]).getSubjectX500Principal()
+                        .getName()).isEqualTo("CN=a.test");
+            }
+            rewrite(crt, "-----BEGIN CERTIFICATE-----\nbroken\n-----END CERTIFICATE-----\n"
+                    .getBytes(StandardCharsets.US_ASCII), 3);
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (MemoryAppender.lines().stream().noneMatch(l -> l.contains("refused") && l.contains(crt.toString()))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(MemoryAppender.lines()).anyMatch(l -> l.contains("the changed certificate is refused, the one in use"
+                    + " keeps serving") && l.contains(crt.toString()));
+            assertThat(request(e.port(), null, "h", "/").subject()).isEqualTo("CN=b.test");
+        }
+    }
+
+    /** One request on an open TLS connection that stays open; the response's body. */
+    static String keepAliveRequest(SSLSocket s) throws IOException {
+        s.getOutputStream().write("GET / HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        java.io.InputStream in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed after " + head);
+            }
+            head.append((char) b);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Content-Length: (\\d+)").matcher(head);
+        assertThat(m.find()).isTrue();
+        return new String(in.readNBytes(Integer.parseInt(m.group(1))), StandardCharsets.UTF_8);
     }
 
     @Test
