@@ -11,6 +11,7 @@ import dev.modhttp.engine.filter.HeaderFilterDefinition;
 import dev.modhttp.engine.http.DateCache;
 import dev.modhttp.engine.http1.Http1Initializer;
 import dev.modhttp.engine.tls.TlsContexts;
+import dev.modhttp.engine.core.SslBundleSource;
 import dev.modhttp.engine.internal.BlockingExecutor;
 import dev.modhttp.engine.internal.Signals;
 import dev.modhttp.engine.module.EngineInfo;
@@ -88,7 +89,7 @@ public final class Engine implements EngineInfo {
     Engine(EngineConfig config, List<ConfigSpec<?>> specs, List<HeaderFilterDefinition> headerFilters,
             List<BodyFilterDefinition> bodyFilters, List<Hook> hooks,
             Pipeline[] compiled, Map<String, List<String>> pipelines, int ioThreads, int blockingLimit,
-            List<Consumer<ServerBootstrap>> bootstrapCustomizers, boolean reloadOnSighup) {
+            List<Consumer<ServerBootstrap>> bootstrapCustomizers, boolean reloadOnSighup, SslBundleSource sslBundles) {
         this.config = config;
         this.specs = specs;
         this.hooks = List.copyOf(hooks);
@@ -98,7 +99,7 @@ public final class Engine implements EngineInfo {
         this.reloadOnSighup = reloadOnSighup;
         this.blocking = new BlockingExecutor(blockingLimit);
         this.runtime = new EngineRuntime(config, compiled, hooks, headerFilters, bodyFilters, blocking);
-        this.tls = TlsContexts.build(config);
+        this.tls = TlsContexts.build(config, sslBundles);
         walkServerHooks("init", h -> h.init(this));
         walkServerHooks("setDefaults", h -> h.setDefaults(this));
         if (LOG.isDebugEnabled()) {

@@ -20,6 +20,7 @@ import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.modules.access.AccessModule;
 import dev.modhttp.engine.modules.auth.AuthBasicModule;
 import dev.modhttp.engine.core.CoreModule;
+import dev.modhttp.engine.core.SslBundleSource;
 import dev.modhttp.engine.modules.limit.LimitConnModule;
 import dev.modhttp.engine.modules.limit.LimitReqModule;
 import dev.modhttp.engine.modules.log.AccessLogModule;
@@ -64,6 +65,7 @@ import java.util.function.Consumer;
  * <table>
  *   <caption>Settings and defaults</caption>
  *   <tr><td>{@link #defaultListen}</td><td>"8080": where a server without {@code listen} listens</td></tr>
+ *   <tr><td>{@link #sslBundles}</td><td>none: key material by name for {@code ssl-bundle}</td></tr>
  *   <tr><td>{@link #ioThreads}</td><td>number of cores: event loop threads</td></tr>
  *   <tr><td>{@link #blockingLimit}</td><td>1024: blocking handlers running or waiting at once</td></tr>
  * </table>
@@ -75,6 +77,7 @@ public final class EngineBuilder {
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private int blockingLimit = 1024;
     private boolean reloadOnSighup;
+    private SslBundleSource sslBundles;
     private final List<Named> modules = builtInModules();
     private final List<HandlerDefinition> handlers = new ArrayList<>();
     private final List<ContentHandler> contentHandlers = new ArrayList<>();
@@ -96,6 +99,15 @@ public final class EngineBuilder {
     /** The raw configuration tree (the content of {@code engine:} in YAML terms). */
     public EngineBuilder config(Map<String, ?> raw) {
         this.raw = Objects.requireNonNull(raw, "raw");
+        return this;
+    }
+
+    /**
+     * Where servers with {@code ssl-bundle} take their key material (the starter passes Spring
+     * Boot's SSL bundles); none by default, and such a server then fails startup.
+     */
+    public EngineBuilder sslBundles(SslBundleSource source) {
+        this.sslBundles = source;
         return this;
     }
 
@@ -289,7 +301,7 @@ public final class EngineBuilder {
             }
         }
         Engine engine = new Engine(config, List.copyOf(specs), allHeaderFilters, allBodyFilters, allHooks, compiled,
-                dump, ioThreads, blockingLimit, List.copyOf(bootstrapCustomizers), reloadOnSighup);
+                dump, ioThreads, blockingLimit, List.copyOf(bootstrapCustomizers), reloadOnSighup, sslBundles);
         runtimeHooks[0] = engine.moduleHooks();
         return engine;
     }

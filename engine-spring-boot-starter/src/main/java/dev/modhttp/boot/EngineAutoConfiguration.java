@@ -23,6 +23,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -49,13 +50,18 @@ public final class EngineAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     Engine engine(ApplicationContext context, ConfigurableEnvironment environment, ObjectProvider<Hook> hooks,
-            ObjectProvider<EngineCustomizer> customizers) {
+            ObjectProvider<EngineCustomizer> customizers, ObjectProvider<SslBundles> sslBundles) {
         Map<String, Object> tree = EngineConfigTree.read(environment);
         String serverPort = environment.getProperty("server.port", "8080");
         checkServers(context, tree, serverPort);
+        String defaultListen = BootServerProperties.apply(environment, tree, serverPort);
         EngineBuilder builder = Engine.builder()
                 .config(tree)
-                .defaultListen(serverPort);
+                .defaultListen(defaultListen);
+        SslBundles bundles = sslBundles.getIfAvailable();
+        if (bundles != null) {
+            builder.sslBundles(new BootSslBundles(bundles));
+        }
         for (Map.Entry<String, Module> m : ordered(context, Module.class)) {
             builder.module(m.getKey(), m.getValue()); // what it registers is named after the bean
         }

@@ -134,6 +134,44 @@ class ReadmeTests {
         return yaml.replace("certs/", certs + "/");
     }
 
+    /** The Spring SSL bundle example as an application.yml (server.port 0): HTTP/2 over TLS as the README says. */
+    @Test
+    void theSslBundleExampleRunsAsAnApplication(@TempDir Path dir) throws Exception {
+        Block block = yamlBlocks().filter(b -> b.text().contains("bundle: web")).findFirst().orElseThrow();
+        Path yml = dir.resolve("application.yml");
+        Files.writeString(yml, withCertificates(block.text(), dir).replace("port: 8443", "port: 0"));
+        SpringApplication app = new SpringApplication(EngineSslTests.App.class);
+        app.setWebApplicationType(WebApplicationType.NONE);
+        try (var context = app.run("--spring.config.location=file:" + yml)) {
+            int port = context.getEnvironment().getProperty("local.server.port", Integer.class);
+            HttpClient client = HttpClient.newBuilder().sslContext(trustAll()).version(HttpClient.Version.HTTP_2).build();
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/"))
+                    .timeout(Duration.ofSeconds(10)).build(), BodyHandlers.ofString());
+            assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(r.body()).isEqualTo("HTTP/2.0 over TLSv1.3");
+        }
+    }
+
+    /** What curl -k does: trusts any certificate. */
+    static SSLContext trustAll() throws Exception {
+        SSLContext trustAll = SSLContext.getInstance("TLS");
+        trustAll.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        return trustAll;
+    }
+
     /** The TLS example, on free ports: HTTP/2 by ALPN answers as the README says, and the plain server redirects. */
     @Test
     void theTlsExampleAnswersOverHttp2AndThePlainServerRedirects(@TempDir Path dir) throws Exception {
@@ -142,22 +180,7 @@ class ReadmeTests {
                 .replace("[\"8443 ssl\"]", "[\"localhost:0 ssl\"]");
         Engine engine = Engine.builder().config(tree(block.toString(), yaml)).build().start();
         try {
-            SSLContext trustAll = SSLContext.getInstance("TLS");
-            trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null); // curl -k
-            HttpClient client = HttpClient.newBuilder().sslContext(trustAll).version(HttpClient.Version.HTTP_2).build();
+            HttpClient client = HttpClient.newBuilder().sslContext(trustAll()).version(HttpClient.Version.HTTP_2).build();
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(
                     URI.create("https://localhost:" + engine.ports().get(1) + "/")).build(), BodyHandlers.ofString());
             assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);

@@ -13,14 +13,16 @@ import java.util.Set;
  *   <tr><td>ssl-certificate</td><td>main, server</td><td>none: a PEM certificate chain, the server's first</td></tr>
  *   <tr><td>ssl-certificate-key</td><td>main, server</td><td>none: its PEM private key (PKCS#8, unencrypted)</td></tr>
  *   <tr><td>ssl-protocols</td><td>main, server</td><td>[TLSv1.2, TLSv1.3]</td></tr>
+ *   <tr><td>ssl-bundle</td><td>main, server</td><td>none: a named bundle of key material instead of the two
+ *       files ({@link SslBundleSource}; with the starter, Spring Boot's {@code spring.ssl.bundle.*})</td></tr>
  * </table>
  */
-public record SslConfig(String sslCertificate, String sslCertificateKey, List<String> sslProtocols) {
+public record SslConfig(String sslCertificate, String sslCertificateKey, List<String> sslProtocols, String sslBundle) {
 
     /** The protocol names {@code ssl-protocols} takes (the JDK provider's). */
     public static final Set<String> PROTOCOLS = Set.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
-    public static final SslConfig DEFAULTS = new SslConfig(null, null, List.of("TLSv1.2", "TLSv1.3"));
+    public static final SslConfig DEFAULTS = new SslConfig(null, null, List.of("TLSv1.2", "TLSv1.3"), null);
 
     public SslConfig {
         if (sslProtocols != null) {

@@ -5,6 +5,7 @@ import dev.modhttp.engine.config.EngineConfig;
 import dev.modhttp.engine.config.Listen;
 import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.core.CoreModule;
+import dev.modhttp.engine.core.SslBundleSource;
 import dev.modhttp.engine.core.SslConfig;
 import dev.modhttp.engine.exchange.VirtualHosts;
 import dev.modhttp.engine.http.Addresses;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -35,6 +37,8 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
 
 /**
  * The TLS side of the servers that listen with {@code ssl}: one server context per server
@@ -75,8 +79,11 @@ public final class TlsContexts {
         }
     }
 
-    private TlsContexts(SslProvider provider) {
+    private final SslBundleSource bundles;
+
+    private TlsContexts(SslProvider provider, SslBundleSource bundles) {
         this.provider = provider;
+        this.bundles = bundles;
     }
 
     /** OpenSSL where it loads, unless {@value #PROVIDER_PROPERTY} asks for the JDK's. */
@@ -100,12 +107,17 @@ public final class TlsContexts {
      * @throws ConfigException naming the server and key for a server with an {@code ssl} listen
      *     but no certificate or key, a file that cannot be read, or a key that does not fit
      */
-    public static TlsContexts build(EngineConfig config) {
-        TlsContexts t = new TlsContexts(chooseProvider());
+    public static TlsContexts build(EngineConfig config, SslBundleSource bundles) {
+        TlsContexts t = new TlsContexts(chooseProvider(), bundles);
         for (ServerConfig server : config.servers()) {
             if (server.listens().stream().anyMatch(Listen::ssl)) {
                 String seen = stamp(server);
-                t.contexts.put(server, new Served(server, context(server, t.provider), seen));
+                Served served = new Served(server, t.context(server), seen);
+                t.contexts.put(server, served);
+                String bundle = server.scope().config(CoreModule.SSL).sslBundle();
+                if (bundle != null) {
+                    bundles.onChange(bundle, () -> t.rebuild(served, "SSL bundle '" + bundle + "'"));
+                }
             }
         }
         if (!t.contexts.isEmpty()) {
@@ -115,8 +127,11 @@ public final class TlsContexts {
         return t;
     }
 
-    private static SslContext context(ServerConfig server, SslProvider provider) {
+    private SslContext context(ServerConfig server) {
         SslConfig ssl = server.scope().config(CoreModule.SSL);
+        if (ssl.sslBundle() != null) {
+            return bundleContext(server, ssl);
+        }
         if (ssl.sslCertificate() == null) {
             throw new ConfigException(server.path(), "ssl-certificate",
                     "a server listening with ssl needs ssl-certificate (a PEM certificate chain)");
@@ -132,25 +147,61 @@ public final class TlsContexts {
             SslContextBuilder b = SslContextBuilder.forServer(new File(ssl.sslCertificate()), new File(ssl.sslCertificateKey()))
                     .sslProvider(provider)
                     .protocols(ssl.sslProtocols());
-            boolean h2 = server.scope().config(CoreModule.HTTP2).enabled(server.listens().stream().anyMatch(Listen::http2), true);
-            if (h2) {
-                // RFC 9113 §9.2: h2 over TLS 1.2 needs ephemeral key exchange and an AEAD cipher
-                b.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                        .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                                ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
-            }
-            return b.build();
+            return finish(server, b, false);
         } catch (Exception e) {
             throw new ConfigException(server.path(), "ssl-certificate", "cannot serve " + ssl.sslCertificate()
                     + " with the key " + ssl.sslCertificateKey() + ": " + e.getMessage(), e);
         }
     }
 
+    /** A context from an SSL bundle's key managers, its protocols (else {@code ssl-protocols}) and ciphers. */
+    private SslContext bundleContext(ServerConfig server, SslConfig ssl) {
+        if (bundles == null) {
+            throw new ConfigException(server.path(), "ssl-bundle", "no SSL bundles are known to the engine (the starter"
+                    + " provides Spring Boot's spring.ssl.bundle.*); use ssl-certificate and ssl-certificate-key");
+        }
+        try {
+            SslBundleSource.Material m = bundles.get(ssl.sslBundle());
+            KeyManagerFactory keys = provider == SslProvider.OPENSSL
+                    ? new OpenSslCachingX509KeyManagerFactory(m.keyManagers()) // key material converted once, not per handshake
+                    : m.keyManagers();
+            SslContextBuilder b = SslContextBuilder.forServer(keys)
+                    .sslProvider(provider)
+                    .protocols(m.protocols().isEmpty() ? ssl.sslProtocols() : m.protocols());
+            if (!m.ciphers().isEmpty()) {
+                b.ciphers(m.ciphers());
+            }
+            return finish(server, b, !m.ciphers().isEmpty());
+        } catch (Exception e) {
+            throw new ConfigException(server.path(), "ssl-bundle", "cannot serve the SSL bundle '" + ssl.sslBundle()
+                    + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * ALPN and, unless the ciphers were chosen, the ciphers RFC 9113 §9.2 allows with h2 (ephemeral
+     * key exchange, AEAD) for a server that speaks HTTP/2.
+     */
+    private static SslContext finish(ServerConfig server, SslContextBuilder b, boolean ciphersChosen) throws SSLException {
+        boolean h2 = server.scope().config(CoreModule.HTTP2).enabled(server.listens().stream().anyMatch(Listen::http2), true);
+        if (h2) {
+            if (!ciphersChosen) {
+                b.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
+            }
+            b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                    ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+        }
+        return b.build();
+    }
+
     /** The time and size of a server's certificate and key files, to notice a change; "" when one cannot be read. */
     private static String stamp(ServerConfig server) {
         SslConfig ssl = server.scope().config(CoreModule.SSL);
+        if (ssl.sslBundle() != null) {
+            return "bundle"; // Spring Boot watches a bundle's files and tells (onChange)
+        }
         StringBuilder b = new StringBuilder();
         for (String file : new String[] {ssl.sslCertificate(), ssl.sslCertificateKey()}) {
             try {
@@ -181,17 +232,24 @@ public final class TlsContexts {
             }
             s.seen = now;
             SslConfig ssl = s.server.scope().config(CoreModule.SSL);
-            try {
-                s.context = context(s.server, provider);
+            if (rebuild(s, ssl.sslCertificate() + " and " + ssl.sslCertificateKey())) {
                 reloaded++;
-                Log.LOG.info("{}: TLS certificate reloaded from {} and {}", s.server.path(), ssl.sslCertificate(),
-                        ssl.sslCertificateKey());
-            } catch (RuntimeException e) { // ConfigException, or anything a provider throws
-                Log.LOG.error("{}: the changed certificate is refused, the one in use keeps serving: {}", s.server.path(),
-                        e.getMessage());
             }
         }
         return reloaded;
+    }
+
+    /** Builds a server's context again from {@code source}; on failure logs it and keeps the one in use. */
+    private boolean rebuild(Served s, String source) {
+        try {
+            s.context = context(s.server);
+            Log.LOG.info("{}: TLS certificate reloaded from {}", s.server.path(), source);
+            return true;
+        } catch (RuntimeException e) { // ConfigException, or anything a provider throws
+            Log.LOG.error("{}: the changed certificate is refused, the one in use keeps serving: {}", s.server.path(),
+                    e.getMessage());
+            return false;
+        }
     }
 
     /**
