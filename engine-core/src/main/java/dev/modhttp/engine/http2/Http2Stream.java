@@ -16,12 +16,10 @@ import dev.modhttp.engine.http.Response;
 import dev.modhttp.engine.internal.Log;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
@@ -58,9 +56,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     private Exchange exchange;
     /** A finished exchange whose unread body is read and dropped (nginx's discarded body). */
     private Exchange discarding;
-    private Http2Headers pendingHead;
-    /** The last DATA bytes, held back so that END_STREAM can ride on them. */
-    private ByteBuf held;
+    private StreamOutput output;
     private boolean bodyOnWire;
     private FileStreamer streamer;
     private ScheduledFuture<?> bodyTimer;
@@ -81,6 +77,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
         this.ctx = ctx;
         this.states = conn.runtime.streamStates(conn.id());
         this.info = new StreamInfo(conn, states);
+        this.output = new StreamOutput(ctx, chunkSize);
         states.transition(ConnectionState.REQUEST_START);
         states.transition(ConnectionState.READ);
     }
@@ -193,7 +190,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
         abort(499);
-        releaseHeld();
+        output.close();
         states.transition(ConnectionState.CLOSE);
         if (opened) {
             conn.streamClosed();
@@ -313,8 +310,9 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
 
     @Override
     public long writeHead(Exchange ex, Response response) {
-        pendingHead = Http2Messages.responseHead(response);
-        return Http2Messages.size(pendingHead);
+        Http2Headers head = Http2Messages.responseHead(response);
+        output.head(head);
+        return Http2Messages.size(head);
     }
 
     @Override
@@ -325,15 +323,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     /** Body bytes as DATA frames of at most {@code http2-chunk-size}; the last is held for END_STREAM. */
     @Override
     public void writeBody(ByteBuf bytes) {
-        writeHeadIfPending(false);
-        if (held != null) {
-            write(new DefaultHttp2DataFrame(held, false));
-            held = null;
-        }
-        while (bytes.readableBytes() > chunkSize) {
-            write(new DefaultHttp2DataFrame(bytes.readRetainedSlice(chunkSize), false));
-        }
-        held = bytes;
+        output.body(bytes);
     }
 
     @Override
@@ -351,44 +341,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
 
     @Override
     public void endBody() {
-        if (malformed) {
-            writeHeadIfPending(false);
-            if (held != null) {
-                write(new DefaultHttp2DataFrame(held, false));
-                held = null;
-            }
-            write(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR));
-            return;
-        }
-        if (pendingHead != null && held == null) {
-            writeHeadIfPending(true);
-        } else {
-            writeHeadIfPending(false);
-            write(new DefaultHttp2DataFrame(held != null ? held : Unpooled.EMPTY_BUFFER, true));
-            held = null;
-        }
-    }
-
-    private void writeHeadIfPending(boolean endStream) {
-        if (pendingHead != null) {
-            write(new DefaultHttp2HeadersFrame(pendingHead, endStream));
-            pendingHead = null;
-        }
-    }
-
-    private void write(Object frame) {
-        if (closed) {
-            ReferenceCountUtil.release(frame);
-            return;
-        }
-        ctx.write(frame, ctx.voidPromise());
-    }
-
-    private void releaseHeld() {
-        if (held != null) {
-            held.release();
-            held = null;
-        }
+        output.end(malformed);
     }
 
     @Override
@@ -407,10 +360,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
         if (closed) {
             return;
         }
-        if (held != null) {
-            write(new DefaultHttp2DataFrame(held, false));
-            held = null;
-        }
+        output.flushHeld();
         ctx.flush();
     }
 

@@ -279,10 +279,10 @@ class TlsTests {
         EngineConfig config = EngineConfig.load(TestEngine.yaml(yaml("")), Engine.builder().configs(), "8080");
         // this build's test classpath has netty-tcnative-boringssl-static (linux-x86_64 among its natives)
         assertThat(OpenSsl.isAvailable()).as("OpenSSL loads here: " + OpenSsl.unavailabilityCause()).isTrue();
-        assertThat(TlsContexts.build(config).provider()).isEqualTo(SslProvider.OPENSSL);
+        assertThat(TlsContexts.build(config, null).provider()).isEqualTo(SslProvider.OPENSSL);
         System.setProperty(TlsContexts.PROVIDER_PROPERTY, "jdk");
         try {
-            assertThat(TlsContexts.build(config).provider()).isEqualTo(SslProvider.JDK);
+            assertThat(TlsContexts.build(config, null).provider()).isEqualTo(SslProvider.JDK);
             try (TestEngine e = TestEngine.start(yaml(""))) {
                 Exchange b = request(e.port(), "b.test", "b.test", "/");
                 assertThat(b.subject()).isEqualTo("CN=b.test");

@@ -1,0 +1,101 @@
+package dev.modhttp.engine.http2;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The frames of one stream's response (RFC 9113 §8.1): the HEADERS frame waits for the first
+ * body bytes, DATA frames are cut at {@code http2-chunk-size}, and the last DATA bytes are held
+ * back so that END_STREAM rides on them (a response without a body ends on its HEADERS).
+ */
+final class StreamOutput {
+
+    private final ChannelHandlerContext ctx;
+    private final int chunkSize;
+    private Http2Headers pendingHead;
+    /** The last DATA bytes, held back so that END_STREAM can ride on them. */
+    private ByteBuf held;
+    private boolean closed;
+
+    StreamOutput(ChannelHandlerContext ctx, int chunkSize) {
+        this.ctx = ctx;
+        this.chunkSize = chunkSize;
+    }
+
+    void head(Http2Headers head) {
+        pendingHead = head;
+    }
+
+    /** Body bytes, handed over. */
+    void body(ByteBuf bytes) {
+        writeHeadIfPending(false);
+        writeHeld(false);
+        while (bytes.readableBytes() > chunkSize) {
+            write(new DefaultHttp2DataFrame(bytes.readRetainedSlice(chunkSize), false));
+        }
+        held = bytes;
+    }
+
+    /**
+     * Ends the response: END_STREAM on its last frame; for a malformed request's answer, the
+     * frames then RST_STREAM PROTOCOL_ERROR (RFC 9113 §8.1.1).
+     */
+    void end(boolean malformed) {
+        if (malformed) {
+            writeHeadIfPending(false);
+            writeHeld(false);
+            write(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR));
+        } else if (pendingHead != null && held == null) {
+            writeHeadIfPending(true);
+        } else {
+            writeHeadIfPending(false);
+            if (held == null) {
+                held = Unpooled.EMPTY_BUFFER;
+            }
+            writeHeld(true);
+        }
+    }
+
+    /** Sends the held bytes without END_STREAM (a flush: a streamed body must not wait for its end). */
+    void flushHeld() {
+        writeHeld(false);
+    }
+
+    private void writeHeld(boolean endStream) {
+        if (held != null) {
+            write(new DefaultHttp2DataFrame(held, endStream));
+            held = null;
+        }
+    }
+
+    private void writeHeadIfPending(boolean endStream) {
+        if (pendingHead != null) {
+            write(new DefaultHttp2HeadersFrame(pendingHead, endStream));
+            pendingHead = null;
+        }
+    }
+
+    private void write(Object frame) {
+        if (closed) {
+            ReferenceCountUtil.release(frame);
+            return;
+        }
+        ctx.write(frame, ctx.voidPromise());
+    }
+
+    /** The stream is gone: what is held is released, later writes are dropped. */
+    void close() {
+        closed = true;
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+    }
+}
