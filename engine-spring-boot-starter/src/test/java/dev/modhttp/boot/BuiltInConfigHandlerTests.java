@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modhttp.engine.Engine;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.core.CoreConfig;
+import dev.modhttp.engine.core.Http2Config;
 import dev.modhttp.engine.core.SslConfig;
 import dev.modhttp.engine.modules.access.AccessModule.AccessConfig;
 import dev.modhttp.engine.modules.auth.AuthBasicModule.AuthBasicConfig;
@@ -52,6 +53,13 @@ class BuiltInConfigHandlerTests {
     static class TakesSsl {
         @PhaseHandler(phase = Phase.ACCESS)
         Result handle(SslConfig c) {
+            return Result.DECLINED;
+        }
+    }
+
+    static class TakesHttp2 {
+        @PhaseHandler(phase = Phase.ACCESS)
+        Result handle(Http2Config c) {
             return Result.DECLINED;
         }
     }
@@ -158,6 +166,7 @@ class BuiltInConfigHandlerTests {
     static final Map<Class<?>, Class<?>> HANDLERS = Map.ofEntries(
             Map.entry(CoreConfig.class, TakesCore.class),
             Map.entry(SslConfig.class, TakesSsl.class),
+            Map.entry(Http2Config.class, TakesHttp2.class),
             Map.entry(RewriteConfig.class, TakesRewrite.class),
             Map.entry(ReturnConfig.class, TakesReturn.class),
             Map.entry(TryFilesConfig.class, TakesTryFiles.class),
