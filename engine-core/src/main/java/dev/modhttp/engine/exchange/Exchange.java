@@ -2,6 +2,8 @@ package dev.modhttp.engine.exchange;
 
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.core.CoreModule;
+import dev.modhttp.engine.core.SslConfig;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.http.Response;
@@ -94,7 +96,42 @@ public final class Exchange implements HttpExchange {
             finalizer.finish(Result.status(405));
             return;
         }
+        int certificate = clientCertificateStatus();
+        if (certificate != 0) {
+            forceClose = true;
+            finalizer.finish(Result.status(certificate));
+            return;
+        }
         phases.run();
+    }
+
+    /**
+     * nginx's client certificate check as a request starts, by the request's server's
+     * {@code ssl-verify-client}: 496 ("No required SSL certificate was sent") when {@code on} and
+     * there is none, 495 ("The SSL certificate error") when {@code on} or {@code optional} and it
+     * did not verify; both go out as 400 with nginx's page, and {@code error-page} sees them.
+     */
+    private int clientCertificateStatus() {
+        if (transport.connection().sslSession() == null) {
+            return 0;
+        }
+        SslConfig.VerifyClient mode = server.scope().config(CoreModule.SSL).sslVerifyClient();
+        if (mode == SslConfig.VerifyClient.OFF || mode == SslConfig.VerifyClient.OPTIONAL_NO_CA) {
+            return 0;
+        }
+        String verdict = transport.connection().sslClientVerify();
+        if (verdict.equals("NONE")) {
+            if (mode == SslConfig.VerifyClient.ON) {
+                Log.LOG.info("client sent no required SSL certificate");
+                return 496;
+            }
+            return 0;
+        }
+        if (verdict.startsWith("FAILED")) {
+            Log.LOG.info("client SSL certificate verify error: {}", verdict.substring(7));
+            return 495;
+        }
+        return 0;
     }
 
     /** Answers a request that could not be parsed; the connection closes after it. */

@@ -31,6 +31,19 @@ public interface ConnectionInfo {
         return null;
     }
 
+    /** The TLS session value under which a client certificate's verification is recorded. */
+    String CLIENT_VERIFY = "dev.modhttp.ssl-client-verify";
+
+    /**
+     * nginx's {@code $ssl_client_verify}: {@code SUCCESS}, {@code FAILED:reason}, or {@code NONE}
+     * when the client sent no certificate (or the server asks for none, or there is no TLS).
+     */
+    default String sslClientVerify() {
+        SSLSession s = sslSession();
+        Object v = s == null ? null : s.getValue(CLIENT_VERIFY);
+        return v == null ? "NONE" : v.toString();
+    }
+
     /** The name the client asked for in its TLS handshake (SNI); null without TLS or without the extension. */
     default String sslServerName() {
         return null;

@@ -13,6 +13,7 @@ import dev.modhttp.engine.internal.Log;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SniHandler;
@@ -29,16 +30,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * The TLS side of the servers that listen with {@code ssl}: one server context per server
@@ -147,6 +155,7 @@ public final class TlsContexts {
             SslContextBuilder b = SslContextBuilder.forServer(new File(ssl.sslCertificate()), new File(ssl.sslCertificateKey()))
                     .sslProvider(provider)
                     .protocols(ssl.sslProtocols());
+            verifyClients(server, ssl, b);
             return finish(server, b, false);
         } catch (Exception e) {
             throw new ConfigException(server.path(), "ssl-certificate", "cannot serve " + ssl.sslCertificate()
@@ -171,10 +180,70 @@ public final class TlsContexts {
             if (!m.ciphers().isEmpty()) {
                 b.ciphers(m.ciphers());
             }
+            verifyClients(server, ssl, b);
             return finish(server, b, !m.ciphers().isEmpty());
         } catch (Exception e) {
             throw new ConfigException(server.path(), "ssl-bundle", "cannot serve the SSL bundle '" + ssl.sslBundle()
                     + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * nginx's client certificates ({@code ssl-verify-client}, {@code ssl-client-certificate},
+     * {@code ssl-trusted-certificate}, {@code ssl-verify-depth}): the handshake asks for a
+     * certificate and never fails for it; {@link ClientVerifier} records the verdict.
+     *
+     * @throws ConfigException when verification is on without a CA file, or a CA file does not load
+     */
+    private static void verifyClients(ServerConfig server, SslConfig ssl, SslContextBuilder b) {
+        SslConfig.VerifyClient mode = ssl.sslVerifyClient();
+        if (mode == SslConfig.VerifyClient.OFF) {
+            return;
+        }
+        List<X509Certificate> named = cas(server, "ssl-client-certificate", ssl.sslClientCertificate());
+        List<X509Certificate> all = new ArrayList<>(named);
+        all.addAll(cas(server, "ssl-trusted-certificate", ssl.sslTrustedCertificate()));
+        if (all.isEmpty() && mode != SslConfig.VerifyClient.OPTIONAL_NO_CA) {
+            throw new ConfigException(server.path(), "ssl-client-certificate", "ssl-verify-client " + mode.name()
+                    .toLowerCase(Locale.ROOT) + " needs ssl-client-certificate or ssl-trusted-certificate (PEM CA certificates)");
+        }
+        X509TrustManager trusted = null;
+        if (!all.isEmpty()) {
+            try {
+                KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+                store.load(null, null);
+                for (int i = 0; i < all.size(); i++) {
+                    store.setCertificateEntry("ca" + i, all.get(i));
+                }
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(store);
+                trusted = (X509TrustManager) tmf.getTrustManagers()[0];
+            } catch (GeneralSecurityException | IOException e) {
+                throw new ConfigException(server.path(), "ssl-client-certificate", "cannot trust the CA certificates: "
+                        + e.getMessage(), e);
+            }
+        }
+        b.trustManager(new ClientVerifier(trusted, named.toArray(new X509Certificate[0]), ssl.sslVerifyDepth()))
+                .clientAuth(ClientAuth.OPTIONAL);
+    }
+
+    /** The PEM certificates of a CA file; none for no file. */
+    private static List<X509Certificate> cas(ServerConfig server, String key, String file) {
+        if (file == null) {
+            return List.of();
+        }
+        readable(server, key, file);
+        try (InputStream in = Files.newInputStream(Path.of(file))) {
+            List<X509Certificate> out = new ArrayList<>();
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                out.add((X509Certificate) c);
+            }
+            if (out.isEmpty()) {
+                throw new GeneralSecurityException("no certificate in it");
+            }
+            return out;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new ConfigException(server.path(), key, "cannot read the certificates of " + file + ": " + e.getMessage(), e);
         }
     }
 

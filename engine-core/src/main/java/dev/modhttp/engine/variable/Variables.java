@@ -10,11 +10,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +28,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * The vocabulary of variables, shared by every module that compiles text with {@code $name}
@@ -42,6 +51,9 @@ import java.util.function.Function;
  *   <tr><td>{@code $remote_addr}, {@code $binary_remote_addr}, {@code $remote_port}</td><td>the client (as real-ip sets it)</td></tr>
  *   <tr><td>{@code $proxy_protocol_addr}, {@code $proxy_protocol_port}</td><td>the client a PROXY protocol header named</td></tr>
  *   <tr><td>{@code $ssl_server_name}, {@code $ssl_protocol}, {@code $ssl_cipher}</td><td>of a TLS connection: the SNI name, {@code TLSv1.3}, the cipher suite</td></tr>
+ *   <tr><td>{@code $ssl_client_verify}, {@code $ssl_client_s_dn}, {@code $ssl_client_fingerprint}</td><td>the client
+ *       certificate's verification ({@code SUCCESS}, {@code FAILED:reason}, {@code NONE}), subject (RFC 2253) and SHA-1
+ *       fingerprint (hex)</td></tr>
  *   <tr><td>{@code $remote_user}</td><td>the user name of Basic authentication, as sent</td></tr>
  *   <tr><td>{@code $server_addr}, {@code $server_port}, {@code $server_name}, {@code $hostname}, {@code $pid}</td><td>this side</td></tr>
  *   <tr><td>{@code $content_type}, {@code $content_length}, {@code $request_length}</td><td>of the request</td></tr>
@@ -135,6 +147,28 @@ public final class Variables {
 
     // ---- the built-in values --------------------------------------------------------------
 
+    /** The client's certificate of a TLS session; null without one. */
+    private static X509Certificate clientCertificate(SSLSession session) {
+        if (session == null) {
+            return null;
+        }
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate c ? c : null;
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
+    }
+
+    /** nginx's $ssl_client_fingerprint: the SHA-1 of the certificate's DER bytes, lower-case hex. */
+    private static String fingerprint(X509Certificate c) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(c.getEncoded()));
+        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            return "";
+        }
+    }
+
     private static final Object REQUEST_ID = new Object();
     private static final DateTimeFormatter TIME_LOCAL =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.US).withZone(ZoneId.systemDefault());
@@ -156,6 +190,15 @@ public final class Variables {
         m.put("ssl_server_name", e -> e.connection().sslServerName() == null ? "" : e.connection().sslServerName());
         m.put("ssl_protocol", e -> e.connection().sslSession() == null ? "" : e.connection().sslSession().getProtocol());
         m.put("ssl_cipher", e -> e.connection().sslSession() == null ? "" : e.connection().sslSession().getCipherSuite());
+        m.put("ssl_client_verify", e -> e.connection().sslSession() == null ? "" : e.connection().sslClientVerify());
+        m.put("ssl_client_s_dn", e -> {
+            X509Certificate c = clientCertificate(e.connection().sslSession());
+            return c == null ? "" : c.getSubjectX500Principal().getName(X500Principal.RFC2253);
+        });
+        m.put("ssl_client_fingerprint", e -> {
+            X509Certificate c = clientCertificate(e.connection().sslSession());
+            return c == null ? "" : fingerprint(c);
+        });
         m.put("server_protocol", e -> e.request().version().text());
         m.put("request_method", e -> e.request().method());
         m.put("request", Variable.ofBytes(e -> e.request().requestLine()));

@@ -13,14 +13,17 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Self-signed certificates made by openssl once per test run: {@code a.test}, {@code b.test}
  * and {@code localhost} (also for 127.0.0.1), each as {@code NAME.crt} and {@code NAME.key} in
- * {@link #dir()}, and a trust manager that trusts exactly them. Where openssl is missing,
- * Debian's package is installed (as root).
+ * {@link #dir()}, and a trust manager that trusts exactly them. For client certificates: a CA
+ * ({@code ca.crt}), a client it signed ({@code client}, CN=client) and a self-signed one
+ * ({@code rogue}), each also as {@code NAME.p12} (password {@code secret}). Where openssl is
+ * missing, Debian's package is installed (as root).
  */
 public final class TestCertificates {
 
@@ -48,6 +51,42 @@ public final class TestCertificates {
         SSLContext client = SSLContext.getInstance("TLS");
         client.init(null, trust().getTrustManagers(), null);
         return client;
+    }
+
+    /** A client context trusting the test certificates that presents the client certificate {@code name} (client, rogue). */
+    public static SSLContext clientContext(String name) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(dir().resolve(name + ".p12"))) {
+            keys.load(in, "secret".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, "secret".toCharArray());
+        SSLContext client = SSLContext.getInstance("TLS");
+        client.init(kmf.getKeyManagers(), trust().getTrustManagers(), null);
+        return client;
+    }
+
+    private static void openssl(Path d, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(d.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as("openssl " + args[0] + ": " + out).isTrue();
+    }
+
+    private static void clientCertificates(Path d) throws Exception {
+        openssl(d, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2",
+                "-subj", "/CN=test-ca");
+        openssl(d, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "client.key", "-out", "client.csr",
+                "-subj", "/CN=client/O=modhttp");
+        openssl(d, "x509", "-req", "-in", "client.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "client.crt", "-days", "2");
+        openssl(d, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "rogue.key", "-out", "rogue.crt",
+                "-days", "2", "-subj", "/CN=rogue");
+        for (String name : List.of("client", "rogue")) {
+            openssl(d, "pkcs12", "-export", "-in", name + ".crt", "-inkey", name + ".key", "-out", name + ".p12",
+                    "-passout", "pass:secret");
+        }
     }
 
     private static void ensureOpenssl() throws Exception {
@@ -83,6 +122,7 @@ public final class TestCertificates {
                 trusted.setCertificateEntry(name, CertificateFactory.getInstance("X.509").generateCertificate(in));
             }
         }
+        clientCertificates(d);
         TrustManagerFactory t = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         t.init(trusted);
         trust = t;

@@ -127,6 +127,80 @@ class TlsTests {
         }
     }
 
+    /** One request with a client certificate ({@code client}, {@code rogue}, or none); the response as text. */
+    static String withClientCertificate(int port, String certificate, String path) throws Exception {
+        SSLContext c = certificate == null ? TestCertificates.clientContext() : TestCertificates.clientContext(certificate);
+        try (SSLSocket s = (SSLSocket) c.getSocketFactory().createSocket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            ByteArrayOutputStream response = new ByteArrayOutputStream();
+            s.getInputStream().transferTo(response);
+            return response.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    static String mutual(String mode, String extra) {
+        return """
+                servers:
+                  - listen: ["127.0.0.1:0 ssl"]
+                    ssl-certificate: %1$s/localhost.crt
+                    ssl-certificate-key: %1$s/localhost.key
+                    ssl-verify-client: %2$s
+                    %3$s
+                    error-page: ["496 =403 /need-certificate"]
+                    locations:
+                      - location: /
+                        return: "200 [$ssl_client_verify] [$ssl_client_s_dn] [$ssl_client_fingerprint]"
+                      - location: = /need-certificate
+                        return: "403 send a certificate"
+                """.formatted(dir, mode, extra);
+    }
+
+    @Test
+    void sslVerifyClientOnAsksForACertificateTheCaSignedAndAnswers495And496AsNginx() throws Exception {
+        String fingerprint = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(
+                ((X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(
+                        java.nio.file.Files.newInputStream(dir.resolve("client.crt")))).getEncoded()));
+        try (TestEngine e = TestEngine.start(mutual("on", "ssl-client-certificate: " + dir.resolve("ca.crt")))) {
+            assertThat(withClientCertificate(e.port(), "client", "/"))
+                    .startsWith("HTTP/1.1 200 ").endsWith("[SUCCESS] [O=modhttp,CN=client] [" + fingerprint + "]");
+            // the handshake names test-ca as the acceptable issuer: a JDK client holding only the rogue
+            // certificate sends none, and 496 reaches error-page as nginx's own status
+            assertThat(withClientCertificate(e.port(), "rogue", "/")).startsWith("HTTP/1.1 403 ").endsWith("send a certificate");
+        }
+        // a CA that is trusted but not named: the client sends its certificate whoever signed it
+        try (TestEngine e = TestEngine.start(mutual("on", "ssl-trusted-certificate: " + dir.resolve("ca.crt")))) {
+            String untrusted = withClientCertificate(e.port(), "rogue", "/");
+            assertThat(untrusted).startsWith("HTTP/1.1 400 Bad Request").contains("The SSL certificate error")
+                    .contains("Connection: close");
+            // 496 reaches error-page as nginx's own status
+            assertThat(withClientCertificate(e.port(), null, "/")).startsWith("HTTP/1.1 403 ").endsWith("send a certificate");
+        }
+    }
+
+    @Test
+    void optionalTakesRequestsWithoutACertificateAndOptionalNoCaAlsoUnverifiedOnes() throws Exception {
+        try (TestEngine e = TestEngine.start(mutual("optional", "ssl-trusted-certificate: " + dir.resolve("ca.crt")))) {
+            assertThat(withClientCertificate(e.port(), null, "/")).startsWith("HTTP/1.1 200 ").endsWith("[NONE] [] []");
+            assertThat(withClientCertificate(e.port(), "client", "/")).contains("[SUCCESS] [O=modhttp,CN=client]");
+            assertThat(withClientCertificate(e.port(), "rogue", "/")).startsWith("HTTP/1.1 400 ");
+        }
+        try (TestEngine e = TestEngine.start(mutual("optional_no_ca", ""))) {
+            assertThat(withClientCertificate(e.port(), "rogue", "/")).startsWith("HTTP/1.1 200 ")
+                    .contains("[FAILED:").contains("[CN=rogue]");
+        }
+    }
+
+    @Test
+    void sslVerifyClientWithoutACaFileFailsStartupNamingTheKey() {
+        assertThatThrownBy(() -> TestEngine.start(mutual("on", "")).close())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ssl-client-certificate")
+                .hasMessageContaining("ssl-verify-client on needs ssl-client-certificate or ssl-trusted-certificate");
+    }
+
     /** Replaces a file's content and moves its time on, so that a change is seen however fast the test runs. */
     static void rewrite(Path file, byte[] content, int step) throws IOException {
         java.nio.file.Files.write(file, content);
