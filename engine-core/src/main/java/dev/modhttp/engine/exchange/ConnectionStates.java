@@ -86,6 +86,11 @@ public final class ConnectionStates {
         }
     }
 
+    /** The connection's TLS handshake failed (counted in {@code EngineStatus.tlsHandshakesFailed}). */
+    public void tlsHandshakeFailed() {
+        stats.tlsHandshakeFailed();
+    }
+
     /** A request head arrived (stub_status's requests). */
     public void requestArrived() {
         stats.request();

@@ -24,6 +24,7 @@ final class Stats {
     private static final int ACTIVE = 2;
     private static final int READING = 3;
     private static final int WRITING = 4;
+    private static final int TLS_FAILED = 5;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final List<Cell> cells = new CopyOnWriteArrayList<>();
@@ -49,7 +50,7 @@ final class Stats {
 
     /** Counters written by one thread and read by any, without tearing. */
     static final class Cell {
-        private final long[] slots = new long[5];
+        private final long[] slots = new long[6];
 
         private void add(int slot, long delta) {
             SLOT.setOpaque(slots, slot, (long) SLOT.getOpaque(slots, slot) + delta);
@@ -66,6 +67,10 @@ final class Stats {
 
         void request() {
             add(REQUESTS, 1);
+        }
+
+        void tlsHandshakeFailed() {
+            add(TLS_FAILED, 1);
         }
 
         /** A state change from one category to another; {@code active} when it is a connection's (not a stream's). */
@@ -92,7 +97,9 @@ final class Stats {
         long active = 0;
         long reading = 0;
         long writing = 0;
+        long tlsFailed = 0;
         for (Cell c : cells) {
+            tlsFailed += c.get(TLS_FAILED);
             accepted += c.get(ACCEPTED);
             requests += c.get(REQUESTS);
             active += c.get(ACTIVE);
@@ -100,6 +107,6 @@ final class Stats {
             writing += c.get(WRITING);
         }
         return new EngineStatus(active, accepted, accepted, requests, reading, writing,
-                Math.max(0, active - reading - writing));
+                Math.max(0, active - reading - writing), tlsFailed);
     }
 }

@@ -187,7 +187,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (tls.onEvent(ctx, id, evt)) {
+        if (tls.onEvent(ctx, id, states, evt)) {
             switchToHttp2(null); // the handshake chose h2 by ALPN
             return;
         }

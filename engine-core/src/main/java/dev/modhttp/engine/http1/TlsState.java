@@ -1,5 +1,6 @@
 package dev.modhttp.engine.http1;
 
+import dev.modhttp.engine.exchange.ConnectionStates;
 import dev.modhttp.engine.internal.Log;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -22,7 +23,7 @@ final class TlsState {
      *
      * @return whether the handshake succeeded and chose HTTP/2 by ALPN
      */
-    boolean onEvent(ChannelHandlerContext ctx, long connectionId, Object evt) {
+    boolean onEvent(ChannelHandlerContext ctx, long connectionId, ConnectionStates states, Object evt) {
         if (evt == PlainOnTlsPort.EVENT) {
             plain = true;
         } else if (evt instanceof SniCompletionEvent sni) {
@@ -36,6 +37,7 @@ final class TlsState {
                 Log.debug("connection {}: closed during the TLS handshake", connectionId); // the client went away
             } else {
                 Log.LOG.info("connection {}: TLS handshake failed: {}", connectionId, done.cause().toString());
+                states.tlsHandshakeFailed();
             }
         }
         return false;

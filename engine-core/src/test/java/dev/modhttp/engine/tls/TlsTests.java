@@ -283,6 +283,30 @@ class TlsTests {
         }
     }
 
+    @Test
+    void aFailedHandshakeClosesOnlyItsConnectionAndIsCounted() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml(""))) {
+            try (Socket garbage = new Socket("127.0.0.1", e.port())) {
+                garbage.setSoTimeout(10_000);
+                // a TLS record header (handshake, TLS 1.0) followed by bytes that are no ClientHello
+                garbage.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x00, 0x08, 1, 2, 3, 4, 5, 6, 7, 8});
+                garbage.getOutputStream().flush();
+                java.io.InputStream in = garbage.getInputStream();
+                byte[] b = new byte[512];
+                while (in.read(b) >= 0) {
+                    // an alert, then the close
+                }
+            }
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+            while (e.engine().status().tlsHandshakesFailed() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(e.engine().status().tlsHandshakesFailed()).isEqualTo(1);
+            assertThat(request(e.port(), "a.test", "a.test", "/").response()).startsWith("HTTP/1.1 200 ");
+            assertThat(e.engine().status().tlsHandshakesFailed()).isEqualTo(1);
+        }
+    }
+
     static String plain(int port, String request) throws IOException {
         try (Socket plain = new Socket("127.0.0.1", port)) {
             plain.setSoTimeout(10_000);

@@ -12,6 +12,7 @@ import dev.modhttp.engine.modules.limit.LimitConnModule;
 import dev.modhttp.engine.modules.limit.LimitReqModule;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -24,6 +25,7 @@ import java.util.function.ToDoubleFunction;
  * {@code method}, {@code status}, {@code outcome} and {@code location} (the selected
  * location's pattern, never the raw URI, so the tag set stays small), and connection gauges
  * {@code engine.connections} (active, reading, writing, waiting) from the stub_status counts,
+ * the counter {@code engine.tls.handshakes.failed},
  * and {@code engine.limit.requests} tagged {@code limit} (req, conn) and {@code status} (PASSED,
  * DELAYED, REJECTED, ... as {@code $limit_req_status} and {@code $limit_conn_status} say).
  * Needs {@code micrometer-core} on the classpath; the starter adds it when a
@@ -47,6 +49,9 @@ public final class MetricsModule implements Module {
                 gauge(engine, "reading", e -> e.status().reading());
                 gauge(engine, "writing", e -> e.status().writing());
                 gauge(engine, "waiting", e -> e.status().waiting());
+                FunctionCounter.builder("engine.tls.handshakes.failed", engine, e -> e.status().tlsHandshakesFailed())
+                        .description("TLS handshakes that failed: garbage on a TLS port, no protocol or cipher in common")
+                        .register(registry);
                 return HookResult.GO_ON;
             }
         });
