@@ -15,6 +15,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
@@ -48,6 +49,7 @@ import javax.net.ssl.SSLSession;
  */
 public final class Http2Connection extends ChannelInboundHandlerAdapter implements ConnectionInfo {
 
+    private static final long LINGER_MILLIS = 2000;
     /** RFC 9113 §6.9.2: the window every connection starts with. */
     private static final int DEFAULT_WINDOW = Http2CodecUtil.DEFAULT_WINDOW_SIZE;
 
@@ -58,11 +60,13 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     final Http2Config config;
     final int fieldLimit;
     private ChannelHandlerContext ctx;
+    private Http2FrameCodec codec;
     private int requests;
     private int openStreams;
     private long idleSince = System.nanoTime();
     private ScheduledFuture<?> idleCheck;
     private boolean goingAway;
+    private boolean lingering;
     private boolean closed;
 
     private Http2Connection(EngineRuntime runtime, VirtualHosts hosts, Http2Handoff handoff) {
@@ -99,6 +103,7 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
                 ch.pipeline().addLast("stream", new Http2Stream(conn));
             }
         });
+        conn.codec = codec;
         pipeline.addLast("h2-flood", new FloodGuard(handoff.id()));
         pipeline.addLast("h2-codec", codec);
         pipeline.addLast("h2-streams", mux);
@@ -118,7 +123,7 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
             ctx.write(new DefaultHttp2WindowUpdateFrame((int) (recv - DEFAULT_WINDOW)));
         }
         ctx.flush();
-        scheduleIdleCheck(core.keepaliveTimeout().toNanos());
+        scheduleIdleCheck(core.clientHeaderTimeout().toNanos()); // the first request: as nginx waits for a head
     }
 
     // ---- streams ----------------------------------------------------------------------------
@@ -132,17 +137,55 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
         }
     }
 
+    /**
+     * A stream's body is being read while its window started below the default (a small
+     * {@code http2-body-preread-size}, as low as 0): the window opens to 65535 bytes now and is
+     * kept there as the body is consumed, as nginx opens it when it reads a body.
+     */
+    void openWindow(int streamId) {
+        long preread = config.http2BodyPrereadSize().bytes();
+        var stream = codec.connection().stream(streamId);
+        if (preread >= DEFAULT_WINDOW || stream == null) {
+            return;
+        }
+        try {
+            codec.connection().local().flowController().incrementWindowSize(stream, (int) (DEFAULT_WINDOW - preread));
+            ctx.flush();
+        } catch (Http2Exception e) {
+            Log.debug("connection {}: cannot open the window of stream {}: {}", handoff.id(), streamId, e.toString());
+        }
+    }
+
     /** A stream ended: when none is left, the idle timeout starts (and a draining connection closes). */
     void streamClosed() {
         openStreams--;
         if (openStreams == 0) {
             idleSince = System.nanoTime();
             if (goingAway && !closed) {
-                ctx.close();
+                linger();
             } else if (idleCheck == null) {
                 scheduleIdleCheck(core.keepaliveTimeout().toNanos());
             }
         }
+    }
+
+    /**
+     * After GOAWAY and the last stream: everything is flushed, then the connection waits up to
+     * {@link #LINGER_MILLIS} for the client to close (nginx's lingering close), so that frames
+     * the client sent meanwhile do not make the kernel reset the connection and drop the last
+     * responses on their way.
+     */
+    private void linger() {
+        if (lingering || closed) {
+            return;
+        }
+        lingering = true;
+        ctx.flush();
+        ctx.executor().schedule(() -> {
+            if (!closed) {
+                ctx.close();
+            }
+        }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void scheduleIdleCheck(long delayNanos) {
@@ -156,14 +199,15 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
         if (closed || openStreams > 0) {
             return; // re-armed when the last stream ends
         }
-        long left = core.keepaliveTimeout().toNanos() - (System.nanoTime() - idleSince);
+        long timeout = requests == 0 ? core.clientHeaderTimeout().toNanos() : core.keepaliveTimeout().toNanos();
+        long left = timeout - (System.nanoTime() - idleSince);
         if (left > 0) {
             scheduleIdleCheck(left);
             return;
         }
         Log.debug("connection {}: HTTP/2 keep-alive timeout", handoff.id());
         goAway(Http2Error.NO_ERROR);
-        ctx.close();
+        linger();
     }
 
     /**
@@ -200,8 +244,13 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
         ReferenceCountUtil.release(msg); // SETTINGS, PING, GOAWAY: the codec has acted on them
     }
 
+    /** The client closed its side: nothing more can come, no stalled stream can go on; the connection ends (nginx). */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && !closed) {
+            Log.debug("connection {}: the client closed the HTTP/2 connection", handoff.id());
+            ctx.close();
+        }
         ReferenceCountUtil.release(evt);
     }
 

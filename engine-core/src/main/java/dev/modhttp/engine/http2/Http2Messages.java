@@ -76,14 +76,24 @@ final class Http2Messages {
         String method = string(in.method());
         String path = string(in.path());
         String authority = string(in.authority());
-        if (authority != null && !headers.contains(HttpHeaderNames.HOST)) {
+        int hosts = headers.getAll(HttpHeaderNames.HOST).size();
+        String hostField = headers.get(HttpHeaderNames.HOST);
+        if (authority != null && hostField == null) {
             headers.set(HttpHeaderNames.HOST, authority);
         }
         String error = null;
         if (badValue) {
             error = "client sent invalid header value"; // RFC 9113 §8.2.1
+        } else if (hosts > 1) {
+            error = "client sent duplicate host header";
+        } else if (authority != null && hostField != null && !authority.equalsIgnoreCase(hostField)) {
+            error = "client sent :authority and host that differ"; // RFC 9113 §8.3.1
+        } else if (authority == null && hostField == null) {
+            error = "client sent no :authority and no host"; // nginx: a request after HTTP/1.0 needs a host
         } else if (method == null || method.isEmpty()) {
             error = "client sent no :method header";
+        } else if (!validMethod(method)) {
+            error = "client sent invalid :method header";
         } else if (in.scheme() == null) {
             error = "client sent no :scheme header";
         } else if (path == null || path.isEmpty()) {
@@ -102,6 +112,17 @@ final class Http2Messages {
         }
         boolean expect = HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(headers.get(HttpHeaderNames.EXPECT));
         return new Head(method, path, authority, headers, contentLength, !endStream, expect, length, error, tooLarge);
+    }
+
+    /** A method as nginx takes it: upper-case letters, '_' and '-'. */
+    private static boolean validMethod(String method) {
+        for (int i = 0; i < method.length(); i++) {
+            char c = method.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** RFC 9113 §8.2.1: no NUL, CR or LF, and no whitespace at either end. */

@@ -28,6 +28,7 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -63,6 +64,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     private Http2Messages.Head framing;
     private ScheduledFuture<?> sendTimer;
     private boolean opened;
+    private boolean windowOpened;
     /** A malformed request (RFC 9113 §8.1.1): its 400 ends with RST_STREAM PROTOCOL_ERROR, not END_STREAM. */
     private boolean malformed;
     private boolean closed;
@@ -255,6 +257,10 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
         if (!closed && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
+        if (!windowOpened && !closed) {
+            windowOpened = true;
+            conn.openWindow(((Http2StreamChannel) ctx.channel()).stream().id());
+        }
     }
 
     @Override
@@ -383,7 +389,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
                 discarding = ex;
                 readBody(ex.location().config(CoreModule.CONFIG).clientBodyTimeout());
             } else {
-                ctx.write(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR), ctx.voidPromise());
+                output.resetAfterWritten(Http2Error.NO_ERROR); // after the response, which may wait for the window
             }
         }
         ctx.flush();

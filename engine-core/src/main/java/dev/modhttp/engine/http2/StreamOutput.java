@@ -2,6 +2,7 @@ package dev.modhttp.engine.http2;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -23,6 +24,8 @@ final class StreamOutput {
     /** The last DATA bytes, held back so that END_STREAM can ride on them. */
     private ByteBuf held;
     private boolean closed;
+    /** The write of the last frame: a reset goes out only after it, never ahead of queued DATA. */
+    private ChannelFuture last;
 
     StreamOutput(ChannelHandlerContext ctx, int chunkSize) {
         this.ctx = ctx;
@@ -51,7 +54,7 @@ final class StreamOutput {
         if (malformed) {
             writeHeadIfPending(false);
             writeHeld(false);
-            write(new DefaultHttp2ResetFrame(Http2Error.PROTOCOL_ERROR));
+            resetAfterWritten(Http2Error.PROTOCOL_ERROR);
         } else if (pendingHead != null && held == null) {
             writeHeadIfPending(true);
         } else {
@@ -61,6 +64,22 @@ final class StreamOutput {
             }
             writeHeld(true);
         }
+    }
+
+    /**
+     * RST_STREAM with {@code error} once every frame written before it left (DATA may wait for
+     * the client's window; a reset written at once would overtake and drop it).
+     */
+    void resetAfterWritten(Http2Error error) {
+        if (last == null || last.isDone()) {
+            write(new DefaultHttp2ResetFrame(error));
+            return;
+        }
+        last.addListener(f -> {
+            if (!closed) {
+                ctx.writeAndFlush(new DefaultHttp2ResetFrame(error), ctx.voidPromise());
+            }
+        });
     }
 
     /** Sends the held bytes without END_STREAM (a flush: a streamed body must not wait for its end). */
@@ -87,7 +106,7 @@ final class StreamOutput {
             ReferenceCountUtil.release(frame);
             return;
         }
-        ctx.write(frame, ctx.voidPromise());
+        last = ctx.write(frame);
     }
 
     /** The stream is gone: what is held is released, later writes are dropped. */

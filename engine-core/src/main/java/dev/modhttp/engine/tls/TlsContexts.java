@@ -10,7 +10,6 @@ import dev.modhttp.engine.core.SslConfig;
 import dev.modhttp.engine.exchange.VirtualHosts;
 import dev.modhttp.engine.http.Addresses;
 import dev.modhttp.engine.internal.Log;
-import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
@@ -20,7 +19,6 @@ import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.Mapping;
 import java.io.File;
 import java.io.IOException;
@@ -52,7 +50,7 @@ import javax.net.ssl.X509TrustManager;
  * The TLS side of the servers that listen with {@code ssl}: one server context per server
  * from its {@code ssl-certificate}, {@code ssl-certificate-key} and {@code ssl-protocols}, built
  * and checked at startup, and the SNI choice among them. A server that speaks HTTP/2 offers
- * {@code h2} and {@code http/1.1} by ALPN, with the ciphers RFC 9113 §9.2 allows for h2. As nginx does, the handshake takes the
+ * {@code h2} and {@code http/1.1} by ALPN. As nginx does, the handshake takes the
  * certificate of the server whose {@code server-names} match the SNI name (exact, wildcards,
  * regex, in the order Host selection uses), the default server's when none or no name matches;
  * the request then chooses its server by Host.
@@ -156,7 +154,7 @@ public final class TlsContexts {
                     .sslProvider(provider)
                     .protocols(ssl.sslProtocols());
             verifyClients(server, ssl, b);
-            return finish(server, b, false);
+            return finish(server, b);
         } catch (Exception e) {
             throw new ConfigException(server.path(), "ssl-certificate", "cannot serve " + ssl.sslCertificate()
                     + " with the key " + ssl.sslCertificateKey() + ": " + e.getMessage(), e);
@@ -181,7 +179,7 @@ public final class TlsContexts {
                 b.ciphers(m.ciphers());
             }
             verifyClients(server, ssl, b);
-            return finish(server, b, !m.ciphers().isEmpty());
+            return finish(server, b);
         } catch (Exception e) {
             throw new ConfigException(server.path(), "ssl-bundle", "cannot serve the SSL bundle '" + ssl.sslBundle()
                     + "': " + e.getMessage(), e);
@@ -248,15 +246,13 @@ public final class TlsContexts {
     }
 
     /**
-     * ALPN and, unless the ciphers were chosen, the ciphers RFC 9113 §9.2 allows with h2 (ephemeral
-     * key exchange, AEAD) for a server that speaks HTTP/2.
+     * ALPN h2 and http/1.1 for a server that speaks HTTP/2. The ciphers stay the provider's (or the
+     * bundle's), as nginx leaves them: narrowing them to RFC 9113 §9.2's list would refuse TLS 1.0
+     * and 1.1 and older HTTP/1.1 clients too; h2 clients prefer the AEAD suites anyway.
      */
-    private static SslContext finish(ServerConfig server, SslContextBuilder b, boolean ciphersChosen) throws SSLException {
+    private static SslContext finish(ServerConfig server, SslContextBuilder b) throws SSLException {
         boolean h2 = server.scope().config(CoreModule.HTTP2).enabled(server.listens().stream().anyMatch(Listen::http2), true);
         if (h2) {
-            if (!ciphersChosen) {
-                b.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
-            }
             b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                     ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                     ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,

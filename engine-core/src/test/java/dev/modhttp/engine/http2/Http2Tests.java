@@ -309,6 +309,66 @@ class Http2Tests {
         return out;
     }
 
+    @Test
+    void anEarlyAnswerToALargeUploadArrivesWholeBeforeTheReset() throws Exception {
+        try (TestEngine e = h2c(""); H2Client c = H2Client.connect(e.port()).handshake()) {
+            c.frame(HEADERS, END_HEADERS, 1, c.block("POST", "/echo", "localhost", "content-length", "5000000"));
+            c.frame(DATA, 0, 1, new byte[1000]); // more than 1 MiB still to come: not worth discarding
+            H2Client.Response r = c.response(1);
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.text()).contains("<center><h1>413 Request Entity Too Large</h1></center>");
+            assertThat(r.reset()).isEqualTo(-1L); // the body ended with END_STREAM, the reset came after
+            H2Client.Frame reset = c.until(f -> f.type() == H2Client.RST_STREAM);
+            assertThat(reset.stream()).isEqualTo(1);
+            assertThat(reset.errorCode()).isEqualTo(0L); // NO_ERROR: stop sending (RFC 9113 §8.1)
+        }
+    }
+
+    @Test
+    void aClientThatClosesItsSideEndsTheConnection() throws Exception {
+        try (TestEngine e = h2c("keepalive-timeout: 60s"); H2Client c = H2Client.connect(e.port()).handshake()) {
+            c.get(1, "/x");
+            assertThat(c.response(1).status()).isEqualTo(200);
+            c.socket.shutdownOutput();
+            assertThat(c.closedByServer()).as("closed well before keepalive-timeout").isTrue();
+        }
+    }
+
+    @Test
+    void keepaliveTimeoutZeroStillServesTheFirstRequest() throws Exception {
+        try (TestEngine e = h2c("keepalive-timeout: 0"); H2Client c = H2Client.connect(e.port()).handshake()) {
+            c.get(1, "/first");
+            assertThat(c.response(1).text()).startsWith("HTTP/2.0 http GET /first");
+        }
+    }
+
+    @Test
+    void aZeroPrereadWindowOpensWhenTheHandlerReadsTheBody() throws Exception {
+        try (TestEngine e = h2c("http2-body-preread-size: 0"); H2Client c = H2Client.connect(e.port()).handshake()) {
+            c.frame(HEADERS, END_HEADERS, 1, c.block("POST", "/echo", "localhost", "content-length", "5"));
+            H2Client.Frame update = c.until(f -> f.type() == H2Client.WINDOW_UPDATE && f.stream() == 1);
+            assertThat(update.payload()).isNotEmpty();
+            c.frame(DATA, END_STREAM, 1, "hello".getBytes(StandardCharsets.US_ASCII));
+            assertThat(c.response(1).text()).isEqualTo("POST hello");
+        }
+    }
+
+    @Test
+    void requestsHttp11WouldRefuseAreRefusedOverH2Too() throws Exception {
+        try (TestEngine e = h2c(""); H2Client c = H2Client.connect(e.port()).handshake()) {
+            c.frame(HEADERS, END_HEADERS | END_STREAM, 1, c.block("GET", "/a", null));
+            assertThat(c.response(1).status()).as("no :authority and no host").isEqualTo(400);
+            c.frame(HEADERS, END_HEADERS | END_STREAM, 3, c.block("GET", "/b", null, "host", "x", "host", "y"));
+            assertThat(c.response(3).status()).as("two hosts").isEqualTo(400);
+            c.frame(HEADERS, END_HEADERS | END_STREAM, 5, c.block("GET", "/c", "a.example", "host", "b.example"));
+            assertThat(c.response(5).status()).as(":authority and host differ").isEqualTo(400);
+            c.frame(HEADERS, END_HEADERS | END_STREAM, 7, c.block("get", "/d", "localhost"));
+            assertThat(c.response(7).status()).as("a lower-case method").isEqualTo(400);
+            c.get(9, "/fine");
+            assertThat(c.response(9).status()).isEqualTo(200);
+        }
+    }
+
     // ---- over TLS, with the JDK's client -------------------------------------------------------
 
     static TestEngine tls(String extra) throws Exception {
