@@ -39,6 +39,16 @@ public final class FileStreamer {
         pump();
     }
 
+    /** The client takes bytes again: sends on; a file that fails to read ends the connection (the head is out). */
+    public void resume() {
+        try {
+            pump();
+        } catch (Exception e) {
+            Log.error("sending a file failed", e);
+            exchange.transport.close();
+        }
+    }
+
     /** Sends pieces while the connection can take them; called again when it becomes writable. */
     public void pump() throws Exception {
         while (!closed) {

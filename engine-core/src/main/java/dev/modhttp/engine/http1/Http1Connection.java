@@ -212,12 +212,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         if (ctx.channel().isWritable()) {
             timer.disarmSend();
             if (streamer != null) {
-                try {
-                    streamer.pump();
-                } catch (Exception e) {
-                    Log.error("sending a file failed", e);
-                    close();
-                }
+                streamer.resume();
             }
         } else if (current != null || streamer != null) {
             Duration d = current != null ? current.location().config(CoreModule.CONFIG).sendTimeout()

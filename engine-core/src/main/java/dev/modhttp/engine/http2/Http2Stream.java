@@ -163,12 +163,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
             cancel(sendTimer);
             sendTimer = null;
             if (streamer != null) {
-                try {
-                    streamer.pump();
-                } catch (Exception e) {
-                    Log.error("sending a file failed", e);
-                    close();
-                }
+                streamer.resume();
             }
         } else if (exchange != null && sendTimer == null) {
             Duration d = exchange.location().config(CoreModule.CONFIG).sendTimeout();
