@@ -287,7 +287,7 @@ public final class EngineConfig {
                 try {
                     own[e.getKey().index()] = e.getKey().binder().construct(e.getValue());
                 } catch (RecordBinder.KeyError ke) {
-                    throw new ConfigException(path, null, ke.getMessage());
+                    throw new ConfigException(path, ke.key, ke.getMessage()); // the key the check names, if any
                 }
             }
             return own;

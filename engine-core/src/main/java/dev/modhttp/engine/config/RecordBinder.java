@@ -100,10 +100,45 @@ final class RecordBinder<R extends Record> {
             return constructor.newInstance(values);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
-            throw new KeyError(null, cause.getMessage() == null ? cause.toString() : cause.getMessage());
+            String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            throw new KeyError(keyNamedIn(message, values), message);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The key a record's own check names in its message ("http2-chunk-size must be..."), the
+     * first one named among those given a value, so that the error names that property; null
+     * when it names none.
+     */
+    private String keyNamedIn(String message, Object[] values) {
+        String named = null;
+        int first = Integer.MAX_VALUE;
+        for (int i = 0; i < keys.length; i++) {
+            if (values[i] == null) {
+                continue;
+            }
+            int at = message.indexOf(keys[i]);
+            while (at >= 0) {
+                int end = at + keys[i].length();
+                boolean word = (at == 0 || !keyChar(message.charAt(at - 1)))
+                        && (end == message.length() || !keyChar(message.charAt(end)));
+                if (word) {
+                    break;
+                }
+                at = message.indexOf(keys[i], at + 1);
+            }
+            if (at >= 0 && at < first) {
+                first = at;
+                named = keys[i];
+            }
+        }
+        return named;
+    }
+
+    private static boolean keyChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-';
     }
 
     Object get(R record, int i) {

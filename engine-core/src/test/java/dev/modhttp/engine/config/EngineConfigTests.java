@@ -35,7 +35,7 @@ class EngineConfigTests {
 
     static EngineConfig load(String yaml) {
         return EngineConfig.load(TestEngine.yaml(yaml),
-                List.of(CoreModule.CONFIG, ReturnModule.CONFIG, HELLO, LOCATION_ONLY), "8080");
+                List.of(CoreModule.CONFIG, CoreModule.SSL, CoreModule.HTTP2, ReturnModule.CONFIG, HELLO, LOCATION_ONLY), "8080");
     }
 
     static final String MERGE = """
@@ -185,6 +185,10 @@ class EngineConfigTests {
             listen: [8080]                                            => engine.listen: not a key at main scope: it belongs to a server (engine.servers[N])
             servers: [{ servers: [] }]                                => engine.servers[0].servers: not a key at server scope: servers are listed at the main scope (engine.servers)
             large-client-header-buffers: "4 8"                        => engine.large-client-header-buffers: the buffer size must be between 64 bytes and 1m
+            servers: [{ http2-chunk-size: 0 }]                        => engine.servers[0].http2-chunk-size: http2-chunk-size must be between 1 and 2147483647 bytes
+            servers: [{ http2: on, http2-max-concurrent-streams: 0 }] => engine.servers[0].http2-max-concurrent-streams: http2-max-concurrent-streams must be at least 1
+            servers: [{ ssl-protocols: [TLSv1.4] }]                   => engine.servers[0].ssl-protocols: 'TLSv1.4' is not a protocol ssl-protocols knows
+            keepalive-requests: -1                                    => engine.keepalive-requests: keepalive-requests cannot be negative
             """)
     void badConfigFailsNamingTheKeyAndItsScopePath(String yaml, String message) {
         assertThatThrownBy(() -> load(yaml.replace("\\n", "\n"))).isInstanceOf(ConfigException.class)
