@@ -10,6 +10,7 @@ import dev.modhttp.engine.core.SslConfig;
 import dev.modhttp.engine.exchange.VirtualHosts;
 import dev.modhttp.engine.http.Addresses;
 import dev.modhttp.engine.internal.Log;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
@@ -19,6 +20,7 @@ import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.Mapping;
 import java.io.File;
 import java.io.IOException;
@@ -154,7 +156,7 @@ public final class TlsContexts {
                     .sslProvider(provider)
                     .protocols(ssl.sslProtocols());
             verifyClients(server, ssl, b);
-            return finish(server, b);
+            return finish(server, b, ssl.sslProtocols(), false);
         } catch (Exception e) {
             throw new ConfigException(server.path(), "ssl-certificate", "cannot serve " + ssl.sslCertificate()
                     + " with the key " + ssl.sslCertificateKey() + ": " + e.getMessage(), e);
@@ -179,7 +181,7 @@ public final class TlsContexts {
                 b.ciphers(m.ciphers());
             }
             verifyClients(server, ssl, b);
-            return finish(server, b);
+            return finish(server, b, m.protocols().isEmpty() ? ssl.sslProtocols() : m.protocols(), !m.ciphers().isEmpty());
         } catch (Exception e) {
             throw new ConfigException(server.path(), "ssl-bundle", "cannot serve the SSL bundle '" + ssl.sslBundle()
                     + "': " + e.getMessage(), e);
@@ -246,11 +248,17 @@ public final class TlsContexts {
     }
 
     /**
-     * ALPN h2 and http/1.1 for a server that speaks HTTP/2. The ciphers stay the provider's (or the
-     * bundle's), as nginx leaves them: narrowing them to RFC 9113 §9.2's list would refuse TLS 1.0
-     * and 1.1 and older HTTP/1.1 clients too; h2 clients prefer the AEAD suites anyway.
+     * The ciphers, unless a bundle chose them: with TLS 1.2 and 1.3 only, ECDHE with AEAD
+     * (Mozilla's intermediate profile, also what RFC 9113 §9.2 allows for h2: no CBC, so no
+     * LUCKY13); with TLSv1 or TLSv1.1 allowed, the provider's list, which those protocols need.
+     * Then ALPN h2 and http/1.1 for a server that speaks HTTP/2.
      */
-    private static SslContext finish(ServerConfig server, SslContextBuilder b) throws SSLException {
+    private static SslContext finish(ServerConfig server, SslContextBuilder b, List<String> protocols, boolean ciphersChosen)
+            throws SSLException {
+        boolean legacy = protocols.contains("TLSv1") || protocols.contains("TLSv1.1");
+        if (!ciphersChosen && !legacy) {
+            b.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
+        }
         boolean h2 = server.scope().config(CoreModule.HTTP2).enabled(server.listens().stream().anyMatch(Listen::http2), true);
         if (h2) {
             b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,

@@ -307,6 +307,28 @@ class TlsTests {
         }
     }
 
+    /** The cipher openssl s_client agrees with the server offering only {@code cipher} over TLS 1.2; "" when refused. */
+    static String agreed(int port, String cipher) throws Exception {
+        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-tls1_2", "-cipher", cipher)
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Cipher is (\\S+)").matcher(out);
+        return m.find() && !m.group(1).equals("(NONE)") ? m.group(1) : "";
+    }
+
+    @Test
+    void tls12OffersOnlyAeadCiphersUnlessOlderProtocolsAreAllowed() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml(""))) {
+            assertThat(agreed(e.port(), "ECDHE-RSA-AES128-GCM-SHA256")).isEqualTo("ECDHE-RSA-AES128-GCM-SHA256");
+            assertThat(agreed(e.port(), "ECDHE-RSA-AES128-SHA")).as("CBC refused").isEmpty();
+        }
+        try (TestEngine e = TestEngine.start(yaml("ssl-protocols: [TLSv1.1, TLSv1.2]"))) {
+            assertThat(agreed(e.port(), "ECDHE-RSA-AES128-SHA")).isEqualTo("ECDHE-RSA-AES128-SHA");
+        }
+    }
+
     static String plain(int port, String request) throws IOException {
         try (Socket plain = new Socket("127.0.0.1", port)) {
             plain.setSoTimeout(10_000);
