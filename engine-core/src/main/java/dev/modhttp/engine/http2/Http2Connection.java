@@ -279,11 +279,6 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
         handoff.states().transition(ConnectionState.CLOSE);
     }
 
-    /** Whether the client is sent a GOAWAY (the connection closes once its streams end). */
-    boolean goingAway() {
-        return goingAway;
-    }
-
     // ---- ConnectionInfo -------------------------------------------------------------------------
 
     @Override

@@ -58,7 +58,6 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     /** A finished exchange whose unread body is read and dropped (nginx's discarded body). */
     private Exchange discarding;
     private StreamOutput output;
-    private boolean bodyOnWire;
     private FileStreamer streamer;
     private ScheduledFuture<?> bodyTimer;
     private Http2Messages.Head framing;
@@ -297,16 +296,14 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
                 r.headers().remove("last-modified");
             }
             r.clearBody();
-            bodyOnWire = false;
-        } else {
-            if (r.contentLength() >= 0) {
-                r.headers().set("content-length", Long.toString(r.contentLength()));
-            } else {
-                r.headers().remove("content-length");
-            }
-            bodyOnWire = !ex.request().isHead();
+            return false;
         }
-        return bodyOnWire;
+        if (r.contentLength() >= 0) {
+            r.headers().set("content-length", Long.toString(r.contentLength()));
+        } else {
+            r.headers().remove("content-length");
+        }
+        return !ex.request().isHead();
     }
 
     @Override
