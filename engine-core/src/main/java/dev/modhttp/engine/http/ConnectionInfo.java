@@ -44,6 +44,11 @@ public interface ConnectionInfo {
         return v == null ? "NONE" : v.toString();
     }
 
+    /** nginx's {@code $ssl_session_reused}: whether the TLS handshake resumed a session (from the cache or a ticket). */
+    default boolean sslSessionReused() {
+        return false;
+    }
+
     /** The name the client asked for in its TLS handshake (SNI); null without TLS or without the extension. */
     default String sslServerName() {
         return null;

@@ -264,7 +264,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     private void switchToHttp2(ByteBuf received) {
         timer.stop();
         Http2Connection.install(ctx.pipeline(), runtime, hosts,
-                new Http2Handoff(id, states, proxyAddress, tls.sniName(), tls.session()));
+                new Http2Handoff(id, states, proxyAddress, tls.sniName(), tls.session(), tls.reused()));
         if (received != null) {
             ctx.fireChannelRead(received); // to the HTTP/2 codec, next in the pipeline now
         }
@@ -420,5 +420,10 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     @Override
     public String sslServerName() {
         return tls.sniName();
+    }
+
+    @Override
+    public boolean sslSessionReused() {
+        return tls.reused();
     }
 }

@@ -9,11 +9,9 @@ import dev.modhttp.engine.http.ConnectionState;
 import dev.modhttp.engine.http2.Http2Connection;
 import dev.modhttp.engine.tls.TlsContexts;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.handler.ssl.SniHandler;
-import io.netty.handler.ssl.SslContext;
-import io.netty.util.Mapping;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -23,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Sets up an accepted socket for HTTP/1.1: the PROXY protocol decoder where the address asks
@@ -46,7 +45,7 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
     /** Plain addresses that take HTTP/2 with prior knowledge (h2c): their first bytes are checked for the preface. */
     private final Set<VirtualHosts> h2c = Collections.newSetFromMap(new IdentityHashMap<>());
     /** The SNI choice of each TLS address's servers. */
-    private final Map<VirtualHosts, Mapping<String, SslContext>> tls = new IdentityHashMap<>();
+    private final Map<VirtualHosts, Supplier<ChannelHandler>> tls = new IdentityHashMap<>();
 
     /**
      * @param boundTogether every address served by the socket
@@ -102,10 +101,10 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
         if (proxied.contains(hosts)) {
             ch.pipeline().addLast("proxy-protocol", new HAProxyMessageDecoder()); // in clear, before TLS
         }
-        Mapping<String, SslContext> sni = tls.get(hosts);
+        Supplier<ChannelHandler> sni = tls.get(hosts);
         if (sni != null) {
             ch.pipeline().addLast("plain-on-tls", new PlainOnTlsPort());
-            ch.pipeline().addLast("tls", new SniHandler(sni)); // becomes the SslHandler of the chosen server
+            ch.pipeline().addLast("tls", sni.get()); // becomes the SslHandler of the chosen server
         }
         ch.pipeline().addLast("decoder", decoder);
         ch.pipeline().addLast("connection", new Http1Connection(runtime, hosts, decoder));

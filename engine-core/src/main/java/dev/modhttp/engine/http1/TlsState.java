@@ -2,6 +2,7 @@ package dev.modhttp.engine.http1;
 
 import dev.modhttp.engine.exchange.ConnectionStates;
 import dev.modhttp.engine.internal.Log;
+import dev.modhttp.engine.tls.TlsContexts;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SniCompletionEvent;
@@ -16,6 +17,8 @@ final class TlsState {
     private String sniName;
     private boolean plain;
     private SSLSession session;
+    private boolean reused;
+    private long handshakeStart;
 
     /**
      * Takes the TLS handlers' events; a failed handshake is the client's, logged at info without
@@ -28,9 +31,11 @@ final class TlsState {
             plain = true;
         } else if (evt instanceof SniCompletionEvent sni) {
             sniName = sni.hostname();
+            handshakeStart = System.currentTimeMillis(); // the ClientHello has arrived
         } else if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
             SslHandler tls = ctx.pipeline().get(SslHandler.class);
             session = tls == null ? null : tls.engine().getSession(); // taken once, not per request
+            reused = tls != null && TlsContexts.sessionReused(tls.engine(), handshakeStart);
             return tls != null && ApplicationProtocolNames.HTTP_2.equals(tls.applicationProtocol());
         } else if (evt instanceof SslHandshakeCompletionEvent done) {
             if (done.cause() instanceof ClosedChannelException) {
@@ -51,6 +56,11 @@ final class TlsState {
     /** The name the client asked for; null without SNI. */
     String sniName() {
         return sniName;
+    }
+
+    /** Whether the handshake resumed a session. */
+    boolean reused() {
+        return reused;
     }
 
     /** The session once the handshake succeeded; null before, and without TLS. */

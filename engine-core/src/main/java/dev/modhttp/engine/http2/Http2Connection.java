@@ -320,4 +320,9 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     public String sslServerName() {
         return handoff.sniName();
     }
+
+    @Override
+    public boolean sslSessionReused() {
+        return handoff.sessionReused();
+    }
 }

@@ -12,7 +12,8 @@ import javax.net.ssl.SSLSession;
  * @param proxyAddress the client's address from a PROXY protocol header; null without one
  * @param sniName the TLS server name; null without TLS or SNI
  * @param session the TLS session; null without TLS
+ * @param sessionReused whether the TLS handshake resumed a session
  */
 public record Http2Handoff(long id, ConnectionStates states, InetSocketAddress proxyAddress, String sniName,
-        SSLSession session) {
+        SSLSession session, boolean sessionReused) {
 }

@@ -10,43 +10,23 @@ import dev.modhttp.engine.core.SslConfig;
 import dev.modhttp.engine.exchange.VirtualHosts;
 import dev.modhttp.engine.http.Addresses;
 import dev.modhttp.engine.internal.Log;
-import io.netty.handler.codec.http2.Http2SecurityUtil;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolNames;
-import io.netty.handler.ssl.ClientAuth;
+import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
-import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.ssl.SupportedCipherSuiteFilter;
-import io.netty.util.Mapping;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * The TLS side of the servers that listen with {@code ssl}: one server context per server
@@ -77,10 +57,10 @@ public final class TlsContexts {
      */
     private static final class Served {
         final ServerConfig server;
-        volatile SslContext context;
+        volatile Contexts context;
         String seen;
 
-        Served(ServerConfig server, SslContext context, String seen) {
+        Served(ServerConfig server, Contexts context, String seen) {
             this.server = server;
             this.context = context;
             this.seen = seen;
@@ -88,6 +68,18 @@ public final class TlsContexts {
     }
 
     private final SslBundleSource bundles;
+
+    /**
+     * A server's contexts: one per key pair, alike but for the pair (a bundle has one).
+     *
+     * @param tls13 whether the server allows TLS 1.3, where signature schemes choose the pair
+     */
+    private record Contexts(List<SslContext> contexts, List<KeyPairs.Pair> pairs, boolean tls13) {
+
+        SslContext choose(ClientHello hello) {
+            return contexts.size() == 1 ? contexts.get(0) : contexts.get(KeyPairs.choose(pairs, hello, tls13 && hello.tls13()));
+        }
+    }
 
     private TlsContexts(SslProvider provider, SslBundleSource bundles) {
         this.provider = provider;
@@ -135,36 +127,43 @@ public final class TlsContexts {
         return t;
     }
 
-    private SslContext context(ServerConfig server) {
+    private Contexts context(ServerConfig server) {
         SslConfig ssl = server.scope().config(CoreModule.SSL);
         if (ssl.sslBundle() != null) {
             return bundleContext(server, ssl);
         }
-        if (ssl.sslCertificate() == null) {
+        if (ssl.sslCertificate() == null || ssl.sslCertificate().isEmpty()) {
             throw new ConfigException(server.path(), "ssl-certificate",
                     "a server listening with ssl needs ssl-certificate (a PEM certificate chain)");
         }
-        if (ssl.sslCertificateKey() == null) {
+        if (ssl.sslCertificateKey() == null || ssl.sslCertificateKey().isEmpty()) {
             throw new ConfigException(server.path(), "ssl-certificate-key",
                     "a server listening with ssl needs ssl-certificate-key (the PEM private key)");
         }
-        readable(server, "ssl-certificate", ssl.sslCertificate());
-        readable(server, "ssl-certificate-key", ssl.sslCertificateKey());
+        ssl.sslCertificate().forEach(file -> readable(server, "ssl-certificate", file));
+        ssl.sslCertificateKey().forEach(file -> readable(server, "ssl-certificate-key", file));
+        if (ssl.sslPasswordFile() != null) {
+            readable(server, "ssl-password-file", ssl.sslPasswordFile());
+        }
+        List<KeyPairs.Pair> pairs = KeyPairs.read(server, ssl.sslCertificate(), ssl.sslCertificateKey(), ssl.sslPasswordFile());
         try {
-            keyFits(Path.of(ssl.sslCertificate()), Path.of(ssl.sslCertificateKey()));
-            SslContextBuilder b = SslContextBuilder.forServer(new File(ssl.sslCertificate()), new File(ssl.sslCertificateKey()))
-                    .sslProvider(provider)
-                    .protocols(ssl.sslProtocols());
-            verifyClients(server, ssl, b);
-            return finish(server, b, ssl.sslProtocols(), false);
-        } catch (Exception e) {
-            throw new ConfigException(server.path(), "ssl-certificate", "cannot serve " + ssl.sslCertificate()
-                    + " with the key " + ssl.sslCertificateKey() + ": " + e.getMessage(), e);
+            List<SslContext> contexts = new ArrayList<>();
+            for (KeyPairs.Pair pair : pairs) {
+                SslContextBuilder b = SslContextBuilder.forServer(pair.key(), pair.chain())
+                        .sslProvider(provider)
+                        .protocols(ssl.sslProtocols());
+                ContextOptions.verifyClients(server, ssl, b);
+                contexts.add(ContextOptions.finish(server, b, provider, ssl.sslProtocols(), List.of()));
+            }
+            return new Contexts(List.copyOf(contexts), pairs, ssl.sslProtocols().contains("TLSv1.3"));
+        } catch (SSLException e) {
+            throw new ConfigException(server.path(), "ssl-certificate", "cannot serve " + String.join(", ", ssl.sslCertificate())
+                    + " with the key(s) " + String.join(", ", ssl.sslCertificateKey()) + ": " + e.getMessage(), e);
         }
     }
 
     /** A context from an SSL bundle's key managers, its protocols (else {@code ssl-protocols}) and ciphers. */
-    private SslContext bundleContext(ServerConfig server, SslConfig ssl) {
+    private Contexts bundleContext(ServerConfig server, SslConfig ssl) {
         if (bundles == null) {
             throw new ConfigException(server.path(), "ssl-bundle", "no SSL bundles are known to the engine (the starter"
                     + " provides Spring Boot's spring.ssl.bundle.*); use ssl-certificate and ssl-certificate-key");
@@ -177,96 +176,15 @@ public final class TlsContexts {
             SslContextBuilder b = SslContextBuilder.forServer(keys)
                     .sslProvider(provider)
                     .protocols(m.protocols().isEmpty() ? ssl.sslProtocols() : m.protocols());
-            if (!m.ciphers().isEmpty()) {
-                b.ciphers(m.ciphers());
-            }
-            verifyClients(server, ssl, b);
-            return finish(server, b, m.protocols().isEmpty() ? ssl.sslProtocols() : m.protocols(), !m.ciphers().isEmpty());
+            ContextOptions.verifyClients(server, ssl, b);
+            return new Contexts(List.of(ContextOptions.finish(server, b, provider,
+                    m.protocols().isEmpty() ? ssl.sslProtocols() : m.protocols(), m.ciphers())), List.of(), false);
+        } catch (ConfigException e) {
+            throw e;
         } catch (Exception e) {
             throw new ConfigException(server.path(), "ssl-bundle", "cannot serve the SSL bundle '" + ssl.sslBundle()
                     + "': " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * nginx's client certificates ({@code ssl-verify-client}, {@code ssl-client-certificate},
-     * {@code ssl-trusted-certificate}, {@code ssl-verify-depth}): the handshake asks for a
-     * certificate and never fails for it; {@link ClientVerifier} records the verdict.
-     *
-     * @throws ConfigException when verification is on without a CA file, or a CA file does not load
-     */
-    private static void verifyClients(ServerConfig server, SslConfig ssl, SslContextBuilder b) {
-        SslConfig.VerifyClient mode = ssl.sslVerifyClient();
-        if (mode == SslConfig.VerifyClient.OFF) {
-            return;
-        }
-        List<X509Certificate> named = cas(server, "ssl-client-certificate", ssl.sslClientCertificate());
-        List<X509Certificate> all = new ArrayList<>(named);
-        all.addAll(cas(server, "ssl-trusted-certificate", ssl.sslTrustedCertificate()));
-        if (all.isEmpty() && mode != SslConfig.VerifyClient.OPTIONAL_NO_CA) {
-            throw new ConfigException(server.path(), "ssl-client-certificate", "ssl-verify-client " + mode.name()
-                    .toLowerCase(Locale.ROOT) + " needs ssl-client-certificate or ssl-trusted-certificate (PEM CA certificates)");
-        }
-        X509TrustManager trusted = null;
-        if (!all.isEmpty()) {
-            try {
-                KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-                store.load(null, null);
-                for (int i = 0; i < all.size(); i++) {
-                    store.setCertificateEntry("ca" + i, all.get(i));
-                }
-                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(store);
-                trusted = (X509TrustManager) tmf.getTrustManagers()[0];
-            } catch (GeneralSecurityException | IOException e) {
-                throw new ConfigException(server.path(), "ssl-client-certificate", "cannot trust the CA certificates: "
-                        + e.getMessage(), e);
-            }
-        }
-        b.trustManager(new ClientVerifier(trusted, named.toArray(new X509Certificate[0]), ssl.sslVerifyDepth()))
-                .clientAuth(ClientAuth.OPTIONAL);
-    }
-
-    /** The PEM certificates of a CA file; none for no file. */
-    private static List<X509Certificate> cas(ServerConfig server, String key, String file) {
-        if (file == null) {
-            return List.of();
-        }
-        readable(server, key, file);
-        try (InputStream in = Files.newInputStream(Path.of(file))) {
-            List<X509Certificate> out = new ArrayList<>();
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                out.add((X509Certificate) c);
-            }
-            if (out.isEmpty()) {
-                throw new GeneralSecurityException("no certificate in it");
-            }
-            return out;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new ConfigException(server.path(), key, "cannot read the certificates of " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The ciphers, unless a bundle chose them: with TLS 1.2 and 1.3 only, ECDHE with AEAD
-     * (Mozilla's intermediate profile, also what RFC 9113 §9.2 allows for h2: no CBC, so no
-     * LUCKY13); with TLSv1 or TLSv1.1 allowed, the provider's list, which those protocols need.
-     * Then ALPN h2 and http/1.1 for a server that speaks HTTP/2.
-     */
-    private static SslContext finish(ServerConfig server, SslContextBuilder b, List<String> protocols, boolean ciphersChosen)
-            throws SSLException {
-        boolean legacy = protocols.contains("TLSv1") || protocols.contains("TLSv1.1");
-        if (!ciphersChosen && !legacy) {
-            b.ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE);
-        }
-        boolean h2 = server.scope().config(CoreModule.HTTP2).enabled(server.listens().stream().anyMatch(Listen::http2), true);
-        if (h2) {
-            b.applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                    ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
-        }
-        return b.build();
     }
 
     /** The time and size of a server's certificate and key files, to notice a change; "" when one cannot be read. */
@@ -276,7 +194,15 @@ public final class TlsContexts {
             return "bundle"; // Spring Boot watches a bundle's files and tells (onChange)
         }
         StringBuilder b = new StringBuilder();
-        for (String file : new String[] {ssl.sslCertificate(), ssl.sslCertificateKey()}) {
+        if (ssl.sslCertificate() == null || ssl.sslCertificateKey() == null) {
+            return ""; // refused by context()
+        }
+        List<String> files = new ArrayList<>(ssl.sslCertificate());
+        files.addAll(ssl.sslCertificateKey());
+        if (ssl.sslPasswordFile() != null) {
+            files.add(ssl.sslPasswordFile());
+        }
+        for (String file : files) {
             try {
                 Path p = Path.of(file);
                 b.append(Files.getLastModifiedTime(p).toMillis()).append('/').append(Files.size(p)).append(' ');
@@ -305,7 +231,7 @@ public final class TlsContexts {
             }
             s.seen = now;
             SslConfig ssl = s.server.scope().config(CoreModule.SSL);
-            if (rebuild(s, ssl.sslCertificate() + " and " + ssl.sslCertificateKey())) {
+            if (rebuild(s, String.join(", ", ssl.sslCertificate()) + " and " + String.join(", ", ssl.sslCertificateKey()))) {
                 reloaded++;
             }
         }
@@ -325,61 +251,39 @@ public final class TlsContexts {
         }
     }
 
-    /**
-     * Checks that the key signs what the certificate's public key verifies (the JDK provider
-     * would only find out in the first handshake).
-     *
-     * @throws GeneralSecurityException when it does not, or when either cannot be read
-     */
-    private static void keyFits(Path certificate, Path key) throws IOException, GeneralSecurityException {
-        X509Certificate cert;
-        try (InputStream in = Files.newInputStream(certificate)) {
-            cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-        String pem = Files.readString(key, StandardCharsets.US_ASCII);
-        int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
-        int end = pem.indexOf("-----END PRIVATE KEY-----");
-        if (begin < 0 || end < begin) {
-            throw new GeneralSecurityException(key + " holds no unencrypted PKCS#8 key (-----BEGIN PRIVATE KEY-----)");
-        }
-        byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + 27, end));
-        String algorithm = cert.getPublicKey().getAlgorithm();
-        PrivateKey privateKey = KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-        String signing = algorithm.equals("EC") ? "SHA256withECDSA" : "SHA256with" + algorithm;
-        Signature sign = Signature.getInstance(signing);
-        sign.initSign(privateKey);
-        byte[] probe = "modhttp".getBytes(StandardCharsets.US_ASCII);
-        sign.update(probe);
-        byte[] signature = sign.sign();
-        Signature verify = Signature.getInstance(signing);
-        verify.initVerify(cert.getPublicKey());
-        verify.update(probe);
-        if (!verify.verify(signature)) {
-            throw new GeneralSecurityException("the key does not belong to the certificate");
-        }
-    }
-
-    private static void readable(ServerConfig server, String key, String file) {
+    static void readable(ServerConfig server, String key, String file) {
         if (!Files.isReadable(Path.of(file))) {
             throw new ConfigException(server.path(), key, "cannot read " + Path.of(file).toAbsolutePath());
         }
     }
 
     /**
-     * The SNI choice among the servers of one TLS socket, for an {@link SniHandler} per connection.
+     * nginx's {@code $ssl_session_reused} of a finished handshake.
+     *
+     * @param handshakeStart when the ClientHello arrived, in {@link System#currentTimeMillis()}
+     */
+    public static boolean sessionReused(SSLEngine engine, long handshakeStart) {
+        return ContextOptions.reused(engine, handshakeStart);
+    }
+
+    /**
+     * The TLS handler of each new connection on one TLS socket: it takes the context of the
+     * server the SNI name selects (the default server's without a match) and, among its key
+     * pairs, the one the ClientHello's offer fits.
      *
      * @throws ConfigException when the socket's default server has no certificate
      */
-    public Mapping<String, SslContext> sni(VirtualHosts hosts) {
+    public Supplier<ChannelHandler> sni(VirtualHosts hosts) {
         Served fallback = contexts.get(hosts.defaultServer());
         if (fallback == null) {
             throw new ConfigException(hosts.defaultServer().path(), "ssl-certificate",
                     "the default server of a listen with ssl needs ssl-certificate and ssl-certificate-key");
         }
-        return name -> {
+        ServerSni.Selector selector = (name, hello) -> {
             ServerConfig server = name == null ? hosts.defaultServer() : hosts.select(Addresses.host(name));
             Served c = contexts.get(server);
-            return (c != null ? c : fallback).context; // read per handshake: a reload shows at once
+            return (c != null ? c : fallback).context.choose(hello); // read per handshake: a reload shows at once
         };
+        return () -> new ServerSni(selector);
     }
 }

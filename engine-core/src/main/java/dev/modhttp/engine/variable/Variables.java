@@ -5,6 +5,7 @@ import dev.modhttp.engine.http.Addresses;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -50,7 +51,9 @@ import javax.security.auth.x500.X500Principal;
  *   <tr><td>{@code $scheme}, {@code $https}, {@code $server_protocol}, {@code $request_method}, {@code $request}</td><td>as in nginx</td></tr>
  *   <tr><td>{@code $remote_addr}, {@code $binary_remote_addr}, {@code $remote_port}</td><td>the client (as real-ip sets it)</td></tr>
  *   <tr><td>{@code $proxy_protocol_addr}, {@code $proxy_protocol_port}</td><td>the client a PROXY protocol header named</td></tr>
- *   <tr><td>{@code $ssl_server_name}, {@code $ssl_protocol}, {@code $ssl_cipher}</td><td>of a TLS connection: the SNI name, {@code TLSv1.3}, the cipher suite</td></tr>
+ *   <tr><td>{@code $ssl_server_name}, {@code $ssl_protocol}, {@code $ssl_cipher}, {@code $ssl_session_reused}</td><td>of a
+ *       TLS connection: the SNI name, {@code TLSv1.3}, the cipher suite as OpenSSL names it
+ *       ({@code ECDHE-RSA-AES128-GCM-SHA256}), {@code r} for a resumed session or {@code .}</td></tr>
  *   <tr><td>{@code $ssl_client_verify}, {@code $ssl_client_s_dn}, {@code $ssl_client_fingerprint}</td><td>the client
  *       certificate's verification ({@code SUCCESS}, {@code FAILED:reason}, {@code NONE}), subject (RFC 2253) and SHA-1
  *       fingerprint (hex)</td></tr>
@@ -161,6 +164,14 @@ public final class Variables {
     }
 
     /** nginx's $ssl_client_fingerprint: the SHA-1 of the certificate's DER bytes, lower-case hex. */
+    /** A cipher suite as OpenSSL (and so nginx's {@code $ssl_cipher}) names it; TLS 1.3's keep their names. */
+    private static String openSslName(SSLSession session) {
+        String java = session.getCipherSuite();
+        String openSsl = java.startsWith("TLS_AES_") || java.startsWith("TLS_CHACHA20_") ? null
+                : CipherSuiteConverter.toOpenSsl(java, false);
+        return openSsl != null ? openSsl : java;
+    }
+
     private static String fingerprint(X509Certificate c) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(c.getEncoded()));
@@ -189,7 +200,9 @@ public final class Variables {
         m.put("https", e -> e.request().secure() ? "on" : "");
         m.put("ssl_server_name", e -> e.connection().sslServerName() == null ? "" : e.connection().sslServerName());
         m.put("ssl_protocol", e -> e.connection().sslSession() == null ? "" : e.connection().sslSession().getProtocol());
-        m.put("ssl_cipher", e -> e.connection().sslSession() == null ? "" : e.connection().sslSession().getCipherSuite());
+        m.put("ssl_cipher", e -> e.connection().sslSession() == null ? "" : openSslName(e.connection().sslSession()));
+        m.put("ssl_session_reused", e -> e.connection().sslSession() == null ? ""
+                : e.connection().sslSessionReused() ? "r" : ".");
         m.put("ssl_client_verify", e -> e.connection().sslSession() == null ? "" : e.connection().sslClientVerify());
         m.put("ssl_client_s_dn", e -> {
             X509Certificate c = clientCertificate(e.connection().sslSession());

@@ -22,8 +22,12 @@ import javax.net.ssl.TrustManagerFactory;
  * and {@code localhost} (also for 127.0.0.1), each as {@code NAME.crt} and {@code NAME.key} in
  * {@link #dir()}, and a trust manager that trusts exactly them. For client certificates: a CA
  * ({@code ca.crt}), a client it signed ({@code client}, CN=client) and a self-signed one
- * ({@code rogue}), each also as {@code NAME.p12} (password {@code secret}). Where openssl is
- * missing, Debian's package is installed (as root).
+ * ({@code rogue}), each also as {@code NAME.p12} (password {@code secret}). The {@code a.test}
+ * key also in the other forms OpenSSL writes: {@code a.test.pkcs1.key} (RSA PRIVATE KEY),
+ * {@code a.test.enc.key} (encrypted PKCS#8), {@code a.test.legacy.key} (encrypted RSA PRIVATE
+ * KEY), their password in {@code passwords} (after a wrong one); and an ECDSA pair for
+ * {@code a.test}, {@code a.test-ec.crt} with its SEC1 key {@code a.test-ec.key}. Where openssl
+ * is missing, Debian's package is installed (as root).
  */
 public final class TestCertificates {
 
@@ -89,6 +93,17 @@ public final class TestCertificates {
         }
     }
 
+    private static void keyForms(Path d) throws Exception {
+        openssl(d, "rsa", "-in", "a.test.key", "-traditional", "-out", "a.test.pkcs1.key");
+        openssl(d, "pkcs8", "-topk8", "-in", "a.test.key", "-out", "a.test.enc.key", "-passout", "pass:secret");
+        openssl(d, "rsa", "-in", "a.test.key", "-aes128", "-traditional", "-passout", "pass:secret", "-out",
+                "a.test.legacy.key");
+        Files.writeString(d.resolve("passwords"), "wrong\n\nsecret\n");
+        openssl(d, "ecparam", "-genkey", "-name", "prime256v1", "-out", "a.test-ec.key");
+        openssl(d, "req", "-x509", "-key", "a.test-ec.key", "-out", "a.test-ec.crt", "-days", "2", "-subj", "/CN=a.test",
+                "-addext", "subjectAltName=DNS:a.test");
+    }
+
     private static void ensureOpenssl() throws Exception {
         try {
             if (new ProcessBuilder("openssl", "version").start().waitFor() == 0) {
@@ -123,6 +138,10 @@ public final class TestCertificates {
             }
         }
         clientCertificates(d);
+        keyForms(d);
+        try (InputStream in = Files.newInputStream(d.resolve("a.test-ec.crt"))) {
+            trusted.setCertificateEntry("a.test-ec", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
         TrustManagerFactory t = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         t.init(trusted);
         trust = t;

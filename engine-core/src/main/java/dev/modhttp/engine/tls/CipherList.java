@@ -1,0 +1,148 @@
+package dev.modhttp.engine.tls;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * nginx's {@code ssl_ciphers} string, read as OpenSSL reads a cipher list (openssl-ciphers(1)):
+ * elements separated by {@code :} (or space, comma, semicolon), each a suite name or aliases
+ * joined by {@code +} (all must hold), prefixed by nothing (add, in OpenSSL's default order),
+ * {@code -} (remove; may be added again), {@code !} (remove for good) or {@code +} (move to the
+ * end); {@code @STRENGTH} sorts by key length; {@code DEFAULT} first stands for OpenSSL's
+ * default list (elsewhere it names nothing, as in OpenSSL). A word OpenSSL knows but that names nothing the
+ * engine's providers speak (RC4, DSS, PSK, CAMELLIA, ...) and an unknown word match nothing,
+ * as in OpenSSL.
+ *
+ * <p>The suites are the TLS 1.2-and-older ones OpenSSL (BoringSSL) or the JDK's provider can
+ * serve, in OpenSSL 3's default order; why it is written here: Netty passes OpenSSL only suite
+ * names, and the JDK has no such language.
+ */
+final class CipherList {
+
+    /**
+     * One suite with the attributes the aliases test.
+     *
+     * @param kx {@code ECDHE}, {@code DHE} or {@code RSA}
+     * @param au {@code ECDSA} or {@code RSA}
+     * @param enc {@code AES128}, {@code AES256}, {@code AES128GCM}, {@code AES256GCM} or {@code CHACHA20}
+     * @param mac {@code AEAD}, {@code SHA1}, {@code SHA256} or {@code SHA384}
+     * @param version the protocol the suite came with: {@code TLSv1.2}, {@code TLSv1} or {@code SSLv3}
+     */
+    record Suite(String name, String kx, String au, String enc, String mac, String version, int bits) {
+
+        static Suite of(String name) {
+            String kx = name.startsWith("ECDHE-") ? "ECDHE" : name.startsWith("DHE-") ? "DHE" : "RSA";
+            String enc = name.contains("CHACHA20") ? "CHACHA20" : (name.contains("AES256") ? "AES256" : "AES128")
+                    + (name.contains("-GCM-") ? "GCM" : "");
+            String mac = name.contains("-GCM-") || name.contains("CHACHA20") ? "AEAD" : name.endsWith("-SHA") ? "SHA1"
+                    : name.substring(name.lastIndexOf('-') + 1);
+            String version = !mac.equals("SHA1") ? "TLSv1.2" : kx.equals("ECDHE") ? "TLSv1" : "SSLv3";
+            return new Suite(name, kx, name.contains("ECDSA") ? "ECDSA" : "RSA", enc, mac, version,
+                    enc.startsWith("AES128") ? 128 : 256);
+        }
+    }
+
+    /** OpenSSL 3's default order (openssl ciphers -v ALL), restricted to what the providers serve. */
+    static final List<Suite> SUITES = List.of("ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+            "DHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+            "DHE-RSA-CHACHA20-POLY1305", "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
+            "DHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-SHA384", "ECDHE-RSA-AES256-SHA384", "DHE-RSA-AES256-SHA256",
+            "ECDHE-ECDSA-AES128-SHA256", "ECDHE-RSA-AES128-SHA256", "DHE-RSA-AES128-SHA256", "ECDHE-ECDSA-AES256-SHA",
+            "ECDHE-RSA-AES256-SHA", "DHE-RSA-AES256-SHA", "ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA",
+            "DHE-RSA-AES128-SHA", "AES256-GCM-SHA384", "AES128-GCM-SHA256", "AES256-SHA256", "AES128-SHA256", "AES256-SHA",
+            "AES128-SHA").stream().map(Suite::of).toList();
+
+    private CipherList() {
+    }
+
+    /** The suites {@code text} selects, in its order, as OpenSSL names them. */
+    static List<String> select(String text) {
+        List<Suite> list = new ArrayList<>(SUITES); // all inactive, in the default order
+        Set<Suite> active = new HashSet<>();
+        String rules = text.trim();
+        if (rules.startsWith("DEFAULT")) { // only where the string starts: OpenSSL's default list, then the rest
+            rules = "ALL" + rules.substring(7);
+        }
+        for (String element : rules.split("[:, ;]+")) {
+            if (element.isEmpty()) {
+                continue;
+            }
+            if (element.startsWith("@")) {
+                if (element.equals("@STRENGTH")) { // stable: equal strengths keep their order
+                    List<Suite> sorted = list.stream().filter(active::contains)
+                            .sorted(Comparator.comparingInt(Suite::bits).reversed()).toList();
+                    list.removeAll(sorted);
+                    list.addAll(sorted);
+                }
+                continue; // @SECLEVEL and the like change nothing here
+            }
+            char op = element.charAt(0);
+            Predicate<Suite> match = match(op == '!' || op == '-' || op == '+' ? element.substring(1) : element);
+            List<Suite> hit = list.stream().filter(match).toList();
+            switch (op) {
+                case '!' -> { // gone for good
+                    list.removeAll(hit);
+                    hit.forEach(active::remove);
+                }
+                case '-' -> { // inactive, and first in line should it be added again
+                    List<Suite> off = hit.stream().filter(active::contains).toList();
+                    list.removeAll(off);
+                    list.addAll(0, off);
+                    off.forEach(active::remove);
+                }
+                case '+' -> { // active ones to the end
+                    List<Suite> moved = hit.stream().filter(active::contains).toList();
+                    list.removeAll(moved);
+                    list.addAll(moved);
+                }
+                default -> { // inactive ones added at the end
+                    List<Suite> added = hit.stream().filter(s -> !active.contains(s)).toList();
+                    list.removeAll(added);
+                    list.addAll(added);
+                    active.addAll(added);
+                }
+            }
+        }
+        return list.stream().filter(active::contains).map(Suite::name).toList();
+    }
+
+    /** What an element's {@code +}-joined words select together. */
+    private static Predicate<Suite> match(String words) {
+        Predicate<Suite> all = s -> true;
+        for (String word : words.split("\\+")) {
+            all = all.and(alias(word));
+        }
+        return all;
+    }
+
+    private static Predicate<Suite> alias(String word) {
+        for (Suite s : SUITES) {
+            if (s.name().equals(word)) {
+                return s::equals;
+            }
+        }
+        return switch (word) {
+            case "ALL", "HIGH" -> s -> true; // every suite here is HIGH in OpenSSL 3
+            case "kRSA" -> s -> s.kx().equals("RSA");
+            case "RSA" -> s -> s.kx().equals("RSA") && s.au().equals("RSA");
+            case "aRSA" -> s -> s.au().equals("RSA");
+            case "kEDH", "kDHE", "DH", "EDH", "DHE" -> s -> s.kx().equals("DHE");
+            case "kEECDH", "kECDHE", "ECDH", "EECDH", "ECDHE" -> s -> s.kx().equals("ECDHE");
+            case "aECDSA", "ECDSA" -> s -> s.au().equals("ECDSA");
+            case "AES" -> s -> s.enc().startsWith("AES");
+            case "AES128", "AES256" -> s -> s.enc().startsWith(word);
+            case "AESGCM" -> s -> s.enc().endsWith("GCM");
+            case "CHACHA20" -> s -> s.enc().equals("CHACHA20");
+            case "SHA1", "SHA" -> s -> s.mac().equals("SHA1");
+            case "SHA256", "SHA384" -> s -> s.mac().equals(word);
+            case "TLSv1.2", "SSLv3" -> s -> s.version().equals(word);
+            case "TLSv1", "TLSv1.0" -> s -> s.version().equals("TLSv1");
+            case "FIPS" -> s -> !s.enc().equals("CHACHA20");
+            default -> s -> false; // a word that names nothing here (or nothing at all): OpenSSL skips it too
+        };
+    }
+}
