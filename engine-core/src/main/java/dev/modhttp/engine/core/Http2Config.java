@@ -18,16 +18,19 @@ import dev.modhttp.engine.config.Size;
  *       may send of a request body before the handler reads it</td></tr>
  *   <tr><td>http2-recv-buffer-size</td><td>main, server</td><td>256k: the connection's receive window (what a
  *       client may send ahead across all its streams)</td></tr>
+ *   <tr><td>http2-upgrade</td><td>main, server</td><td>off: on a plain port with {@code http2}, {@code on} also
+ *       switches an HTTP/1.1 request with {@code Upgrade: h2c} to HTTP/2 (RFC 7540 §3.2, which RFC 9113
+ *       deprecates; nginx has no such path)</td></tr>
  * </table>
  *
  * The header list limit of a request follows {@code large-client-header-buffers} (number × size,
  * 32k by default), as in nginx 1.19.7 and later.
  */
 public record Http2Config(Boolean http2, Integer http2MaxConcurrentStreams, Size http2ChunkSize,
-        Size http2BodyPrereadSize, Size http2RecvBufferSize) {
+        Size http2BodyPrereadSize, Size http2RecvBufferSize, Boolean http2Upgrade) {
 
     public static final Http2Config DEFAULTS = new Http2Config(null, 128, Size.parse("8k"), Size.parse("64k"),
-            Size.parse("256k"));
+            Size.parse("256k"), false);
 
     /** RFC 9113 §6.5.2: windows and frame sizes above 2^31-1 bytes cannot be announced. */
     private static final long MAX_WINDOW = Integer.MAX_VALUE;

@@ -22,6 +22,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -63,11 +64,13 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     private boolean inputShutdown;
     private boolean lingering;
     private boolean closed;
+    private final boolean h2cUpgrade;
 
-    Http1Connection(EngineRuntime runtime, VirtualHosts hosts, RequestDecoder decoder) {
+    Http1Connection(EngineRuntime runtime, VirtualHosts hosts, RequestDecoder decoder, boolean h2cUpgrade) {
         this.runtime = runtime;
         this.hosts = hosts;
         this.decoder = decoder;
+        this.h2cUpgrade = h2cUpgrade;
         this.serverCore = hosts.defaultServer().scope().config(CoreModule.CONFIG);
     }
 
@@ -135,6 +138,12 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     private void onHead(RequestHead head) {
+        Http2Settings settings = h2cUpgrade && requests == 0 && !decoder.hasBufferedBytes() ? H2cUpgrade.settings(head) : null;
+        if (settings != null) {
+            timer.stop();
+            H2cUpgrade.switchTo(ctx, head, settings, runtime, hosts, handoff());
+            return;
+        }
         headArrived();
         UriNormalizer.Normalized uri = UriNormalizer.normalize(head.target());
         // nginx rejects a bad URI while reading the request line, before Host: the default server answers
@@ -263,13 +272,16 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     /** Hands the connection to HTTP/2 before its first request, with the bytes read so far (the preface); null for none. */
     private void switchToHttp2(ByteBuf received) {
         timer.stop();
-        Http2Connection.install(ctx.pipeline(), runtime, hosts,
-                new Http2Handoff(id, states, proxyAddress, tls.sniName(), tls.session(), tls.reused()));
+        Http2Connection.install(ctx.pipeline(), runtime, hosts, handoff());
         if (received != null) {
             ctx.fireChannelRead(received); // to the HTTP/2 codec, next in the pipeline now
         }
         ctx.pipeline().remove(this);
         ctx.pipeline().remove(decoder);
+    }
+
+    private Http2Handoff handoff() {
+        return new Http2Handoff(id, states, proxyAddress, tls.sniName(), tls.session(), tls.reused());
     }
 
     // ---- between requests -----------------------------------------------------------------

@@ -107,6 +107,7 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
             ch.pipeline().addLast("tls", sni.get()); // becomes the SslHandler of the chosen server
         }
         ch.pipeline().addLast("decoder", decoder);
-        ch.pipeline().addLast("connection", new Http1Connection(runtime, hosts, decoder));
+        boolean upgrade = h2c.contains(hosts) && hosts.defaultServer().scope().config(CoreModule.HTTP2).http2Upgrade();
+        ch.pipeline().addLast("connection", new Http1Connection(runtime, hosts, decoder, upgrade));
     }
 }

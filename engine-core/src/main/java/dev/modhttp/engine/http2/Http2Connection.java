@@ -16,6 +16,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
@@ -26,6 +27,7 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -108,6 +110,26 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
         pipeline.addLast("h2-codec", codec);
         pipeline.addLast("h2-streams", mux);
         pipeline.addLast("h2-connection", conn);
+    }
+
+    /**
+     * Switches a connection to HTTP/2 after HTTP/1.1's {@code 101 Switching Protocols} (RFC 7540
+     * §3.2): the client's settings apply and {@code request} becomes stream 1, half-closed, its
+     * response the first one on the new connection.
+     */
+    public static void installUpgraded(ChannelPipeline pipeline, EngineRuntime runtime, VirtualHosts hosts,
+            Http2Handoff handoff, Http2Settings clientSettings, FullHttpRequest request) {
+        install(pipeline, runtime, hosts, handoff);
+        Http2FrameCodec codec = pipeline.get(Http2FrameCodec.class);
+        ChannelHandlerContext codecContext = pipeline.context(codec);
+        try {
+            codec.onHttpServerUpgrade(clientSettings); // stream 1 made, half-closed (remote)
+            codec.decoder().frameListener().onHeadersRead(codecContext, Http2CodecUtil.HTTP_UPGRADE_STREAM_ID,
+                    HttpConversionUtil.toHttp2Headers(request, true), 0, true);
+        } catch (Http2Exception | RuntimeException e) { // a request head HTTP/2 cannot carry
+            Log.LOG.info("connection {}: the upgrade to h2c failed: {}", handoff.id(), e.toString());
+            pipeline.channel().close();
+        }
     }
 
     /** The HTTP/2 connection on {@code ch}; null when it speaks HTTP/1. */

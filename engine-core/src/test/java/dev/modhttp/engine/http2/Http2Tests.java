@@ -126,6 +126,70 @@ class Http2Tests {
         }
     }
 
+    static final String UPGRADE = "GET /up?q=1 HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+            + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n"; // MAX_CONCURRENT_STREAMS 100, INITIAL_WINDOW_SIZE 65535
+
+    /** Bytes up to the end of a response head, read one at a time so that nothing after it is taken. */
+    static String head(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder b = new StringBuilder();
+        while (!b.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            assertThat(c).as("the connection closed after " + b).isNotNegative();
+            b.append((char) c);
+        }
+        return b.toString();
+    }
+
+    @Test
+    void withHttp2UpgradeAnUpgradeToH2cIsAnsweredOnStream1AndTheConnectionGoesOnInHttp2() throws Exception {
+        try (TestEngine e = h2c("http2-upgrade: on"); java.net.Socket s = new java.net.Socket("127.0.0.1", e.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write((UPGRADE + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertThat(head(s.getInputStream()))
+                    .isEqualTo("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n");
+            H2Client c = new H2Client(s).handshake();
+            H2Client.Response up = c.response(1);
+            assertThat(up.status()).isEqualTo(200);
+            assertThat(up.text()).isEqualTo("HTTP/2.0 http GET /up q=1 ");
+            c.get(3, "/next");
+            assertThat(c.response(3).text()).isEqualTo("HTTP/2.0 http GET /next  ");
+        }
+    }
+
+    /** One request over a raw HTTP/1.1 connection: its response. */
+    static RawClient.Response http11(int port, String request) {
+        try (RawClient c = new RawClient(port)) {
+            return c.send(request).read();
+        }
+    }
+
+    @Test
+    void anUpgradeIsIgnoredWithoutHttp2UpgradeWithABodyOrWithBadSettings() throws Exception {
+        try (TestEngine e = h2c("")) {
+            RawClient.Response r = http11(e.port(), UPGRADE + "\r\n");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("HTTP/1.1 http GET /up q=1 ");
+        }
+        try (TestEngine e = h2c("http2-upgrade: on")) {
+            RawClient.Response withBody = http11(e.port(), UPGRADE.replace("GET /up?q=1", "POST /echo")
+                    + "Content-Length: 2\r\n\r\nhi");
+            assertThat(withBody.status()).isEqualTo(200);
+            assertThat(withBody.body()).isEqualTo("POST hi");
+            RawClient.Response badSettings = http11(e.port(), UPGRADE.replace("AAMAAABkAAQAAP__", "AAMAAABkAAQ") + "\r\n");
+            assertThat(badSettings.status()).isEqualTo(200);
+            assertThat(badSettings.body()).isEqualTo("HTTP/1.1 http GET /up q=1 ");
+        }
+    }
+
+    @Test
+    void curlUpgradesToH2cWhereTheServerAllowsIt() throws Exception {
+        assumeCurl();
+        try (TestEngine e = h2c("http2-upgrade: on")) {
+            String out = curl("--http2", "-sS", "-w", " %{http_version}", "http://127.0.0.1:" + e.port() + "/c");
+            assertThat(out).isEqualTo("HTTP/2.0 http GET /c   2");
+        }
+    }
+
     @Test
     void http11StillServesOnAPortWithHttp2() throws Exception {
         try (TestEngine e = h2c(""); RawClient c = e.raw()) {
