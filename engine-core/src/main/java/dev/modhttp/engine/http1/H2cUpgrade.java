@@ -71,9 +71,19 @@ final class H2cUpgrade {
                 .map(t -> t.trim().toLowerCase(Locale.ROOT)).toList();
     }
 
-    /** Answers 101, then hands the connection to HTTP/2 with the request as stream 1. */
-    static void switchTo(ChannelHandlerContext ctx, RequestHead head, Http2Settings settings, EngineRuntime runtime,
+    /**
+     * When {@code head} asks to upgrade with settings that decode: answers 101, then hands the
+     * connection to HTTP/2 with the request as stream 1.
+     *
+     * @return whether it did; else the request is HTTP/1.1's to serve
+     */
+    static boolean switched(ChannelHandlerContext ctx, RequestHead head, Http1Timer timer, EngineRuntime runtime,
             VirtualHosts hosts, Http2Handoff handoff) {
+        Http2Settings settings = settings(head);
+        if (settings == null) {
+            return false;
+        }
+        timer.stop();
         ctx.writeAndFlush(Unpooled.wrappedBuffer(SWITCHING));
         HttpHeaders headers = head.headers().copy().set(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(), "http");
         DefaultFullHttpRequest request = new DefaultFullHttpRequest(head.version(), HttpMethod.valueOf(head.method()),
@@ -81,5 +91,6 @@ final class H2cUpgrade {
         ctx.pipeline().remove(ctx.handler());
         ctx.pipeline().remove(RequestDecoder.class);
         Http2Connection.installUpgraded(ctx.pipeline(), runtime, hosts, handoff, settings, request);
+        return true;
     }
 }

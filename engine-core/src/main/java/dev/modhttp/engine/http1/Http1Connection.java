@@ -8,13 +8,14 @@ import dev.modhttp.engine.exchange.EngineRuntime;
 import dev.modhttp.engine.exchange.Exchange;
 import dev.modhttp.engine.exchange.FileStreamer;
 import dev.modhttp.engine.exchange.RequestFraming;
+import dev.modhttp.engine.exchange.TlsConnectionInfo;
+import dev.modhttp.engine.exchange.TlsFacts;
 import dev.modhttp.engine.exchange.UriNormalizer;
 import dev.modhttp.engine.exchange.VirtualHosts;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.http2.Http2Connection;
 import dev.modhttp.engine.http2.Http2Handoff;
 import dev.modhttp.engine.internal.Log;
-import dev.modhttp.engine.http.ConnectionInfo;
 import dev.modhttp.engine.http.ConnectionState;
 import dev.modhttp.engine.module.HookResult;
 import io.netty.buffer.ByteBuf;
@@ -22,12 +23,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
-import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLSession;
 
 /**
  * One HTTP/1.1 client connection: requests one after the other (pipelined ones wait in the
@@ -40,7 +39,7 @@ import javax.net.ssl.SSLSession;
  * that {@code Expect: 100-continue} and pipelining get back-pressure. Synchronous requests
  * never toggle it.
  */
-public final class Http1Connection extends ChannelInboundHandlerAdapter implements ConnectionInfo {
+public final class Http1Connection extends ChannelInboundHandlerAdapter implements TlsConnectionInfo {
 
     private static final AtomicLong IDS = new AtomicLong();
     private static final long LINGER_MILLIS = 2000;
@@ -138,10 +137,8 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     private void onHead(RequestHead head) {
-        Http2Settings settings = h2cUpgrade && requests == 0 && !decoder.hasBufferedBytes() ? H2cUpgrade.settings(head) : null;
-        if (settings != null) {
-            timer.stop();
-            H2cUpgrade.switchTo(ctx, head, settings, runtime, hosts, handoff());
+        if (h2cUpgrade && requests == 0 && !decoder.hasBufferedBytes()
+                && H2cUpgrade.switched(ctx, head, timer, runtime, hosts, handoff())) {
             return;
         }
         headArrived();
@@ -281,7 +278,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     private Http2Handoff handoff() {
-        return new Http2Handoff(id, states, proxyAddress, tls.sniName(), tls.session(), tls.reused());
+        return new Http2Handoff(id, states, proxyAddress, tls);
     }
 
     // ---- between requests -----------------------------------------------------------------
@@ -425,17 +422,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     @Override
-    public SSLSession sslSession() {
-        return tls.session();
-    }
-
-    @Override
-    public String sslServerName() {
-        return tls.sniName();
-    }
-
-    @Override
-    public boolean sslSessionReused() {
-        return tls.reused();
+    public TlsFacts tls() {
+        return tls;
     }
 }

@@ -1,6 +1,7 @@
 package dev.modhttp.engine.http1;
 
 import dev.modhttp.engine.exchange.ConnectionStates;
+import dev.modhttp.engine.exchange.TlsFacts;
 import dev.modhttp.engine.internal.Log;
 import dev.modhttp.engine.tls.TlsContexts;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,7 +13,7 @@ import java.nio.channels.ClosedChannelException;
 import javax.net.ssl.SSLSession;
 
 /** What a connection on a TLS port learns from its handshake: the SNI name, the session, or that the client spoke plain HTTP. */
-final class TlsState {
+final class TlsState implements TlsFacts {
 
     private String sniName;
     private boolean plain;
@@ -53,18 +54,18 @@ final class TlsState {
         return plain;
     }
 
-    /** The name the client asked for; null without SNI. */
-    String sniName() {
+    @Override
+    public String sniName() {
         return sniName;
     }
 
-    /** Whether the handshake resumed a session. */
-    boolean reused() {
+    @Override
+    public boolean reused() {
         return reused;
     }
 
-    /** The session once the handshake succeeded; null before, and without TLS. */
-    SSLSession session() {
+    @Override
+    public SSLSession session() {
         return session;
     }
 }

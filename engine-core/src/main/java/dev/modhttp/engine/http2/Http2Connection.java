@@ -6,8 +6,9 @@ import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.core.HeaderBuffers;
 import dev.modhttp.engine.core.Http2Config;
 import dev.modhttp.engine.exchange.EngineRuntime;
+import dev.modhttp.engine.exchange.TlsConnectionInfo;
+import dev.modhttp.engine.exchange.TlsFacts;
 import dev.modhttp.engine.exchange.VirtualHosts;
-import dev.modhttp.engine.http.ConnectionInfo;
 import dev.modhttp.engine.http.ConnectionState;
 import dev.modhttp.engine.internal.Log;
 import io.netty.channel.Channel;
@@ -32,7 +33,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLSession;
 
 /**
  * One HTTP/2 connection: Netty's frame codec and stream multiplexer below, one
@@ -49,7 +49,7 @@ import javax.net.ssl.SSLSession;
  * empty DATA frames, and control frames queued while the client does not read; before it,
  * {@link FloodGuard} applies nginx's rule for frames that carry no payload.
  */
-public final class Http2Connection extends ChannelInboundHandlerAdapter implements ConnectionInfo {
+public final class Http2Connection extends ChannelInboundHandlerAdapter implements TlsConnectionInfo {
 
     private static final long LINGER_MILLIS = 2000;
     /** RFC 9113 §6.9.2: the window every connection starts with. */
@@ -334,17 +334,7 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     @Override
-    public SSLSession sslSession() {
-        return handoff.session();
-    }
-
-    @Override
-    public String sslServerName() {
-        return handoff.sniName();
-    }
-
-    @Override
-    public boolean sslSessionReused() {
-        return handoff.sessionReused();
+    public TlsFacts tls() {
+        return handoff.tls();
     }
 }
