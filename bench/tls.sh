@@ -7,11 +7,12 @@
 #   h2 /hello, h2 /files/1k.bin           h2load -c64 -m10 (64 connections x 10 streams)
 #   handshakes                            wrk -c64 with Connection: close: one full TLS handshake per request
 # Every JVM -Xms512m -Xmx512m -XX:+UseParallelGC; nginx with sendfile, tcp_nopush, tcp_nodelay,
-# no access log, no session cache or tickets (the engine has none yet). Servers and clients
-# unpinned unless PIN=1 (servers on CPU 0, clients on CPU 1). Ratios are medians of per-round ratios.
+# no access log; neither resumes sessions (no cache, tickets off: wrk and h2load make full
+# handshakes anyway). Servers and clients unpinned unless PIN=1 (servers on CPU 0, clients on CPU 1). Ratios are medians of per-round ratios.
 #
 #   bench/tls.sh [demo-app.jar]                                  # 3 rounds x 8 s, 5 s warm-up
 #   ROUNDS=1 SECONDS_PER_RUN=2 WARMUP_SECONDS=1 bench/tls.sh      # short variant
+#   FILES_CONFIG='open-file-cache: "max=1000 inactive=20s"' bench/tls.sh   # tuned: keys for /files/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=$(realpath "${1:-demo-app/target/demo-app.jar}")
@@ -41,11 +42,13 @@ engine:
       ssl-certificate-key: $PWD/$out/key.pem
       ssl-protocols: [TLSv1.3]
       keepalive-requests: 1000000   # as nginx's below: neither ends a connection during a run
+      ssl-session-tickets: off
       locations:
         - location: /hello
           return: 200 Hello, World!
         - location: /files/
           alias: $www/
+          ${FILES_CONFIG:-}
 YML
 cat > "$out/nginx/nginx.conf" <<CONF
 daemon off; worker_processes 1; pid $PWD/$out/nginx/nginx.pid; error_log $PWD/$out/nginx/error.log;

@@ -1,13 +1,19 @@
 package dev.modhttp.demo;
 
 import dev.modhttp.boot.PhaseHandler;
+import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.filter.HeaderFilter;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
+import dev.modhttp.engine.module.Module;
+import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
+import java.time.Duration;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,13 +30,39 @@ class DemoHandlers {
         return "letmein".equals(request.header("X-Demo-Token")) ? Result.OK : Result.status(403);
     }
 
+    /**
+     * The config of the blocking handler below: {@code report: { delay: 50ms }} at a location.
+     * Taking it as a parameter compiles the handler into those locations only, so that no other
+     * request pays for the trip off the event loop.
+     */
+    public record ReportConfig(Duration delay) {
+    }
+
+    public static final ConfigSpec<ReportConfig> REPORT = ConfigSpec.block("report", ReportConfig.class)
+            .scopes(Scope.LOCATION)
+            .defaults(new ReportConfig(Duration.ofMillis(50)))
+            .build();
+
+    /** Declares the {@code report} block (a module may declare configs and register nothing else). */
+    @Bean
+    Module reportConfig() {
+        return new Module() {
+            @Override
+            public List<ConfigSpec<?>> configs() {
+                return List.of(REPORT);
+            }
+
+            @Override
+            public void register(ModuleRegistry registry) {
+                // the handler is the @PhaseHandler method below
+            }
+        };
+    }
+
     /** A blocking handler: runs off the event loop, as JDBC or a file API would need (curl /report). */
     @PhaseHandler(phase = Phase.CONTENT, blocking = true)
-    Result report(HttpExchange exchange) throws InterruptedException {
-        if (!exchange.request().uri().equals("/report")) {
-            return Result.DECLINED;
-        }
-        Thread.sleep(50); // stands for a slow, blocking call
+    Result report(HttpExchange exchange, ReportConfig report) throws InterruptedException {
+        Thread.sleep(report.delay().toMillis()); // stands for a slow, blocking call
         exchange.response().contentType("text/plain")
                 .body("report built on " + (Thread.currentThread().isDaemon() ? "a worker" : "a thread")
                         + ", not the event loop");

@@ -16,6 +16,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -121,9 +122,13 @@ final class OpenFileCache {
         }
     };
 
+    /** The longest a stat is trusted: a second for the implicit cache, {@code open-file-cache-valid} otherwise. */
+    private final long validCapNanos;
+
     OpenFileCache(StaticConfig.CacheLimits limits) {
         this.max = limits.max();
         this.inactiveNanos = limits.inactive().toNanos();
+        this.validCapNanos = limits == StaticConfig.CacheLimits.IMPLICIT ? Duration.ofSeconds(1).toNanos() : Long.MAX_VALUE;
     }
 
     /** A fresh stat of {@code path}, cached nowhere. */
@@ -176,7 +181,7 @@ final class OpenFileCache {
         LinkedHashMap<Path, FileInfo> map = maps.get();
         expireInactive(map, now);
         FileInfo f = map.get(path);
-        if (f == null || now - f.checkedAt >= conf.openFileCacheValid().toNanos()) {
+        if (f == null || now - f.checkedAt >= Math.min(validCapNanos, conf.openFileCacheValid().toNanos())) {
             FileInfo fresh = stat(path);
             if (fresh.attrs == null && !conf.openFileCacheErrors()) {
                 if (f != null) {

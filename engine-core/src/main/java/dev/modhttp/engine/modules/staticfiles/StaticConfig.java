@@ -11,7 +11,8 @@ import java.util.Locale;
  * Precompressed sidecars: {@code gzip-static}, {@code brotli-static}, {@code zstd-static} serve
  * {@code file.gz}, {@code .br}, {@code .zst} to clients that accept the coding. The open-file
  * cache: {@code open-file-cache: "max=1000 inactive=20s"} keeps what a stat found (per event
- * loop, least recently used evicted), checked again after {@code open-file-cache-valid};
+ * loop, least recently used evicted), checked again after {@code open-file-cache-valid}
+ * (without the key, {@link CacheLimits#IMPLICIT} keeps a small one, checked every second);
  * files up to {@code open-file-cache-memory} are kept in memory once used
  * {@code open-file-cache-min-uses} times; {@code open-file-cache-errors} caches "not found".
  */
@@ -25,6 +26,14 @@ public record StaticConfig(Boolean autoindex, Format autoindexFormat, Boolean gz
     public record CacheLimits(int max, Duration inactive) {
 
         public static final CacheLimits OFF = new CacheLimits(0, Duration.ofSeconds(60));
+
+        /**
+         * The cache of a scope that writes no {@code open-file-cache}: 256 entries per event loop,
+         * idle ones dropped after 20 s, each checked again at least every second (whatever
+         * {@code open-file-cache-valid} says), so that a changed or deleted file shows within a
+         * second. nginx has none; {@code open-file-cache: off} turns it off.
+         */
+        public static final CacheLimits IMPLICIT = new CacheLimits(256, Duration.ofSeconds(20));
 
         public static CacheLimits parse(String text) {
             String t = text.trim().toLowerCase(Locale.ROOT);
@@ -57,7 +66,7 @@ public record StaticConfig(Boolean autoindex, Format autoindexFormat, Boolean gz
     }
 
     public static final StaticConfig DEFAULTS = new StaticConfig(false, Format.HTML, false, false, false,
-            CacheLimits.OFF, Duration.ofSeconds(60), 1, false, Size.parse("16k"));
+            CacheLimits.IMPLICIT, Duration.ofSeconds(60), 1, false, Size.parse("16k"));
 
     public StaticConfig {
         if (openFileCacheMinUses != null && openFileCacheMinUses < 1) {

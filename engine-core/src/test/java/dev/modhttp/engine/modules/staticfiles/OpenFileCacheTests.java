@@ -61,6 +61,21 @@ class OpenFileCacheTests {
     }
 
     @Test
+    void withoutTheKeyASmallImplicitCacheServesHotFilesAndSeesAChangeWithinASecond() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml("open-file-cache-valid: 60s")); RawClient c = e.raw()) {
+            RawClient.Response first = get(c, "/a.txt");
+            assertThat(first.body()).isEqualTo("a.txt v1");
+            Files.writeString(root.resolve("a.txt"), "a.txt version 2");
+            assertThat(get(c, "/a.txt").body()).as("from memory, stat trusted for up to a second").isEqualTo("a.txt v1");
+            assertThat(get(c, "/nocache/a.txt").body()).as("open-file-cache: off").isEqualTo("a.txt version 2");
+            Thread.sleep(1100); // the implicit cache's bound, whatever open-file-cache-valid says
+            assertThat(get(c, "/a.txt").body()).isEqualTo("a.txt version 2");
+            Files.delete(root.resolve("b.txt"));
+            assertThat(get(c, "/b.txt").status()).as("never served: nothing cached").isEqualTo(404);
+        }
+    }
+
+    @Test
     void aLargeFileChangedOrRemovedSinceItsStatWasCachedIsServedAsItIsNow() throws Exception {
         try (TestEngine e = TestEngine.start(yaml("open-file-cache: \"max=100\"")); RawClient c = e.raw()) {
             assertThat(get(c, "/big.bin").bytes()).hasSize(20_000);
