@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # TLS and HTTP/2, the engine (the demo app's jar) against nginx with one worker, same
-# certificate (RSA 2048), TLS 1.3 with the cipher the clients prefer (TLS_AES_256_GCM_SHA384, printed
+# certificate (RSA 2048, or ECDSA P-256 with KEY_TYPE=ec), TLS 1.3 with the cipher the clients prefer (TLS_AES_256_GCM_SHA384, printed
 # for each server before the rounds), in one run with
 # interleaved rounds:
 #   tls-h1 /hello, tls-h1 /files/1k.bin   wrk -t1 -c64 over https, keep-alive
@@ -31,7 +31,14 @@ command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq ng
 ulimit -n 65536 2>/dev/null || true
 www="$PWD/$out/www"
 head -c 1024 /dev/urandom > "$www/1k.bin"
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$out/key.pem" -out "$out/cert.pem" -days 2 \
+KEY_TYPE=${KEY_TYPE:-rsa}   # rsa: RSA 2048; ec: ECDSA P-256 (what certbot issues by default)
+case $KEY_TYPE in
+  rsa) newkey=rsa:2048 ;;
+  ec) newkey="ec -pkeyopt ec_paramgen_curve:prime256v1" ;;
+  *) echo "KEY_TYPE is rsa or ec" >&2; exit 2 ;;
+esac
+# shellcheck disable=SC2086 # newkey holds the option and its arguments
+openssl req -x509 -newkey $newkey -nodes -keyout "$out/key.pem" -out "$out/cert.pem" -days 2 \
   -subj /CN=localhost -addext subjectAltName=DNS:localhost 2>/dev/null
 
 cat > "$out/engine.yml" <<YML

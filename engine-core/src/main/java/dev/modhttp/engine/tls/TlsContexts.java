@@ -19,6 +19,7 @@ import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -26,7 +27,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLException;
 
 /**
  * The TLS side of the servers that listen with {@code ssl}: one server context per server
@@ -149,14 +149,14 @@ public final class TlsContexts {
         try {
             List<SslContext> contexts = new ArrayList<>();
             for (KeyPairs.Pair pair : pairs) {
-                SslContextBuilder b = SslContextBuilder.forServer(pair.key(), pair.chain())
+                SslContextBuilder b = SslContextBuilder.forServer(pair.keyManagers(provider == SslProvider.OPENSSL))
                         .sslProvider(provider)
                         .protocols(ssl.sslProtocols());
                 ContextOptions.verifyClients(server, ssl, b);
                 contexts.add(ContextOptions.finish(server, b, provider, ssl.sslProtocols(), List.of()));
             }
             return new Contexts(List.copyOf(contexts), pairs, ssl.sslProtocols().contains("TLSv1.3"));
-        } catch (SSLException e) {
+        } catch (GeneralSecurityException | IOException e) { // SSLException among them
             throw new ConfigException(server.path(), "ssl-certificate", "cannot serve " + String.join(", ", ssl.sslCertificate())
                     + " with the key(s) " + String.join(", ", ssl.sslCertificateKey()) + ": " + e.getMessage(), e);
         }

@@ -144,6 +144,12 @@ class TlsKeyTests {
                 .hasMessageContaining("does not belong to the certificate");
     }
 
+    /** The RSA pair of a.test, as most tests serve it. */
+    static final String PAIR = """
+            ssl-certificate: %DIR%/a.test.crt
+            ssl-certificate-key: %DIR%/a.test.key
+            """;
+
     static final String TWO_PAIRS = """
             ssl-certificate: [%DIR%/a.test.crt, %DIR%/a.test-ec.crt]
             ssl-certificate-key: [%DIR%/a.test.key, %DIR%/a.test-ec.key]""";
@@ -183,10 +189,7 @@ class TlsKeyTests {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void sslCiphersLimitsTls12AndTheClientsOrderDecidesUnlessTheServerPrefersItsOwn(boolean jdk) throws Exception {
-        String ciphers = """
-                ssl-certificate: %DIR%/a.test.crt
-                ssl-certificate-key: %DIR%/a.test.key
-                ssl-ciphers: ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256""";
+        String ciphers = PAIR + "ssl-ciphers: ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256";
         Consumer<SSLParameters> tls12 = p -> {
             p.setProtocols(new String[] {"TLSv1.2"});
             p.setCipherSuites(new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"});
@@ -209,17 +212,13 @@ class TlsKeyTests {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void sslCiphersTakesOpenSslsWordsAndFailsStartupWhenItSelectsNothing(boolean jdk) throws Exception {
-        String pair = """
-                ssl-certificate: %DIR%/a.test.crt
-                ssl-certificate-key: %DIR%/a.test.key
-                """;
         withProvider(jdk, () -> {
-            assertThatThrownBy(() -> Engine.builder().config(TestEngine.yaml(yaml(pair + "ssl-ciphers: NO-SUCH-CIPHER:!ALL")))
+            assertThatThrownBy(() -> Engine.builder().config(TestEngine.yaml(yaml(PAIR + "ssl-ciphers: NO-SUCH-CIPHER:!ALL")))
                     .build()).isInstanceOf(ConfigException.class).hasMessageContaining("servers[0]")
                     .hasMessageContaining("ssl-ciphers").hasMessageContaining("'NO-SUCH-CIPHER:!ALL' selects no TLS 1.2 cipher");
             // nginx's default, in OpenSSL's words; and the IANA name a Java user knows
             for (String ciphers : List.of("\"HIGH:!aNULL:!MD5\"", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "\"ECDHE+AESGCM:!AES128\"")) {
-                try (TestEngine e = TestEngine.start(yaml(pair + "ssl-ciphers: " + ciphers))) {
+                try (TestEngine e = TestEngine.start(yaml(PAIR + "ssl-ciphers: " + ciphers))) {
                     assertThat(request(e.port(), p -> p.setProtocols(new String[] {"TLSv1.2"})).body()).as(ciphers)
                             .startsWith(ciphers.contains("HIGH") ? "TLSv1.2 ECDHE-RSA-" : "TLSv1.2 ECDHE-RSA-AES256-GCM-SHA384");
                 }
@@ -244,21 +243,17 @@ class TlsKeyTests {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void sessionsResumeFromTicketsByDefaultAndFromTheCacheWhenOneIsSet(boolean jdk) throws Exception {
-        String pair = """
-                ssl-certificate: %DIR%/a.test.crt
-                ssl-certificate-key: %DIR%/a.test.key
-                """;
         withProvider(jdk, () -> {
-            try (TestEngine e = TestEngine.start(yaml(pair))) { // nginx's defaults: no cache, tickets on
+            try (TestEngine e = TestEngine.start(yaml(PAIR))) { // nginx's defaults: no cache, tickets on
                 assertThat(twice(e.port(), TLS13)).containsExactly(".", "r");
                 assertThat(twice(e.port(), TLS12)).containsExactly(".", "r");
             }
             if (!jdk) { // the JDK's provider turns tickets off only for the whole JVM
-                try (TestEngine e = TestEngine.start(yaml(pair + "ssl-session-tickets: off"))) {
+                try (TestEngine e = TestEngine.start(yaml(PAIR + "ssl-session-tickets: off"))) {
                     assertThat(twice(e.port(), TLS13)).containsExactly(".", ".");
                     assertThat(twice(e.port(), TLS12)).containsExactly(".", ".");
                 }
-                try (TestEngine e = TestEngine.start(yaml(pair + "ssl-session-tickets: off\nssl-session-cache: shared:SSL:1m"))) {
+                try (TestEngine e = TestEngine.start(yaml(PAIR + "ssl-session-tickets: off\nssl-session-cache: shared:SSL:1m"))) {
                     assertThat(twice(e.port(), TLS12)).as("resumed by session id").containsExactly(".", "r");
                 }
             }
@@ -267,10 +262,7 @@ class TlsKeyTests {
 
     @Test
     void aSessionOlderThanSslSessionTimeoutIsNotResumed() throws Exception {
-        try (TestEngine e = TestEngine.start(yaml("""
-                ssl-certificate: %DIR%/a.test.crt
-                ssl-certificate-key: %DIR%/a.test.key
-                ssl-session-timeout: 1s"""))) {
+        try (TestEngine e = TestEngine.start(yaml(PAIR + "ssl-session-timeout: 1s"))) {
             SSLContext client = TestCertificates.clientContext();
             assertThat(request(client, e.port(), TLS12).body()).endsWith(" .");
             assertThat(request(client, e.port(), TLS12).body()).endsWith(" r");
@@ -281,10 +273,8 @@ class TlsKeyTests {
 
     @Test
     void ticketsOffWithTheJdkProviderFailsStartupSayingHow() throws Exception {
-        withProvider(true, () -> assertThatThrownBy(() -> Engine.builder().config(TestEngine.yaml(yaml("""
-                ssl-certificate: %DIR%/a.test.crt
-                ssl-certificate-key: %DIR%/a.test.key
-                ssl-session-tickets: off"""))).build())
+        withProvider(true, () -> assertThatThrownBy(() -> Engine.builder().config(TestEngine.yaml(
+                yaml(PAIR + "ssl-session-tickets: off"))).build())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("ssl-session-tickets")
                 .hasMessageContaining("-Djdk.tls.server.enableSessionTicketExtension=false"));
     }
