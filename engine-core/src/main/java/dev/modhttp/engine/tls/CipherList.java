@@ -1,5 +1,8 @@
 package dev.modhttp.engine.tls;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -14,8 +17,9 @@ import java.util.function.Predicate;
  * {@code -} (remove; may be added again), {@code !} (remove for good) or {@code +} (move to the
  * end); {@code @STRENGTH} sorts by key length; {@code DEFAULT} first stands for OpenSSL's
  * default list (elsewhere it names nothing, as in OpenSSL). A word OpenSSL knows but that names nothing the
- * engine's providers speak (RC4, DSS, PSK, CAMELLIA, ...) and an unknown word match nothing,
- * as in OpenSSL.
+ * engine's providers speak (RC4, DSS, PSK, CAMELLIA, ...) matches nothing, as in OpenSSL; a
+ * word OpenSSL does not know either is refused (OpenSSL would skip it: a typo would then
+ * silently leave a suite out).
  *
  * <p>The suites are the TLS 1.2-and-older ones OpenSSL (BoringSSL) or the JDK's provider can
  * serve, in OpenSSL 3's default order; why it is written here: Netty passes OpenSSL only suite
@@ -56,8 +60,45 @@ final class CipherList {
             "DHE-RSA-AES128-SHA", "AES256-GCM-SHA384", "AES128-GCM-SHA256", "AES256-SHA256", "AES128-SHA256", "AES256-SHA",
             "AES128-SHA").stream().map(Suite::of).toList();
 
+    /** Every word OpenSSL's format knows: aliases and suite names, from a resource beside this class. */
+    private static final Set<String> WORDS = words();
+
     private CipherList() {
     }
+
+    private static Set<String> words() {
+        try (InputStream in = CipherList.class.getResourceAsStream("openssl-cipher-words.txt")) {
+            Set<String> out = new HashSet<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.US_ASCII).split("\n")) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    out.add(line.trim());
+                }
+            }
+            return Set.copyOf(out);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("the engine's jar lacks openssl-cipher-words.txt", e);
+        }
+    }
+
+    /** The words of {@code text} OpenSSL would not know, in their order; none for a valid list. */
+    static List<String> unknownWords(String text) {
+        List<String> out = new ArrayList<>();
+        for (String element : text.trim().split("[:, ;]+")) {
+            if (element.isEmpty() || element.equals("@STRENGTH") || element.startsWith("@SECLEVEL=")) {
+                continue;
+            }
+            for (String word : element.replaceFirst("^[!+-]", "").split("\\+")) {
+                if (!WORDS.contains(word) && !TLS13_NAMES.contains(word)) {
+                    out.add(word);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** TLS 1.3's suites, which a TLS 1.2 list may name and OpenSSL then leaves aside. */
+    private static final Set<String> TLS13_NAMES = Set.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_8_SHA256");
 
     /** The suites {@code text} selects, in its order, as OpenSSL names them. */
     static List<String> select(String text) {

@@ -183,7 +183,8 @@ final class ContextOptions {
      * suite may also be named as IANA and Java name it, {@code TLS_ECDHE_RSA_WITH_...}) that the
      * provider serves, then TLS 1.3's where TLS 1.3 is on.
      *
-     * @throws ConfigException when it selects no suite the provider serves
+     * @throws ConfigException for a word OpenSSL does not know, or when it selects no suite the
+     *     provider serves
      */
     private static List<String> ciphers(ServerConfig server, String text, SslProvider provider, boolean tls13) {
         StringBuilder openSslNames = new StringBuilder();
@@ -193,6 +194,11 @@ final class ContextOptions {
                     : null;
             openSslNames.append(converted == null ? element : element.substring(0, element.length() - name.length()) + converted)
                     .append(':');
+        }
+        List<String> unknown = CipherList.unknownWords(openSslNames.toString());
+        if (!unknown.isEmpty()) {
+            throw new ConfigException(server.path(), "ssl-ciphers", "'" + unknown.get(0) + "' in '" + text + "' is neither a"
+                    + " cipher suite nor a word of OpenSSL's cipher list format (openssl ciphers -v ALL lists the suites)");
         }
         Set<String> jdk = provider == SslProvider.JDK ? Set.of(jdkSuites()) : Set.of();
         List<String> out = new ArrayList<>();

@@ -53,6 +53,17 @@ class CipherListTests {
     }
 
     @Test
+    void everyWordOpenSslKnowsIsTakenAndATypoIsNot() {
+        for (String s : COMMON) {
+            assertThat(CipherList.unknownWords(s)).as(s).isEmpty();
+        }
+        assertThat(CipherList.unknownWords("!aNULL:EDH-RSA-DES-CBC3-SHA:+RC4:@STRENGTH:@SECLEVEL=1:TLS_AES_128_GCM_SHA256"))
+                .isEmpty();
+        assertThat(CipherList.unknownWords("HIGH:ECDHE-RSA-AES128-GCM-SHA265:!aNUL+MD5")).containsExactly(
+                "ECDHE-RSA-AES128-GCM-SHA265", "aNUL");
+    }
+
+    @Test
     void theSuitesOfEveryStringAreOpenSslsInOpenSslsOrder() throws Exception {
         TestCertificates.dir(); // makes sure openssl is installed
         List<String> strings = new ArrayList<>(COMMON);

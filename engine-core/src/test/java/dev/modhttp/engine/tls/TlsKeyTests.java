@@ -213,9 +213,13 @@ class TlsKeyTests {
     @ValueSource(booleans = {false, true})
     void sslCiphersTakesOpenSslsWordsAndFailsStartupWhenItSelectsNothing(boolean jdk) throws Exception {
         withProvider(jdk, () -> {
-            assertThatThrownBy(() -> Engine.builder().config(TestEngine.yaml(yaml(PAIR + "ssl-ciphers: NO-SUCH-CIPHER:!ALL")))
+            assertThatThrownBy(() -> Engine.builder().config(TestEngine.yaml(yaml(PAIR + "ssl-ciphers: CAMELLIA:!ALL")))
                     .build()).isInstanceOf(ConfigException.class).hasMessageContaining("servers[0]")
-                    .hasMessageContaining("ssl-ciphers").hasMessageContaining("'NO-SUCH-CIPHER:!ALL' selects no TLS 1.2 cipher");
+                    .hasMessageContaining("ssl-ciphers").hasMessageContaining("'CAMELLIA:!ALL' selects no TLS 1.2 cipher");
+            assertThatThrownBy(() -> Engine.builder().config(TestEngine.yaml(yaml(PAIR
+                    + "ssl-ciphers: \"ECDHE-RSA-AES128-GCM-SHA265:HIGH\""))).build()) // a typo OpenSSL would skip
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("ssl-ciphers")
+                    .hasMessageContaining("'ECDHE-RSA-AES128-GCM-SHA265' in 'ECDHE-RSA-AES128-GCM-SHA265:HIGH' is neither a cipher");
             // nginx's default, in OpenSSL's words; and the IANA name a Java user knows
             for (String ciphers : List.of("\"HIGH:!aNULL:!MD5\"", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "\"ECDHE+AESGCM:!AES128\"")) {
                 try (TestEngine e = TestEngine.start(yaml(PAIR + "ssl-ciphers: " + ciphers))) {
