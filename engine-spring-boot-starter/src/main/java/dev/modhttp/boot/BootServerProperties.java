@@ -1,16 +1,37 @@
 package dev.modhttp.boot;
 
 import java.util.Map;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.web.server.Ssl;
+import org.springframework.boot.web.server.WebServerSslBundle;
 import org.springframework.core.env.Environment;
 
 /**
  * Spring Boot's own server properties for the servers without {@code listen}, as Boot's servers
- * follow them: {@code server.ssl.bundle} (or {@code server.ssl.certificate} and
- * {@code server.ssl.certificate-private-key}, PEM) makes them listen with {@code ssl} on
- * {@code server.port}; {@code server.http2.enabled} turns {@code http2} on. A key the engine's
- * own configuration sets at main scope wins over Boot's property.
+ * follow them: {@code server.ssl.*} makes them listen with {@code ssl} on {@code server.port}
+ * ({@code server.ssl.bundle}; PEM files in {@code server.ssl.certificate} and
+ * {@code server.ssl.certificate-private-key}, which the engine reads again when they change; or
+ * anything else Boot's servers take there: a key store, a key password, {@code classpath:}
+ * resources, read by Boot's {@code WebServerSslBundle}); {@code server.http2.enabled} turns
+ * {@code http2} on. A key the engine's own configuration sets at main scope wins over Boot's
+ * property.
  */
 final class BootServerProperties {
+
+    /** The name under which {@link #apply} offers a bundle Boot made from {@code server.ssl.*}. */
+    static final String SERVER_SSL_BUNDLE = "server.ssl";
+
+    /**
+     * What Boot's properties give the servers without {@code listen}.
+     *
+     * @param listen {@code server.port}, with {@code ssl} when server.ssl.* configures TLS
+     * @param serverSsl the bundle Boot made from server.ssl.* for the engine to serve as
+     *     {@value #SERVER_SSL_BUNDLE}; null when the engine reads the files itself or there is none
+     */
+    record Applied(String listen, SslBundle serverSsl) {
+    }
 
     private BootServerProperties() {
     }
@@ -19,30 +40,42 @@ final class BootServerProperties {
      * Adds Boot's TLS and HTTP/2 settings to the main scope of {@code tree} where it does not set
      * them itself.
      *
-     * @return the listen of servers without one: {@code server.port}, with {@code ssl} when
-     *     Boot's server.ssl.* configures TLS
+     * @param bundles Boot's SSL bundles, for {@code server.ssl.bundle}; null without them
+     * @throws org.springframework.boot.ssl.NoSuchSslBundleException for a server.ssl.bundle Boot does not know
      */
-    static String apply(Environment environment, Map<String, Object> tree, String serverPort) {
-        boolean sslEnabled = environment.getProperty("server.ssl.enabled", Boolean.class, true);
-        String bundle = environment.getProperty("server.ssl.bundle");
-        String certificate = environment.getProperty("server.ssl.certificate");
-        String key = environment.getProperty("server.ssl.certificate-private-key");
-        boolean ssl = false;
-        if (sslEnabled && bundle != null) {
-            tree.putIfAbsent("ssl-bundle", bundle);
-            ssl = true;
-        } else if (sslEnabled && certificate != null && key != null) {
-            tree.putIfAbsent("ssl-certificate", file(certificate));
-            tree.putIfAbsent("ssl-certificate-key", file(key));
-            ssl = true;
-        }
-        if (environment.getProperty("server.http2.enabled", Boolean.class, false)) {
+    static Applied apply(Environment environment, Map<String, Object> tree, String serverPort, SslBundles bundles) {
+        Ssl ssl = Binder.get(environment).bind("server.ssl", Ssl.class).orElse(null);
+        boolean http2 = environment.getProperty("server.http2.enabled", Boolean.class, false);
+        if (http2) {
             tree.putIfAbsent("http2", "on");
         }
-        return ssl ? serverPort + " ssl" : serverPort;
+        if (!Ssl.isEnabled(ssl)) {
+            return new Applied(serverPort, null);
+        }
+        if (ssl.getBundle() != null) {
+            tree.putIfAbsent("ssl-bundle", ssl.getBundle());
+            return new Applied(serverPort + " ssl", null);
+        }
+        if (ssl.getCertificate() != null && ssl.getCertificatePrivateKey() != null && ssl.getKeyPassword() == null
+                && ssl.getKeyStore() == null && isFile(ssl.getCertificate()) && isFile(ssl.getCertificatePrivateKey())) {
+            tree.putIfAbsent("ssl-certificate", file(ssl.getCertificate()));
+            tree.putIfAbsent("ssl-certificate-key", file(ssl.getCertificatePrivateKey()));
+            return new Applied(serverPort + " ssl", null);
+        }
+        if (ssl.getCertificate() == null && ssl.getKeyStore() == null) {
+            return new Applied(serverPort, null); // no key material: Boot's servers would not speak TLS either
+        }
+        tree.putIfAbsent("ssl-bundle", SERVER_SSL_BUNDLE);
+        SslBundle made = bundles == null ? WebServerSslBundle.get(ssl) : WebServerSslBundle.get(ssl, bundles);
+        return new Applied(serverPort + " ssl", made);
     }
 
-    /** A Boot resource location as a file path ({@code file:} dropped); {@code classpath:} is not a file the engine reads. */
+    /** Whether a Boot resource location names a file the engine can watch (a plain path or {@code file:}). */
+    private static boolean isFile(String location) {
+        return location.startsWith("file:") || !location.contains(":") || location.matches("[A-Za-z]:[\\\\/].*");
+    }
+
+    /** A Boot resource location as a file path ({@code file:} dropped). */
     private static String file(String location) {
         return location.startsWith("file:") ? location.substring(5) : location;
     }

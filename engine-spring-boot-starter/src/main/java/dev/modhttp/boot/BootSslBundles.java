@@ -15,19 +15,33 @@ import org.springframework.boot.ssl.SslBundles;
 final class BootSslBundles implements SslBundleSource {
 
     private final SslBundles bundles;
+    private final SslBundle serverSsl;
 
-    BootSslBundles(SslBundles bundles) {
+    /**
+     * @param bundles Boot's bundles; null without them
+     * @param serverSsl the bundle Boot made from server.ssl.*, served as
+     *     {@value BootServerProperties#SERVER_SSL_BUNDLE}; null for none
+     */
+    BootSslBundles(SslBundles bundles, SslBundle serverSsl) {
         this.bundles = bundles;
+        this.serverSsl = serverSsl;
     }
 
     @Override
     public Material get(String name) {
         SslBundle bundle;
         try {
-            bundle = bundles.getBundle(name);
+            if (serverSsl != null && name.equals(BootServerProperties.SERVER_SSL_BUNDLE)) {
+                bundle = serverSsl;
+            } else if (bundles == null) {
+                throw new NoSuchSslBundleException(name, "no SSL bundles are configured");
+            } else {
+                bundle = bundles.getBundle(name);
+            }
         } catch (NoSuchSslBundleException e) {
             throw new IllegalArgumentException("no SSL bundle '" + name + "' (spring.ssl.bundle.pem." + name
-                    + ".keystore.* or spring.ssl.bundle.jks." + name + ".keystore.*; known: " + bundles.getBundleNames()
+                    + ".keystore.* or spring.ssl.bundle.jks." + name + ".keystore.*; known: "
+                    + (bundles == null ? "none" : bundles.getBundleNames())
                     + ")", e);
         }
         return new Material(bundle.getManagers().getKeyManagerFactory(), list(bundle.getOptions().getEnabledProtocols()),
@@ -36,7 +50,9 @@ final class BootSslBundles implements SslBundleSource {
 
     @Override
     public void onChange(String name, Runnable onChange) {
-        bundles.addBundleUpdateHandler(name, updated -> onChange.run());
+        if (bundles != null && !(serverSsl != null && name.equals(BootServerProperties.SERVER_SSL_BUNDLE))) {
+            bundles.addBundleUpdateHandler(name, updated -> onChange.run());
+        }
     }
 
     private static List<String> list(String[] values) {

@@ -54,13 +54,13 @@ public final class EngineAutoConfiguration {
         Map<String, Object> tree = EngineConfigTree.read(environment);
         String serverPort = environment.getProperty("server.port", "8080");
         checkServers(context, tree, serverPort);
-        String defaultListen = BootServerProperties.apply(environment, tree, serverPort);
+        SslBundles bundles = sslBundles.getIfAvailable();
+        BootServerProperties.Applied boot = BootServerProperties.apply(environment, tree, serverPort, bundles);
         EngineBuilder builder = Engine.builder()
                 .config(tree)
-                .defaultListen(defaultListen);
-        SslBundles bundles = sslBundles.getIfAvailable();
-        if (bundles != null) {
-            builder.sslBundles(new BootSslBundles(bundles));
+                .defaultListen(boot.listen());
+        if (bundles != null || boot.serverSsl() != null) {
+            builder.sslBundles(new BootSslBundles(bundles, boot.serverSsl()));
         }
         for (Map.Entry<String, Module> m : ordered(context, Module.class)) {
             builder.module(m.getKey(), m.getValue()); // what it registers is named after the bean

@@ -119,6 +119,25 @@ class EngineSslTests {
     }
 
     @Test
+    void aServerWithoutListenFollowsServerSslKeyStoreAsBootsServersDo() throws Exception {
+        pair(dir, "one", "one.test");
+        Process p = new ProcessBuilder("openssl", "pkcs12", "-export", "-in", dir.resolve("one.crt").toString(), "-inkey",
+                dir.resolve("one.key").toString(), "-name", "web", "-out", dir.resolve("one.p12").toString(), "-passout",
+                "pass:secret").redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).isTrue();
+        try (ConfigurableApplicationContext context = run("--server.port=0",
+                "--server.ssl.key-store=file:" + dir.resolve("one.p12"), "--server.ssl.key-store-type=PKCS12",
+                "--server.ssl.key-store-password=secret", "--server.ssl.key-alias=web",
+                "--engine.servers[0].locations[0].location=/", "--engine.servers[0].locations[0].return=200 $https $scheme")) {
+            int port = context.getEnvironment().getProperty("local.server.port", Integer.class);
+            HttpResponse<String> r = HttpClient.newBuilder().sslContext(trusting("one")).build().send(
+                    HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/")).timeout(Duration.ofSeconds(10))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.body()).isEqualTo("on https");
+        }
+    }
+
+    @Test
     void aBundleBootReloadsServesNewHandshakes() throws Exception {
         pair(dir, "one", "one.test");
         pair(dir, "two", "two.test");
