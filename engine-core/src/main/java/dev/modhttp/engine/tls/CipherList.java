@@ -83,7 +83,7 @@ final class CipherList {
     /** The words of {@code text} OpenSSL would not know, in their order; none for a valid list. */
     static List<String> unknownWords(String text) {
         List<String> out = new ArrayList<>();
-        for (String element : text.trim().split("[:, ;]+")) {
+        for (String element : text.trim().replace("@", ":@").split("[:, ;]+")) {
             if (element.isEmpty() || element.equals("@STRENGTH") || element.startsWith("@SECLEVEL=")) {
                 continue;
             }
@@ -104,7 +104,7 @@ final class CipherList {
     static List<String> select(String text) {
         List<Suite> list = new ArrayList<>(SUITES); // all inactive, in the default order
         Set<Suite> active = new HashSet<>();
-        String rules = text.trim();
+        String rules = text.trim().replace("@", ":@"); // a command may follow a word directly: DEFAULT@SECLEVEL=2
         if (rules.startsWith("DEFAULT")) { // only where the string starts: OpenSSL's default list, then the rest
             rules = "ALL" + rules.substring(7);
         }

@@ -15,7 +15,6 @@ import io.netty.handler.ssl.DelegatingSslContext;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslSessionContext;
-import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -28,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -55,8 +53,6 @@ final class ContextOptions {
     /** TLS 1.3's suites: nginx's {@code ssl_ciphers} leaves them alone, and so does {@code ssl-ciphers}. */
     private static final List<String> TLS13 = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
             "TLS_CHACHA20_POLY1305_SHA256");
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private ContextOptions() {
     }
@@ -170,7 +166,7 @@ final class ContextOptions {
         SSLSessionContext sessions = context.sessionContext();
         sessions.setSessionTimeout((int) ssl.sslSessionTimeout().toSeconds());
         if (provider == SslProvider.OPENSSL) {
-            OpenSslOnly.sessions(context, cache, tickets);
+            OpenSslOnly.sessions(context, cache); // and TicketKeys its tickets
         } else {
             sessions.setSessionCacheSize(cache.enabled() ? cache.size() : 1); // the JDK's 0 means unbounded
         }
@@ -271,15 +267,11 @@ final class ContextOptions {
     /** What only OpenSSL can do; its classes load only where it is the provider. */
     private static final class OpenSslOnly {
 
-        static void sessions(SslContext context, SslSessionCache cache, boolean tickets) {
+        static void sessions(SslContext context, SslSessionCache cache) {
             OpenSslSessionContext sessions = (OpenSslSessionContext) context.sessionContext();
             sessions.setSessionCacheEnabled(cache.enabled());
             if (cache.enabled()) {
                 sessions.setSessionCacheSize(cache.size());
-            }
-            if (tickets) { // keys made here, as OpenSSL makes them at startup when nginx names none
-                sessions.setTicketKeys(new OpenSslSessionTicketKey(random(OpenSslSessionTicketKey.NAME_SIZE),
-                        random(OpenSslSessionTicketKey.HMAC_KEY_SIZE), random(OpenSslSessionTicketKey.AES_KEY_SIZE)));
             }
         }
 
@@ -299,12 +291,6 @@ final class ContextOptions {
 
         static boolean reused(ReferenceCountedOpenSslEngine engine) {
             return SSL.isSessionReused(engine.sslPointer());
-        }
-
-        private static byte[] random(int size) {
-            byte[] b = new byte[size];
-            RANDOM.nextBytes(b);
-            return b;
         }
     }
 }

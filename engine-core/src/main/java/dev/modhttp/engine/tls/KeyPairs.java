@@ -4,7 +4,6 @@ import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ServerConfig;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,14 +14,15 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.Signature;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMEncryptedKeyPair;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -71,6 +71,23 @@ final class KeyPairs {
             factory.init(store, password);
             return openSsl ? new OpenSslCachingX509KeyManagerFactory(factory) : factory;
         }
+
+        /**
+         * Whether this pair can sign a TLS 1.3 handshake with {@code scheme} (RFC 8446 §4.2.3):
+         * an ECDSA scheme names its curve (0x0403 P-256, 0x0503 P-384, 0x0603 P-521).
+         */
+        boolean signs(int scheme) {
+            if (!type.equals("EC")) {
+                return true;
+            }
+            int bits = ((ECPublicKey) chain[0].getPublicKey()).getParams().getCurve().getField().getFieldSize();
+            return switch (scheme) {
+                case 0x0403 -> bits == 256;
+                case 0x0503 -> bits == 384;
+                case 0x0603 -> bits == 521;
+                default -> false;
+            };
+        }
     }
 
     /**
@@ -97,7 +114,20 @@ final class KeyPairs {
                 throw new ConfigException(server.path(), "ssl-certificate-key", "the key " + keyFiles.get(i)
                         + " does not belong to the certificate " + certificates.get(i) + " (" + e.getMessage() + ")", e);
             }
-            pairs.add(new Pair(jdkKey(chain[0], key), chain, typeOf(chain[0].getPublicKey().getAlgorithm())));
+            String type = typeOf(chain[0].getPublicKey().getAlgorithm());
+            if (!type.equals("RSA") && !type.equals("EC")) {
+                throw new ConfigException(server.path(), "ssl-certificate", certificates.get(i) + " holds a " + type
+                        + " certificate: the engine serves RSA and ECDSA ones (what browsers accept; Netty's OpenSSL"
+                        + " key selection knows no other)");
+            }
+            for (int j = 0; j < pairs.size(); j++) {
+                if (pairs.get(j).type().equals(type)) {
+                    throw new ConfigException(server.path(), "ssl-certificate", certificates.get(j) + " and "
+                            + certificates.get(i) + " are both " + type + ": a server has one pair per key type, the"
+                            + " second would never be served");
+                }
+            }
+            pairs.add(new Pair(jdkKey(chain[0], key), chain, type));
         }
         return List.copyOf(pairs);
     }
@@ -123,19 +153,24 @@ final class KeyPairs {
         }
     }
 
+    /** The certificates of a PEM file, in order; other blocks (a key beside them, as nginx allows) are passed over. */
     private static X509Certificate[] chain(ServerConfig server, String file) {
-        try (InputStream in = Files.newInputStream(Path.of(file))) {
+        try (Reader in = Files.newBufferedReader(Path.of(file), StandardCharsets.US_ASCII);
+                PEMParser parser = new PEMParser(in)) {
             List<X509Certificate> out = new ArrayList<>();
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                out.add((X509Certificate) c);
+            JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+            for (Object pem = parser.readObject(); pem != null; pem = parser.readObject()) {
+                if (pem instanceof X509CertificateHolder holder) {
+                    out.add(converter.getCertificate(holder));
+                }
             }
             if (out.isEmpty()) {
                 throw new ConfigException(server.path(), "ssl-certificate", file + " holds no PEM certificate");
             }
             return out.toArray(new X509Certificate[0]);
-        } catch (IOException e) {
-            throw new ConfigException(server.path(), "ssl-certificate", "cannot read " + Path.of(file).toAbsolutePath(), e);
-        } catch (GeneralSecurityException e) {
+        } catch (ConfigException e) {
+            throw e;
+        } catch (GeneralSecurityException | IOException | RuntimeException e) { // BouncyCastle's decoders throw unchecked too
             throw new ConfigException(server.path(), "ssl-certificate", "cannot read the certificates of " + file + ": "
                     + e.getMessage(), e);
         }
@@ -150,7 +185,7 @@ final class KeyPairs {
                 pem = parser.readObject(); // skips what is not a key, such as EC PARAMETERS
             } while (pem != null && !(pem instanceof PrivateKeyInfo || pem instanceof PEMKeyPair
                     || pem instanceof PEMEncryptedKeyPair || pem instanceof PKCS8EncryptedPrivateKeyInfo));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // BouncyCastle's decoders throw unchecked too
             throw new ConfigException(server.path(), "ssl-certificate-key", "cannot read the key " + Path.of(file)
                     .toAbsolutePath() + ": " + e.getMessage(), e);
         }
@@ -173,6 +208,7 @@ final class KeyPairs {
             throw new ConfigException(server.path(), "ssl-certificate-key", "the key in " + file
                     + " is encrypted: name the file of its password in ssl-password-file");
         }
+        Exception last = null;
         for (char[] password : passwords) {
             try {
                 if (pem instanceof PEMEncryptedKeyPair encrypted) {
@@ -182,11 +218,12 @@ final class KeyPairs {
                 return converter.getPrivateKey(((PKCS8EncryptedPrivateKeyInfo) pem).decryptPrivateKeyInfo(
                         new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(password)));
             } catch (Exception e) { // a wrong password: BouncyCastle throws what its decryptor met; try the next
-                continue;
+                last = e;
             }
         }
         throw new ConfigException(server.path(), "ssl-password-file", "none of the " + passwords.size()
-                + " password(s) in " + passwordFile + " decrypts the key in " + file);
+                + " password(s) in " + passwordFile + " decrypts the key in " + file + " (the last attempt: " + last + ")",
+                last);
     }
 
     /** The key as the JDK's own provider holds it (BouncyCastle's converter may name EC keys ECDSA). */
@@ -217,7 +254,7 @@ final class KeyPairs {
             for (int code : tls13 ? hello.signatureSchemes() : hello.cipherSuites()) {
                 String type = tls13 ? ClientHello.schemeKeyType(code) : ClientHello.suiteKeyType(code);
                 for (int i = 0; type != null && i < pairs.size(); i++) {
-                    if (pairs.get(i).type().equals(type)) {
+                    if (pairs.get(i).type().equals(type) && (!tls13 || pairs.get(i).signs(code))) {
                         return i;
                     }
                 }

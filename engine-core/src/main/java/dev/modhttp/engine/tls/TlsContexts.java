@@ -74,7 +74,7 @@ public final class TlsContexts {
      *
      * @param tls13 whether the server allows TLS 1.3, where signature schemes choose the pair
      */
-    private record Contexts(List<SslContext> contexts, List<KeyPairs.Pair> pairs, boolean tls13) {
+    private record Contexts(List<SslContext> contexts, List<KeyPairs.Pair> pairs, boolean tls13, TicketKeys tickets) {
 
         SslContext choose(ClientHello hello) {
             return contexts.size() == 1 ? contexts.get(0) : contexts.get(KeyPairs.choose(pairs, hello, tls13 && hello.tls13()));
@@ -155,11 +155,17 @@ public final class TlsContexts {
                 ContextOptions.verifyClients(server, ssl, b);
                 contexts.add(ContextOptions.finish(server, b, provider, ssl.sslProtocols(), List.of()));
             }
-            return new Contexts(List.copyOf(contexts), pairs, ssl.sslProtocols().contains("TLSv1.3"));
+            return new Contexts(List.copyOf(contexts), pairs, ssl.sslProtocols().contains("TLSv1.3"), tickets(ssl, contexts));
         } catch (GeneralSecurityException | IOException e) { // SSLException among them
             throw new ConfigException(server.path(), "ssl-certificate", "cannot serve " + String.join(", ", ssl.sslCertificate())
                     + " with the key(s) " + String.join(", ", ssl.sslCertificateKey()) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The ticket keys of a server's contexts under OpenSSL with tickets on; null otherwise (the JDK makes its own). */
+    private TicketKeys tickets(SslConfig ssl, List<SslContext> contexts) {
+        return provider == SslProvider.OPENSSL && ssl.sslSessionTickets() ? new TicketKeys(contexts, ssl.sslSessionTimeout())
+                : null;
     }
 
     /** A context from an SSL bundle's key managers, its protocols (else {@code ssl-protocols}) and ciphers. */
@@ -177,8 +183,9 @@ public final class TlsContexts {
                     .sslProvider(provider)
                     .protocols(m.protocols().isEmpty() ? ssl.sslProtocols() : m.protocols());
             ContextOptions.verifyClients(server, ssl, b);
-            return new Contexts(List.of(ContextOptions.finish(server, b, provider,
-                    m.protocols().isEmpty() ? ssl.sslProtocols() : m.protocols(), m.ciphers())), List.of(), false);
+            List<SslContext> contexts = List.of(ContextOptions.finish(server, b, provider,
+                    m.protocols().isEmpty() ? ssl.sslProtocols() : m.protocols(), m.ciphers()));
+            return new Contexts(contexts, List.of(), false, tickets(ssl, contexts));
         } catch (ConfigException e) {
             throw e;
         } catch (Exception e) {
@@ -224,7 +231,12 @@ public final class TlsContexts {
      */
     public int reloadChanged() {
         int reloaded = 0;
+        long nanos = System.nanoTime();
         for (Served s : contexts.values()) {
+            TicketKeys tickets = s.context.tickets();
+            if (tickets != null) {
+                tickets.tick(nanos); // as good a place as any that runs every second
+            }
             String now = stamp(s.server);
             if (now.equals(s.seen)) {
                 continue;

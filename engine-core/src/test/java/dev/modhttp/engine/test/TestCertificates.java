@@ -25,8 +25,10 @@ import javax.net.ssl.TrustManagerFactory;
  * ({@code rogue}), each also as {@code NAME.p12} (password {@code secret}). The {@code a.test}
  * key also in the other forms OpenSSL writes: {@code a.test.pkcs1.key} (RSA PRIVATE KEY),
  * {@code a.test.enc.key} (encrypted PKCS#8), {@code a.test.legacy.key} (encrypted RSA PRIVATE
- * KEY), their password in {@code passwords} (after a wrong one); and an ECDSA pair for
- * {@code a.test}, {@code a.test-ec.crt} with its SEC1 key {@code a.test-ec.key}. Where openssl
+ * KEY), their password in {@code passwords} (after a wrong one), and key and certificate in one
+ * file, {@code a.test.both.pem}; and more pairs for {@code a.test}: ECDSA P-256
+ * {@code a.test-ec.crt} with its SEC1 key {@code a.test-ec.key}, P-384 {@code a.test-p384},
+ * Ed25519 {@code a.test-ed}. Where openssl
  * is missing, Debian's package is installed (as root).
  */
 public final class TestCertificates {
@@ -100,6 +102,13 @@ public final class TestCertificates {
                 "a.test.legacy.key");
         Files.writeString(d.resolve("passwords"), "wrong\n\nsecret\n");
         openssl(d, "ecparam", "-genkey", "-name", "prime256v1", "-out", "a.test-ec.key");
+        openssl(d, "ecparam", "-genkey", "-name", "secp384r1", "-out", "a.test-p384.key");
+        openssl(d, "req", "-x509", "-key", "a.test-p384.key", "-out", "a.test-p384.crt", "-days", "2", "-subj",
+                "/CN=a.test", "-addext", "subjectAltName=DNS:a.test");
+        openssl(d, "genpkey", "-algorithm", "ED25519", "-out", "a.test-ed.key");
+        openssl(d, "req", "-x509", "-key", "a.test-ed.key", "-out", "a.test-ed.crt", "-days", "2", "-subj", "/CN=a.test");
+        Files.writeString(d.resolve("a.test.both.pem"), Files.readString(d.resolve("a.test.key"))
+                + Files.readString(d.resolve("a.test.crt")));
         openssl(d, "req", "-x509", "-key", "a.test-ec.key", "-out", "a.test-ec.crt", "-days", "2", "-subj", "/CN=a.test",
                 "-addext", "subjectAltName=DNS:a.test");
     }

@@ -154,6 +154,39 @@ class TlsKeyTests {
             ssl-certificate: [%DIR%/a.test.crt, %DIR%/a.test-ec.crt]
             ssl-certificate-key: [%DIR%/a.test.key, %DIR%/a.test-ec.key]""";
 
+    @Test
+    void oneFileMayHoldTheKeyAndTheCertificateAsNginxAllows() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml("""
+                ssl-certificate: %DIR%/a.test.both.pem
+                ssl-certificate-key: %DIR%/a.test.both.pem"""))) {
+            assertThat(request(e.port(), p -> { }).keyType()).isEqualTo("RSA");
+        }
+    }
+
+    @Test
+    void anEd25519PairOrTwoPairsOfOneKeyTypeFailStartup() {
+        assertThatThrownBy(() -> Engine.builder().config(TestEngine.yaml(yaml("""
+                ssl-certificate: [%DIR%/a.test.crt, %DIR%/a.test-ed.crt]
+                ssl-certificate-key: [%DIR%/a.test.key, %DIR%/a.test-ed.key]"""))).build())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ssl-certificate")
+                .hasMessageContaining("a.test-ed.crt holds a EdDSA certificate: the engine serves RSA and ECDSA ones");
+        assertThatThrownBy(() -> Engine.builder().config(TestEngine.yaml(yaml("""
+                ssl-certificate: [%DIR%/a.test-ec.crt, %DIR%/a.test-p384.crt]
+                ssl-certificate-key: [%DIR%/a.test-ec.key, %DIR%/a.test-p384.key]"""))).build())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ssl-certificate")
+                .hasMessageContaining("are both EC: a server has one pair per key type");
+    }
+
+    @Test
+    void aTls13ClientWhoseEcdsaSchemeNamesAnotherCurveGetsTheRsaPair() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml("""
+                ssl-certificate: [%DIR%/a.test-p384.crt, %DIR%/a.test.crt]
+                ssl-certificate-key: [%DIR%/a.test-p384.key, %DIR%/a.test.key]"""))) {
+            assertThat(sClient(e.port(), "ECDSA+SHA256:RSA-PSS+SHA256")).contains("Peer signature type: RSA-PSS");
+            assertThat(sClient(e.port(), "ECDSA+SHA384:RSA-PSS+SHA256")).contains("Peer signature type: ECDSA");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void withAnRsaAndAnEcdsaPairTheClientGetsTheOneItsAlgorithmsName(boolean jdk) throws Exception {
@@ -272,6 +305,17 @@ class TlsKeyTests {
             assertThat(request(client, e.port(), TLS12).body()).endsWith(" r");
             Thread.sleep(2100); // past the configured timeout, by its own measure
             assertThat(request(client, e.port(), TLS12).body()).endsWith(" .");
+        }
+    }
+
+    @Test
+    void aTls13TicketOlderThanSslSessionTimeoutIsNotResumed() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml(PAIR + "ssl-session-timeout: 2s"))) {
+            SSLContext client = TestCertificates.clientContext();
+            assertThat(request(client, e.port(), TLS13).body()).endsWith(" .");
+            assertThat(request(client, e.port(), TLS13).body()).endsWith(" r");
+            Thread.sleep(3200); // the timeout, and the second in which the engine changes ticket keys
+            assertThat(request(client, e.port(), TLS13).body()).endsWith(" .");
         }
     }
 

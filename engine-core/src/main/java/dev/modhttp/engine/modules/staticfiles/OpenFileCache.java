@@ -16,7 +16,9 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,6 +46,8 @@ final class OpenFileCache {
         int uses;
         /** The bytes of a small hot file: read-only, shared, never released. */
         ByteBuf content;
+        /** The file's status change time when {@link #content} was read, in ns; -1 where the platform has none. */
+        long contentCtime = -1;
         private Path verdictRoot;
         private Boolean noSymlinks;
         private Boolean insideRoot;
@@ -189,8 +193,8 @@ final class OpenFileCache {
                 }
                 return fresh;
             }
-            if (f != null && f.sameAs(fresh)) {
-                f.checkedAt = now;
+            if (f != null && f.sameAs(fresh) && (f.content == null || ctime(path) == f.contentCtime)) {
+                f.checkedAt = now; // the bytes in memory too: a rewrite that kept size and mtime still changes ctime
             } else {
                 fresh.uses = f == null ? 0 : f.uses;
                 fresh.checkedAt = now;
@@ -207,9 +211,20 @@ final class OpenFileCache {
         f.lastUse = now;
         if (f.content == null && f.isFile() && f.size() <= conf.openFileCacheMemory().bytes()
                 && f.uses >= conf.openFileCacheMinUses()) {
+            f.contentCtime = ctime(path);
             f.content = read(path, f.size());
         }
         return f;
+    }
+
+    /** The status change time of {@code path} in ns (set by every write, never by a user); -1 where unknown. */
+    private static long ctime(Path path) {
+        try {
+            Instant t = ((FileTime) Files.getAttribute(path, "unix:ctime")).toInstant();
+            return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return -1; // no unix view (Windows): size, mtime and file key decide alone
+        }
     }
 
     /** Forgets what the calling thread's cache holds for {@code path}. */

@@ -76,6 +76,20 @@ class OpenFileCacheTests {
     }
 
     @Test
+    void aRewriteInPlaceThatKeepsSizeAndMtimeStillShowsWithinASecond() throws Exception {
+        Path c1 = root.resolve("c.txt");
+        java.nio.file.attribute.FileTime mtime = java.nio.file.attribute.FileTime.fromMillis(315_532_800_000L); // 1980
+        Files.setLastModifiedTime(c1, mtime);
+        try (TestEngine e = TestEngine.start(yaml("")); RawClient c = e.raw()) {
+            assertThat(get(c, "/c.txt").body()).isEqualTo("c.txt v1");
+            Files.writeString(c1, "c.txt v2"); // same size, then the old mtime back, as cp -p or rsync -t do
+            Files.setLastModifiedTime(c1, mtime);
+            Thread.sleep(1100); // the implicit cache's bound
+            assertThat(get(c, "/c.txt").body()).isEqualTo("c.txt v2");
+        }
+    }
+
+    @Test
     void aLargeFileChangedOrRemovedSinceItsStatWasCachedIsServedAsItIsNow() throws Exception {
         try (TestEngine e = TestEngine.start(yaml("open-file-cache: \"max=100\"")); RawClient c = e.raw()) {
             assertThat(get(c, "/big.bin").bytes()).hasSize(20_000);
