@@ -21,7 +21,8 @@ import java.util.Set;
  *   <tr><td>ssl-ciphers</td><td>main, server</td><td>none: ECDHE with AEAD; else OpenSSL's cipher list format for
  *       TLSv1.2 and older ({@code ECDHE-RSA-AES128-GCM-SHA256:...}; keywords such as {@code HIGH:!aNULL} with OpenSSL only);
  *       TLS 1.3 keeps its three suites, as in nginx</td></tr>
- *   <tr><td>ssl-prefer-server-ciphers</td><td>main, server</td><td>off: the client's order of cipher suites decides</td></tr>
+ *   <tr><td>ssl-prefer-server-ciphers</td><td>main, server</td><td>on (nginx: off): the server's order of cipher suites
+ *       decides; testssl.sh marks a server without its own order "NOT ok"</td></tr>
  *   <tr><td>ssl-session-cache</td><td>main, server</td><td>none; off, builtin[:sessions], shared:name:size
  *       ({@link SslSessionCache})</td></tr>
  *   <tr><td>ssl-session-timeout</td><td>main, server</td><td>5m: how long a session (cached or in a ticket) may be resumed</td></tr>
@@ -53,7 +54,7 @@ public record SslConfig(List<String> sslCertificate, List<String> sslCertificate
     /** The protocol names {@code ssl-protocols} takes (the JDK provider's). */
     public static final Set<String> PROTOCOLS = Set.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
-    public static final SslConfig DEFAULTS = new SslConfig(null, null, null, List.of("TLSv1.2", "TLSv1.3"), null, false,
+    public static final SslConfig DEFAULTS = new SslConfig(null, null, null, List.of("TLSv1.2", "TLSv1.3"), null, true,
             SslSessionCache.NONE, Duration.ofMinutes(5), true, null, null, null, VerifyClient.OFF, 1);
 
     public SslConfig {

@@ -221,7 +221,7 @@ class TlsKeyTests {
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
-    void sslCiphersLimitsTls12AndTheClientsOrderDecidesUnlessTheServerPrefersItsOwn(boolean jdk) throws Exception {
+    void sslCiphersLimitsTls12AndTheServersOrderDecidesUnlessPreferServerCiphersIsOff(boolean jdk) throws Exception {
         String ciphers = PAIR + "ssl-ciphers: ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256";
         Consumer<SSLParameters> tls12 = p -> {
             p.setProtocols(new String[] {"TLSv1.2"});
@@ -229,15 +229,16 @@ class TlsKeyTests {
         };
         withProvider(jdk, () -> {
             try (TestEngine e = TestEngine.start(yaml(ciphers))) {
-                assertThat(request(e.port(), tls12).body()).isEqualTo("TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 .");
+                assertThat(request(e.port(), tls12).body()).as("the default: the server's order")
+                        .isEqualTo("TLSv1.2 ECDHE-RSA-AES256-GCM-SHA384 .");
                 assertThatThrownBy(() -> request(e.port(), p -> {
                     p.setProtocols(new String[] {"TLSv1.2"});
                     p.setCipherSuites(new String[] {"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"});
                 })).isInstanceOf(SSLHandshakeException.class);
                 assertThat(request(e.port(), p -> { }).body()).as("TLS 1.3 keeps its suites").startsWith("TLSv1.3 TLS_");
             }
-            try (TestEngine e = TestEngine.start(yaml(ciphers + "\nssl-prefer-server-ciphers: on"))) {
-                assertThat(request(e.port(), tls12).body()).isEqualTo("TLSv1.2 ECDHE-RSA-AES256-GCM-SHA384 .");
+            try (TestEngine e = TestEngine.start(yaml(ciphers + "\nssl-prefer-server-ciphers: off"))) {
+                assertThat(request(e.port(), tls12).body()).isEqualTo("TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 .");
             }
         });
     }
