@@ -182,15 +182,6 @@ class Http2Tests {
     }
 
     @Test
-    void curlUpgradesToH2cWhereTheServerAllowsIt() throws Exception {
-        assumeCurl();
-        try (TestEngine e = h2c("http2-upgrade: on")) {
-            String out = curl("--http2", "-sS", "-w", " %{http_version}", "http://127.0.0.1:" + e.port() + "/c");
-            assertThat(out).isEqualTo("HTTP/2.0 http GET /c   2");
-        }
-    }
-
-    @Test
     void http11StillServesOnAPortWithHttp2() throws Exception {
         try (TestEngine e = h2c(""); RawClient c = e.raw()) {
             RawClient.Response r = c.send("GET /x HTTP/1.1\r\nHost: h\r\n\r\n").read();
@@ -341,11 +332,13 @@ class Http2Tests {
 
     /** curl, where the machine has it (with nghttp2, as Debian builds it). */
     @Test
-    void curlSpeaksH2cWithPriorKnowledgeAndH2OverTls() throws Exception {
+    void curlSpeaksH2cWithPriorKnowledgeOrByUpgradeAndH2OverTls() throws Exception {
         assumeCurl();
-        try (TestEngine e = h2c("")) {
+        try (TestEngine e = h2c("http2-upgrade: on")) {
             String out = curl("--http2-prior-knowledge", "-sS", "-w", " %{http_version}", "http://127.0.0.1:" + e.port() + "/c");
             assertThat(out).isEqualTo("HTTP/2.0 http GET /c   2");
+            String upgraded = curl("--http2", "-sS", "-w", " %{http_version}", "http://127.0.0.1:" + e.port() + "/c");
+            assertThat(upgraded).as("Upgrade: h2c").isEqualTo("HTTP/2.0 http GET /c   2");
         }
         try (TestEngine e = tls("")) {
             String out = curl("--http2", "-sS", "--cacert", TestCertificates.dir().resolve("localhost.crt").toString(),
