@@ -31,7 +31,8 @@ import java.util.Map;
  *   <tr><td>types</td><td>main, server, location</td><td>none: extension to type, added to the built-in table</td></tr>
  *   <tr><td>default-type</td><td>main, server, location</td><td>application/octet-stream</td></tr>
  *   <tr><td>disable-symlinks</td><td>main, server, location</td><td>outside-root</td></tr>
- *   <tr><td>tcp-nopush</td><td>main, server, location</td><td>off: on sends a file's head and first bytes in full packets (TCP_CORK, epoll only)</td></tr>
+ *   <tr><td>tcp-nopush</td><td>main, server, location</td><td>on (nginx: off): a file sent zero-copy leaves with its
+ *       head in full packets (TCP_CORK around the send, epoll only)</td></tr>
  * </table>
  */
 public record CoreConfig(
@@ -69,7 +70,7 @@ public record CoreConfig(
     public static final CoreConfig DEFAULTS = new CoreConfig(null, null, List.of("index.html"), Size.parse("1m"),
             Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(75), 1000,
             new HeaderBuffers(4, Size.parse("8k")), List.of(), Satisfy.ALL, IfModifiedSince.EXACT, null, Map.of(),
-            "application/octet-stream", DisableSymlinks.OUTSIDE_ROOT, false);
+            "application/octet-stream", DisableSymlinks.OUTSIDE_ROOT, true);
 
     public CoreConfig {
         if (maxRanges != null && maxRanges < 0) {
