@@ -7,6 +7,7 @@ import dev.modhttp.engine.exchange.EngineRuntime;
 import dev.modhttp.engine.exchange.VirtualHosts;
 import dev.modhttp.engine.http.ConnectionState;
 import dev.modhttp.engine.http2.Http2Connection;
+import dev.modhttp.engine.internal.Log;
 import dev.modhttp.engine.tls.TlsContexts;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -63,6 +64,10 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
                 tls.put(vh, contexts.sni(vh));
             } else if (vh.defaultServer().scope().config(CoreModule.HTTP2).enabled(runtime.http2(l), false)) {
                 h2c.add(vh);
+            }
+            if (!h2c.contains(vh) && vh.defaultServer().scope().config(CoreModule.HTTP2).http2Upgrade()) {
+                Log.LOG.warn("{}: http2-upgrade takes effect on a plain listen with http2 only, not on {}:{}{}",
+                        vh.defaultServer().path(), l.host() == null ? "*" : l.host(), l.port(), l.ssl() ? " ssl" : "");
             }
             if (l.host() == null) {
                 wildcard = vh;

@@ -164,6 +164,23 @@ class Http2Tests {
     }
 
     @Test
+    void http2UpgradeWhereItCannotApplyIsWarnedAbout() throws Exception {
+        MemoryAppender.clear();
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    http2-upgrade: on
+                    locations:
+                      - location: /
+                        return: "200 h1"
+                """)) {
+            assertThat(http11(e.port(), UPGRADE + "\r\n").body()).isEqualTo("h1");
+            assertThat(MemoryAppender.lines()).anyMatch(l -> l.contains("http2-upgrade takes effect on a plain listen with"
+                    + " http2 only, not on 127.0.0.1:"));
+        }
+    }
+
+    @Test
     void anUpgradeIsIgnoredWithoutHttp2UpgradeWithABodyOrWithBadSettings() throws Exception {
         try (TestEngine e = h2c("")) {
             RawClient.Response r = http11(e.port(), UPGRADE + "\r\n");
