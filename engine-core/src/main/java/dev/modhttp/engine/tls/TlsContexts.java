@@ -29,15 +29,18 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 
 /**
- * The TLS side of the servers that listen with {@code ssl}: one server context per server
- * from its {@code ssl-certificate}, {@code ssl-certificate-key} and {@code ssl-protocols}, built
- * and checked at startup, and the SNI choice among them. A server that speaks HTTP/2 offers
- * {@code h2} and {@code http/1.1} by ALPN. As nginx does, the handshake takes the
+ * The TLS side of the servers that listen with {@code ssl}: per server, one context per key pair
+ * of its {@code ssl-certificate} and {@code ssl-certificate-key} lists ({@link KeyPairs}), or one
+ * from its {@code ssl-bundle}, with the rest of {@code ssl-*} applied ({@link ContextOptions}),
+ * built and checked at startup; and the SNI choice among them. A server that speaks HTTP/2
+ * offers {@code h2} and {@code http/1.1} by ALPN. As nginx does, the handshake takes the
  * certificate of the server whose {@code server-names} match the SNI name (exact, wildcards,
- * regex, in the order Host selection uses), the default server's when none or no name matches;
- * the request then chooses its server by Host.
+ * regex, in the order Host selection uses), the default server's when none or no name matches,
+ * and among its pairs the one the ClientHello's offer fits; the request then chooses its server
+ * by Host.
  *
- * <p>Certificates are read again when their files change ({@link #reloadChanged}).
+ * <p>Certificates are read again when their files change, and ticket keys change, in
+ * {@link #reloadChanged}.
  *
  * <p>OpenSSL (BoringSSL from {@code netty-tcnative-boringssl-static}) serves when it is on the
  * classpath and loads, the JDK's provider otherwise, or when the system property
@@ -225,7 +228,8 @@ public final class TlsContexts {
      * second, and by {@code Engine.reload()}). New handshakes take the new certificate; open
      * connections keep theirs. A file that cannot be read, parsed or does not fit its pair is
      * refused with a log line naming it, and the certificate in use keeps serving; it is tried
-     * again when a file changes again.
+     * again when a file changes again. Also changes the ticket keys that are due
+     * ({@link TicketKeys}).
      *
      * @return how many servers took a new certificate
      */
