@@ -60,6 +60,21 @@ final class CipherList {
             "DHE-RSA-AES128-SHA", "AES256-GCM-SHA384", "AES128-GCM-SHA256", "AES256-SHA256", "AES128-SHA256", "AES256-SHA",
             "AES128-SHA").stream().map(Suite::of).toList();
 
+    /** The IANA code of each of {@link #SUITES}, in the same order (openssl ciphers -V). */
+    private static final int[] CODES = {0xC02C, 0xC030, 0x009F, 0xCCA9, 0xCCA8, 0xCCAA, 0xC02B, 0xC02F, 0x009E, 0xC024,
+        0xC028, 0x006B, 0xC023, 0xC027, 0x0067, 0xC00A, 0xC014, 0x0039, 0xC009, 0xC013, 0x0033, 0x009D, 0x009C, 0x003D,
+        0x003C, 0x0035, 0x002F};
+
+    /** The IANA code of a suite OpenSSL names {@code name}; -1 for one not in {@link #SUITES}. */
+    static int code(String name) {
+        for (int i = 0; i < SUITES.size(); i++) {
+            if (SUITES.get(i).name().equals(name)) {
+                return CODES[i];
+            }
+        }
+        return -1;
+    }
+
     /** Every word OpenSSL's format knows: aliases and suite names, from a resource beside this class. */
     private static final Set<String> WORDS = words();
 

@@ -244,12 +244,25 @@ final class KeyPairs {
     /**
      * The pair a handshake takes, as OpenSSL chooses among several certificates: with TLS 1.3
      * the first pair whose type the client's signature algorithms name, in the client's order;
-     * with TLS 1.2 and older the first whose type the client's cipher suites name, in its order;
-     * the first pair when the client names none.
+     * with TLS 1.2 and older the type of the first suite the server prefers among those the
+     * client offers ({@code ssl-prefer-server-ciphers}), else the first type the client's suites
+     * name, in its order; the first pair when the client names none.
      *
      * @param tls13 whether the handshake will be TLS 1.3 (client and server allow it)
+     * @param serverOrder the IANA codes of the server's TLS 1.2 suites in its order when it
+     *     prefers its own; empty when the client's order decides
      */
-    static int choose(List<Pair> pairs, ClientHello hello, boolean tls13) {
+    static int choose(List<Pair> pairs, ClientHello hello, boolean tls13, List<Integer> serverOrder) {
+        if (pairs.size() > 1 && !tls13) {
+            for (int code : serverOrder) {
+                String type = hello.cipherSuites().contains(code) ? ClientHello.suiteKeyType(code) : null;
+                for (int i = 0; type != null && i < pairs.size(); i++) {
+                    if (pairs.get(i).type().equals(type)) {
+                        return i;
+                    }
+                }
+            }
+        }
         if (pairs.size() > 1) {
             for (int code : tls13 ? hello.signatureSchemes() : hello.cipherSuites()) {
                 String type = tls13 ? ClientHello.schemeKeyType(code) : ClientHello.suiteKeyType(code);

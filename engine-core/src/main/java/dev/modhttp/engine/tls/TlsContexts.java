@@ -11,6 +11,7 @@ import dev.modhttp.engine.exchange.VirtualHosts;
 import dev.modhttp.engine.http.Addresses;
 import dev.modhttp.engine.internal.Log;
 import io.netty.channel.ChannelHandler;
+import io.netty.handler.ssl.CipherSuiteConverter;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
@@ -77,11 +78,28 @@ public final class TlsContexts {
      *
      * @param tls13 whether the server allows TLS 1.3, where signature schemes choose the pair
      */
-    private record Contexts(List<SslContext> contexts, List<KeyPairs.Pair> pairs, boolean tls13, TicketKeys tickets) {
+    private record Contexts(List<SslContext> contexts, List<KeyPairs.Pair> pairs, boolean tls13, TicketKeys tickets,
+            List<Integer> serverOrder) {
 
         SslContext choose(ClientHello hello) {
-            return contexts.size() == 1 ? contexts.get(0) : contexts.get(KeyPairs.choose(pairs, hello, tls13 && hello.tls13()));
+            return contexts.size() == 1 ? contexts.get(0)
+                    : contexts.get(KeyPairs.choose(pairs, hello, tls13 && hello.tls13(), serverOrder));
         }
+    }
+
+    /** The IANA codes of a context's TLS 1.2 suites in its order where the server prefers its own; else none. */
+    private static List<Integer> serverOrder(SslConfig ssl, SslContext context) {
+        List<Integer> out = new ArrayList<>();
+        if (ssl.sslPreferServerCiphers()) {
+            for (String name : context.cipherSuites()) { // OpenSSL's names or Java's, as the context was given them
+                int code = CipherList.code(name) >= 0 ? CipherList.code(name)
+                        : CipherList.code(String.valueOf(CipherSuiteConverter.toOpenSsl(name, false)));
+                if (code >= 0) {
+                    out.add(code);
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 
     private TlsContexts(SslProvider provider, SslBundleSource bundles) {
@@ -158,7 +176,8 @@ public final class TlsContexts {
                 ContextOptions.verifyClients(server, ssl, b);
                 contexts.add(ContextOptions.finish(server, b, provider, ssl.sslProtocols(), List.of()));
             }
-            return new Contexts(List.copyOf(contexts), pairs, ssl.sslProtocols().contains("TLSv1.3"), tickets(ssl, contexts));
+            return new Contexts(List.copyOf(contexts), pairs, ssl.sslProtocols().contains("TLSv1.3"), tickets(ssl, contexts),
+                    serverOrder(ssl, contexts.get(0)));
         } catch (GeneralSecurityException | IOException e) { // SSLException among them
             throw new ConfigException(server.path(), "ssl-certificate", "cannot serve " + String.join(", ", ssl.sslCertificate())
                     + " with the key(s) " + String.join(", ", ssl.sslCertificateKey()) + ": " + e.getMessage(), e);
@@ -188,7 +207,7 @@ public final class TlsContexts {
             ContextOptions.verifyClients(server, ssl, b);
             List<SslContext> contexts = List.of(ContextOptions.finish(server, b, provider,
                     m.protocols().isEmpty() ? ssl.sslProtocols() : m.protocols(), m.ciphers()));
-            return new Contexts(contexts, List.of(), false, tickets(ssl, contexts));
+            return new Contexts(contexts, List.of(), false, tickets(ssl, contexts), List.of());
         } catch (ConfigException e) {
             throw e;
         } catch (Exception e) {

@@ -209,6 +209,29 @@ class TlsKeyTests {
         });
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void withTwoPairsATls12ClientGetsThePairOfTheSuiteTheServerPrefersUnlessItsOwnOrderDecides(boolean jdk)
+            throws Exception {
+        Consumer<SSLParameters> rsaFirst = p -> {
+            p.setProtocols(new String[] {"TLSv1.2"});
+            p.setCipherSuites(new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"});
+        };
+        withProvider(jdk, () -> {
+            try (TestEngine e = TestEngine.start(yaml(TWO_PAIRS + "\nssl-ciphers: \"HIGH:!aNULL:!MD5\""))) {
+                Result r = request(e.port(), rsaFirst);
+                assertThat(r.keyType()).as("the server's order (the default)").isEqualTo("EC");
+                assertThat(r.cipher()).isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+            }
+            try (TestEngine e = TestEngine.start(yaml(TWO_PAIRS
+                    + "\nssl-ciphers: \"HIGH:!aNULL:!MD5\"\nssl-prefer-server-ciphers: off"))) {
+                Result r = request(e.port(), rsaFirst);
+                assertThat(r.keyType()).as("the client's order").isEqualTo("RSA");
+                assertThat(r.cipher()).isEqualTo("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+            }
+        });
+    }
+
     /** openssl s_client over TLS 1.3 offering only {@code sigalgs}; its output. */
     static String sClient(int port, String sigalgs) throws Exception {
         Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + port, "-servername", "a.test",
