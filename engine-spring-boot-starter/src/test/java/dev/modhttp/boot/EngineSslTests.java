@@ -81,6 +81,13 @@ class EngineSslTests {
             "--spring.ssl.bundle.pem.web.keystore.private-key=file:" + dir.resolve(name + ".key")};
     }
 
+    /** GET https://localhost:{port}/ with the JDK client, trusting the certificates {@code trusted}. */
+    HttpResponse<String> get(int port, String... trusted) throws Exception {
+        return HttpClient.newBuilder().sslContext(trusting(trusted)).build().send(
+                HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
@@ -95,9 +102,7 @@ class EngineSslTests {
                 "--engine.servers[0].locations[0].location=/",
                 "--engine.servers[0].locations[0].return=200 $server_protocol $scheme"))) {
             int port = context.getEnvironment().getProperty("local.server.port", Integer.class);
-            HttpResponse<String> r = HttpClient.newBuilder().sslContext(trusting("one")).build().send(
-                    HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/")).timeout(Duration.ofSeconds(10))
-                            .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = get(port, "one");
             assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
             assertThat(r.body()).isEqualTo("HTTP/2.0 https");
         }
@@ -110,9 +115,7 @@ class EngineSslTests {
                 "--server.ssl.bundle=web", "--server.http2.enabled=true", "--engine.servers[0].locations[0].location=/",
                 "--engine.servers[0].locations[0].return=200 $https"))) {
             int port = context.getEnvironment().getProperty("local.server.port", Integer.class);
-            HttpResponse<String> r = HttpClient.newBuilder().sslContext(trusting("one")).build().send(
-                    HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/")).timeout(Duration.ofSeconds(10))
-                            .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = get(port, "one");
             assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_2);
             assertThat(r.body()).isEqualTo("on");
         }
@@ -130,9 +133,7 @@ class EngineSslTests {
                 "--server.ssl.key-store-password=secret", "--server.ssl.key-alias=web",
                 "--engine.servers[0].locations[0].location=/", "--engine.servers[0].locations[0].return=200 $https $scheme")) {
             int port = context.getEnvironment().getProperty("local.server.port", Integer.class);
-            HttpResponse<String> r = HttpClient.newBuilder().sslContext(trusting("one")).build().send(
-                    HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/")).timeout(Duration.ofSeconds(10))
-                            .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = get(port, "one");
             assertThat(r.body()).isEqualTo("on https");
         }
     }

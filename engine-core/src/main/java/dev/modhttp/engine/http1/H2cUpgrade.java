@@ -44,8 +44,7 @@ final class H2cUpgrade {
         List<String> values = head.headers().getAll(Http2CodecUtil.HTTP_UPGRADE_SETTINGS_HEADER);
         if (head.version() != HttpVersion.HTTP_1_1 || head.hasBody() || values.size() != 1
                 || !tokens(head, HttpHeaderNames.UPGRADE).contains("h2c")
-                || !tokens(head, HttpHeaderNames.CONNECTION).contains("upgrade")
-                || !tokens(head, HttpHeaderNames.CONNECTION).contains("http2-settings")) {
+                || !tokens(head, HttpHeaderNames.CONNECTION).containsAll(List.of("upgrade", "http2-settings"))) {
             return null;
         }
         try {

@@ -54,9 +54,10 @@ final class KeyPairs {
     /**
      * One certificate chain and its key.
      *
-     * @param type the key's type: {@code RSA}, {@code EC} or {@code EdDSA}
+     * @param type the key's type: {@code RSA} or {@code EC}
+     * @param curveBits the size of an EC key's curve (256 for P-256); 0 for RSA
      */
-    record Pair(PrivateKey key, X509Certificate[] chain, String type) {
+    record Pair(PrivateKey key, X509Certificate[] chain, String type, int curveBits) {
 
         /**
          * The pair as key managers; for OpenSSL wrapped so that the key and chain are converted
@@ -73,19 +74,15 @@ final class KeyPairs {
         }
 
         /**
-         * Whether this pair can sign a TLS 1.3 handshake with {@code scheme} (RFC 8446 §4.2.3):
-         * an ECDSA scheme names its curve (0x0403 P-256, 0x0503 P-384, 0x0603 P-521).
+         * Whether this pair can sign a TLS 1.3 handshake with {@code scheme} of its type (RFC 8446
+         * §4.2.3): an ECDSA scheme names its curve (0x0403 P-256, 0x0503 P-384, 0x0603 P-521).
          */
         boolean signs(int scheme) {
-            if (!type.equals("EC")) {
-                return true;
-            }
-            int bits = ((ECPublicKey) chain[0].getPublicKey()).getParams().getCurve().getField().getFieldSize();
             return switch (scheme) {
-                case 0x0403 -> bits == 256;
-                case 0x0503 -> bits == 384;
-                case 0x0603 -> bits == 521;
-                default -> false;
+                case 0x0403 -> curveBits == 256;
+                case 0x0503 -> curveBits == 384;
+                case 0x0603 -> curveBits == 521;
+                default -> true; // RSA's schemes: any RSA key signs them
             };
         }
     }
@@ -107,18 +104,18 @@ final class KeyPairs {
         List<Pair> pairs = new ArrayList<>();
         for (int i = 0; i < certificates.size(); i++) {
             X509Certificate[] chain = chain(server, certificates.get(i));
+            String type = typeOf(chain[0].getPublicKey().getAlgorithm());
+            if (!type.equals("RSA") && !type.equals("EC")) {
+                throw new ConfigException(server.path(), "ssl-certificate", certificates.get(i) + " holds a " + type
+                        + " certificate: the engine serves RSA and ECDSA ones (what browsers accept; Netty's OpenSSL"
+                        + " key selection knows no other)");
+            }
             PrivateKey key = key(server, keyFiles.get(i), passwords, passwordFile);
             try {
                 fits(chain[0], key);
             } catch (GeneralSecurityException e) {
                 throw new ConfigException(server.path(), "ssl-certificate-key", "the key " + keyFiles.get(i)
                         + " does not belong to the certificate " + certificates.get(i) + " (" + e.getMessage() + ")", e);
-            }
-            String type = typeOf(chain[0].getPublicKey().getAlgorithm());
-            if (!type.equals("RSA") && !type.equals("EC")) {
-                throw new ConfigException(server.path(), "ssl-certificate", certificates.get(i) + " holds a " + type
-                        + " certificate: the engine serves RSA and ECDSA ones (what browsers accept; Netty's OpenSSL"
-                        + " key selection knows no other)");
             }
             for (int j = 0; j < pairs.size(); j++) {
                 if (pairs.get(j).type().equals(type)) {
@@ -127,7 +124,9 @@ final class KeyPairs {
                             + " second would never be served");
                 }
             }
-            pairs.add(new Pair(jdkKey(chain[0], key), chain, type));
+            int curveBits = chain[0].getPublicKey() instanceof ECPublicKey ec
+                    ? ec.getParams().getCurve().getField().getFieldSize() : 0;
+            pairs.add(new Pair(jdkKey(chain[0], key), chain, type, curveBits));
         }
         return List.copyOf(pairs);
     }
@@ -285,11 +284,7 @@ final class KeyPairs {
         if (!algorithm.equals(key.getAlgorithm()) && !(algorithm.equals("EC") && key.getAlgorithm().equals("ECDSA"))) {
             throw new GeneralSecurityException("a " + key.getAlgorithm() + " key for a " + algorithm + " certificate");
         }
-        String signing = switch (algorithm) {
-            case "EC" -> "SHA256withECDSA";
-            case "Ed25519", "Ed448", "EdDSA" -> algorithm;
-            default -> "SHA256with" + algorithm;
-        };
+        String signing = algorithm.equals("EC") ? "SHA256withECDSA" : "SHA256withRSA"; // the two types read() takes
         byte[] probe = "modhttp".getBytes(StandardCharsets.US_ASCII);
         Signature sign = Signature.getInstance(signing);
         sign.initSign(key);

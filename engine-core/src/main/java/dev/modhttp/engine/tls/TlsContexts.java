@@ -92,8 +92,10 @@ public final class TlsContexts {
         List<Integer> out = new ArrayList<>();
         if (ssl.sslPreferServerCiphers()) {
             for (String name : context.cipherSuites()) { // OpenSSL's names or Java's, as the context was given them
-                int code = CipherList.code(name) >= 0 ? CipherList.code(name)
-                        : CipherList.code(String.valueOf(CipherSuiteConverter.toOpenSsl(name, false)));
+                int code = CipherList.code(name);
+                if (code < 0) {
+                    code = CipherList.code(String.valueOf(CipherSuiteConverter.toOpenSsl(name, false)));
+                }
                 if (code >= 0) {
                     out.add(code);
                 }
