@@ -17,15 +17,25 @@ public record ReturnConfig(Integer status, String body) {
         }
     }
 
+    /**
+     * Reads the one-line form: the status, blanks, then the text exactly as written to its
+     * end, so {@code "200 ok\n"} answers {@code ok} and a newline as nginx's
+     * {@code return 200 "ok\n"} does. Without a status, a URL is nginx's {@code return URL} (302).
+     */
     public static ReturnConfig parse(String text) {
-        String t = text.trim();
-        int space = t.indexOf(' ');
-        String code = space < 0 ? t : t.substring(0, space);
+        String t = text.stripLeading();
+        int space = 0;
+        while (space < t.length() && !Character.isWhitespace(t.charAt(space))) {
+            space++;
+        }
+        String code = t.substring(0, space);
+        String rest = t.substring(space).stripLeading();
         try {
-            return new ReturnConfig(Integer.parseInt(code), space < 0 ? null : t.substring(space + 1).trim());
+            return new ReturnConfig(Integer.parseInt(code), rest.isEmpty() ? null : rest);
         } catch (NumberFormatException e) {
-            if (t.startsWith("http://") || t.startsWith("https://") || t.startsWith("$scheme")) {
-                return new ReturnConfig(302, t); // nginx's "return URL"
+            String url = t.strip();
+            if (url.startsWith("http://") || url.startsWith("https://") || url.startsWith("$scheme")) {
+                return new ReturnConfig(302, url); // nginx's "return URL"
             }
             throw new IllegalArgumentException("'" + text + "' is not \"status [body]\"");
         }

@@ -27,6 +27,8 @@ class ReturnModuleTests {
                     return: "200 <p>typed by the extension</p>"
                   - location: "/nothing"
                     return: "204"
+                  - location: "/line"
+                    return: "200  ok\\n"
             """;
 
     @Test
@@ -75,6 +77,16 @@ class ReturnModuleTests {
             HttpResponse<String> t = e.http().get("/teapot");
             assertThat(t.statusCode()).isEqualTo(418);
             assertThat(t.body()).isEqualTo("short and stout");
+        }
+    }
+
+    @Test
+    void theOneLineFormKeepsTheTextToItsLastByte() {
+        // nginx: return 200 "ok\n"; answers three bytes, the newline included
+        try (TestEngine e = TestEngine.start(YAML)) {
+            HttpResponse<String> r = e.http().get("/line");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("ok\n");
         }
     }
 }
