@@ -13,6 +13,8 @@
 #   bench/tls.sh [demo-app.jar]                                  # 3 rounds x 8 s, 5 s warm-up
 #   ROUNDS=1 SECONDS_PER_RUN=2 WARMUP_SECONDS=1 bench/tls.sh      # short variant
 #   FILES_CONFIG='open-file-cache: "max=1000 inactive=20s"' bench/tls.sh   # tuned: keys for /files/
+#   OPENSSL_ia32cap=":~0x200000" bench/tls.sh   # nginx's OpenSSL without AVX512-IFMA, which BoringSSL
+#                                               # does not use: RSA handshakes on the same instructions
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=$(realpath "${1:-demo-app/target/demo-app.jar}")
