@@ -16,7 +16,7 @@ import java.util.List;
  * a file zero-copy (TLS, HTTP/2). Reads pause while the connection is not writable, so a large file never piles up in
  * memory.
  */
-public final class FileStreamer {
+public final class FileStreamer implements BodyPump {
 
     private static final int PIECE = 64 * 1024;
 
@@ -40,6 +40,7 @@ public final class FileStreamer {
     }
 
     /** The client takes bytes again: sends on; a file that fails to read ends the connection (the head is out). */
+    @Override
     public void resume() {
         try {
             pump();
@@ -108,6 +109,7 @@ public final class FileStreamer {
     }
 
     /** Stops: closes the file and releases the bytes pieces not yet sent. */
+    @Override
     public void close() {
         if (closed) {
             return;

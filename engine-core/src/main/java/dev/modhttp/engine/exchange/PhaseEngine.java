@@ -11,6 +11,8 @@ import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Result;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -37,6 +39,8 @@ final class PhaseEngine {
     private int resumeToken;
     /** A handler's result is pending (or it runs blocking, or the body is awaited): no step runs meanwhile. */
     private boolean waiting;
+    /** The stage of the pending result awaited now, to cancel when the request ends first. */
+    private CompletionStage<Result> awaited;
 
     PhaseEngine(Exchange ex) {
         this.ex = ex;
@@ -170,6 +174,7 @@ final class PhaseEngine {
     private void await(Step s, Result pending) {
         int token = ++resumeToken;
         waiting = true;
+        awaited = pending.stage();
         pending.stage().whenComplete((result, error) -> {
             EventLoop loop = ex.eventLoop();
             if (loop.inEventLoop()) {
@@ -202,6 +207,7 @@ final class PhaseEngine {
         }
         resumeToken++;
         waiting = false;
+        awaited = null;
         Result r = result;
         if (error != null) {
             Log.error("handler " + s.handler().name() + " completed exceptionally", error);
@@ -218,9 +224,17 @@ final class PhaseEngine {
         ex.transport.flush();
     }
 
-    /** The request ended (aborted): results still pending are ignored when they arrive. */
+    /**
+     * The request ended (aborted): results still pending are ignored when they arrive, and a
+     * pending {@link CompletableFuture} is cancelled so that its handler stops the work.
+     */
     void cancel() {
         resumeToken++;
+        CompletionStage<Result> stage = awaited;
+        awaited = null;
+        if (stage instanceof CompletableFuture<Result> f) {
+            f.cancel(false);
+        }
     }
 
     /** The body is awaited or the response sent: no step runs any more. */

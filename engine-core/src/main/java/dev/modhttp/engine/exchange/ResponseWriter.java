@@ -8,6 +8,7 @@ import dev.modhttp.engine.filter.HeaderFilterChain;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.http.Response;
+import dev.modhttp.engine.http.StreamedBody;
 import dev.modhttp.engine.http.DateCache;
 import dev.modhttp.engine.internal.HttpAccess;
 import dev.modhttp.engine.internal.Log;
@@ -25,7 +26,8 @@ import java.util.List;
 /**
  * Sends one request's response: the responseStart hooks, the header filter chain, then the
  * body, through the body filter chain or, when no filter needs its bytes, as pieces (files
- * zero-copy, corked with {@code tcp-nopush}). The chains end in the engine's own filters
+ * zero-copy, corked with {@code tcp-nopush}); a streamed body goes through the body filters as it
+ * is written ({@link StreamSink}). The chains end in the engine's own filters
  * ({@link #HEADER_TAIL}, {@link #BODY_TAIL}), which hand the response to the {@link Transport}:
  *
  * <pre>
@@ -49,7 +51,7 @@ public final class ResponseWriter {
     private boolean bodyOnWire;
     private long headBytesSent;
     private long bodyBytesSent;
-    private FileStreamer streamer;
+    private BodyPump streamer;
 
     ResponseWriter(Exchange ex) {
         this.ex = ex;
@@ -100,11 +102,22 @@ public final class ResponseWriter {
                 return;
             }
             HttpAccess.Bridge bodies = HttpAccess.get();
+            StreamedBody stream = bodies.takeStream(response);
+            if (stream != null) {
+                if (bodyOnWire) {
+                    StreamSink sink = new StreamSink(ex, stream);
+                    streamer = sink;
+                    sink.start();
+                    return;
+                }
+                stream.discard();
+            }
             if ((response.file() != null || response.pieces() != null) && bodyOnWire) {
                 List<Response.Piece> pieces = bodies.takePieces(response);
                 if (!ex.transport.zeroCopy() || ex.runtime.bodyFiltersNeedBytes(ex)) {
-                    streamer = new FileStreamer(ex, pieces);
-                    streamer.start();
+                    FileStreamer files = new FileStreamer(ex, pieces);
+                    streamer = files;
+                    files.start();
                 } else {
                     writePieces(pieces, ex.location.config(CoreModule.CONFIG).tcpNopush());
                     ex.transport.endBody();
@@ -151,7 +164,7 @@ public final class ResponseWriter {
         }
     }
 
-    /** Stops a file being streamed and releases what was not sent. */
+    /** Stops a body being sent piece by piece (a file, a streamed body) and releases what was not sent. */
     void release() {
         if (streamer != null) {
             streamer.close();

@@ -99,8 +99,8 @@ public interface Transport {
     /** Whether the client takes more bytes now; when not, {@link #onWritable} is called back. */
     boolean isWritable();
 
-    /** The streamer to resume when the client takes bytes again; null clears it. */
-    void onWritable(FileStreamer streamer);
+    /** The body to resume when the client takes bytes again (and to close if the connection dies); null clears it. */
+    void onWritable(BodyPump pump);
 
     /** Sends what was written, unless the protocol batches it with a flush already due. */
     void flush();

@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * The response a request builds up before the engine sends it through the header and body
  * filters. A body is bytes, a region of a file (sent zero-copy where the connection allows),
- * or {@linkplain #pieces(List) pieces} of both sent in order.
+ * {@linkplain #pieces(List) pieces} of both sent in order, or a {@linkplain #stream body
+ * produced over time}.
  *
  * <pre>{@code
  * exchange.response().status(200).contentType("text/plain").body("hello");
@@ -42,6 +43,7 @@ public final class Response {
     private ByteBuf body;
     private FileBody file;
     private List<Piece> pieces;
+    private StreamedBody stream;
     private long contentLength = -1;
 
     /** One piece of a body made of several: bytes or a region of a file. */
@@ -158,6 +160,24 @@ public final class Response {
         return this;
     }
 
+    /**
+     * A body produced over time and written piece by piece after the head (see
+     * {@link StreamedBody}); {@code length} is its length in bytes when known, else -1 (then
+     * HTTP/1.1 sends it chunked). The response takes the body: it is discarded when the
+     * response's body is replaced or cleared.
+     */
+    public Response stream(StreamedBody body, long length) {
+        clearBody();
+        this.stream = body;
+        this.contentLength = length;
+        return this;
+    }
+
+    /** The streamed body set by {@link #stream}, or null. */
+    public StreamedBody stream() {
+        return stream;
+    }
+
     /** The pieces of a body set by {@link #pieces(List)}, or null. */
     public List<Piece> pieces() {
         return pieces;
@@ -184,7 +204,7 @@ public final class Response {
     }
 
     public boolean hasBody() {
-        return body != null || file != null || pieces != null;
+        return body != null || file != null || pieces != null || stream != null;
     }
 
     /** Drops the body (releasing its buffer) and any framing headers, keeping status and other headers. */
@@ -200,6 +220,11 @@ public final class Response {
         if (pieces != null) {
             pieces.forEach(Piece::discard);
             pieces = null;
+        }
+        if (stream != null) {
+            StreamedBody s = stream;
+            stream = null;
+            s.discard();
         }
         contentLength = -1;
     }
@@ -221,6 +246,13 @@ public final class Response {
             @Override
             public ByteBuf takeBody(Response response) {
                 return response.takeBody();
+            }
+
+            @Override
+            public StreamedBody takeStream(Response response) {
+                StreamedBody s = response.stream;
+                response.stream = null;
+                return s;
             }
 
             @Override

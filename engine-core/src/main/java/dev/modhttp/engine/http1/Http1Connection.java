@@ -3,20 +3,20 @@ package dev.modhttp.engine.http1;
 import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.core.CoreConfig;
 import dev.modhttp.engine.core.CoreModule;
+import dev.modhttp.engine.exchange.BodyPump;
 import dev.modhttp.engine.exchange.ConnectionStates;
 import dev.modhttp.engine.exchange.EngineRuntime;
 import dev.modhttp.engine.exchange.Exchange;
-import dev.modhttp.engine.exchange.FileStreamer;
 import dev.modhttp.engine.exchange.RequestFraming;
 import dev.modhttp.engine.exchange.TlsConnectionInfo;
 import dev.modhttp.engine.exchange.TlsFacts;
 import dev.modhttp.engine.exchange.UriNormalizer;
 import dev.modhttp.engine.exchange.VirtualHosts;
+import dev.modhttp.engine.http.ConnectionState;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.http2.Http2Connection;
 import dev.modhttp.engine.http2.Http2Handoff;
 import dev.modhttp.engine.internal.Log;
-import dev.modhttp.engine.http.ConnectionState;
 import dev.modhttp.engine.module.HookResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -56,7 +56,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     private int requests;
     private Exchange current;
     private RequestHead currentHead;
-    private FileStreamer streamer;
+    private BodyPump streamer;
     private InetSocketAddress proxyAddress;
     private final TlsState tls = new TlsState();
     private boolean inRead;
@@ -366,7 +366,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         return inputShutdown;
     }
 
-    void onWritable(FileStreamer s) {
+    void onWritable(BodyPump s) {
         this.streamer = s;
     }
 

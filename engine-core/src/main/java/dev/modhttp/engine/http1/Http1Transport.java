@@ -1,10 +1,10 @@
 package dev.modhttp.engine.http1;
 
-import dev.modhttp.engine.exchange.EngineRuntime;
-import dev.modhttp.engine.exchange.Exchange;
 import dev.modhttp.engine.core.CoreConfig;
 import dev.modhttp.engine.core.CoreModule;
-import dev.modhttp.engine.exchange.FileStreamer;
+import dev.modhttp.engine.exchange.BodyPump;
+import dev.modhttp.engine.exchange.EngineRuntime;
+import dev.modhttp.engine.exchange.Exchange;
 import dev.modhttp.engine.exchange.RequestBody;
 import dev.modhttp.engine.exchange.Transport;
 import dev.modhttp.engine.http.ConnectionInfo;
@@ -154,7 +154,7 @@ final class Http1Transport implements Transport {
     }
 
     @Override
-    public void onWritable(FileStreamer streamer) {
+    public void onWritable(BodyPump streamer) {
         conn.onWritable(streamer);
     }
 

@@ -2,9 +2,9 @@ package dev.modhttp.engine.http2;
 
 import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.core.CoreModule;
+import dev.modhttp.engine.exchange.BodyPump;
 import dev.modhttp.engine.exchange.ConnectionStates;
 import dev.modhttp.engine.exchange.Exchange;
-import dev.modhttp.engine.exchange.FileStreamer;
 import dev.modhttp.engine.exchange.RequestBody;
 import dev.modhttp.engine.exchange.Transport;
 import dev.modhttp.engine.exchange.UriNormalizer;
@@ -58,7 +58,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     /** A finished exchange whose unread body is read and dropped (nginx's discarded body). */
     private Exchange discarding;
     private StreamOutput output;
-    private FileStreamer streamer;
+    private BodyPump streamer;
     private ScheduledFuture<?> bodyTimer;
     private Http2Messages.Head framing;
     private ScheduledFuture<?> sendTimer;
@@ -348,7 +348,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     }
 
     @Override
-    public void onWritable(FileStreamer s) {
+    public void onWritable(BodyPump s) {
         this.streamer = s;
     }
 

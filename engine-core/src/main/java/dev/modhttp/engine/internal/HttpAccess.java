@@ -2,6 +2,7 @@ package dev.modhttp.engine.internal;
 
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.http.Response;
+import dev.modhttp.engine.http.StreamedBody;
 import io.netty.buffer.ByteBuf;
 import java.lang.invoke.MethodHandles;
 import java.util.List;
@@ -22,6 +23,9 @@ public final class HttpAccess {
 
         /** Hands the body buffer over to the writer; null when there is none. */
         ByteBuf takeBody(Response response);
+
+        /** Hands a streamed body over to the writer; null when there is none. */
+        StreamedBody takeStream(Response response);
 
         /** Sets the buffered request body; the engine releases it after the request. */
         void body(Request request, ByteBuf body);

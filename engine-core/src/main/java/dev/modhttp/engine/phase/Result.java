@@ -66,7 +66,11 @@ public final class Result {
         return status < STATUSES.length ? STATUSES[status] : new Result(Kind.STATUS, status, null);
     }
 
-    /** A result that arrives later, completed from any thread. */
+    /**
+     * A result that arrives later, completed from any thread. When the request ends first (the
+     * client went away), the result is ignored, and a {@link java.util.concurrent.CompletableFuture}
+     * stage is cancelled so that its producer can stop.
+     */
     public static Result pending(CompletionStage<Result> stage) {
         return new Result(Kind.PENDING, 0, Objects.requireNonNull(stage, "stage"));
     }
