@@ -24,6 +24,7 @@ import dev.modhttp.engine.core.SslBundleSource;
 import dev.modhttp.engine.modules.limit.LimitConnModule;
 import dev.modhttp.engine.modules.limit.LimitReqModule;
 import dev.modhttp.engine.modules.log.AccessLogModule;
+import dev.modhttp.engine.modules.proxy.ProxyModule;
 import dev.modhttp.engine.modules.realip.RealIpModule;
 import dev.modhttp.engine.modules.status.StubStatusModule;
 import dev.modhttp.engine.modules.compression.CompressionModule;
@@ -312,7 +313,7 @@ public final class EngineBuilder {
         for (Module m : List.of(new RewriteModule(), new ReturnModule(), new TryFilesModule(files), files,
                 new HeadersModule(), new CompressionModule(), new RealIpModule(), new LimitReqModule(),
                 new LimitConnModule(), new AccessModule(), new AuthBasicModule(), new StubStatusModule(),
-                new AccessLogModule())) {
+                new ProxyModule(), new AccessLogModule())) {
             named.add(new Named(null, m));
         }
         return named;

@@ -14,6 +14,10 @@ import dev.modhttp.engine.modules.headers.HeadersConfig;
 import dev.modhttp.engine.modules.limit.LimitConnModule.LimitConnConfig;
 import dev.modhttp.engine.modules.limit.LimitReqModule.LimitReqConfig;
 import dev.modhttp.engine.modules.log.AccessLogModule.AccessLogConfig;
+import dev.modhttp.engine.modules.proxy.ProxyConfig;
+import dev.modhttp.engine.modules.proxy.ProxyHeadersConfig;
+import dev.modhttp.engine.modules.proxy.ProxyModule.ProxyPassConfig;
+import dev.modhttp.engine.modules.proxy.ProxyModule.UpstreamsConfig;
 import dev.modhttp.engine.modules.realip.RealIpConfig;
 import dev.modhttp.engine.modules.rewrite.ReturnConfig;
 import dev.modhttp.engine.modules.rewrite.RewriteModule.RewriteConfig;
@@ -163,6 +167,34 @@ class BuiltInConfigHandlerTests {
         }
     }
 
+    static class TakesProxyPass {
+        @PhaseHandler(phase = Phase.ACCESS)
+        Result handle(ProxyPassConfig c) {
+            return Result.DECLINED;
+        }
+    }
+
+    static class TakesProxy {
+        @PhaseHandler(phase = Phase.ACCESS)
+        Result handle(ProxyConfig c) {
+            return Result.DECLINED;
+        }
+    }
+
+    static class TakesProxyHeaders {
+        @PhaseHandler(phase = Phase.ACCESS)
+        Result handle(ProxyHeadersConfig c) {
+            return Result.DECLINED;
+        }
+    }
+
+    static class TakesUpstreams {
+        @PhaseHandler(phase = Phase.ACCESS)
+        Result handle(UpstreamsConfig c) {
+            return Result.DECLINED;
+        }
+    }
+
     static final Map<Class<?>, Class<?>> HANDLERS = Map.ofEntries(
             Map.entry(CoreConfig.class, TakesCore.class),
             Map.entry(SslConfig.class, TakesSsl.class),
@@ -179,7 +211,11 @@ class BuiltInConfigHandlerTests {
             Map.entry(AccessConfig.class, TakesAccess.class),
             Map.entry(AuthBasicConfig.class, TakesAuthBasic.class),
             Map.entry(StubStatusConfig.class, TakesStubStatus.class),
-            Map.entry(AccessLogConfig.class, TakesAccessLog.class));
+            Map.entry(AccessLogConfig.class, TakesAccessLog.class),
+            Map.entry(ProxyPassConfig.class, TakesProxyPass.class),
+            Map.entry(ProxyConfig.class, TakesProxy.class),
+            Map.entry(ProxyHeadersConfig.class, TakesProxyHeaders.class),
+            Map.entry(UpstreamsConfig.class, TakesUpstreams.class));
 
     static Stream<Arguments> builtInRecords() {
         return HANDLERS.entrySet().stream().map(e -> Arguments.of(e.getKey().getSimpleName(), e.getValue()));

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * The headers module's keys, each written directly at a scope:
@@ -21,7 +22,32 @@ import java.util.Locale;
 public record HeadersConfig(List<AddHeader> addHeader, Inherit addHeaderInherit, Expires expires) {
 
     /** How a scope treats the add-header entries of the scopes around it. */
-    public enum Inherit { MERGE, REPLACE, OFF }
+    public enum Inherit {
+        MERGE, REPLACE, OFF;
+
+        /**
+         * The entries an inner scope has under this mode: {@code inner} (null: none written) over
+         * {@code outer}, entries of the same {@code name} (case-insensitive) replaced under MERGE.
+         */
+        public <T> List<T> entries(List<T> outer, List<T> inner, Function<T, String> name) {
+            List<T> outerEntries = outer == null ? List.of() : outer;
+            if (this == OFF) {
+                return inner == null ? List.of() : inner;
+            } else if (inner == null) {
+                return outerEntries;
+            } else if (this == REPLACE) {
+                return inner;
+            }
+            List<T> merged = new ArrayList<>();
+            for (T h : outerEntries) {
+                if (inner.stream().noneMatch(i -> name.apply(i).equalsIgnoreCase(name.apply(h)))) {
+                    merged.add(h);
+                }
+            }
+            merged.addAll(inner);
+            return List.copyOf(merged);
+        }
+    }
 
     public static final HeadersConfig DEFAULTS = new HeadersConfig(List.of(), Inherit.MERGE, Expires.OFF);
 
@@ -51,24 +77,8 @@ public record HeadersConfig(List<AddHeader> addHeader, Inherit addHeaderInherit,
     /** The merge of an inner scope over an outer one, by the inner scope's inheritance mode. */
     static HeadersConfig merge(HeadersConfig outer, HeadersConfig inner) {
         Inherit mode = inner.addHeaderInherit() != null ? inner.addHeaderInherit() : outer.addHeaderInherit();
-        List<AddHeader> outerHeaders = outer.addHeader() == null ? List.of() : outer.addHeader();
-        List<AddHeader> headers;
-        if (mode == Inherit.OFF) {
-            headers = inner.addHeader() == null ? List.of() : inner.addHeader();
-        } else if (inner.addHeader() == null) {
-            headers = outerHeaders;
-        } else if (mode == Inherit.REPLACE) {
-            headers = inner.addHeader();
-        } else {
-            headers = new ArrayList<>();
-            for (AddHeader h : outerHeaders) {
-                if (inner.addHeader().stream().noneMatch(i -> i.name().equalsIgnoreCase(h.name()))) {
-                    headers.add(h);
-                }
-            }
-            headers.addAll(inner.addHeader());
-            headers = List.copyOf(headers);
-        }
-        return new HeadersConfig(headers, mode, inner.expires() != null ? inner.expires() : outer.expires());
+        Inherit rule = mode == null ? Inherit.MERGE : mode; // raw scopes are merged before defaults apply
+        return new HeadersConfig(rule.entries(outer.addHeader(), inner.addHeader(), AddHeader::name), mode,
+                inner.expires() != null ? inner.expires() : outer.expires());
     }
 }

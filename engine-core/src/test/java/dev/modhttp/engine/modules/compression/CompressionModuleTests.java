@@ -81,7 +81,7 @@ class CompressionModuleTests {
             assertThat(new String(gunzip(r.bytes()), StandardCharsets.UTF_8)).isEqualTo(page);
             assertThat(r.bytes().length).isLessThan(page.length() / 4);
             RawClient.Response text = get(c, "/text", "Accept-Encoding: gzip\r\n");
-            assertThat(new String(gunzip(text.bytes()), StandardCharsets.UTF_8)).isEqualTo("some text ".repeat(30).trim());
+            assertThat(new String(gunzip(text.bytes()), StandardCharsets.UTF_8)).isEqualTo("some text ".repeat(30));
         }
     }
 
@@ -184,7 +184,7 @@ class CompressionModuleTests {
         try (TestEngine e = TestEngine.start(yaml); RawClient c = e.raw()) {
             RawClient.Response r = get(c, "/plain-off", "Accept-Encoding: br, gzip\r\n");
             assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
-            assertThat(new String(gunzip(r.bytes()), StandardCharsets.UTF_8)).isEqualTo("some text ".repeat(30).trim());
+            assertThat(new String(gunzip(r.bytes()), StandardCharsets.UTF_8)).isEqualTo("some text ".repeat(30));
         }
     }
 

@@ -1,0 +1,150 @@
+package dev.modhttp.engine.modules.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connection to a backend peer, on the event loop of the client connection that opened it:
+ * the last handler of its pipeline (after Netty's {@code HttpClientCodec}). While a request owns
+ * it, what it reads goes to that {@link ProxyRequest}; while idle in the pool, anything it reads
+ * or its close removes it.
+ */
+final class BackendConnection extends ChannelInboundHandlerAdapter {
+
+    final Peers peers;
+    final Peers.Peer peer;
+    final BackendPool pool;
+    Channel channel;
+    /** Requests sent over this connection. */
+    int requests;
+    private ProxyRequest owner;
+    private ScheduledFuture<?> idleTimer;
+    private ScheduledFuture<?> deadline;
+
+    BackendConnection(Peers peers, Peers.Peer peer, BackendPool pool) {
+        this.peers = peers;
+        this.peer = peer;
+        this.pool = pool;
+    }
+
+    /** Connects to the peer on {@code loop}, Netty's {@code codec} before this handler. */
+    ChannelFuture connect(EventLoop loop, Class<? extends Channel> type, ChannelHandler codec, Duration timeout) {
+        return new Bootstrap().group(loop).channel(type)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(codec, BackendConnection.this);
+                    }
+                })
+                .connect(peer.address);
+    }
+
+    /** Runs {@code action} in {@code ms} unless called again first; {@code (0, null)} only cancels. */
+    void deadline(long ms, Runnable action) {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+        if (action != null) {
+            deadline = channel.eventLoop().schedule(() -> {
+                deadline = null;
+                action.run();
+            }, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void own(ProxyRequest request) {
+        owner = request;
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+    }
+
+    /** The response was read whole: back to the pool when the backend keeps it open, else closed. */
+    void done(boolean keep) {
+        owner = null;
+        deadline(0, null);
+        channel.config().setAutoRead(true);
+        if (keep && requests < peers.upstream.keepaliveRequests()) {
+            pool.put(this);
+        } else {
+            close();
+        }
+    }
+
+    /** Idle in the pool: closed after {@code timeoutMs} unless taken before. */
+    void idle(long timeoutMs) {
+        owner = null;
+        idleTimer = channel.eventLoop().schedule(this::close, timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    void close() {
+        owner = null;
+        deadline(0, null);
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+        channel.close();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (owner != null) {
+            owner.onMessage(this, msg);
+        } else {
+            ReferenceCountUtil.release(msg); // an idle connection has nothing to say: it cannot be reused
+            pool.remove(this);
+            close();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (owner != null) {
+            owner.onReadComplete(this);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        pool.remove(this);
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+        }
+        ProxyRequest o = owner;
+        owner = null;
+        if (o != null) {
+            o.onClosed(this);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ProxyRequest o = owner;
+        if (o != null) {
+            o.onError(this, cause);
+        } else {
+            close();
+        }
+    }
+}

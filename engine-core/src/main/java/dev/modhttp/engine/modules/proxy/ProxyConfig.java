@@ -1,0 +1,80 @@
+package dev.modhttp.engine.modules.proxy;
+
+import dev.modhttp.engine.config.Size;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The proxy module's keys at main, server and location scope (nginx's {@code proxy_*}
+ * directives of the same names), each inherited field by field:
+ *
+ * <table>
+ *   <caption>Keys and defaults</caption>
+ *   <tr><td>proxy-pass-request-headers</td><td>on: the client's header fields go to the backend</td></tr>
+ *   <tr><td>proxy-pass-request-body</td><td>on: the client's body goes to the backend</td></tr>
+ *   <tr><td>proxy-hide-header</td><td>more backend header fields not passed to the client (Date, Server,
+ *       X-Pad, X-Accel-* never are)</td></tr>
+ *   <tr><td>proxy-pass-header</td><td>of those hidden by default, the ones to pass after all</td></tr>
+ *   <tr><td>proxy-http-version</td><td>1.1 (nginx: 1.0): pooled connections need it</td></tr>
+ *   <tr><td>proxy-connect-timeout, proxy-send-timeout, proxy-read-timeout</td><td>60s each: to connect;
+ *       between two writes of the request; between two reads of the response</td></tr>
+ *   <tr><td>proxy-redirect</td><td>[default]: a Location or Refresh naming the proxy-pass URL is rewritten
+ *       to the location's; [off]; or entries "FROM TO"</td></tr>
+ *   <tr><td>proxy-next-upstream</td><td>[error, timeout]: what makes a request go to the next peer; also
+ *       invalid_header, http_500, http_502, http_503, http_504, http_403, http_404, http_429,
+ *       non_idempotent, or [off]</td></tr>
+ *   <tr><td>proxy-next-upstream-tries</td><td>0: peers to try per request, 0 for all</td></tr>
+ *   <tr><td>proxy-next-upstream-timeout</td><td>0: time to go on trying, 0 for no limit</td></tr>
+ *   <tr><td>proxy-intercept-errors</td><td>off: on, a backend status of 300 or more that has an error-page
+ *       is answered by that page</td></tr>
+ *   <tr><td>proxy-buffer-size</td><td>4k: the most the backend's status line and header may take</td></tr>
+ * </table>
+ */
+public record ProxyConfig(Boolean proxyPassRequestHeaders, Boolean proxyPassRequestBody, List<String> proxyHideHeader,
+        List<String> proxyPassHeader, String proxyHttpVersion, Duration proxyConnectTimeout,
+        Duration proxySendTimeout, Duration proxyReadTimeout, List<String> proxyRedirect,
+        List<String> proxyNextUpstream, Integer proxyNextUpstreamTries, Duration proxyNextUpstreamTimeout,
+        Boolean proxyInterceptErrors, Size proxyBufferSize) {
+
+    private static final Set<String> NEXT_UPSTREAM = Set.of("error", "timeout", "invalid_header", "http_500",
+            "http_502", "http_503", "http_504", "http_403", "http_404", "http_429", "non_idempotent", "off");
+
+    public static final ProxyConfig DEFAULTS = new ProxyConfig(true, true, List.of(), List.of(), "1.1",
+            Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60), List.of("default"),
+            List.of("error", "timeout"), 0, Duration.ZERO, false, Size.ofBytes(4096));
+
+    public ProxyConfig {
+        if (proxyHttpVersion != null && !proxyHttpVersion.equals("1.0") && !proxyHttpVersion.equals("1.1")) {
+            throw new IllegalArgumentException("proxy-http-version is 1.0 or 1.1, not \"" + proxyHttpVersion + "\"");
+        }
+        if (proxyNextUpstream != null) {
+            proxyNextUpstream = proxyNextUpstream.stream().map(s -> s.trim().toLowerCase(Locale.ROOT))
+                    .map(s -> s.equals("false") ? "off" : s).toList(); // YAML reads a bare off as false
+            for (String s : proxyNextUpstream) {
+                if (!NEXT_UPSTREAM.contains(s)) {
+                    throw new IllegalArgumentException("invalid value \"" + s + "\" in proxy-next-upstream");
+                }
+            }
+            if (proxyNextUpstream.contains("off") && proxyNextUpstream.size() > 1) {
+                throw new IllegalArgumentException("proxy-next-upstream: off cannot go with other values");
+            }
+        }
+        if (proxyNextUpstreamTries != null && proxyNextUpstreamTries < 0) {
+            throw new IllegalArgumentException("proxy-next-upstream-tries must be 0 or more");
+        }
+        if (proxyRedirect != null) {
+            proxyRedirect = proxyRedirect.stream().map(r -> r.trim().equals("false") ? "off" : r).toList();
+            for (String r : proxyRedirect) {
+                String t = r.trim();
+                if (!t.equals("default") && !t.equals("off") && t.split("\\s+").length != 2) {
+                    throw new IllegalArgumentException("proxy-redirect entry \"" + r + "\" is not default, off or \"FROM TO\"");
+                }
+            }
+        }
+        if (proxyBufferSize != null && (proxyBufferSize.bytes() < 1024 || proxyBufferSize.bytes() > 1 << 20)) {
+            throw new IllegalArgumentException("proxy-buffer-size must be between 1k and 1m");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.modhttp.engine.modules.proxy;
+
+import java.util.Locale;
+
+/**
+ * nginx's {@code proxy_pass} URL: {@code http://NAME[/uri]} where NAME is an upstream's name or
+ * {@code host[:port]}, or the same with {@code https://}. {@code uri} is the URI part
+ * (null when none was written: then the request's URI goes as the client sent it); a URL
+ * with a variable ({@code http://$backend}, {@code http://b/v$uri}) is rendered per request.
+ *
+ * @param url the URL as written
+ * @param https whether the scheme is {@code https}
+ * @param host the host or upstream name, without brackets for IPv6
+ * @param port the port written, or the scheme's (80, 443)
+ * @param portWritten whether the URL names a port
+ * @param uri the URI part, or null
+ * @param variables whether the URL holds a {@code $} (rendered per request)
+ */
+public record ProxyPass(String url, boolean https, String host, int port, boolean portWritten, String uri,
+        boolean variables) {
+
+    /**
+     * Reads a {@code proxy-pass} value.
+     *
+     * @throws IllegalArgumentException for a scheme other than http/https, an empty host or a bad port,
+     *         worded as nginx words them
+     */
+    public static ProxyPass parse(String text) {
+        String t = text.trim();
+        String lower = t.toLowerCase(Locale.ROOT);
+        boolean https;
+        if (lower.startsWith("http://")) {
+            https = false;
+        } else if (lower.startsWith("https://")) {
+            https = true;
+        } else {
+            throw new IllegalArgumentException("invalid URL prefix in \"" + t + "\"");
+        }
+        boolean variables = t.indexOf('$') >= 0;
+        int start = https ? 8 : 7;
+        int slash = t.indexOf('/', start);
+        String authority = slash < 0 ? t.substring(start) : t.substring(start, slash);
+        String uri = slash < 0 ? null : t.substring(slash);
+        if (authority.isEmpty()) {
+            throw new IllegalArgumentException("no host in \"" + t + "\"");
+        }
+        int defaultPort = https ? 443 : 80;
+        if (authority.indexOf('$') >= 0) {
+            return new ProxyPass(t, https, authority, defaultPort, false, uri, true);
+        }
+        String host = authority;
+        int port = defaultPort;
+        boolean portWritten = false;
+        int colon = authority.lastIndexOf(':');
+        if (authority.startsWith("[")) {
+            int close = authority.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("invalid host in \"" + t + "\"");
+            }
+            host = authority.substring(1, close);
+            colon = close + 1 < authority.length() && authority.charAt(close + 1) == ':' ? close + 1 : -1;
+        } else if (colon >= 0) {
+            host = authority.substring(0, colon);
+        }
+        if (colon >= 0) {
+            try {
+                port = Integer.parseInt(authority.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                port = -1;
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("invalid port in \"" + t + "\"");
+            }
+            portWritten = true;
+        }
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("no host in \"" + t + "\"");
+        }
+        return new ProxyPass(t, https, host, port, portWritten, uri, variables);
+    }
+
+    /** {@code $proxy_host}: the host as written, with the port unless it is the scheme's. */
+    public String proxyHost() {
+        String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return port == (https ? 443 : 80) ? h : h + ":" + port;
+    }
+
+    /** The scheme and authority, as nginx's default {@code proxy_redirect} compares a Location with. */
+    String origin() {
+        int slash = url.indexOf('/', https ? 8 : 7);
+        return slash < 0 ? url : url.substring(0, slash);
+    }
+
+    /** nginx's NGX_ESCAPE_URI: controls, space, {@code #}, {@code %}, {@code ?}, DEL and non-ASCII bytes. */
+    static String escapeUri(String bytes) {
+        StringBuilder out = null;
+        for (int i = 0; i < bytes.length(); i++) {
+            char c = bytes.charAt(i);
+            boolean escape = c <= 0x20 || c == '#' || c == '%' || c == '?' || c >= 0x7f;
+            if (escape && out == null) {
+                out = new StringBuilder(bytes.length() + 16).append(bytes, 0, i);
+            }
+            if (out != null) {
+                if (escape) {
+                    out.append('%').append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? bytes : out.toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+}

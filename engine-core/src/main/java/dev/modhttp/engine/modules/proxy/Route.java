@@ -1,0 +1,139 @@
+package dev.modhttp.engine.modules.proxy;
+
+import dev.modhttp.engine.config.Location;
+import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.http.Request;
+import dev.modhttp.engine.variable.Template;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.util.AsciiString;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A location's proxying, compiled once at startup: where requests go ({@code proxy-pass}), how
+ * their target and header fields are made, and how the backend's redirects are rewritten.
+ *
+ * @param pass the proxy-pass URL
+ * @param url the URL as a template when it holds variables, else null
+ * @param peers the upstream's peers when the URL names it without variables, else null
+ * @param location where proxy-pass was written
+ * @param conf the location's proxy keys
+ * @param headers proxy-set-header entries, compiled
+ * @param setNames every header name the request's own fields may not carry: those set here and nginx's
+ *        defaults (Host, Connection, Content-Length, Transfer-Encoding, TE, Keep-Alive, Expect, Upgrade)
+ * @param redirects proxy-redirect entries, the default one resolved
+ */
+record Route(ProxyPass pass, Template url, Peers peers, Location location, ProxyConfig conf, List<Header> headers,
+        Set<AsciiString> setNames, List<Redirect> redirects) {
+
+    /** A proxy-set-header entry: its value rendered per request; an empty value sends nothing. */
+    record Header(AsciiString name, Template value) {
+    }
+
+    /** A proxy-redirect entry: a Location or Refresh starting with {@code from} gets {@code to} instead. */
+    record Redirect(String from, String to) {
+    }
+
+    /** nginx's default {@code proxy_set_header} names, which the client's fields never override. */
+    static final List<AsciiString> DEFAULT_SET = List.of(HttpHeaderNames.HOST, HttpHeaderNames.CONNECTION,
+            HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.TE,
+            HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.EXPECT, HttpHeaderNames.UPGRADE);
+
+    /**
+     * Whether a failed attempt may go on to the next peer: nginx sends POST, LOCK and PATCH once
+     * unless proxy-next-upstream has non_idempotent or the request never reached a peer, and
+     * stops after proxy-next-upstream-timeout.
+     */
+    boolean retriable(String method, boolean sent, long startedNanos) {
+        long limit = conf.proxyNextUpstreamTimeout().toNanos();
+        if (limit > 0 && System.nanoTime() - startedNanos >= limit) {
+            return false;
+        }
+        boolean idempotent = !method.equals("POST") && !method.equals("LOCK") && !method.equals("PATCH");
+        return idempotent || !sent || conf.proxyNextUpstream().contains("non_idempotent");
+    }
+
+    /** Whether proxy-set-header sets {@code name} (then nginx's default for it does not apply). */
+    boolean isSet(AsciiString name) {
+        for (Header h : headers) {
+            if (h.name().contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** proxy-redirect default: the proxy-pass URL to the location's name (or the origin's "/" to "/"). */
+    static Redirect defaultRedirect(ProxyPass pass, Location location) {
+        if (pass.variables()) {
+            return null; // nginx: default cannot be derived from a URL with variables
+        }
+        return pass.uri() != null ? new Redirect(pass.url(), location.name()) : new Redirect(pass.url() + "/", "/");
+    }
+
+    /**
+     * The request target sent to the backend, nginx's rules: with a URI part, the part of the
+     * normalized URI that matched the location is replaced by it (escaped when the client's URI
+     * was percent-encoded or the request was redirected internally) and the arguments follow;
+     * without one, the target as the client sent it, or the changed URI (escaped) and arguments
+     * after a rewrite; a URI part in a URL with variables goes as it is rendered.
+     *
+     * @param renderedUri the URI part of the rendered URL when the URL has variables (null: none)
+     */
+    String target(HttpExchange ex, String renderedUri) {
+        Request r = ex.request();
+        boolean changed = r.uriChanges() > 0;
+        if (pass.variables()) {
+            if (renderedUri != null) {
+                return renderedUri;
+            }
+        } else if (pass.uri() != null) {
+            String uri = r.uriBytes();
+            boolean escape = changed || quoted(r);
+            String rest;
+            String head;
+            if (ex.uriRewrittenInLocation()) {
+                head = "";
+                rest = uri; // nginx: after rewrite ... break the URI part is ignored, the changed URI goes
+            } else {
+                head = pass.uri();
+                String name = Location.toByteString(location.name());
+                rest = uri.length() >= name.length() ? uri.substring(name.length()) : "";
+            }
+            String target = head + (escape ? ProxyPass.escapeUri(rest) : rest);
+            return r.args().isEmpty() ? target : target + "?" + r.args();
+        }
+        if (!changed) {
+            return r.requestUri();
+        }
+        String target = ProxyPass.escapeUri(r.uriBytes());
+        return r.args().isEmpty() ? target : target + "?" + r.args();
+    }
+
+    /** nginx's quoted_uri: the client's path held a percent-encoded byte. */
+    private static boolean quoted(Request r) {
+        String raw = r.requestUri();
+        int q = raw.indexOf('?');
+        int pct = raw.indexOf('%');
+        return pct >= 0 && (q < 0 || pct < q);
+    }
+
+    /** A Location or Refresh value after proxy-redirect, or the value itself when no entry matches. */
+    String redirect(String value, boolean refresh) {
+        int from = 0;
+        if (refresh) {
+            int url = value.toLowerCase(Locale.ROOT).indexOf("url=");
+            if (url < 0) {
+                return value;
+            }
+            from = url + 4;
+        }
+        for (Redirect rd : redirects) {
+            if (value.startsWith(rd.from(), from)) {
+                return value.substring(0, from) + rd.to() + value.substring(from + rd.from().length());
+            }
+        }
+        return value;
+    }
+}

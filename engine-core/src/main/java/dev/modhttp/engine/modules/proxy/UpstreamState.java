@@ -1,0 +1,140 @@
+package dev.modhttp.engine.modules.proxy;
+
+import dev.modhttp.engine.http.HttpExchange;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * What a request's attempts at its upstream did, for nginx's {@code $upstream_*} variables: one
+ * entry per attempt, written as nginx writes several ({@code "10.0.0.1:80, 10.0.0.2:80"}), times
+ * in seconds with milliseconds.
+ */
+final class UpstreamState {
+
+    private static final Object KEY = new Object();
+
+    /** One attempt. Times are nanoseconds from its start, -1 until known. */
+    private static final class Attempt {
+        final String addr;
+        final long start;
+        int status;
+        long connect = -1;
+        long header = -1;
+        long response = -1;
+        long received;
+        long bodyLength;
+
+        Attempt(String addr, long start) {
+            this.addr = addr;
+            this.start = start;
+        }
+    }
+
+    private final List<Attempt> attempts = new ArrayList<>(1);
+
+    static UpstreamState of(HttpExchange ex) {
+        UpstreamState s = ex.attribute(KEY);
+        if (s == null) {
+            s = new UpstreamState();
+            ex.attribute(KEY, s);
+        }
+        return s;
+    }
+
+    /** The state of a request that was proxied, or null. */
+    static UpstreamState find(HttpExchange ex) {
+        return ex.attribute(KEY);
+    }
+
+    void attempt(String addr, long now) {
+        attempts.add(new Attempt(addr, now));
+    }
+
+    private Attempt last() {
+        return attempts.get(attempts.size() - 1);
+    }
+
+    void connected() {
+        Attempt a = last();
+        a.connect = System.nanoTime() - a.start;
+    }
+
+    void header(int status) {
+        Attempt a = last();
+        a.status = status;
+        a.header = System.nanoTime() - a.start;
+    }
+
+    /** An attempt that ended without a response: nginx's 502 or 504. */
+    void status(int status) {
+        Attempt a = last();
+        if (a.status == 0) {
+            a.status = status;
+        }
+    }
+
+    void received(long bytes) {
+        Attempt a = last();
+        a.received += bytes;
+        a.bodyLength += bytes;
+    }
+
+    boolean gotBytes() {
+        return !attempts.isEmpty() && (last().received > 0 || last().status != 0);
+    }
+
+    void done(long now) {
+        Attempt a = last();
+        if (a.response < 0) {
+            a.response = now - a.start;
+        }
+    }
+
+    String addr() {
+        return join(a -> a.addr);
+    }
+
+    String status() {
+        return join(a -> a.status == 0 ? "-" : Integer.toString(a.status));
+    }
+
+    String connectTime() {
+        return join(a -> seconds(a.connect));
+    }
+
+    String headerTime() {
+        return join(a -> seconds(a.header));
+    }
+
+    String responseTime() {
+        return join(a -> seconds(a.response));
+    }
+
+    String responseLength() {
+        return join(a -> Long.toString(a.bodyLength));
+    }
+
+    String bytesReceived() {
+        return join(a -> Long.toString(a.received));
+    }
+
+    private String join(Function<Attempt, String> f) {
+        if (attempts.isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Attempt a : attempts) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(f.apply(a));
+        }
+        return sb.toString();
+    }
+
+    private static String seconds(long nanos) {
+        return nanos < 0 ? "-" : String.format(Locale.ROOT, "%.3f", nanos / 1e9);
+    }
+}

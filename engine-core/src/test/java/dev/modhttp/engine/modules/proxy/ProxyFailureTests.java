@@ -1,0 +1,264 @@
+package dev.modhttp.engine.modules.proxy;
+
+import static dev.modhttp.engine.modules.proxy.RawBackend.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modhttp.engine.test.MemoryAppender;
+import dev.modhttp.engine.test.RawClient;
+import dev.modhttp.engine.test.TestEngine;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What a client sees when the backend misbehaves, and what the error log says, as nginx. */
+@Timeout(60)
+class ProxyFailureTests {
+
+    static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+
+    @BeforeEach
+    void clearLog() {
+        MemoryAppender.clear();
+    }
+
+    static String yaml(int port, String more) {
+        return """
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    server-names: [front]
+                    locations:
+                      - location: /
+                        proxy-pass: http://127.0.0.1:%d
+                        proxy-read-timeout: 300ms
+                %s
+                      - location: /alive
+                        return: "200 alive"
+                """.formatted(port, more);
+    }
+
+    /** Sends GET path on a fresh connection and reads the answer. */
+    static RawClient.Response get(TestEngine e, String path) {
+        try (RawClient c = e.raw()) {
+            return c.send("GET " + path + " HTTP/1.1\r\nHost: front\r\n\r\n").read();
+        }
+    }
+
+    static void assertStillServing(TestEngine e) {
+        assertThat(get(e, "/alive").body()).isEqualTo("alive");
+    }
+
+    static boolean logged(String text) {
+        return MemoryAppender.lines().stream().anyMatch(l -> l.contains(text));
+    }
+
+    @Test
+    void garbageInsteadOfAStatusLineIs502() throws Exception {
+        try (RawBackend b = new RawBackend((head, body, out, s) -> {
+            write(out, "SSH-2.0-OpenSSH_9.2\r\n\r\n");
+            return false;
+        }); TestEngine e = TestEngine.start(yaml(b.port(), ""))) {
+            assertThat(get(e, "/x").status()).isEqualTo(502);
+            assertThat(logged("upstream sent invalid header while reading response header from upstream, client: "
+                    + "127.0.0.1, server: front, request: \"GET /x HTTP/1.1\", upstream: \"http://127.0.0.1:" + b.port()
+                    + "/x\", host: \"front\"")).isTrue();
+            assertStillServing(e);
+        }
+    }
+
+    @Test
+    void aHeaderLongerThanProxyBufferSizeIs502() throws Exception {
+        try (RawBackend b = new RawBackend((head, body, out, s) -> {
+            write(out, "HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(5000) + "\r\nContent-Length: 2\r\n\r\nok");
+            return true;
+        }); TestEngine e = TestEngine.start(yaml(b.port(), ""))) {
+            assertThat(get(e, "/x").status()).isEqualTo(502);
+            assertThat(logged("upstream sent too big header while reading response header from upstream")).isTrue();
+        }
+    }
+
+    @Test
+    void aHeaderValueWithAControlByteOrABadNameIs502AndNeverPassedOn() throws Exception {
+        for (String bad : new String[] {"X-Bad: a\u0000b", "X-Bad: a\rb", "X-Bad: a\u007fb", "X(Bad): x"}) {
+            try (RawBackend b = new RawBackend((head, body, out, s) -> {
+                write(out, "HTTP/1.1 200 OK\r\n" + bad + "\r\nContent-Length: 2\r\n\r\nok");
+                return true;
+            }); TestEngine e = TestEngine.start(yaml(b.port(), ""))) {
+                RawClient.Response r = get(e, "/x");
+                assertThat(r.status()).as(bad).isEqualTo(502);
+                assertThat(r.header("X-Bad")).isNull();
+            }
+        }
+    }
+
+    @Test
+    void aBackendThatClosesBeforeAnsweringIs502() throws Exception {
+        try (RawBackend b = new RawBackend((head, body, out, s) -> false);
+                TestEngine e = TestEngine.start(yaml(b.port(), ""))) {
+            assertThat(get(e, "/x").status()).isEqualTo(502);
+            assertThat(logged("upstream prematurely closed connection while reading response header from upstream"))
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void aSilentBackendIs504AfterProxyReadTimeout() throws Exception {
+        try (RawBackend b = new RawBackend((head, body, out, s) -> {
+            try {
+                Thread.sleep(30_000);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        }); TestEngine e = TestEngine.start(yaml(b.port(), ""))) {
+            long start = System.nanoTime();
+            assertThat(get(e, "/x").status()).isEqualTo(504);
+            assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(300);
+            assertThat(logged("upstream timed out (110: Connection timed out) while reading response header from "
+                    + "upstream")).isTrue();
+            assertStillServing(e);
+        }
+    }
+
+    @Test
+    void aBackendThatDiesMidBodyEndsTheClientsConnection() throws Exception {
+        try (RawBackend b = new RawBackend((head, body, out, s) -> {
+            write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + "x".repeat(100));
+            return false;
+        }); TestEngine e = TestEngine.start(yaml(b.port(), "")); RawClient c = e.raw()) {
+            c.send("GET /x HTTP/1.1\r\nHost: front\r\n\r\n");
+            String all = new String(c.timeout(5000).readToEnd(), StandardCharsets.ISO_8859_1);
+            assertThat(all).startsWith("HTTP/1.1 200 OK\r\n").contains("Content-Length: 1000\r\n");
+            assertThat(all.substring(all.indexOf("\r\n\r\n") + 4)).isEqualTo("x".repeat(100));
+            assertThat(logged("upstream prematurely closed connection while reading upstream")).isTrue();
+            assertStillServing(e);
+        }
+    }
+
+    @Test
+    void informationalResponsesAreSkippedAndChunkedBodiesPassThrough() throws Exception {
+        try (RawBackend b = new RawBackend((head, body, out, s) -> {
+            write(out, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+            return true;
+        }); TestEngine e = TestEngine.start(yaml(b.port(), ""))) {
+            RawClient.Response r = get(e, "/x");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("Transfer-Encoding")).isEqualTo("chunked");
+            assertThat(r.body()).isEqualTo("hello world");
+        }
+    }
+
+    @Test
+    void keptConnectionsServeLaterRequestsAndAStaleOneIsRetriedUnseen() throws Exception {
+        try (RawBackend b = new RawBackend((head, body, out, s) -> {
+            write(out, OK);
+            return !head.contains("/last-on-this"); // that one closes after answering
+        }); TestEngine e = TestEngine.start(yaml(b.port(), "")); RawClient c = e.raw()) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(c.send("GET /x HTTP/1.1\r\nHost: front\r\n\r\n").read().body()).isEqualTo("ok");
+            }
+            assertThat(b.accepted.get()).isEqualTo(1);
+            assertThat(b.heads.get(0)).doesNotContain("Connection:");
+            assertThat(c.send("GET /last-on-this HTTP/1.1\r\nHost: front\r\n\r\n").read().body()).isEqualTo("ok");
+            // the backend closed its side without telling: the next request may meet the dead connection
+            assertThat(c.send("GET /x HTTP/1.1\r\nHost: front\r\n\r\n").read().status()).isEqualTo(200);
+            assertThat(b.accepted.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void headGetsTheBackendsLengthAndNoBody() throws Exception {
+        try (RawBackend b = new RawBackend((head, body, out, s) -> {
+            write(out, "HTTP/1.1 200 OK\r\nContent-Length: 1234\r\nContent-Type: text/plain\r\n\r\n");
+            return true;
+        }); TestEngine e = TestEngine.start(yaml(b.port(), "")); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("HEAD /x HTTP/1.1\r\nHost: front\r\n\r\n").read(true);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("Content-Length")).isEqualTo("1234");
+            assertThat(b.heads.get(0)).startsWith("HEAD /x HTTP/1.1\r\n");
+            assertThat(c.send("HEAD /y HTTP/1.1\r\nHost: front\r\n\r\n").read(true).status()).isEqualTo(200);
+            assertThat(b.accepted.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aPostIsNotSentTwiceButAGetGoesToTheNextPeer() throws Exception {
+        try (RawBackend dying = new RawBackend((head, body, out, s) -> false);
+                RawBackend good = new RawBackend((head, body, out, s) -> {
+                    write(out, OK);
+                    return true;
+                })) {
+            String y = """
+                    upstreams:
+                      - name: pair
+                        servers: ["127.0.0.1:%d", "127.0.0.1:%d backup"]
+                    servers:
+                      - listen: ["127.0.0.1:0"]
+                        locations:
+                          - location: /
+                            proxy-pass: http://pair
+                    """.formatted(dying.port(), good.port());
+            try (TestEngine e = TestEngine.start(y); RawClient c = e.raw()) {
+                RawClient.Response post = c.send("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc").read();
+                assertThat(post.status()).isEqualTo(502);
+                assertThat(good.heads).isEmpty();
+                assertThat(dying.heads).hasSize(1);
+                // the failed primary is out for fail-timeout: the backup answers the next request
+                assertThat(c.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n").read().body()).isEqualTo("ok");
+            }
+        }
+    }
+
+    @Test
+    void nextUpstreamOnA503WhenAsked() throws Exception {
+        try (RawBackend busy = new RawBackend((head, body, out, s) -> {
+            write(out, "HTTP/1.1 503 Busy\r\nContent-Length: 4\r\n\r\nbusy");
+            return true;
+        }); RawBackend good = new RawBackend((head, body, out, s) -> {
+            write(out, OK);
+            return true;
+        })) {
+            String y = """
+                    upstreams:
+                      - name: pair
+                        servers: ["127.0.0.1:%d max-fails=0", "127.0.0.1:%d"]
+                    servers:
+                      - listen: ["127.0.0.1:0"]
+                        locations:
+                          - location: /asked
+                            proxy-pass: http://pair
+                            proxy-next-upstream: [error, timeout, http_503]
+                          - location: /not
+                            proxy-pass: http://pair
+                    """.formatted(busy.port(), good.port());
+            try (TestEngine e = TestEngine.start(y)) {
+                for (int i = 0; i < 4; i++) {
+                    assertThat(get(e, "/asked").body()).isEqualTo("ok");
+                }
+                int busyAnswers = 0;
+                for (int i = 0; i < 4; i++) {
+                    RawClient.Response r = get(e, "/not");
+                    busyAnswers += r.status() == 503 ? 1 : 0;
+                }
+                assertThat(busyAnswers).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void interceptedErrorsGetTheErrorPage() throws IOException {
+        try (RawBackend b = new RawBackend((head, body, out, s) -> {
+            write(out, "HTTP/1.1 404 Not Found\r\nContent-Length: 7\r\n\r\nbackend");
+            return true;
+        }); TestEngine e = TestEngine.start(yaml(b.port(), """
+                        proxy-intercept-errors: on
+                        error-page: ["404 /alive"]
+                """))) {
+            RawClient.Response r = get(e, "/x");
+            assertThat(r.status()).isEqualTo(404);
+            assertThat(r.body()).isEqualTo("alive");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.modhttp.engine.modules.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modhttp.engine.test.RawClient;
+import dev.modhttp.engine.test.TestEngine;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class ProxyModuleTests {
+
+    static String yaml(Backend a, String more) {
+        return """
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    server-names: [front]
+                    locations:
+                      - location: /a/
+                        proxy-pass: http://127.0.0.1:%1$d/x/
+                      - location: /plain/
+                        proxy-pass: http://127.0.0.1:%1$d
+                      - location: /set/
+                        proxy-pass: http://127.0.0.1:%1$d
+                        proxy-set-header: ["X-Real-IP $remote_addr", "X-Forwarded-For $proxy_add_x_forwarded_for", "Accept ''"]
+                      - location: /redirect
+                        proxy-pass: http://127.0.0.1:%1$d/redirect
+                %2$s
+                """.formatted(a.port(), more);
+    }
+
+    @Test
+    void aUriPartReplacesTheMatchedPrefix() throws Exception {
+        try (Backend b = new Backend("b1"); TestEngine e = TestEngine.start(yaml(b, ""))) {
+            HttpResponse<String> r = e.http().get("/a/echo/one?q=1");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).startsWith("GET /x/echo/one?q=1\n");
+            assertThat(r.body()).contains("host: 127.0.0.1:" + b.port() + "\n");
+            assertThat(r.headers().firstValue("X-Backend")).hasValue("b1");
+            assertThat(r.headers().firstValue("Server")).hasValue("modhttp");
+        }
+    }
+
+    @Test
+    void withoutAUriPartTheTargetGoesAsTheClientSentIt() throws Exception {
+        try (Backend b = new Backend("b1"); TestEngine e = TestEngine.start(yaml(b, ""));
+                RawClient c = e.raw()) {
+            RawClient.Response r = c.send("GET /plain/echo/%41/../b//c?x=%20 HTTP/1.1\r\nHost: front\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).startsWith("GET /plain/echo/%41/../b//c?x=%20\n");
+        }
+    }
+
+    @Test
+    void setHeadersGoFirstAndReplaceTheClientsFields() throws Exception {
+        try (Backend b = new Backend("b1"); TestEngine e = TestEngine.start(yaml(b, ""))) {
+            HttpResponse<String> r = e.http().send(HttpRequest.newBuilder(e.http().uri("/set/echo"))
+                    .header("X-Forwarded-For", "10.0.0.1").header("Accept", "text/html").header("X-Mine", "kept"));
+            assertThat(r.body()).contains("x-real-ip: 127.0.0.1\n", "x-forwarded-for: 10.0.0.1, 127.0.0.1\n",
+                    "x-mine: kept\n").doesNotContain("accept:");
+        }
+    }
+
+    @Test
+    void aBodyGoesToTheBackend() throws Exception {
+        try (Backend b = new Backend("b1"); TestEngine e = TestEngine.start(yaml(b, ""))) {
+            HttpResponse<String> r = e.http().send(HttpRequest.newBuilder(e.http().uri("/plain/echo"))
+                    .POST(HttpRequest.BodyPublishers.ofString("hello body")));
+            assertThat(r.body()).startsWith("POST /plain/echo\n").contains("content-length: 10\n")
+                    .endsWith("\n\nhello body");
+        }
+    }
+
+    @Test
+    void theBackendsRedirectIsRewrittenToTheLocation() throws Exception {
+        try (Backend b = new Backend("b1"); TestEngine e = TestEngine.start(yaml(b, ""))) {
+            HttpResponse<String> r = e.http().get("/redirect");
+            assertThat(r.statusCode()).isEqualTo(302);
+            // proxy-pass http://127.0.0.1:P/redirect in location /redirect: the backend's own URL maps back
+            assertThat(r.headers().firstValue("Location")).hasValue("http://127.0.0.1:" + b.port() + "/x/there");
+        }
+    }
+
+    @Test
+    void aRefusedBackendIs502AndTheServerGoesOn() throws Exception {
+        int dead;
+        try (Backend b = new Backend("gone")) {
+            dead = b.port();
+        }
+        String y = """
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: /
+                        proxy-pass: http://127.0.0.1:%d
+                      - location: /ok
+                        return: "200 ok"
+                """.formatted(dead);
+        try (TestEngine e = TestEngine.start(y)) {
+            HttpResponse<String> r = e.http().get("/x");
+            assertThat(r.statusCode()).isEqualTo(502);
+            assertThat(r.body()).contains("<h1>502 Bad Gateway</h1>");
+            assertThat(e.http().get("/ok").body()).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void anUpstreamSpreadsRequestsAndSkipsADeadPeer() throws Exception {
+        int dead;
+        try (Backend g = new Backend("gone")) {
+            dead = g.port();
+        }
+        try (Backend b1 = new Backend("b1"); Backend b2 = new Backend("b2")) {
+            String y = """
+                    upstreams:
+                      - name: app
+                        servers: ["127.0.0.1:%d", "127.0.0.1:%d weight=2", "127.0.0.1:%d"]
+                    servers:
+                      - listen: ["127.0.0.1:0"]
+                        locations:
+                          - location: /
+                            proxy-pass: http://app
+                    """.formatted(b1.port(), b2.port(), dead);
+            try (TestEngine e = TestEngine.start(y)) {
+                int ones = 0;
+                int twos = 0;
+                for (int i = 0; i < 30; i++) {
+                    HttpResponse<String> r = e.http().get("/");
+                    assertThat(r.statusCode()).isEqualTo(200);
+                    if (r.body().equals("b1")) {
+                        ones++;
+                    } else if (r.body().equals("b2")) {
+                        twos++;
+                    }
+                }
+                assertThat(ones + twos).isEqualTo(30);
+                assertThat(twos).isGreaterThan(ones);
+            }
+        }
+    }
+
+    @Test
+    void pooledConnectionsAreReused() throws Exception {
+        try (Backend b = new Backend("b1"); TestEngine e = TestEngine.start(yaml(b, "")); RawClient c = e.raw()) {
+            for (int i = 0; i < 20; i++) {
+                RawClient.Response r = c.send("GET /plain/echo HTTP/1.1\r\nHost: front\r\n\r\n").read();
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.body()).doesNotContain("connection: close");
+            }
+        }
+    }
+}
