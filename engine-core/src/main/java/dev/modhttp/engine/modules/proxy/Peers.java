@@ -3,15 +3,20 @@ package dev.modhttp.engine.modules.proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An upstream's peers at run time, shared by every event loop: nginx's round-robin balancer
- * (smooth weighted: the same order of peers as nginx for the same weights), or least-conn, with
- * nginx's passive health rules. A peer failing {@code max-fails} times within
+ * An upstream's peers at run time, shared by every event loop: nginx's balancers (smooth
+ * weighted round-robin, least-conn, ip-hash, hash, consistent hash, random; the same peer as
+ * nginx picks for the same weights, key or address), with nginx's passive health rules. A peer failing {@code max-fails} times within
  * {@code fail-timeout} is left out for {@code fail-timeout}; backup peers serve when no primary
  * peer can; a group of a single peer ignores failures, as nginx's does.
  */
@@ -28,6 +33,8 @@ final class Peers {
         final long failTimeoutNanos;
         final boolean down;
         final boolean backup;
+        /** The server entry as written: consistent hash points belong to it. */
+        final String server;
         int effectiveWeight;
         int currentWeight;
         int fails;
@@ -46,6 +53,7 @@ final class Peers {
             this.failTimeoutNanos = s.failTimeout().toNanos();
             this.down = s.down();
             this.backup = s.backup();
+            this.server = s.address();
             this.effectiveWeight = weight;
         }
     }
@@ -57,7 +65,12 @@ final class Peers {
     private final List<Peer> primary;
     private final List<Peer> backup;
     private final boolean single;
-    private final boolean leastConn;
+    private final String method;
+    /** nginx's total_weight of the primary peers, down ones included (the hash methods walk it). */
+    private final int totalWeight;
+    /** Consistent hash: the points' hashes, sorted, and the server each belongs to. */
+    private final long[] points;
+    private final String[] pointServers;
 
     Peers(Upstream upstream) {
         this.upstream = upstream;
@@ -81,7 +94,73 @@ final class Peers {
         this.primary = List.copyOf(p);
         this.backup = List.copyOf(b);
         this.single = primary.size() == 1 && backup.isEmpty();
-        this.leastConn = upstream.balance().equals("least-conn");
+        this.method = Upstream.method(upstream.balance());
+        this.totalWeight = primary.stream().mapToInt(x -> x.weight).sum();
+        if (method.equals("hash-consistent")) {
+            TreeMap<Long, String> ring = new TreeMap<>();
+            for (UpstreamServer srv : upstream.servers()) {
+                for (long h : ketamaPoints(srv.address(), srv.weight() * 160)) {
+                    ring.putIfAbsent(h, srv.address());
+                }
+            }
+            this.points = ring.keySet().stream().mapToLong(Long::longValue).toArray();
+            this.pointServers = ring.values().toArray(String[]::new);
+        } else {
+            this.points = null;
+            this.pointServers = null;
+        }
+    }
+
+    /** nginx's consistent hash points of a server: crc32(HOST \0 PORT PREVIOUS) as Cache::Memcached::Fast. */
+    static long[] ketamaPoints(String server, int n) {
+        int split = server.length();
+        for (int j = server.length() - 1; j >= 0; j--) {
+            char c = server.charAt(j);
+            if (c == ':') {
+                split = j;
+                break;
+            }
+            if (c < '0' || c > '9') {
+                break;
+            }
+        }
+        byte[] host = server.substring(0, split).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] port = split < server.length() ? server.substring(split + 1).getBytes(StandardCharsets.ISO_8859_1)
+                : new byte[0];
+        long[] out = new long[n];
+        int prev = 0;
+        for (int j = 0; j < n; j++) {
+            CRC32 crc = new CRC32();
+            crc.update(host);
+            crc.update(0);
+            crc.update(port);
+            crc.update(new byte[] {(byte) prev, (byte) (prev >>> 8), (byte) (prev >>> 16), (byte) (prev >>> 24)});
+            out[j] = crc.getValue();
+            prev = (int) out[j];
+        }
+        return out;
+    }
+
+    /**
+     * One request's selection state across its attempts: peers tried, and for the hash methods
+     * the key (or the client address for ip-hash) and nginx's running hash.
+     */
+    static final class Pick {
+        long tried;
+        final byte[] key;
+        long hash;
+        int rehash;
+        int tries;
+
+        Pick(byte[] key) {
+            this.key = key;
+        }
+
+        /** ip-hash's key: the first three bytes of an IPv4 address, all 16 of an IPv6 one. */
+        static byte[] address(InetAddress a) {
+            byte[] b = a.getAddress();
+            return b.length == 4 ? Arrays.copyOf(b, 3) : b;
+        }
     }
 
     private static List<InetSocketAddress> resolve(Upstream upstream, UpstreamServer s) {
@@ -92,7 +171,7 @@ final class Peers {
             }
             return out;
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("host not found in upstream \"" + s.name() + "\" of \""
+            throw new IllegalArgumentException("host not found in upstream \"" + s.address() + "\" of \""
                     + upstream.name() + "\"", e);
         }
     }
@@ -107,31 +186,142 @@ final class Peers {
         return primary.size() + backup.size();
     }
 
+    /** The balancing method: round-robin, least-conn, ip-hash, hash, hash-consistent, random or random-two. */
+    String method() {
+        return method;
+    }
+
     /**
-     * The next peer for a request that already tried the peers in {@code tried} (bits by
-     * {@link Peer#index}), counted as one more connection; null when none is live (nginx's
-     * "no live upstreams").
+     * The next peer for a request (its {@link Pick} records the peers tried), counted as one more
+     * connection; null when none is live (nginx's "no live upstreams").
      */
-    synchronized Peer next(long tried, long now) {
+    synchronized Peer next(Pick pick, long now) {
+        long tried = pick.tried;
+        Peer p;
         if (single) {
-            Peer p = primary.get(0);
-            if (p.down || (tried & 1) != 0) {
-                return null;
+            p = primary.get(0);
+            p = p.down || (tried & 1) != 0 ? null : p;
+        } else {
+            p = switch (method) {
+                case "ip-hash", "hash" -> hashed(pick, now);
+                case "hash-consistent" -> consistent(pick, now);
+                case "random", "random-two" -> random(pick, now);
+                default -> null;
+            };
+            if (p == null) {
+                p = smooth(primary, tried, now, method.equals("least-conn")); // nginx falls back to round-robin
             }
-            p.conns++;
-            return p;
-        }
-        Peer p = pick(primary, tried, now);
-        if (p == null && !backup.isEmpty()) {
-            p = pick(backup, tried, now);
+            if (p == null && !backup.isEmpty()) {
+                p = smooth(backup, tried, now, method.equals("least-conn"));
+            }
         }
         if (p != null) {
             p.conns++;
+            if (p.index < 64) {
+                pick.tried |= 1L << p.index;
+            }
+            if (now - p.checked > p.failTimeoutNanos) {
+                p.checked = now;
+            }
         }
         return p;
     }
 
-    private Peer pick(List<Peer> peers, long tried, long now) {
+    /** ip-hash and hash: nginx's running hash walked over the weights, up to 20 tries, then round-robin. */
+    private Peer hashed(Pick pick, long now) {
+        boolean ip = method.equals("ip-hash");
+        if (pick.key == null || pick.key.length == 0 || pick.tries > 20) {
+            return null;
+        }
+        if (ip && pick.hash == 0 && pick.rehash == 0) {
+            pick.hash = 89;
+        }
+        while (true) {
+            if (ip) {
+                for (byte b : pick.key) {
+                    pick.hash = (pick.hash * 113 + (b & 0xff)) % 6271;
+                }
+            } else {
+                CRC32 crc = new CRC32();
+                if (pick.rehash > 0) {
+                    crc.update(Integer.toString(pick.rehash).getBytes(StandardCharsets.US_ASCII));
+                }
+                crc.update(pick.key);
+                pick.hash += (crc.getValue() >>> 16) & 0x7fff;
+            }
+            pick.rehash++;
+            long w = pick.hash % totalWeight;
+            Peer p = primary.get(0);
+            for (int i = 0; w >= p.weight; i++) {
+                w -= p.weight;
+                p = primary.get(i + 1);
+            }
+            if (usable(p, pick.tried, now)) {
+                return p;
+            }
+            if (++pick.tries > 20) {
+                return null;
+            }
+        }
+    }
+
+    /** Consistent hash: the first point at or after the key's crc32, its server's live peers by weight. */
+    private Peer consistent(Pick pick, long now) {
+        if (pick.key == null || pick.key.length == 0) {
+            return null;
+        }
+        if (pick.rehash == 0) {
+            CRC32 crc = new CRC32();
+            crc.update(pick.key);
+            int i = Arrays.binarySearch(points, crc.getValue());
+            pick.hash = i >= 0 ? i : -i - 1;
+            pick.rehash = 1;
+        }
+        while (pick.tries <= 20) {
+            String server = pointServers[(int) (pick.hash % points.length)];
+            List<Peer> ofServer = primary.stream().filter(x -> x.server.equals(server)).toList();
+            Peer p = smooth(ofServer, pick.tried, now, false);
+            if (p != null) {
+                return p;
+            }
+            pick.hash++;
+            pick.tries++;
+        }
+        return null;
+    }
+
+    /** random: a peer by weight at random; random two: the one of two with fewer connections. */
+    private Peer random(Pick pick, long now) {
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        while (pick.tries++ <= 20) {
+            Peer a = byWeight(rnd.nextInt(totalWeight));
+            if (!usable(a, pick.tried, now)) {
+                continue;
+            }
+            if (method.equals("random-two") && primary.size() > 1) {
+                Peer b = byWeight(rnd.nextInt(totalWeight));
+                if (b != a && usable(b, pick.tried, now)
+                        && (long) b.conns * a.weight < (long) a.conns * b.weight) {
+                    return b;
+                }
+            }
+            return a;
+        }
+        return null;
+    }
+
+    private Peer byWeight(int w) {
+        for (Peer p : primary) {
+            if (w < p.weight) {
+                return p;
+            }
+            w -= p.weight;
+        }
+        return primary.get(primary.size() - 1);
+    }
+
+    /** nginx's smooth weighted round-robin over the usable peers of {@code peers} (the fewest connections first). */
+    private Peer smooth(List<Peer> peers, long tried, long now, boolean leastConn) {
         Peer best = null;
         int total = 0;
         List<Peer> candidates = peers;
@@ -155,9 +345,6 @@ final class Peers {
             return null;
         }
         best.currentWeight -= total;
-        if (now - best.checked > best.failTimeoutNanos) {
-            best.checked = now;
-        }
         return best;
     }
 

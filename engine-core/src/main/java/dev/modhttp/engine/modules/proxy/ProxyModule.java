@@ -13,6 +13,7 @@ import dev.modhttp.engine.http.Response;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.phase.Result;
+import dev.modhttp.engine.variable.Template;
 import dev.modhttp.engine.variable.Variable;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -33,6 +34,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -98,6 +100,7 @@ public final class ProxyModule implements Module {
     private final Map<Location, Route> routes = new IdentityHashMap<>();
     private final Map<String, Peers> upstreams = new HashMap<>();
     private final Map<String, Peers> direct = new ConcurrentHashMap<>();
+    private final Map<Peers, Template> hashKeys = new IdentityHashMap<>();
     private final Map<EventLoop, Map<Peers, BackendPool>> pools = new ConcurrentHashMap<>();
     private final Class<? extends Channel> channelType =
             Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class; // as the engine's event loops
@@ -145,8 +148,12 @@ public final class ProxyModule implements Module {
         });
         for (Upstream u : declared) {
             try {
-                if (upstreams.put(u.name(), new Peers(u)) != null) {
+                Peers peers = new Peers(u);
+                if (upstreams.put(u.name(), peers) != null) {
                     throw new IllegalArgumentException("duplicate upstream \"" + u.name() + "\"");
+                }
+                if (u.hashKey() != null) {
+                    hashKeys.put(peers, registry.variables().compile(u.hashKey()));
                 }
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("upstreams", u.name(), e.getMessage(), e);
@@ -234,12 +241,25 @@ public final class ProxyModule implements Module {
             }
         }
         String target = route.target(ex, renderedUri);
-        return new ProxyRequest(this, ex, route, peers, proxyHost, target).start();
+        return new ProxyRequest(this, ex, route, peers, proxyHost, target, pick(ex, peers)).start();
     }
 
     private static void logError(HttpExchange ex, String message) {
         LOG.error("{}, client: {}, server: {}, request: \"{}\"", message, ex.request().remoteAddressText(),
                 serverName(ex), ex.request().requestLine());
+    }
+
+    /** A request's selection state, with the key its upstream's balancing method hashes. */
+    private Peers.Pick pick(HttpExchange ex, Peers peers) {
+        return switch (peers.method()) {
+            case "ip-hash" -> new Peers.Pick(Peers.Pick.address(ex.request().remoteAddress().getAddress()));
+            case "hash", "hash-consistent" -> {
+                String key = hashKeys.get(peers).render(ex);
+                boolean bytes = key.chars().allMatch(c -> c < 256); // the request's own bytes, one char each
+                yield new Peers.Pick(key.getBytes(bytes ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
+            }
+            default -> new Peers.Pick(null);
+        };
     }
 
     /** Whether {@code host} is an IP address (a variable's host needs no resolver then). */

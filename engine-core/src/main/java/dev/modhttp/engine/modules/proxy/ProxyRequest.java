@@ -46,7 +46,7 @@ final class ProxyRequest {
     private final UpstreamState stats;
     private final long started = System.nanoTime();
     private FullHttpRequest request;
-    private long tried;
+    private final Peers.Pick pick;
     private int triesLeft;
     private Peers.Peer peer;
     private BackendConnection conn;
@@ -56,7 +56,9 @@ final class ProxyRequest {
     private boolean keepConnection;
     private boolean skipInformational;
 
-    ProxyRequest(ProxyModule module, HttpExchange ex, Route route, Peers peers, String proxyHost, String target) {
+    ProxyRequest(ProxyModule module, HttpExchange ex, Route route, Peers peers, String proxyHost, String target,
+            Peers.Pick pick) {
+        this.pick = pick;
         this.module = module;
         this.ex = ex;
         this.route = route;
@@ -82,16 +84,13 @@ final class ProxyRequest {
 
     private void attempt() {
         long now = Peers.now();
-        peer = peers.next(tried, now);
+        peer = peers.next(pick, now);
         if (peer == null) {
             LOG.error("no live upstreams while connecting to upstream, {}", context());
             stats.attempt(peers.upstream.name(), System.nanoTime());
             stats.status(502);
             finish(Result.status(502));
             return;
-        }
-        if (peer.index < 64) {
-            tried |= 1L << peer.index;
         }
         triesLeft--;
         stats.attempt(peer.name, System.nanoTime());
@@ -309,7 +308,7 @@ final class ProxyRequest {
         dropConnection();
         if (wasCached) {
             // a kept connection the backend closed meanwhile: not the peer's fault, and not a try
-            tried &= peer.index < 64 ? ~(1L << peer.index) : -1L;
+            pick.tried &= peer.index < 64 ? ~(1L << peer.index) : -1L;
             releasePeer(false);
             triesLeft++;
             attempt();

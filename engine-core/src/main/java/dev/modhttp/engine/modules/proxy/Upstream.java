@@ -11,13 +11,18 @@ import java.util.Locale;
  * upstreams:
  *   - name: backend
  *     servers: ["10.0.0.1:8080 weight=5", "10.0.0.2:8080", "10.0.0.3:8080 backup"]
- *     balance: least-conn        # round-robin (default) or least-conn
+ *     balance: least-conn        # round-robin (default), least-conn, ip-hash, "hash $request_uri [consistent]",
+ *                                # random, "random two [least-conn]"
  *     keepalive: 32              # idle connections kept per event loop (0: a connection per request)
  * </pre>
  *
  * @param name what {@code proxy-pass: http://NAME} refers to
  * @param servers the peers (at least one)
- * @param balance {@code round-robin} (nginx's smooth weighted round-robin) or {@code least-conn}
+ * @param balance nginx's balancing methods: {@code round-robin} (smooth weighted), {@code least-conn},
+ *        {@code ip-hash} (the first three bytes of an IPv4 client address, all of an IPv6 one),
+ *        {@code hash KEY} (KEY with variables; crc32 as Cache::Memcached), {@code hash KEY consistent}
+ *        (ketama points, the same server for a key as nginx's), {@code random}, {@code random two
+ *        [least-conn]}; the hash methods and random take no backup servers, as in nginx
  * @param keepalive idle connections to the upstream kept per event loop; default 32 (nginx keeps none
  *        without its {@code keepalive} directive; README, differences)
  * @param keepaliveTimeout how long an idle connection is kept (60 s)
@@ -37,9 +42,15 @@ public record Upstream(String name, List<UpstreamServer> servers, String balance
             throw new IllegalArgumentException("no servers are inside upstream \"" + name + "\"");
         }
         servers = List.copyOf(servers);
-        balance = balance == null ? "round-robin" : balance.trim().toLowerCase(Locale.ROOT);
-        if (!balance.equals("round-robin") && !balance.equals("least-conn")) {
-            throw new IllegalArgumentException("balance \"" + balance + "\" is not round-robin or least-conn");
+        balance = balance == null ? "round-robin" : balance.trim().replaceAll("\\s+", " ");
+        String method = method(balance);
+        if (method == null) {
+            throw new IllegalArgumentException("balance \"" + balance + "\" is not round-robin, least-conn, ip-hash, "
+                    + "\"hash KEY [consistent]\", random or \"random two [least-conn]\"");
+        }
+        if (!method.equals("round-robin") && !method.equals("least-conn")
+                && servers.stream().anyMatch(UpstreamServer::backup)) {
+            throw new IllegalArgumentException("balancing method \"" + method + "\" does not support backup servers");
         }
         if (keepalive == null) {
             keepalive = DEFAULT_KEEPALIVE;
@@ -56,9 +67,30 @@ public record Upstream(String name, List<UpstreamServer> servers, String balance
         }
     }
 
+    /**
+     * The balancing method of a {@code balance} value: round-robin, least-conn, ip-hash, hash,
+     * hash-consistent, random, random-two; null for none of them.
+     */
+    static String method(String balance) {
+        String[] w = balance.split(" ");
+        String first = w[0].toLowerCase(Locale.ROOT);
+        return switch (first) {
+            case "round-robin", "least-conn", "ip-hash" -> w.length == 1 ? first : null;
+            case "hash" -> w.length == 2 ? "hash" : w.length == 3 && w[2].equals("consistent") ? "hash-consistent" : null;
+            case "random" -> w.length == 1 ? "random" : w[1].equals("two") && (w.length == 2
+                    || w.length == 3 && w[2].equals("least-conn")) ? "random-two" : null;
+            default -> null;
+        };
+    }
+
+    /** The key template text of a hash method, else null. */
+    String hashKey() {
+        return balance.startsWith("hash ") ? balance.split(" ")[1] : null;
+    }
+
     /** The implicit upstream of a {@code proxy-pass} naming a host and port directly. */
     static Upstream implicit(ProxyPass pass) {
-        return new Upstream(pass.proxyHost(), List.of(new UpstreamServer(pass.host(), pass.port(), 1, 1,
+        return new Upstream(pass.proxyHost(), List.of(new UpstreamServer(pass.proxyHost(), pass.host(), pass.port(), 1, 1,
                 Duration.ofSeconds(10), false, false)), null, null, null, null);
     }
 }

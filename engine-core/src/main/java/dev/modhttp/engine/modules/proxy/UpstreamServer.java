@@ -9,16 +9,19 @@ import java.time.Duration;
  * {@code "c:80 down"}. The port defaults to 80. nginx's spellings {@code max_fails} and
  * {@code fail_timeout} are read too.
  *
+ * @param address the address as written ({@code "b.internal:80"}, {@code "b.internal"}): nginx's consistent
+ *        hash places a server's points by it
  * @param host a host name or IP address (IPv6 without brackets)
  * @param port the port, 80 when none is written
  * @param weight the peer's weight (1)
- * @param maxFails failures within {@code failTimeout} that take the peer out for {@code failTimeout} (1; 0: never)
+ * @param maxFails failures within {@code failTimeout} that take the peer out for {@code failTimeout}
+ *        (1; 0: never)
  * @param failTimeout the window failures are counted in, and how long a failed peer stays out (10 s)
  * @param backup whether the peer serves only when every primary peer is down or out
  * @param down whether the peer is marked permanently unavailable
  */
-public record UpstreamServer(String host, int port, int weight, int maxFails, Duration failTimeout, boolean backup,
-        boolean down) {
+public record UpstreamServer(String address, String host, int port, int weight, int maxFails, Duration failTimeout,
+        boolean backup, boolean down) {
 
     public UpstreamServer {
         if (weight < 1) {
@@ -27,11 +30,6 @@ public record UpstreamServer(String host, int port, int weight, int maxFails, Du
         if (maxFails < 0) {
             throw new IllegalArgumentException("max-fails must be 0 or more");
         }
-    }
-
-    /** The address as written ({@code host:port}), as {@code $upstream_addr} shows a peer before it is resolved. */
-    public String name() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
     public static UpstreamServer parse(String text) {
@@ -84,7 +82,7 @@ public record UpstreamServer(String host, int port, int weight, int maxFails, Du
                         + "\" (weight=, max-fails=, fail-timeout=, backup, down)");
             }
         }
-        return new UpstreamServer(host, port, weight, maxFails, failTimeout, backup, down);
+        return new UpstreamServer(address, host, port, weight, maxFails, failTimeout, backup, down);
     }
 
     private static String required(String value, String word) {
