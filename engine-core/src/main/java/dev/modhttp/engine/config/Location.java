@@ -36,6 +36,7 @@ public final class Location {
     private final Location parent;
     private final Map<String, Location> exact = new HashMap<>();
     private final List<Location> prefixes = new ArrayList<>();
+    private boolean autoRedirect;
     private final List<Location> regexes = new ArrayList<>();
     private final List<Location> children = new ArrayList<>();
     private Object[] records;
@@ -189,6 +190,15 @@ public final class Location {
         boolean noregex = false;
         int rc = DECLINED;
         for (Location p : level.prefixes) {
+            if (p.autoRedirect && p.bytes.length() == uri.length() + 1 && p.bytes.startsWith(uri)
+                    && level.prefixes.stream().noneMatch(q -> q.bytes.equals(uri))) {
+                // nginx's auto_redirect: "/a" for a proxied "/a/" is answered 301 to "/a/", no regex tried
+                found[0] = p;
+                if (trace != null) {
+                    trace.add(p.pattern() + " is the URI with a slash added: 301 to it (auto redirect)");
+                }
+                return OK;
+            }
             if (uri.startsWith(p.bytes)) {
                 found[0] = p;
                 noregex = p.kind == Kind.PREFIX_NOREGEX;
@@ -260,6 +270,20 @@ public final class Location {
 
     public List<Location> children() {
         return Collections.unmodifiableList(children);
+    }
+
+    /**
+     * nginx's auto_redirect: set by a module whose content handler serves this location (the
+     * proxy's) when it is a prefix ending in {@code /}; a request for the name without its slash
+     * is then answered 301 to the name, no regex tried. Set while the engine is built.
+     */
+    public void autoRedirect(boolean on) {
+        this.autoRedirect = on && (kind == Kind.PREFIX || kind == Kind.PREFIX_NOREGEX) && name.endsWith("/");
+    }
+
+    /** Whether {@code uriBytes} selected this location only to be redirected to its name (see {@link #autoRedirect}). */
+    public boolean redirectsTo(String uriBytes) {
+        return autoRedirect && uriBytes.length() < bytes.length();
     }
 
     /** The compiled regex, or null for non-regex locations. */

@@ -258,6 +258,12 @@ final class PhaseEngine {
             ex.location = l;
             pipeline = ex.runtime.pipeline(l);
             index = 0;
+            if (l.redirectsTo(request.uriBytes())) {
+                String target = l.name() + (request.args().isEmpty() ? "" : "?" + request.argsText());
+                ex.response().header(HttpHeaderNames.LOCATION, request.absoluteUrl(target));
+                ex.finalizer.finish(Result.status(301));
+                return;
+            }
         }
         ex.body.checkDeclaredLength();
     }

@@ -156,15 +156,26 @@ public final class Template {
      * {@code %25} (see {@link #escape}).
      */
     public String renderRewrite(HttpExchange exchange, MatchResult captures, boolean redirect) {
+        return renderRewrite(exchange, captures, redirect, new int[1]);
+    }
+
+    /**
+     * {@link #renderRewrite(HttpExchange, MatchResult, boolean)}, and in {@code question[0]} where
+     * the replacement's own first {@code ?} landed in the text (-1: it has none): nginx splits the
+     * new URI from its arguments there, never at a {@code ?} a capture brought in.
+     */
+    public String renderRewrite(HttpExchange exchange, MatchResult captures, boolean redirect, int[] question) {
+        question[0] = -1;
+        if (isLiteral()) {
+            question[0] = source.indexOf('?');
+            return (String) parts[0];
+        }
         String raw = exchange.request().rawUri();
         int q = raw.indexOf('?');
         String path = q < 0 ? raw : raw.substring(0, q);
         boolean quoted = path.indexOf('%') >= 0 || path.indexOf('+') >= 0;
-        if (!quoted || isLiteral()) {
-            return render(exchange, captures);
-        }
         StringBuilder out = new StringBuilder(source.length() + 32);
-        append(out, exchange, captures, PLAIN, true, redirect);
+        append(out, exchange, captures, PLAIN, quoted, redirect, question);
         return out.toString();
     }
 
@@ -214,7 +225,7 @@ public final class Template {
 
     /** Appends the rendered text to {@code out}, each variable's value through {@code writer}. */
     public void appendTo(StringBuilder out, HttpExchange exchange, MatchResult captures, ValueWriter writer) {
-        append(out, exchange, captures, writer, false, false);
+        append(out, exchange, captures, writer, false, false, null);
     }
 
     /**
@@ -222,7 +233,7 @@ public final class Template {
      * captures after a literal {@code ?}, or anywhere in a {@code redirect}, are encoded again.
      */
     private void append(StringBuilder out, HttpExchange exchange, MatchResult captures, ValueWriter writer,
-            boolean reencode, boolean redirect) {
+            boolean reencode, boolean redirect, int[] question) {
         MatchResult location = null;
         if (usesCaptures && captures == null) {
             location = locationCaptures(exchange);
@@ -231,8 +242,12 @@ public final class Template {
         boolean args = false;
         for (Object p : parts) {
             if (p instanceof String s) {
+                int at = s.indexOf('?');
+                if (question != null && at >= 0 && question[0] < 0) {
+                    question[0] = out.length() + at;
+                }
                 out.append(s);
-                args |= reencode && s.indexOf('?') >= 0;
+                args |= reencode && at >= 0;
             } else if (p instanceof Variable v) {
                 if (v.bytes()) {
                     writer.writeBytes(out, v.value(exchange));

@@ -114,9 +114,9 @@ public final class ProxyModule implements Module {
             return r == null ? null : Integer.toString(r.pass().port());
         });
         v.put("proxy_add_x_forwarded_for", ex -> {
-            String xff = ex.request().header("X-Forwarded-For");
+            List<String> xff = ex.request().headers().getAll("X-Forwarded-For"); // several fields join as one
             String addr = ex.request().remoteAddressText();
-            return xff == null ? addr : xff + ", " + addr;
+            return xff.isEmpty() ? addr : String.join(", ", xff) + ", " + addr;
         });
         v.put("upstream_addr", ex -> state(ex, UpstreamState::addr));
         v.put("upstream_status", ex -> state(ex, UpstreamState::status));
@@ -164,6 +164,7 @@ public final class ProxyModule implements Module {
             if (pass != null) {
                 try {
                     routes.put(l, compile(registry, l, pass));
+                    l.autoRedirect(true);
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException(l.path(), "proxy-pass", e.getMessage(), e);
                 }

@@ -38,9 +38,12 @@ public record ProxyPass(String url, boolean https, String host, int port, boolea
         }
         boolean variables = t.indexOf('$') >= 0;
         int start = https ? 8 : 7;
-        int slash = t.indexOf('/', start);
-        String authority = slash < 0 ? t.substring(start) : t.substring(start, slash);
-        String uri = slash < 0 ? null : t.substring(slash);
+        int slash = start;
+        while (slash < t.length() && t.charAt(slash) != '/' && t.charAt(slash) != '?') {
+            slash++;
+        }
+        String authority = t.substring(start, slash);
+        String uri = slash == t.length() ? null : t.substring(slash); // nginx: "?x=1" is a URI part too
         if (authority.isEmpty()) {
             throw new IllegalArgumentException("no host in \"" + t + "\"");
         }
@@ -86,17 +89,15 @@ public record ProxyPass(String url, boolean https, String host, int port, boolea
     }
 
     /** The scheme and authority, as nginx's default {@code proxy_redirect} compares a Location with. */
-    String origin() {
-        int slash = url.indexOf('/', https ? 8 : 7);
-        return slash < 0 ? url : url.substring(0, slash);
-    }
-
-    /** nginx's NGX_ESCAPE_URI: controls, space, {@code #}, {@code %}, {@code ?}, DEL and non-ASCII bytes. */
+    /**
+     * nginx's NGX_ESCAPE_URI, as nginx 1.22 escapes a changed URI it passes on: controls, space,
+     * {@code " # % < > ? \ ^ ` { | }}, DEL and bytes above it, in uppercase hex.
+     */
     static String escapeUri(String bytes) {
         StringBuilder out = null;
         for (int i = 0; i < bytes.length(); i++) {
             char c = bytes.charAt(i);
-            boolean escape = c <= 0x20 || c == '#' || c == '%' || c == '?' || c >= 0x7f;
+            boolean escape = c <= 0x20 || c >= 0x7f || "\"#%<>?\\^`{|}".indexOf(c) >= 0;
             if (escape && out == null) {
                 out = new StringBuilder(bytes.length() + 16).append(bytes, 0, i);
             }

@@ -6,6 +6,9 @@ import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.variable.Template;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -86,7 +89,7 @@ record Route(ProxyPass pass, Template url, Peers peers, Location location, Proxy
         boolean changed = r.uriChanges() > 0;
         if (pass.variables()) {
             if (renderedUri != null) {
-                return renderedUri;
+                return requestLineSafe(renderedUri);
             }
         } else if (pass.uri() != null) {
             String uri = r.uriBytes();
@@ -102,13 +105,67 @@ record Route(ProxyPass pass, Template url, Peers peers, Location location, Proxy
                 rest = uri.length() >= name.length() ? uri.substring(name.length()) : "";
             }
             String target = head + (escape ? ProxyPass.escapeUri(rest) : rest);
-            return r.args().isEmpty() ? target : target + "?" + r.args();
+            return text(r.args().isEmpty() ? target : target + "?" + r.args());
         }
         if (!changed) {
-            return r.requestUri();
+            return text(r.requestUri());
         }
         String target = ProxyPass.escapeUri(r.uriBytes());
-        return r.args().isEmpty() ? target : target + "?" + r.args();
+        return text(r.args().isEmpty() ? target : target + "?" + r.args());
+    }
+
+    /**
+     * A target of the request's bytes (one char each) as the text Netty's encoder writes back as
+     * those bytes (it writes UTF-8): bytes that are not UTF-8 are percent-encoded instead.
+     */
+    static String text(String bytes) {
+        int i = 0;
+        while (i < bytes.length() && bytes.charAt(i) < 0x80) {
+            i++;
+        }
+        if (i == bytes.length()) {
+            return bytes;
+        }
+        byte[] raw = bytes.getBytes(StandardCharsets.ISO_8859_1);
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            StringBuilder out = new StringBuilder(bytes.length() + 16);
+            for (byte b : raw) {
+                if (b < 0) {
+                    out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+                            .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+                } else {
+                    out.append((char) b);
+                }
+            }
+            return out.toString();
+        }
+    }
+
+    /**
+     * A target rendered from variables with the bytes a request line cannot hold (controls,
+     * space, DEL) percent-encoded; nginx sends them raw ({@code /i/a%20b} as {@code GET /ii/a b}),
+     * which no backend can read (README, differences).
+     */
+    static String requestLineSafe(String target) {
+        StringBuilder out = null;
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            boolean bad = c <= 0x20 || c == 0x7f;
+            if (bad && out == null) {
+                out = new StringBuilder(target.length() + 8).append(target, 0, i);
+            }
+            if (out != null) {
+                if (bad) {
+                    out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? target : out.toString();
     }
 
     /** nginx's quoted_uri: the client's path held a percent-encoded byte. */

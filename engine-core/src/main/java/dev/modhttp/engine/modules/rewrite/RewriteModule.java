@@ -69,17 +69,19 @@ public final class RewriteModule implements Module {
             boolean external = compiled[i].source().startsWith("http://") || compiled[i].source().startsWith("https://")
                     || compiled[i].source().startsWith("$scheme");
             boolean redirect = external || rw.flag() == Rewrite.Flag.REDIRECT || rw.flag() == Rewrite.Flag.PERMANENT;
-            String target = compiled[i].renderRewrite(exchange, m, redirect);
+            int[] question = new int[1];
+            String target = compiled[i].renderRewrite(exchange, m, redirect, question);
             if (redirect) {
                 String location = external ? withArgs(target, request) : request.absoluteUrl(withArgs(target, request));
                 exchange.response().header(HttpHeaderNames.LOCATION, Template.headerSafe(location));
                 return Result.status(rw.flag() == Rewrite.Flag.PERMANENT ? 301 : 302);
             }
-            int q = target.indexOf('?');
+            int q = question[0]; // the replacement's own "?", not one a capture brought
             String args = request.args();
             if (q >= 0) {
-                boolean dropOriginal = target.endsWith("?"); // nginx: a final "?" drops the request's own args
-                String own = target.substring(q + 1, dropOriginal ? target.length() - 1 : target.length());
+                // nginx: a replacement ending in "?" drops the request's own args
+                boolean dropOriginal = compiled[i].source().endsWith("?");
+                String own = target.substring(q + 1, dropOriginal ? Math.max(q + 1, target.length() - 1) : target.length());
                 args = dropOriginal || args.isEmpty() ? own : own.isEmpty() ? args : own + "&" + args;
                 target = target.substring(0, q);
             }

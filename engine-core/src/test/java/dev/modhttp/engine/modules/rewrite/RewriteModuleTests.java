@@ -51,6 +51,8 @@ class RewriteModuleTests {
                     rewrite: ["^/cap/(.*)$ /target/x?v=$1 last"]
                   - location: /capredir/
                     rewrite: ["^/capredir/(.*)$ /new/$1 redirect"]
+                  - location: /drop/
+                    rewrite: ["^/drop/(.*)$ /target/$1? last"]
             """;
 
     static TestEngine engine() {
@@ -107,6 +109,15 @@ class RewriteModuleTests {
             RawClient.Response away = get(e, "/away");
             assertThat(away.status()).isEqualTo(302);
             assertThat(away.header("Location")).isEqualTo("https://example.com/away");
+        }
+    }
+
+    @Test
+    void aReplacementEndingInAQuestionMarkAfterACaptureDropsTheArgumentsAndAQuestionMarkInACaptureStaysInTheUri() {
+        try (TestEngine e = engine()) {
+            // nginx: "/target/$1?" keeps no arguments; a "?" that $1 brought (%3F) is part of the URI
+            assertThat(get(e, "/drop/x?orig=2").body()).isEqualTo("/target/ /target/x ");
+            assertThat(get(e, "/drop/a%3Fb?orig=2").body()).isEqualTo("/target/ /target/a?b ");
         }
     }
 
