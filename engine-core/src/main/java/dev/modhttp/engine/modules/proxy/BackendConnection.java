@@ -9,10 +9,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * One connection to a backend peer, on the event loop of the client connection that opened it:
@@ -38,14 +41,22 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         this.pool = pool;
     }
 
-    /** Connects to the peer on {@code loop}, Netty's {@code codec} before this handler. */
-    ChannelFuture connect(EventLoop loop, Class<? extends Channel> type, ChannelHandler codec, Duration timeout) {
+    /**
+     * Connects to the peer on {@code loop}: TLS first when {@code tls} is given ({@code tlsHost}
+     * the name it may send and verify), then Netty's {@code codec}, then this handler.
+     */
+    ChannelFuture connect(EventLoop loop, Class<? extends Channel> type, ChannelHandler codec, Duration timeout,
+            BackendTls tls, String tlsHost) {
         return new Bootstrap().group(loop).channel(type)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.handler(ch.alloc(), peer.address.getAddress().getHostAddress(),
+                                    peer.address.getPort(), tlsHost));
+                        }
                         ch.pipeline().addLast(codec, BackendConnection.this);
                     }
                 })
@@ -136,6 +147,17 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         if (o != null) {
             o.onClosed(this);
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess() && owner != null) {
+            Throwable cause = e.cause() instanceof DecoderException && e.cause().getCause() != null
+                    ? e.cause().getCause() : e.cause();
+            owner.onError(this, new SSLException("SSL_do_handshake() failed (" + cause.getMessage()
+                    + ") while SSL handshaking to upstream", cause));
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

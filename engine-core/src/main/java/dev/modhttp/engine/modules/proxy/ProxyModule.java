@@ -18,6 +18,7 @@ import dev.modhttp.engine.variable.Variable;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -183,8 +184,11 @@ public final class ProxyModule implements Module {
         Peers peers = null;
         if (!pass.variables()) {
             peers = upstreams.get(pass.host());
-            if (peers == null || pass.portWritten()) {
-                peers = direct.computeIfAbsent(pass.proxyHost(), k -> new Peers(Upstream.implicit(pass)));
+            if (peers != null && pass.portWritten()) {
+                throw new IllegalArgumentException("upstream \"" + pass.host() + "\" may not have port " + pass.port());
+            }
+            if (peers == null) {
+                peers = direct.computeIfAbsent(pass.origin(), k -> new Peers(Upstream.implicit(pass)));
             }
         }
         ProxyConfig conf = l.config(CONFIG);
@@ -210,8 +214,9 @@ public final class ProxyModule implements Module {
                 redirects.add(new Route.Redirect(ft[0], ft[1]));
             }
         }
+        BackendTls tls = pass.https() || pass.variables() ? new BackendTls(conf) : null;
         return new Route(pass, pass.variables() ? registry.variables().compile(pass.url()) : null, peers, l, conf,
-                List.copyOf(headers), Set.copyOf(names), List.copyOf(redirects));
+                List.copyOf(headers), Set.copyOf(names), List.copyOf(redirects), tls);
     }
 
     private Result handle(HttpExchange ex) {
@@ -222,6 +227,7 @@ public final class ProxyModule implements Module {
         Peers peers = route.peers();
         String proxyHost = route.pass().proxyHost();
         String renderedUri = null;
+        String tlsHost = route.pass().https() ? route.pass().host() : null;
         if (route.pass().variables()) {
             ProxyPass rendered;
             try {
@@ -232,17 +238,18 @@ public final class ProxyModule implements Module {
             }
             renderedUri = rendered.uri();
             proxyHost = rendered.proxyHost();
+            tlsHost = rendered.https() ? rendered.host() : null;
             peers = rendered.portWritten() ? null : upstreams.get(rendered.host());
             if (peers == null) {
                 if (!isAddress(rendered.host())) {
                     logError(ex, "no resolver defined to resolve " + rendered.host());
                     return Result.status(502);
                 }
-                peers = direct.computeIfAbsent(rendered.proxyHost(), k -> new Peers(Upstream.implicit(rendered)));
+                peers = direct.computeIfAbsent(rendered.origin(), k -> new Peers(Upstream.implicit(rendered)));
             }
         }
         String target = route.target(ex, renderedUri);
-        return new ProxyRequest(this, ex, route, peers, proxyHost, target, pick(ex, peers)).start();
+        return new ProxyRequest(this, ex, route, peers, proxyHost, target, pick(ex, peers), tlsHost).start();
     }
 
     private static void logError(HttpExchange ex, String message) {
@@ -264,7 +271,7 @@ public final class ProxyModule implements Module {
     }
 
     /** Whether {@code host} is an IP address (a variable's host needs no resolver then). */
-    private static boolean isAddress(String host) {
+    static boolean isAddress(String host) {
         return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9');
     }
 
@@ -400,6 +407,13 @@ public final class ProxyModule implements Module {
             }
         }
         return false;
+    }
+
+    /** The error log's words for a connection to a backend that did not open. */
+    static String connectFailure(Throwable cause) {
+        return cause instanceof ConnectTimeoutException
+                ? "upstream timed out (110: Connection timed out) while connecting to upstream"
+                : "connect() failed (" + cause.getMessage() + ") while connecting to upstream";
     }
 
     /** The error log's words for a backend head Netty's decoder refused. */

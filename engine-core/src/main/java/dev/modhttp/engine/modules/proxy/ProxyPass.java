@@ -89,6 +89,11 @@ public record ProxyPass(String url, boolean https, String host, int port, boolea
     }
 
     /** The scheme and authority, as nginx's default {@code proxy_redirect} compares a Location with. */
+    /** The scheme and host with port, as a key for the peers of a URL without an upstream. */
+    String origin() {
+        return (https ? "https://" : "http://") + proxyHost();
+    }
+
     /**
      * nginx's NGX_ESCAPE_URI, as nginx 1.22 escapes a changed URI it passes on: controls, space,
      * {@code " # % < > ? \ ^ ` { | }}, DEL and bytes above it, in uppercase hex.

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,8 @@ final class ProxyRequest {
     private final long started = System.nanoTime();
     private FullHttpRequest request;
     private final Peers.Pick pick;
+    /** The host TLS to the backend names (null: plain HTTP). */
+    private final String tlsHost;
     private int triesLeft;
     private Peers.Peer peer;
     private BackendConnection conn;
@@ -57,8 +60,9 @@ final class ProxyRequest {
     private boolean skipInformational;
 
     ProxyRequest(ProxyModule module, HttpExchange ex, Route route, Peers peers, String proxyHost, String target,
-            Peers.Pick pick) {
+            Peers.Pick pick, String tlsHost) {
         this.pick = pick;
+        this.tlsHost = tlsHost;
         this.module = module;
         this.ex = ex;
         this.route = route;
@@ -80,7 +84,6 @@ final class ProxyRequest {
         attempt();
         return result.isDone() ? result.join() : Result.pending(result);
     }
-
 
     private void attempt() {
         long now = Peers.now();
@@ -106,7 +109,7 @@ final class ProxyRequest {
         state = State.CONNECTING;
         BackendConnection fresh = new BackendConnection(peers, peer, pool);
         ChannelFuture f = fresh.connect(ex.eventLoop(), module.channelType(), module.codec(route.conf()),
-                route.conf().proxyConnectTimeout());
+                route.conf().proxyConnectTimeout(), tlsHost == null ? null : route.tls(), tlsHost);
         conn = fresh;
         f.addListener(done -> {
             if (state != State.CONNECTING || conn != fresh) {
@@ -116,12 +119,9 @@ final class ProxyRequest {
                 return;
             }
             if (!done.isSuccess()) {
-                Throwable cause = done.cause();
                 conn = null;
-                boolean timeout = cause instanceof ConnectTimeoutException;
-                failed(timeout ? Failure.TIMEOUT : Failure.ERROR, timeout
-                        ? "upstream timed out (110: Connection timed out) while connecting to upstream"
-                        : "connect() failed (" + cause.getMessage() + ") while connecting to upstream");
+                boolean timeout = done.cause() instanceof ConnectTimeoutException;
+                failed(timeout ? Failure.TIMEOUT : Failure.ERROR, ProxyModule.connectFailure(done.cause()));
                 return;
             }
             stats.connected();
@@ -148,7 +148,6 @@ final class ProxyRequest {
             armRead();
         });
     }
-
 
     void onMessage(BackendConnection c, Object msg) {
         if (c != conn) {
@@ -253,6 +252,10 @@ final class ProxyRequest {
             return;
         }
         String failure = "recv() failed (" + cause.getMessage() + ") ";
+        if (cause instanceof SSLException && state != State.BODY && state != State.DISCARDING) {
+            failed(Failure.ERROR, cause.getMessage()); // worded where the handshake failed
+            return;
+        }
         switch (state) {
             case SENDING -> failed(Failure.ERROR, failure + "while sending request to upstream");
             case BODY, DISCARDING -> bodyFailed(failure + "while reading upstream");
@@ -279,7 +282,6 @@ final class ProxyRequest {
             armRead();
         }
     }
-
 
     /** The response was read whole: the body ends and the connection may serve the next request. */
     private void end() {
@@ -379,7 +381,6 @@ final class ProxyRequest {
         ReferenceCountUtil.release(request);
         request = null;
     }
-
 
     private void armRead() {
         String what = state == State.HEAD ? "while reading response header from upstream" : "while reading upstream";

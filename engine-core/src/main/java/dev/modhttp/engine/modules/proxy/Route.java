@@ -26,9 +26,10 @@ import java.util.Set;
  * @param setNames every header name the request's own fields may not carry: those set here and nginx's
  *        defaults (Host, Connection, Content-Length, Transfer-Encoding, TE, Keep-Alive, Expect, Upgrade)
  * @param redirects proxy-redirect entries, the default one resolved
+ * @param tls TLS to the backend for an {@code https://} URL (or one with variables), else null
  */
 record Route(ProxyPass pass, Template url, Peers peers, Location location, ProxyConfig conf, List<Header> headers,
-        Set<AsciiString> setNames, List<Redirect> redirects) {
+        Set<AsciiString> setNames, List<Redirect> redirects, BackendTls tls) {
 
     /** A proxy-set-header entry: its value rendered per request; an empty value sends nothing. */
     record Header(AsciiString name, Template value) {
