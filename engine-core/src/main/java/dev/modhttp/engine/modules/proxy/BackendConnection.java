@@ -32,8 +32,12 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** Requests sent over this connection. */
     int requests;
     private ProxyRequest owner;
-    private ScheduledFuture<?> idleTimer;
-    private ScheduledFuture<?> deadline;
+    /** The pending deadline's action and when it is due (System.nanoTime); null: none. */
+    private Runnable deadlineAction;
+    private long deadlineAt;
+    /** The one timer task checking the deadline, and when it fires; re-armed only when it fires early. */
+    private ScheduledFuture<?> deadlineTask;
+    private long taskAt;
 
     BackendConnection(Peers peers, Peers.Peer peer, BackendPool pool) {
         this.peers = peers;
@@ -63,26 +67,48 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
                 .connect(peer.address);
     }
 
-    /** Runs {@code action} in {@code ms} unless called again first; {@code (0, null)} only cancels. */
+    /**
+     * Runs {@code action} in {@code ms} unless called again first; {@code (0, null)} only cancels.
+     * A later deadline reuses the timer already set (it finds the new time when it fires), so a
+     * request that moves its deadline at every read costs no timer churn.
+     */
     void deadline(long ms, Runnable action) {
-        if (deadline != null) {
-            deadline.cancel(false);
-            deadline = null;
+        deadlineAction = action;
+        if (action == null) {
+            return;
         }
-        if (action != null) {
-            deadline = channel.eventLoop().schedule(() -> {
-                deadline = null;
-                action.run();
-            }, ms, TimeUnit.MILLISECONDS);
+        long at = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        deadlineAt = at;
+        if (deadlineTask == null || at < taskAt) {
+            if (deadlineTask != null) {
+                deadlineTask.cancel(false);
+            }
+            schedule(at);
         }
+    }
+
+    private void schedule(long at) {
+        taskAt = at;
+        deadlineTask = channel.eventLoop().schedule(this::deadlineDue, at - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    private void deadlineDue() {
+        deadlineTask = null;
+        Runnable action = deadlineAction;
+        if (action == null) {
+            return;
+        }
+        if (deadlineAt - System.nanoTime() > 0) {
+            schedule(deadlineAt); // moved since the timer was set
+            return;
+        }
+        deadlineAction = null;
+        action.run();
     }
 
     void own(ProxyRequest request) {
         owner = request;
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-            idleTimer = null;
-        }
+        deadlineAction = null; // no longer idle
     }
 
     /** The response was read whole: back to the pool when the backend keeps it open, else closed. */
@@ -100,15 +126,18 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** Idle in the pool: closed after {@code timeoutMs} unless taken before. */
     void idle(long timeoutMs) {
         owner = null;
-        idleTimer = channel.eventLoop().schedule(this::close, timeoutMs, TimeUnit.MILLISECONDS);
+        deadline(timeoutMs, () -> {
+            pool.remove(this);
+            close();
+        });
     }
 
     void close() {
         owner = null;
-        deadline(0, null);
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
-            idleTimer = null;
+        deadlineAction = null;
+        if (deadlineTask != null) {
+            deadlineTask.cancel(false);
+            deadlineTask = null;
         }
         channel.close();
     }
@@ -139,8 +168,9 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         pool.remove(this);
-        if (idleTimer != null) {
-            idleTimer.cancel(false);
+        if (deadlineTask != null) {
+            deadlineTask.cancel(false);
+            deadlineTask = null;
         }
         ProxyRequest o = owner;
         owner = null;

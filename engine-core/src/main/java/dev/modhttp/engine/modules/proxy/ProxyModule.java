@@ -38,8 +38,8 @@ import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,6 +93,12 @@ public final class ProxyModule implements Module {
     private static final Set<AsciiString> HOP_BY_HOP = Set.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
             HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE,
             HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.CONTENT_LENGTH);
+
+    /** Header fields used as case-insensitive sets of names, and requests whose fields come validated. */
+    private static final DefaultHttpHeadersFactory UNVALIDATED = DefaultHttpHeadersFactory.headersFactory()
+            .withValidation(false);
+
+    private static final AsciiString REFRESH = AsciiString.cached("refresh");
 
     /** nginx's proxy_hide_header defaults. */
     private static final Set<String> HIDDEN = Set.of("date", "server", "x-pad", "x-accel-expires", "x-accel-redirect",
@@ -193,12 +199,22 @@ public final class ProxyModule implements Module {
         }
         ProxyConfig conf = l.config(CONFIG);
         List<Route.Header> headers = new ArrayList<>();
-        Set<AsciiString> names = new HashSet<>(Route.DEFAULT_SET);
+        HttpHeaders excluded = UNVALIDATED.newHeaders();
+        Route.DEFAULT_SET.forEach(n -> excluded.add(n, ""));
+        excluded.add(HttpHeaderNames.PROXY_CONNECTION, "").add(HttpHeaderNames.TRAILER, "");
         for (ProxyHeadersConfig.SetHeader h : l.config(HEADERS).proxySetHeader()) {
-            AsciiString name = AsciiString.of(h.name().toLowerCase(Locale.ROOT));
-            names.add(name);
+            excluded.add(h.name(), "");
             headers.add(new Route.Header(AsciiString.of(h.name()), registry.variables().compile(h.value())));
         }
+        HttpHeaders hidden = UNVALIDATED.newHeaders();
+        HOP_BY_HOP.forEach(n -> hidden.add(n, ""));
+        HIDDEN.forEach(n -> hidden.add(n, ""));
+        conf.proxyHideHeader().forEach(n -> hidden.add(n, ""));
+        conf.proxyPassHeader().forEach(n -> {
+            if (!HOP_BY_HOP.contains(AsciiString.of(n.toLowerCase(Locale.ROOT)))) {
+                hidden.remove(n);
+            }
+        });
         List<Route.Redirect> redirects = new ArrayList<>();
         for (String r : conf.proxyRedirect()) {
             String t = r.trim();
@@ -216,7 +232,7 @@ public final class ProxyModule implements Module {
         }
         BackendTls tls = pass.https() || pass.variables() ? new BackendTls(conf) : null;
         return new Route(pass, pass.variables() ? registry.variables().compile(pass.url()) : null, peers, l, conf,
-                List.copyOf(headers), Set.copyOf(names), List.copyOf(redirects), tls);
+                List.copyOf(headers), excluded, hidden, List.copyOf(redirects), tls);
     }
 
     private Result handle(HttpExchange ex) {
@@ -304,13 +320,14 @@ public final class ProxyModule implements Module {
         ProxyConfig conf = route.conf();
         boolean http10 = conf.proxyHttpVersion().equals("1.0");
         ByteBuf body = conf.proxyPassRequestBody() ? r.body().retainedDuplicate() : Unpooled.EMPTY_BUFFER;
+        // the fields come validated (the client's by the engine's parser, set ones rendered header-safe)
         FullHttpRequest req = new DefaultFullHttpRequest(http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
-                HttpMethod.valueOf(r.method()), target, body);
+                HttpMethod.valueOf(r.method()), target, body, UNVALIDATED, UNVALIDATED);
         HttpHeaders h = req.headers();
         for (Route.Header sh : route.headers()) {
             String value = sh.value().renderHeaderValue(ex);
             if (!value.isEmpty()) {
-                h.add(sh.name(), value);
+                h.add(sh.name(), bytes(value));
             }
         }
         if (!route.isSet(HttpHeaderNames.HOST)) {
@@ -319,35 +336,40 @@ public final class ProxyModule implements Module {
         if (!route.isSet(HttpHeaderNames.CONNECTION) && (!pooled || http10)) {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
-        if (body.isReadable() || conf.proxyPassRequestBody() && r.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
-                || conf.proxyPassRequestBody() && r.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+        HttpHeaders in = r.headers();
+        if (body.isReadable() || conf.proxyPassRequestBody() && (in.contains(HttpHeaderNames.CONTENT_LENGTH)
+                || in.contains(HttpHeaderNames.TRANSFER_ENCODING))) {
             h.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         }
         if (conf.proxyPassRequestHeaders()) {
-            Set<String> listed = connectionTokens(r.headers());
-            for (Map.Entry<String, String> e : r.headers()) {
-                String name = e.getKey();
-                String lower = name.toLowerCase(Locale.ROOT);
-                if (route.setNames().contains(AsciiString.of(lower)) || lower.equals("proxy-connection")
-                        || lower.equals("trailer") || listed.contains(lower)) {
-                    continue;
+            HttpHeaders listed = in.contains(HttpHeaderNames.CONNECTION) ? connectionTokens(in) : null;
+            for (Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence(); it.hasNext();) {
+                Map.Entry<CharSequence, CharSequence> e = it.next();
+                CharSequence name = e.getKey();
+                if (!route.excluded().contains(name) && (listed == null || !listed.contains(name))) {
+                    h.add(name, bytes(e.getValue()));
                 }
-                h.add(name, e.getValue());
             }
         }
         return req;
     }
 
-    /** RFC 9110 §7.6.1: the fields the Connection header names are hop-by-hop too. */
-    private static Set<String> connectionTokens(HttpHeaders headers) {
-        List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
-        if (values.isEmpty()) {
-            return Set.of();
+    /** Field values are the request's bytes, one char each: as AsciiString Netty writes them back as those bytes. */
+    private static CharSequence bytes(CharSequence value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) >= 0x80) {
+                return new AsciiString(value);
+            }
         }
-        Set<String> tokens = new HashSet<>();
-        for (String v : values) {
+        return value;
+    }
+
+    /** RFC 9110 §7.6.1: the fields the Connection header names are hop-by-hop too (as keys of a case-insensitive set). */
+    private static HttpHeaders connectionTokens(HttpHeaders headers) {
+        HttpHeaders tokens = UNVALIDATED.newHeaders();
+        for (String v : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String t : v.split(",")) {
-                tokens.add(t.trim().toLowerCase(Locale.ROOT));
+                tokens.add(t.trim(), "");
             }
         }
         return tokens;
@@ -356,37 +378,22 @@ public final class ProxyModule implements Module {
     /** The backend's status and header fields onto the response: hop-by-hop and hidden ones left out, redirects rewritten. */
     void copyHead(HttpExchange ex, Route route, HttpResponse head, Response response) {
         response.status(head.status().code());
-        ProxyConfig conf = route.conf();
-        for (Map.Entry<String, String> e : head.headers()) {
-            String name = e.getKey();
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (HOP_BY_HOP.contains(AsciiString.of(lower))) {
+        HttpHeaders out = response.headers();
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = head.headers().iteratorCharSequence(); it.hasNext();) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            CharSequence name = e.getKey();
+            if (route.hidden().contains(name)) {
                 continue;
             }
-            if ((HIDDEN.contains(lower) || contains(conf.proxyHideHeader(), name))
-                    && !contains(conf.proxyPassHeader(), name)) {
-                continue;
-            }
-            String value = e.getValue();
-            if (lower.equals("location")) {
-                value = route.redirect(value, false);
-                if (value.startsWith("/")) {
-                    value = ex.request().absoluteUrl(value); // nginx's absolute_redirect applies to it
-                }
-            } else if (lower.equals("refresh")) {
-                value = route.redirect(value, true);
-            }
-            response.headers().add(name, value);
-        }
-    }
-
-    private static boolean contains(List<String> names, String name) {
-        for (String n : names) {
-            if (n.equalsIgnoreCase(name)) {
-                return true;
+            if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.LOCATION)) {
+                String value = route.redirect(e.getValue().toString(), false);
+                out.add(name, value.startsWith("/") ? ex.request().absoluteUrl(value) : value); // absolute_redirect
+            } else if (AsciiString.contentEqualsIgnoreCase(name, REFRESH)) {
+                out.add(name, route.redirect(e.getValue().toString(), true));
+            } else {
+                out.add(name, e.getValue());
             }
         }
-        return false;
     }
 
     boolean nextUpstreamFor(ProxyConfig conf, ProxyRequest.Failure kind) {

@@ -5,13 +5,13 @@ import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.variable.Template;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * A location's proxying, compiled once at startup: where requests go ({@code proxy-pass}), how
@@ -23,13 +23,17 @@ import java.util.Set;
  * @param location where proxy-pass was written
  * @param conf the location's proxy keys
  * @param headers proxy-set-header entries, compiled
- * @param setNames every header name the request's own fields may not carry: those set here and nginx's
- *        defaults (Host, Connection, Content-Length, Transfer-Encoding, TE, Keep-Alive, Expect, Upgrade)
+ * @param excluded the names (as keys, case-insensitive) of the client's fields never passed on: those
+ *        set here, nginx's defaults (Host, Connection, Content-Length, Transfer-Encoding, TE, Keep-Alive,
+ *        Expect, Upgrade) and the other hop-by-hop ones (Proxy-Connection, Trailer)
+ * @param hidden the names of the backend's fields never passed to the client: hop-by-hop ones,
+ *        Content-Length (the engine frames the body), nginx's hidden ones and proxy-hide-header, less
+ *        proxy-pass-header
  * @param redirects proxy-redirect entries, the default one resolved
  * @param tls TLS to the backend for an {@code https://} URL (or one with variables), else null
  */
 record Route(ProxyPass pass, Template url, Peers peers, Location location, ProxyConfig conf, List<Header> headers,
-        Set<AsciiString> setNames, List<Redirect> redirects, BackendTls tls) {
+        HttpHeaders excluded, HttpHeaders hidden, List<Redirect> redirects, BackendTls tls) {
 
     /** A proxy-set-header entry: its value rendered per request; an empty value sends nothing. */
     record Header(AsciiString name, Template value) {
