@@ -48,6 +48,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Assembles an engine: the raw configuration, modules, handlers, filters and hooks. The
@@ -229,9 +230,18 @@ public final class EngineBuilder {
                 }
             });
         }
+        Map<String, Function<String, Variable>> modulePrefixes = new LinkedHashMap<>();
+        for (Named named : modules) {
+            named.module().variablePrefixes().forEach((prefix, f) -> {
+                if (modulePrefixes.putIfAbsent(prefix, f) != null) {
+                    throw new EngineException("module '" + (named.prefix() != null ? named.prefix() : named.module().name())
+                            + "' defines variables \"$" + prefix + "NAME\", which another module already defines");
+                }
+            });
+        }
         Variables variables;
         try {
-            variables = Variables.with(moduleVariables).withCaptures(captureGroups(config));
+            variables = Variables.with(moduleVariables, modulePrefixes).withCaptures(captureGroups(config));
         } catch (IllegalArgumentException e) {
             throw new EngineException(e.getMessage());
         }

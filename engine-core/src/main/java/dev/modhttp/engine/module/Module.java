@@ -7,6 +7,7 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A feature of the engine, the way an nginx module is one: config records with the scopes
@@ -65,6 +66,15 @@ public interface Module {
      * templates (they are collected before any module registers).
      */
     default Map<String, Variable> variables() {
+        return Map.of();
+    }
+
+    /**
+     * Families of variables this module defines, by prefix ({@code "upstream_http_"}): for
+     * {@code $upstream_http_content_type} the function gets {@code content_type} and returns the
+     * variable. Like {@link #variables()}, known to every module's templates.
+     */
+    default Map<String, Function<String, Variable>> variablePrefixes() {
         return Map.of();
     }
 

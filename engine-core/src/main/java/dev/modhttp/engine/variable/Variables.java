@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -71,10 +72,13 @@ public final class Variables {
     private static final Map<String, Function<String, Variable>> PREFIXES = prefixes();
 
     private final Map<String, Variable> byName;
+    private final Map<String, Function<String, Variable>> prefixes;
     private final Set<String> captureGroups;
 
-    private Variables(Map<String, Variable> byName, Set<String> captureGroups) {
+    private Variables(Map<String, Variable> byName, Map<String, Function<String, Variable>> prefixes,
+            Set<String> captureGroups) {
         this.byName = byName;
+        this.prefixes = prefixes;
         this.captureGroups = captureGroups;
     }
 
@@ -85,7 +89,7 @@ public final class Variables {
      * not take part, as nginx's named captures.
      */
     public Variables withCaptures(Set<String> javaGroupNames) {
-        return new Variables(byName, Set.copyOf(javaGroupNames));
+        return new Variables(byName, prefixes, Set.copyOf(javaGroupNames));
     }
 
     /** The Java group name of capture {@code $name}, or null when no regex of the config names one so. */
@@ -100,17 +104,40 @@ public final class Variables {
      * @throws IllegalArgumentException naming the first clash or bad name
      */
     public static Variables with(Map<String, Variable> extra) {
+        return with(extra, Map.of());
+    }
+
+    /**
+     * The built-in vocabulary plus {@code extra} and the variable families {@code extraPrefixes}
+     * ({@code "upstream_http_"}: {@code $upstream_http_NAME} is the function's variable for NAME),
+     * none of which may redefine or shadow a name.
+     *
+     * @throws IllegalArgumentException naming the first clash or bad name
+     */
+    public static Variables with(Map<String, Variable> extra, Map<String, Function<String, Variable>> extraPrefixes) {
+        Map<String, Function<String, Variable>> families = new LinkedHashMap<>(PREFIXES);
+        extraPrefixes.forEach((prefix, f) -> {
+            if (!validName(prefix) || !prefix.endsWith("_")) {
+                throw new IllegalArgumentException("\"" + prefix
+                        + "\" is not a variable prefix (letters, digits, _, ending in _)");
+            }
+            if (families.keySet().stream().anyMatch(p -> p.startsWith(prefix) || prefix.startsWith(p))
+                    || BUILT_IN.keySet().stream().anyMatch(n -> n.startsWith(prefix))) {
+                throw new IllegalArgumentException("variables \"$" + prefix + "NAME\" clash with others");
+            }
+            families.put(prefix, f);
+        });
         Map<String, Variable> all = new HashMap<>(BUILT_IN);
         extra.forEach((name, v) -> {
             if (!validName(name)) {
                 throw new IllegalArgumentException("\"" + name + "\" is not a variable name (letters, digits, _)");
             }
-            if (all.containsKey(name) || PREFIXES.keySet().stream().anyMatch(name::startsWith)) {
+            if (all.containsKey(name) || families.keySet().stream().anyMatch(name::startsWith)) {
                 throw new IllegalArgumentException("variable \"$" + name + "\" is already defined");
             }
             all.put(name, v);
         });
-        return new Variables(Map.copyOf(all), Set.of());
+        return new Variables(Map.copyOf(all), Collections.unmodifiableMap(families), Set.of());
     }
 
     /** The variable called {@code name} (without {@code $}), or null when there is none. */
@@ -119,7 +146,7 @@ public final class Variables {
         if (v != null) {
             return v;
         }
-        for (Map.Entry<String, Function<String, Variable>> p : PREFIXES.entrySet()) {
+        for (Map.Entry<String, Function<String, Variable>> p : prefixes.entrySet()) {
             if (name.startsWith(p.getKey()) && name.length() > p.getKey().length()) {
                 return p.getValue().apply(name.substring(p.getKey().length()));
             }

@@ -135,6 +135,14 @@ public final class ProxyModule implements Module {
         return v;
     }
 
+    @Override
+    public Map<String, Function<String, Variable>> variablePrefixes() {
+        return Map.of("upstream_http_", suffix -> {
+            AsciiString name = AsciiString.cached(suffix.replace('_', '-'));
+            return ex -> state(ex, s -> s.field(name));
+        });
+    }
+
     private static String state(HttpExchange ex, Function<UpstreamState, String> f) {
         UpstreamState s = UpstreamState.find(ex);
         return s == null ? null : f.apply(s);

@@ -175,7 +175,7 @@ final class ProxyRequest {
             skipInformational = true; // nginx reads past 1xx interim responses
             return;
         }
-        stats.header(status);
+        stats.header(status, head.headers());
         if (module.nextUpstreamFor(route.conf(), status) && triesLeft > 0 && retriable()) {
             LOG.debug("upstream answered {}, trying the next upstream", status);
             releasePeer(status != 403 && status != 404 && status != 429);

@@ -1,6 +1,7 @@
 package dev.modhttp.engine.modules.proxy;
 
 import dev.modhttp.engine.http.HttpExchange;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +34,8 @@ final class UpstreamState {
     }
 
     private final List<Attempt> attempts = new ArrayList<>(1);
+    /** The header fields of the last response a backend sent ({@code $upstream_http_NAME}). */
+    private HttpHeaders headers;
 
     static UpstreamState of(HttpExchange ex) {
         UpstreamState s = ex.attribute(KEY);
@@ -61,7 +64,8 @@ final class UpstreamState {
         a.connect = System.nanoTime() - a.start;
     }
 
-    void header(int status) {
+    void header(int status, HttpHeaders fields) {
+        headers = fields;
         Attempt a = last();
         a.status = status;
         a.header = System.nanoTime() - a.start;
@@ -90,6 +94,15 @@ final class UpstreamState {
         if (a.response < 0) {
             a.response = now - a.start;
         }
+    }
+
+    /** A field of the last backend response (all of that name, joined as nginx joins them), or null. */
+    String field(CharSequence name) {
+        if (headers == null) {
+            return null;
+        }
+        List<String> all = headers.getAll(name);
+        return all.isEmpty() ? null : String.join(", ", all);
     }
 
     String addr() {

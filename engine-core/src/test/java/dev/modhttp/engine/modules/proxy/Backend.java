@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -39,7 +40,8 @@ final class Backend implements AutoCloseable {
                 status = Integer.parseInt(path.substring("/status/".length()));
                 text = name + " " + status;
             } else if (path.startsWith("/redirect")) {
-                ex.getResponseHeaders().add("Location", "http://127.0.0.1:" + port() + "/x/there");
+                ex.getResponseHeaders().add("Location", "http://127.0.0.1:" + port()
+                        + (path.startsWith("/redirect/") ? "/redirect/there" : "/x/there"));
                 status = 302;
                 text = "";
             } else if (path.contains("echo")) {
@@ -76,6 +78,6 @@ final class Backend implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        ((ExecutorService) server.getExecutor()).shutdownNow();
     }
 }

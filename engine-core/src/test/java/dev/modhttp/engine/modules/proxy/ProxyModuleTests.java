@@ -6,6 +6,7 @@ import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,6 +28,10 @@ class ProxyModuleTests {
                         proxy-set-header: ["X-Real-IP $remote_addr", "X-Forwarded-For $proxy_add_x_forwarded_for", "Accept ''"]
                       - location: /redirect
                         proxy-pass: http://127.0.0.1:%1$d/redirect
+                      - location: /vars/
+                        proxy-pass: http://127.0.0.1:%1$d
+                        proxy-hide-header: [X-Backend]
+                        add-header: ["X-Seen $upstream_addr $upstream_status $upstream_http_x_backend always"]
                 %2$s
                 """.formatted(a.port(), more);
     }
@@ -75,11 +80,36 @@ class ProxyModuleTests {
 
     @Test
     void theBackendsRedirectIsRewrittenToTheLocation() throws Exception {
-        try (Backend b = new Backend("b1"); TestEngine e = TestEngine.start(yaml(b, ""))) {
-            HttpResponse<String> r = e.http().get("/redirect");
-            assertThat(r.statusCode()).isEqualTo(302);
+        try (Backend b = new Backend("b1"); TestEngine e = TestEngine.start(yaml(b, "")); RawClient c = e.raw()) {
             // proxy-pass http://127.0.0.1:P/redirect in location /redirect: the backend's own URL maps back
-            assertThat(r.headers().firstValue("Location")).hasValue("http://127.0.0.1:" + b.port() + "/x/there");
+            RawClient.Response r = c.send("GET /redirect/x HTTP/1.1\r\nHost: front.test\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(302);
+            assertThat(r.header("Location")).isEqualTo("http://front.test:" + e.port() + "/redirect/there");
+            // one that does not start with the proxy-pass URL is left as it is
+            RawClient.Response other = c.send("GET /redirect HTTP/1.1\r\nHost: front.test\r\n\r\n").read();
+            assertThat(other.header("Location")).isEqualTo("http://127.0.0.1:" + b.port() + "/x/there");
+        }
+    }
+
+    @Test
+    void upstreamVariablesAndHiddenFields() throws Exception {
+        try (Backend b = new Backend("b1"); TestEngine e = TestEngine.start(yaml(b, ""))) {
+            HttpResponse<String> r = e.http().get("/vars/x");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("X-Backend")).isEmpty();
+            assertThat(r.headers().firstValue("X-Seen")).hasValue("127.0.0.1:" + b.port() + " 200 b1");
+        }
+    }
+
+    @Test
+    void fieldsTheConnectionHeaderNamesStayHereAndNonAsciiBytesPassUnchanged() throws Exception {
+        try (Backend b = new Backend("b1"); TestEngine e = TestEngine.start(yaml(b, "")); RawClient c = e.raw()) {
+            byte[] req = ("GET /plain/echo HTTP/1.1\r\nHost: front\r\nConnection: keep-alive, X-Secret\r\n"
+                    + "X-Secret: 1\r\nX-Name: caf\u00e9\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            RawClient.Response r = c.send(req).read();
+            assertThat(r.status()).isEqualTo(200);
+            String seen = new String(r.bytes(), StandardCharsets.ISO_8859_1);
+            assertThat(seen).doesNotContain("x-secret").doesNotContain("keep-alive").contains("x-name: caf\u00e9\n");
         }
     }
 
