@@ -31,6 +31,7 @@ final class RawBackend implements AutoCloseable {
 
     final AtomicInteger accepted = new AtomicInteger();
     final List<String> heads = new CopyOnWriteArrayList<>();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final ServerSocket server;
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final Script script;
@@ -49,6 +50,7 @@ final class RawBackend implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
+                sockets.add(s);
                 accepted.incrementAndGet();
                 threads.execute(() -> serve(s));
             } catch (IOException e) {
@@ -110,6 +112,9 @@ final class RawBackend implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
+        for (Socket s : sockets) {
+            s.close(); // the peer dies: its open connections end too
+        }
         threads.shutdownNow();
     }
 }
