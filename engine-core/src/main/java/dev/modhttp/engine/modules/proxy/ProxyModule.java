@@ -9,41 +9,29 @@ import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.core.ErrorPage;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
-import dev.modhttp.engine.http.Response;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.phase.Result;
 import dev.modhttp.engine.variable.Template;
 import dev.modhttp.engine.variable.Variable;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -88,21 +76,6 @@ public final class ProxyModule implements Module {
 
     public static final ConfigSpec<UpstreamsConfig> UPSTREAMS = ConfigSpec.flat(UpstreamsConfig.class)
             .defaults(new UpstreamsConfig(List.of())).build();
-
-    /** Backend header fields never passed to the client: hop-by-hop ones, and those the engine sets itself. */
-    private static final Set<AsciiString> HOP_BY_HOP = Set.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
-            HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE,
-            HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.CONTENT_LENGTH);
-
-    /** Header fields used as case-insensitive sets of names, and requests whose fields come validated. */
-    private static final DefaultHttpHeadersFactory UNVALIDATED = DefaultHttpHeadersFactory.headersFactory()
-            .withValidation(false);
-
-    private static final AsciiString REFRESH = AsciiString.cached("refresh");
-
-    /** nginx's proxy_hide_header defaults. */
-    private static final Set<String> HIDDEN = Set.of("date", "server", "x-pad", "x-accel-expires", "x-accel-redirect",
-            "x-accel-limit-rate", "x-accel-buffering", "x-accel-charset");
 
     private final Map<Location, Route> routes = new IdentityHashMap<>();
     private final Map<String, Peers> upstreams = new HashMap<>();
@@ -207,22 +180,12 @@ public final class ProxyModule implements Module {
         }
         ProxyConfig conf = l.config(CONFIG);
         List<Route.Header> headers = new ArrayList<>();
-        HttpHeaders excluded = UNVALIDATED.newHeaders();
-        Route.DEFAULT_SET.forEach(n -> excluded.add(n, ""));
-        excluded.add(HttpHeaderNames.PROXY_CONNECTION, "").add(HttpHeaderNames.TRAILER, "");
-        for (ProxyHeadersConfig.SetHeader h : l.config(HEADERS).proxySetHeader()) {
-            excluded.add(h.name(), "");
+        List<ProxyHeadersConfig.SetHeader> set = l.config(HEADERS).proxySetHeader();
+        for (ProxyHeadersConfig.SetHeader h : set) {
             headers.add(new Route.Header(AsciiString.of(h.name()), registry.variables().compile(h.value())));
         }
-        HttpHeaders hidden = UNVALIDATED.newHeaders();
-        HOP_BY_HOP.forEach(n -> hidden.add(n, ""));
-        HIDDEN.forEach(n -> hidden.add(n, ""));
-        conf.proxyHideHeader().forEach(n -> hidden.add(n, ""));
-        conf.proxyPassHeader().forEach(n -> {
-            if (!HOP_BY_HOP.contains(AsciiString.of(n.toLowerCase(Locale.ROOT)))) {
-                hidden.remove(n);
-            }
-        });
+        HttpHeaders excluded = ProxyFields.excluded(set);
+        HttpHeaders hidden = ProxyFields.hidden(conf);
         List<Route.Redirect> redirects = new ArrayList<>();
         for (String r : conf.proxyRedirect()) {
             String t = r.trim();
@@ -320,88 +283,6 @@ public final class ProxyModule implements Module {
                 .setTrailersFactory(DefaultHttpHeadersFactory.trailersFactory().withValidation(true)
                         .withValueValidation(true));
         return new HttpClientCodec(config, false, false);
-    }
-
-    /** The request to the backend: method, target, proxy-set-header, nginx's defaults, the client's fields, the body. */
-    FullHttpRequest buildRequest(HttpExchange ex, Route route, String proxyHost, String target, boolean pooled) {
-        Request r = ex.request();
-        ProxyConfig conf = route.conf();
-        boolean http10 = conf.proxyHttpVersion().equals("1.0");
-        ByteBuf body = conf.proxyPassRequestBody() ? r.body().retainedDuplicate() : Unpooled.EMPTY_BUFFER;
-        // the fields come validated (the client's by the engine's parser, set ones rendered header-safe)
-        FullHttpRequest req = new DefaultFullHttpRequest(http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
-                HttpMethod.valueOf(r.method()), target, body, UNVALIDATED, UNVALIDATED);
-        HttpHeaders h = req.headers();
-        for (Route.Header sh : route.headers()) {
-            String value = sh.value().renderHeaderValue(ex);
-            if (!value.isEmpty()) {
-                h.add(sh.name(), bytes(value));
-            }
-        }
-        if (!route.isSet(HttpHeaderNames.HOST)) {
-            h.set(HttpHeaderNames.HOST, proxyHost);
-        }
-        if (!route.isSet(HttpHeaderNames.CONNECTION) && (!pooled || http10)) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
-        HttpHeaders in = r.headers();
-        if (body.isReadable() || conf.proxyPassRequestBody() && (in.contains(HttpHeaderNames.CONTENT_LENGTH)
-                || in.contains(HttpHeaderNames.TRANSFER_ENCODING))) {
-            h.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-        }
-        if (conf.proxyPassRequestHeaders()) {
-            HttpHeaders listed = in.contains(HttpHeaderNames.CONNECTION) ? connectionTokens(in) : null;
-            for (Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence(); it.hasNext();) {
-                Map.Entry<CharSequence, CharSequence> e = it.next();
-                CharSequence name = e.getKey();
-                if (!route.excluded().contains(name) && (listed == null || !listed.contains(name))) {
-                    h.add(name, bytes(e.getValue()));
-                }
-            }
-        }
-        return req;
-    }
-
-    /** Field values are the request's bytes, one char each: as AsciiString Netty writes them back as those bytes. */
-    private static CharSequence bytes(CharSequence value) {
-        for (int i = 0; i < value.length(); i++) {
-            if (value.charAt(i) >= 0x80) {
-                return new AsciiString(value);
-            }
-        }
-        return value;
-    }
-
-    /** RFC 9110 §7.6.1: the fields the Connection header names are hop-by-hop too (as keys of a case-insensitive set). */
-    private static HttpHeaders connectionTokens(HttpHeaders headers) {
-        HttpHeaders tokens = UNVALIDATED.newHeaders();
-        for (String v : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String t : v.split(",")) {
-                tokens.add(t.trim(), "");
-            }
-        }
-        return tokens;
-    }
-
-    /** The backend's status and header fields onto the response: hop-by-hop and hidden ones left out, redirects rewritten. */
-    void copyHead(HttpExchange ex, Route route, HttpResponse head, Response response) {
-        response.status(head.status().code());
-        HttpHeaders out = response.headers();
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = head.headers().iteratorCharSequence(); it.hasNext();) {
-            Map.Entry<CharSequence, CharSequence> e = it.next();
-            CharSequence name = e.getKey();
-            if (route.hidden().contains(name)) {
-                continue;
-            }
-            if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.LOCATION)) {
-                String value = route.redirect(e.getValue().toString(), false);
-                out.add(name, value.startsWith("/") ? ex.request().absoluteUrl(value) : value); // absolute_redirect
-            } else if (AsciiString.contentEqualsIgnoreCase(name, REFRESH)) {
-                out.add(name, route.redirect(e.getValue().toString(), true));
-            } else {
-                out.add(name, e.getValue());
-            }
-        }
     }
 
     boolean nextUpstreamFor(ProxyConfig conf, ProxyRequest.Failure kind) {

@@ -80,7 +80,7 @@ final class ProxyRequest {
     }
 
     Result start() {
-        request = module.buildRequest(ex, route, proxyHost, target, peers.upstream.keepalive() > 0);
+        request = ProxyFields.request(ex, route, proxyHost, target, peers.upstream.keepalive() > 0);
         attempt();
         return result.isDone() ? result.join() : Result.pending(result);
     }
@@ -190,7 +190,7 @@ final class ProxyRequest {
             return;
         }
         keepConnection = HttpUtil.isKeepAlive(head);
-        module.copyHead(ex, route, head, ex.response());
+        ProxyFields.copyHead(ex, route, head, ex.response());
         state = State.BODY;
         body = new ProxiedBody(this);
         ex.response().stream(body, HttpUtil.getContentLength(head, -1L));

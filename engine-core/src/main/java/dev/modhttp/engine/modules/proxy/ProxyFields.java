@@ -1,0 +1,157 @@
+package dev.modhttp.engine.modules.proxy;
+
+import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.http.Request;
+import dev.modhttp.engine.http.Response;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The header fields of a proxied exchange, nginx's rules: what the request to the backend
+ * carries (proxy-set-header, nginx's defaults, the client's own fields less the hop-by-hop ones)
+ * and which of the backend's fields reach the client (less hop-by-hop and hidden ones, with
+ * Location and Refresh rewritten by proxy-redirect).
+ */
+final class ProxyFields {
+
+    private ProxyFields() {
+    }
+
+    /** Backend header fields never passed to the client: hop-by-hop ones, and those the engine sets itself. */
+    private static final Set<AsciiString> HOP_BY_HOP = Set.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
+            HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE,
+            HttpHeaderNames.PROXY_CONNECTION, HttpHeaderNames.CONTENT_LENGTH);
+
+    /** Header fields used as case-insensitive sets of names, and requests whose fields come validated. */
+    private static final DefaultHttpHeadersFactory UNVALIDATED = DefaultHttpHeadersFactory.headersFactory()
+            .withValidation(false);
+
+    private static final AsciiString REFRESH = AsciiString.cached("refresh");
+
+    /** nginx's proxy_hide_header defaults. */
+    private static final Set<String> HIDDEN = Set.of("date", "server", "x-pad", "x-accel-expires", "x-accel-redirect",
+            "x-accel-limit-rate", "x-accel-buffering", "x-accel-charset");
+
+    /** The client's fields never passed on: those set by proxy-set-header, nginx's defaults, the hop-by-hop ones. */
+    static HttpHeaders excluded(List<ProxyHeadersConfig.SetHeader> set) {
+        HttpHeaders excluded = UNVALIDATED.newHeaders();
+        Route.DEFAULT_SET.forEach(n -> excluded.add(n, ""));
+        excluded.add(HttpHeaderNames.PROXY_CONNECTION, "").add(HttpHeaderNames.TRAILER, "");
+        set.forEach(h -> excluded.add(h.name(), ""));
+        return excluded;
+    }
+
+    /**
+     * The backend's fields never passed to the client: hop-by-hop, nginx's hidden ones and
+     * proxy-hide-header, less proxy-pass-header.
+     */
+    static HttpHeaders hidden(ProxyConfig conf) {
+        HttpHeaders hidden = UNVALIDATED.newHeaders();
+        HOP_BY_HOP.forEach(n -> hidden.add(n, ""));
+        HIDDEN.forEach(n -> hidden.add(n, ""));
+        conf.proxyHideHeader().forEach(n -> hidden.add(n, ""));
+        conf.proxyPassHeader().forEach(n -> {
+            if (!HOP_BY_HOP.contains(AsciiString.of(n.toLowerCase(Locale.ROOT)))) {
+                hidden.remove(n);
+            }
+        });
+        return hidden;
+    }
+
+    /** The request to the backend: method, target, proxy-set-header, nginx's defaults, the client's fields, the body. */
+    static FullHttpRequest request(HttpExchange ex, Route route, String proxyHost, String target, boolean pooled) {
+        Request r = ex.request();
+        ProxyConfig conf = route.conf();
+        boolean http10 = conf.proxyHttpVersion().equals("1.0");
+        ByteBuf body = conf.proxyPassRequestBody() ? r.body().retainedDuplicate() : Unpooled.EMPTY_BUFFER;
+        // the fields come validated (the client's by the engine's parser, set ones rendered header-safe)
+        FullHttpRequest req = new DefaultFullHttpRequest(http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
+                HttpMethod.valueOf(r.method()), target, body, UNVALIDATED, UNVALIDATED);
+        HttpHeaders h = req.headers();
+        for (Route.Header sh : route.headers()) {
+            String value = sh.value().renderHeaderValue(ex);
+            if (!value.isEmpty()) {
+                h.add(sh.name(), bytes(value));
+            }
+        }
+        if (!route.isSet(HttpHeaderNames.HOST)) {
+            h.set(HttpHeaderNames.HOST, proxyHost);
+        }
+        if (!route.isSet(HttpHeaderNames.CONNECTION) && (!pooled || http10)) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        HttpHeaders in = r.headers();
+        if (body.isReadable() || conf.proxyPassRequestBody() && (in.contains(HttpHeaderNames.CONTENT_LENGTH)
+                || in.contains(HttpHeaderNames.TRANSFER_ENCODING))) {
+            h.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        }
+        if (conf.proxyPassRequestHeaders()) {
+            HttpHeaders listed = in.contains(HttpHeaderNames.CONNECTION) ? connectionTokens(in) : null;
+            for (Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence(); it.hasNext();) {
+                Map.Entry<CharSequence, CharSequence> e = it.next();
+                CharSequence name = e.getKey();
+                if (!route.excluded().contains(name) && (listed == null || !listed.contains(name))) {
+                    h.add(name, bytes(e.getValue()));
+                }
+            }
+        }
+        return req;
+    }
+
+    /** Field values are the request's bytes, one char each: as AsciiString Netty writes them back as those bytes. */
+    private static CharSequence bytes(CharSequence value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) >= 0x80) {
+                return new AsciiString(value);
+            }
+        }
+        return value;
+    }
+
+    /** RFC 9110 §7.6.1: the fields the Connection header names are hop-by-hop too (as keys of a case-insensitive set). */
+    private static HttpHeaders connectionTokens(HttpHeaders headers) {
+        HttpHeaders tokens = UNVALIDATED.newHeaders();
+        for (String v : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String t : v.split(",")) {
+                tokens.add(t.trim(), "");
+            }
+        }
+        return tokens;
+    }
+
+    /** The backend's status and header fields onto the response: hop-by-hop and hidden ones left out, redirects rewritten. */
+    static void copyHead(HttpExchange ex, Route route, HttpResponse head, Response response) {
+        response.status(head.status().code());
+        HttpHeaders out = response.headers();
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = head.headers().iteratorCharSequence(); it.hasNext();) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            CharSequence name = e.getKey();
+            if (route.hidden().contains(name)) {
+                continue;
+            }
+            if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.LOCATION)) {
+                String value = route.redirect(e.getValue().toString(), false);
+                out.add(name, value.startsWith("/") ? ex.request().absoluteUrl(value) : value); // absolute_redirect
+            } else if (AsciiString.contentEqualsIgnoreCase(name, REFRESH)) {
+                out.add(name, route.redirect(e.getValue().toString(), true));
+            } else {
+                out.add(name, e.getValue());
+            }
+        }
+    }
+}
