@@ -9,6 +9,7 @@ import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.http.Response;
 import dev.modhttp.engine.http.StreamedBody;
+import dev.modhttp.engine.http.Tunnel;
 import dev.modhttp.engine.http.DateCache;
 import dev.modhttp.engine.internal.HttpAccess;
 import dev.modhttp.engine.internal.Log;
@@ -102,6 +103,16 @@ public final class ResponseWriter {
                 return;
             }
             HttpAccess.Bridge bodies = HttpAccess.get();
+            Tunnel tunnel = bodies.takeTunnel(response);
+            if (tunnel != null) {
+                if (response.status() != 101 || !ex.transport.upgrade(ex, tunnel)) {
+                    Log.LOG.info("cannot switch protocols on {} {}", request.method(), request.rawUri());
+                    tunnel.discard();
+                    ex.transport.close();
+                    ex.complete();
+                }
+                return;
+            }
             StreamedBody stream = bodies.takeStream(response);
             if (stream != null) {
                 if (bodyOnWire) {

@@ -1,6 +1,7 @@
 package dev.modhttp.engine.exchange;
 
 import dev.modhttp.engine.http.Response;
+import dev.modhttp.engine.http.Tunnel;
 import dev.modhttp.engine.http.ConnectionInfo;
 import dev.modhttp.engine.http.ConnectionState;
 import io.netty.buffer.ByteBuf;
@@ -95,6 +96,14 @@ public interface Transport {
 
     /** Ends the body (the last chunk, say). A head not yet sent goes out now. */
     void endBody();
+
+    /**
+     * After a 101 head was written: flushes it and hands the connection to {@code tunnel}
+     * ({@link Tunnel#start}); the request is logged when the connection ends.
+     *
+     * @return false when the protocol cannot switch (HTTP/2): the caller closes and discards
+     */
+    boolean upgrade(Exchange exchange, Tunnel tunnel);
 
     /** Whether the client takes more bytes now; when not, {@link #onWritable} is called back. */
     boolean isWritable();

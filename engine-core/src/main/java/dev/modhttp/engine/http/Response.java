@@ -44,6 +44,7 @@ public final class Response {
     private FileBody file;
     private List<Piece> pieces;
     private StreamedBody stream;
+    private Tunnel tunnel;
     private long contentLength = -1;
 
     /** One piece of a body made of several: bytes or a region of a file. */
@@ -173,6 +174,21 @@ public final class Response {
         return this;
     }
 
+    /**
+     * Makes this 101 response switch the connection to {@code tunnel} once its head is out (see
+     * {@link Tunnel}); the response takes the tunnel and discards it when cleared.
+     */
+    public Response tunnel(Tunnel tunnel) {
+        clearBody();
+        this.tunnel = tunnel;
+        return this;
+    }
+
+    /** The tunnel set by {@link #tunnel(Tunnel)}, or null. */
+    public Tunnel tunnel() {
+        return tunnel;
+    }
+
     /** The streamed body set by {@link #stream}, or null. */
     public StreamedBody stream() {
         return stream;
@@ -226,6 +242,11 @@ public final class Response {
             stream = null;
             s.discard();
         }
+        if (tunnel != null) {
+            Tunnel t = tunnel;
+            tunnel = null;
+            t.discard();
+        }
         contentLength = -1;
     }
 
@@ -253,6 +274,13 @@ public final class Response {
                 StreamedBody s = response.stream;
                 response.stream = null;
                 return s;
+            }
+
+            @Override
+            public Tunnel takeTunnel(Response response) {
+                Tunnel t = response.tunnel;
+                response.tunnel = null;
+                return t;
             }
 
             @Override

@@ -7,6 +7,7 @@ import dev.modhttp.engine.exchange.EngineRuntime;
 import dev.modhttp.engine.exchange.Exchange;
 import dev.modhttp.engine.exchange.RequestBody;
 import dev.modhttp.engine.exchange.Transport;
+import dev.modhttp.engine.http.Tunnel;
 import dev.modhttp.engine.http.ConnectionInfo;
 import dev.modhttp.engine.http.ConnectionState;
 import dev.modhttp.engine.http.Response;
@@ -163,6 +164,20 @@ final class Http1Transport implements Transport {
         conn.flush();
     }
 
+    /** The 101 head is written: the decoder leaves, its unread bytes go to the tunnel, which starts. */
+    @Override
+    public boolean upgrade(Exchange ex, Tunnel tunnel) {
+        Http1Tunnel end = new Http1Tunnel(tunnel);
+        ctx.pipeline().addBefore(ctx.name(), "tunnel", end);
+        output(null); // the 101 head
+        conn.flush();
+        ctx.channel().config().setAutoRead(true);
+        tunnel.start(end);
+        ctx.pipeline().remove(RequestDecoder.class); // what it read past the request goes to the tunnel
+        ctx.channel().config().setAutoRead(true);
+        return true;
+    }
+
     @Override
     public void responseDone(Exchange ex) {
         conn.responseDone(ex);
@@ -185,6 +200,13 @@ final class Http1Transport implements Transport {
         int status = r.status();
         boolean http10 = ex.request().version() == HttpVersion.HTTP_1_0;
         h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        if (status == 101 && ex.response().tunnel() != null) {
+            // the connection switches: Upgrade as set, nginx's "Connection: upgrade", no body
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+            mode = BodyMode.NONE;
+            return false;
+        }
         if (status < 200 || status == 204 || status == 304) {
             h.remove(HttpHeaderNames.CONTENT_LENGTH);
             if (status == 204) { // nginx's header filter: a 204 carries no type and no Last-Modified

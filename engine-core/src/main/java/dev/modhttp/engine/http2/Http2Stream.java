@@ -8,6 +8,7 @@ import dev.modhttp.engine.exchange.Exchange;
 import dev.modhttp.engine.exchange.RequestBody;
 import dev.modhttp.engine.exchange.Transport;
 import dev.modhttp.engine.exchange.UriNormalizer;
+import dev.modhttp.engine.http.Tunnel;
 import dev.modhttp.engine.http.Addresses;
 import dev.modhttp.engine.http.ConnectionInfo;
 import dev.modhttp.engine.http.ConnectionState;
@@ -340,6 +341,12 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     @Override
     public void endBody() {
         output.end(malformed);
+    }
+
+    /** HTTP/2 has no 101: a stream cannot switch protocols. */
+    @Override
+    public boolean upgrade(Exchange exchange, Tunnel tunnel) {
+        return false;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.modhttp.engine.internal;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.http.Response;
 import dev.modhttp.engine.http.StreamedBody;
+import dev.modhttp.engine.http.Tunnel;
 import io.netty.buffer.ByteBuf;
 import java.lang.invoke.MethodHandles;
 import java.util.List;
@@ -23,6 +24,9 @@ public final class HttpAccess {
 
         /** Hands the body buffer over to the writer; null when there is none. */
         ByteBuf takeBody(Response response);
+
+        /** Hands a 101 response's tunnel over to the writer; null when there is none. */
+        Tunnel takeTunnel(Response response);
 
         /** Hands a streamed body over to the writer; null when there is none. */
         StreamedBody takeStream(Response response);

@@ -32,6 +32,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** Requests sent over this connection. */
     int requests;
     private ProxyRequest owner;
+    /** After a 101: the tunnel this connection now carries. */
+    private ProxyTunnel tunnel;
     /** The pending deadline's action and when it is due (System.nanoTime); null: none. */
     private Runnable deadlineAction;
     private long deadlineAt;
@@ -106,6 +108,13 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         action.run();
     }
 
+    /** The connection carries an upgraded connection's bytes from now on; it is never pooled again. */
+    void tunnel(ProxyTunnel t) {
+        owner = null;
+        tunnel = t;
+        deadlineAction = null;
+    }
+
     void own(ProxyRequest request) {
         owner = request;
         deadlineAction = null; // no longer idle
@@ -149,7 +158,9 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (owner != null) {
+        if (tunnel != null) {
+            tunnel.fromBackend(msg);
+        } else if (owner != null) {
             owner.onMessage(this, msg);
         } else {
             ReferenceCountUtil.release(msg); // an idle connection has nothing to say: it cannot be reused
@@ -160,7 +171,9 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (owner != null) {
+        if (tunnel != null) {
+            tunnel.backendReadComplete();
+        } else if (owner != null) {
             owner.onReadComplete(this);
         }
     }
@@ -176,7 +189,17 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         owner = null;
         if (o != null) {
             o.onClosed(this);
+        } else if (tunnel != null) {
+            tunnel.backendClosed();
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (tunnel != null && ctx.channel().isWritable()) {
+            tunnel.backendWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override

@@ -30,6 +30,8 @@ import java.util.Set;
  *   <tr><td>proxy-intercept-errors</td><td>off: on, a backend status of 300 or more that has an error-page
  *       is answered by that page</td></tr>
  *   <tr><td>proxy-buffer-size</td><td>4k: the most the backend's status line and header may take</td></tr>
+ *   <tr><td>proxy-upgrade</td><td>off: on, a request asking to upgrade (WebSocket) passes its Upgrade
+ *       field with "Connection: upgrade" (nginx's recipe in one key); a 101 then makes a tunnel</td></tr>
  *   <tr><td>proxy-ssl-server-name</td><td>off: with {@code https://}, send the name as SNI</td></tr>
  *   <tr><td>proxy-ssl-name</td><td>the proxy-pass host: the name sent as SNI and verified</td></tr>
  *   <tr><td>proxy-ssl-verify</td><td>off: verify the backend's certificate chain and name</td></tr>
@@ -42,14 +44,14 @@ public record ProxyConfig(Boolean proxyPassRequestHeaders, Boolean proxyPassRequ
         Duration proxySendTimeout, Duration proxyReadTimeout, List<String> proxyRedirect,
         List<String> proxyNextUpstream, Integer proxyNextUpstreamTries, Duration proxyNextUpstreamTimeout,
         Boolean proxyInterceptErrors, Size proxyBufferSize, Boolean proxySslServerName, String proxySslName,
-        Boolean proxySslVerify, String proxySslTrustedCertificate) {
+        Boolean proxySslVerify, String proxySslTrustedCertificate, Boolean proxyUpgrade) {
 
     private static final Set<String> NEXT_UPSTREAM = Set.of("error", "timeout", "invalid_header", "http_500",
             "http_502", "http_503", "http_504", "http_403", "http_404", "http_429", "non_idempotent", "off");
 
     public static final ProxyConfig DEFAULTS = new ProxyConfig(true, true, List.of(), List.of(), "1.1",
             Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60), List.of("default"),
-            List.of("error", "timeout"), 0, Duration.ZERO, false, Size.ofBytes(4096), false, null, false, null);
+            List.of("error", "timeout"), 0, Duration.ZERO, false, Size.ofBytes(4096), false, null, false, null, false);
 
     public ProxyConfig {
         if (proxyHttpVersion != null && !proxyHttpVersion.equals("1.0") && !proxyHttpVersion.equals("1.1")) {

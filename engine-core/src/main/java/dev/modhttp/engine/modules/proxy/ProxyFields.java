@@ -96,6 +96,10 @@ final class ProxyFields {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         HttpHeaders in = r.headers();
+        if (conf.proxyUpgrade() && in.contains(HttpHeaderNames.UPGRADE) && !http10) {
+            h.set(HttpHeaderNames.UPGRADE, in.get(HttpHeaderNames.UPGRADE));
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        }
         if (body.isReadable() || conf.proxyPassRequestBody() && (in.contains(HttpHeaderNames.CONTENT_LENGTH)
                 || in.contains(HttpHeaderNames.TRANSFER_ENCODING))) {
             h.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());

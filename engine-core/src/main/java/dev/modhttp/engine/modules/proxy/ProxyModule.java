@@ -236,7 +236,8 @@ public final class ProxyModule implements Module {
             }
         }
         String target = route.target(ex, renderedUri);
-        return new ProxyRequest(this, ex, route, peers, proxyHost, target, pick(ex, peers), tlsHost).start();
+        return new ProxyRequest(this, ex, route, peers, new Route.Target(proxyHost, target, tlsHost), pick(ex, peers))
+                .start();
     }
 
     private static void logError(HttpExchange ex, String message) {

@@ -41,15 +41,12 @@ final class ProxyRequest {
     private final HttpExchange ex;
     private final Route route;
     private final Peers peers;
-    private final String proxyHost;
-    private final String target;
+    private final Route.Target to;
     private final CompletableFuture<Result> result = new CompletableFuture<>();
     private final UpstreamState stats;
     private final long started = System.nanoTime();
     private FullHttpRequest request;
     private final Peers.Pick pick;
-    /** The host TLS to the backend names (null: plain HTTP). */
-    private final String tlsHost;
     private int triesLeft;
     private Peers.Peer peer;
     private BackendConnection conn;
@@ -59,16 +56,13 @@ final class ProxyRequest {
     private boolean keepConnection;
     private boolean skipInformational;
 
-    ProxyRequest(ProxyModule module, HttpExchange ex, Route route, Peers peers, String proxyHost, String target,
-            Peers.Pick pick, String tlsHost) {
+    ProxyRequest(ProxyModule module, HttpExchange ex, Route route, Peers peers, Route.Target to, Peers.Pick pick) {
         this.pick = pick;
-        this.tlsHost = tlsHost;
         this.module = module;
         this.ex = ex;
         this.route = route;
         this.peers = peers;
-        this.proxyHost = proxyHost;
-        this.target = target;
+        this.to = to;
         this.stats = UpstreamState.of(ex);
         int tries = route.conf().proxyNextUpstreamTries();
         this.triesLeft = tries == 0 ? peers.size() : Math.min(tries, peers.size());
@@ -80,7 +74,7 @@ final class ProxyRequest {
     }
 
     Result start() {
-        request = ProxyFields.request(ex, route, proxyHost, target, peers.upstream.keepalive() > 0);
+        request = ProxyFields.request(ex, route, to.proxyHost(), to.target(), peers.upstream.keepalive() > 0);
         attempt();
         return result.isDone() ? result.join() : Result.pending(result);
     }
@@ -109,7 +103,7 @@ final class ProxyRequest {
         state = State.CONNECTING;
         BackendConnection fresh = new BackendConnection(peers, peer, pool);
         ChannelFuture f = fresh.connect(ex.eventLoop(), module.channelType(), module.codec(route.conf()),
-                route.conf().proxyConnectTimeout(), tlsHost == null ? null : route.tls(), tlsHost);
+                route.conf().proxyConnectTimeout(), to.tlsHost() == null ? null : route.tls(), to.tlsHost());
         conn = fresh;
         f.addListener(done -> {
             if (state != State.CONNECTING || conn != fresh) {
@@ -176,6 +170,14 @@ final class ProxyRequest {
             return;
         }
         stats.header(status, head.headers());
+        if (status == 101) { // the connection switches protocols: a tunnel, never pooled again
+            BackendConnection c = conn;
+            conn = null;
+            state = State.DONE;
+            releasePeer(false);
+            finish(ProxyTunnel.open(ex, route, head, c, context()));
+            return;
+        }
         if (module.nextUpstreamFor(route.conf(), status) && triesLeft > 0 && retriable()) {
             LOG.debug("upstream answered {}, trying the next upstream", status);
             releasePeer(status != 403 && status != 404 && status != 429);
@@ -234,15 +236,12 @@ final class ProxyRequest {
     }
 
     void onClosed(BackendConnection c) {
-        if (c != conn) {
-            return;
-        }
-        conn = null;
-        switch (state) {
-            case SENDING, HEAD -> failed(Failure.ERROR,
-                    "upstream prematurely closed connection while reading response header from upstream");
-            case BODY, DISCARDING -> bodyFailed("upstream prematurely closed connection while reading upstream");
-            default -> {
+        if (c == conn) {
+            conn = null;
+            if (state == State.SENDING || state == State.HEAD) {
+                failed(Failure.ERROR, "upstream prematurely closed connection while reading response header from upstream");
+            } else if (state == State.BODY || state == State.DISCARDING) {
+                bodyFailed("upstream prematurely closed connection while reading upstream");
             }
         }
     }
@@ -410,6 +409,6 @@ final class ProxyRequest {
     }
 
     private String context() {
-        return ProxyModule.context(ex, route, peer != null ? peer.name : peers.upstream.name(), target);
+        return ProxyModule.context(ex, route, peer != null ? peer.name : peers.upstream.name(), to.target());
     }
 }

@@ -35,6 +35,13 @@ import java.util.Locale;
 record Route(ProxyPass pass, Template url, Peers peers, Location location, ProxyConfig conf, List<Header> headers,
         HttpHeaders excluded, HttpHeaders hidden, List<Redirect> redirects, BackendTls tls) {
 
+    /**
+     * Where one request goes: {@code $proxy_host}, the request target, and the host TLS to the
+     * backend names (null: plain HTTP).
+     */
+    record Target(String proxyHost, String target, String tlsHost) {
+    }
+
     /** A proxy-set-header entry: its value rendered per request; an empty value sends nothing. */
     record Header(AsciiString name, Template value) {
     }
