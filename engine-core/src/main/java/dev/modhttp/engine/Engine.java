@@ -19,6 +19,7 @@ import dev.modhttp.engine.module.EngineStatus;
 import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Hooks;
+import dev.modhttp.engine.module.Module;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -43,6 +44,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -85,12 +87,15 @@ public final class Engine implements EngineInfo {
     private boolean started;
     private final boolean reloadOnSighup;
     private Runnable restoreSighup;
+    private final List<Module> modules;
 
     Engine(EngineConfig config, List<ConfigSpec<?>> specs, List<HeaderFilterDefinition> headerFilters,
             List<BodyFilterDefinition> bodyFilters, List<Hook> hooks,
             Pipeline[] compiled, Map<String, List<String>> pipelines, int ioThreads, int blockingLimit,
-            List<Consumer<ServerBootstrap>> bootstrapCustomizers, boolean reloadOnSighup, SslBundleSource sslBundles) {
+            List<Consumer<ServerBootstrap>> bootstrapCustomizers, boolean reloadOnSighup, SslBundleSource sslBundles,
+            List<Module> modules) {
         this.config = config;
+        this.modules = modules;
         this.specs = specs;
         this.hooks = List.copyOf(hooks);
         this.pipelines = Collections.unmodifiableMap(new LinkedHashMap<>(pipelines));
@@ -313,6 +318,12 @@ public final class Engine implements EngineInfo {
      */
     public ServerConfig selectServer(String host) {
         return runtime.selectServer(host);
+    }
+
+    /** The engine's module of {@code type} (a built-in one or a user's), if it has one. */
+    @Override
+    public <T> Optional<T> module(Class<T> type) {
+        return modules.stream().filter(type::isInstance).map(type::cast).findFirst();
     }
 
     /** The config records declared by the engine's modules. */

@@ -312,7 +312,8 @@ public final class EngineBuilder {
             }
         }
         Engine engine = new Engine(config, List.copyOf(specs), allHeaderFilters, allBodyFilters, allHooks, compiled,
-                dump, ioThreads, blockingLimit, List.copyOf(bootstrapCustomizers), reloadOnSighup, sslBundles);
+                dump, ioThreads, blockingLimit, List.copyOf(bootstrapCustomizers), reloadOnSighup, sslBundles,
+                modules.stream().map(Named::module).toList());
         runtimeHooks[0] = engine.moduleHooks();
         return engine;
     }

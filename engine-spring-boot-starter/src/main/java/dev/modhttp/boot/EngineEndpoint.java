@@ -1,5 +1,6 @@
 package dev.modhttp.boot;
 
+import dev.modhttp.engine.modules.proxy.ProxyModule;
 import dev.modhttp.engine.Engine;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Listen;
@@ -15,7 +16,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
  * The {@code engine} endpoint: per server and location, the compiled pipeline (phase, order,
- * handler name) and the merged config record of every module that is configured there.
+ * handler name) and the merged config record of every module that is configured there; and
+ * every upstream peer with its health and counts ({@code upstreams}).
  */
 @Endpoint(id = "engine")
 public class EngineEndpoint {
@@ -48,6 +50,7 @@ public class EngineEndpoint {
             servers.add(s);
         }
         out.put("servers", servers);
+        engine.module(ProxyModule.class).ifPresent(proxy -> out.put("upstreams", proxy.peers()));
         return out;
     }
 

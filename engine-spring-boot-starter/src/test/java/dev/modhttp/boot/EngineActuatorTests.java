@@ -3,6 +3,7 @@ package dev.modhttp.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modhttp.engine.Engine;
+import dev.modhttp.engine.modules.proxy.PeerView;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,22 @@ class EngineActuatorTests {
             assertThat(config.get("return")).containsEntry("status", 403);
             assertThat(config.get("CoreConfig")).containsEntry("clientMaxBodySize", "2097152B");
         });
+    }
+
+    @Test
+    void theEngineEndpointShowsEachUpstreamPeer() {
+        runner.withPropertyValues("engine.upstreams[0].name=app", "engine.upstreams[0].servers[0]=127.0.0.1:9 weight=3",
+                "engine.upstreams[0].servers[1]=127.0.0.1:10 backup",
+                "engine.servers[0].locations[3].location=/app/", "engine.servers[0].locations[3].proxy-pass=http://app")
+                .run(context -> {
+                    Object upstreams = context.getBean(EngineEndpoint.class).engine().get("upstreams");
+                    assertThat(upstreams).asList().hasSize(2);
+                    PeerView first = (PeerView) ((List<?>) upstreams).get(0);
+                    assertThat(first.upstream()).isEqualTo("app");
+                    assertThat(first.address()).isEqualTo("127.0.0.1:9");
+                    assertThat(first.weight()).isEqualTo(3);
+                    assertThat(((PeerView) ((List<?>) upstreams).get(1)).backup()).isTrue();
+                });
     }
 
     @Test

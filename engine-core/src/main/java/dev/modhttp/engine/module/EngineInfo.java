@@ -2,6 +2,7 @@ package dev.modhttp.engine.module;
 
 import dev.modhttp.engine.config.EngineConfig;
 import java.util.List;
+import java.util.Optional;
 
 /** What server-wide hooks see of the engine. */
 public interface EngineInfo {
@@ -12,4 +13,9 @@ public interface EngineInfo {
     List<Integer> ports();
 
     EngineStatus status();
+
+    /** The engine's module of {@code type}, if it has one: for hooks that show another module's state. */
+    default <T> Optional<T> module(Class<T> type) {
+        return Optional.empty();
+    }
 }

@@ -3,9 +3,13 @@ package dev.modhttp.engine.modules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modhttp.engine.modules.metrics.MetricsModule;
+import dev.modhttp.engine.modules.proxy.PeerView;
+import dev.modhttp.engine.modules.proxy.ProxyModule;
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
 import io.micrometer.core.instrument.Timer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,6 +41,45 @@ class MetricsModuleTests {
             assertThat(registry.get("http.server.requests").tag("location", "NONE").timer().count()).isEqualTo(1);
             assertThat(registry.find("http.server.requests").meters())
                     .noneMatch(m -> m.getId().getTags().toString().contains("/users/1"));
+        }
+    }
+
+    @Test
+    void upstreamPeersAreCountedAndTheirHealthShown() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        int dead;
+        try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            dead = gone.getLocalPort();
+        }
+        try (TestEngine backend = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: /
+                        return: "200 up"
+                """); TestEngine e = TestEngine.start("""
+                upstreams:
+                  - name: app
+                    servers: ["127.0.0.1:%d", "127.0.0.1:%d"]
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: /
+                        proxy-pass: http://app
+                """.formatted(backend.port(), dead), b -> b.module(new MetricsModule(registry)))) {
+            for (int i = 0; i < 4; i++) {
+                assertThat(e.http().get("/").body()).isEqualTo("up");
+            }
+            String live = "127.0.0.1:" + backend.port();
+            String down = "127.0.0.1:" + dead;
+            assertThat(registry.get("engine.upstream.requests").tag("upstream", "app").tag("peer", live)
+                    .functionCounter().count()).isEqualTo(4);
+            assertThat(registry.get("engine.upstream.failures").tag("peer", down).functionCounter().count())
+                    .isEqualTo(1);
+            PeerView out = e.engine().module(ProxyModule.class).orElseThrow().peers().stream()
+                    .filter(p -> p.address().equals(down)).findFirst().orElseThrow();
+            assertThat(out.fails()).isEqualTo(1);
+            assertThat(out.unavailableMillis()).as("left out for fail-timeout (10 s)").isBetween(1L, 10_000L);
         }
     }
 

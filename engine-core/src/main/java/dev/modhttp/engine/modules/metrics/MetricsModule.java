@@ -10,6 +10,8 @@ import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.modules.limit.LimitConnModule;
 import dev.modhttp.engine.modules.limit.LimitReqModule;
+import dev.modhttp.engine.modules.proxy.PeerView;
+import dev.modhttp.engine.modules.proxy.ProxyModule;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -26,8 +28,10 @@ import java.util.function.ToDoubleFunction;
  * location's pattern, never the raw URI, so the tag set stays small), and connection gauges
  * {@code engine.connections} (active, reading, writing, waiting) from the stub_status counts,
  * the counter {@code engine.tls.handshakes.failed},
- * and {@code engine.limit.requests} tagged {@code limit} (req, conn) and {@code status} (PASSED,
- * DELAYED, REJECTED, ... as {@code $limit_req_status} and {@code $limit_conn_status} say).
+ * {@code engine.limit.requests} tagged {@code limit} (req, conn) and {@code status} (PASSED,
+ * DELAYED, REJECTED, ... as {@code $limit_req_status} and {@code $limit_conn_status} say), and per
+ * upstream peer ({@code upstream}, {@code peer} tags) the counters {@code engine.upstream.requests}
+ * and {@code engine.upstream.failures} and the gauge {@code engine.upstream.active}.
  * Needs {@code micrometer-core} on the classpath; the starter adds it when a
  * {@code MeterRegistry} bean exists.
  */
@@ -52,9 +56,29 @@ public final class MetricsModule implements Module {
                 FunctionCounter.builder("engine.tls.handshakes.failed", engine, e -> e.status().tlsHandshakesFailed())
                         .description("TLS handshakes that failed: garbage on a TLS port, no protocol or cipher in common")
                         .register(registry);
+                engine.module(ProxyModule.class).ifPresent(MetricsModule.this::peers);
                 return HookResult.GO_ON;
             }
         });
+    }
+
+    /** Counters and a gauge per upstream peer known at startup, read from the proxy module's view. */
+    private void peers(ProxyModule proxy) {
+        for (PeerView p : proxy.peers()) {
+            Tags tags = Tags.of("upstream", p.upstream(), "peer", p.address());
+            FunctionCounter.builder("engine.upstream.requests", proxy, m -> find(m, p).requests()).tags(tags)
+                    .description("Requests sent to an upstream peer (each attempt)").register(registry);
+            FunctionCounter.builder("engine.upstream.failures", proxy, m -> find(m, p).failures()).tags(tags)
+                    .description("Attempts at an upstream peer that failed: refused, reset, timed out, invalid")
+                    .register(registry);
+            Gauge.builder("engine.upstream.active", proxy, m -> find(m, p).active()).tags(tags)
+                    .description("Requests an upstream peer is serving now").register(registry);
+        }
+    }
+
+    private static PeerView find(ProxyModule proxy, PeerView p) {
+        return proxy.peers().stream().filter(v -> v.upstream().equals(p.upstream()) && v.address().equals(p.address()))
+                .findFirst().orElse(p);
     }
 
     private void gauge(EngineInfo engine, String state, ToDoubleFunction<EngineInfo> value) {

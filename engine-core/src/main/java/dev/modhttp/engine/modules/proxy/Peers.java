@@ -42,6 +42,8 @@ final class Peers {
         long checked;
         int conns;
         int index;
+        long requests;
+        long failures;
 
         Peer(InetSocketAddress address, UpstreamServer s) {
             this.address = address;
@@ -217,6 +219,7 @@ final class Peers {
         }
         if (p != null) {
             p.conns++;
+            p.requests++;
             if (p.index < 64) {
                 pick.tried |= 1L << p.index;
             }
@@ -385,6 +388,7 @@ final class Peers {
             return;
         }
         if (failed) {
+            p.failures++;
             p.fails++;
             p.accessed = now;
             p.checked = now;
@@ -400,10 +404,17 @@ final class Peers {
         }
     }
 
-    /** The peers in order, primary then backup: for views and tests. */
-    List<Peer> all() {
-        List<Peer> all = new ArrayList<>(primary);
-        all.addAll(backup);
-        return all;
+    /** Each peer as it is now, primary ones first. */
+    synchronized List<PeerView> view(long now) {
+        List<PeerView> out = new ArrayList<>();
+        for (List<Peer> group : List.of(primary, backup)) {
+            for (Peer p : group) {
+                boolean out1 = p.maxFails > 0 && p.fails >= p.maxFails && now - p.checked <= p.failTimeoutNanos;
+                long left = out1 ? (p.failTimeoutNanos - (now - p.checked)) / 1_000_000 : 0;
+                out.add(new PeerView(upstream.name(), p.name, p.server, p.weight, p.backup, p.down, p.fails,
+                        Math.max(left, out1 ? 1 : 0), p.conns, p.requests, p.failures));
+            }
+        }
+        return out;
     }
 }

@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,7 +79,7 @@ public final class ProxyModule implements Module {
             .defaults(new UpstreamsConfig(List.of())).build();
 
     private final Map<Location, Route> routes = new IdentityHashMap<>();
-    private final Map<String, Peers> upstreams = new HashMap<>();
+    private final Map<String, Peers> upstreams = new LinkedHashMap<>();
     private final Map<String, Peers> direct = new ConcurrentHashMap<>();
     private final Map<Peers, Template> hashKeys = new IdentityHashMap<>();
     private final Map<EventLoop, Map<Peers, BackendPool>> pools = new ConcurrentHashMap<>();
@@ -243,6 +244,18 @@ public final class ProxyModule implements Module {
     private static void logError(HttpExchange ex, String message) {
         LOG.error("{}, client: {}, server: {}, request: \"{}\"", message, ex.request().remoteAddressText(),
                 serverName(ex), ex.request().requestLine());
+    }
+
+    /**
+     * Every peer of every upstream (and of each proxy-pass URL naming a host directly) as it is
+     * now: for the actuator's {@code engine} endpoint and the metrics module.
+     */
+    public List<PeerView> peers() {
+        List<PeerView> all = new ArrayList<>();
+        long now = Peers.now();
+        upstreams.values().forEach(p -> all.addAll(p.view(now)));
+        direct.values().forEach(p -> all.addAll(p.view(now)));
+        return all;
     }
 
     /** A request's selection state, with the key its upstream's balancing method hashes. */
