@@ -131,7 +131,7 @@ public final class RequestBody {
             return;
         }
         if (buffered == null) {
-            buffered = ex.transport.alloc().compositeBuffer(64);
+            buffered = ex.transport.alloc().compositeBuffer(Integer.MAX_VALUE); // never copied while it grows
         }
         buffered.addComponent(true, data);
     }

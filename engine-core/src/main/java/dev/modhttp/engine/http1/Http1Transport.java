@@ -260,7 +260,12 @@ final class Http1Transport implements Transport {
                 ByteBufUtil.writeAscii(out, e.getKey());
             }
             out.writeByte(':').writeByte(' ');
-            ByteBufUtil.writeUtf8(out, e.getValue()); // header values are text: UTF-8 on the wire, as nginx passes a URI's bytes
+            CharSequence value = e.getValue();
+            if (value instanceof AsciiString bytes) {
+                ByteBufUtil.copy(bytes, out); // bytes as they came (a proxied backend's field)
+            } else {
+                ByteBufUtil.writeUtf8(out, value); // text: UTF-8 on the wire, as nginx passes a URI's bytes
+            }
             out.writeBytes(CRLF);
         }
         out.writeBytes(CRLF);

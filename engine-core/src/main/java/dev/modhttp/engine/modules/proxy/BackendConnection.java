@@ -3,7 +3,6 @@ package dev.modhttp.engine.modules.proxy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -16,6 +15,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One connection to a backend peer, on the event loop of the client connection that opened it:
@@ -25,10 +26,14 @@ import javax.net.ssl.SSLException;
  */
 final class BackendConnection extends ChannelInboundHandlerAdapter {
 
+    private static final Logger LOG = LoggerFactory.getLogger("dev.modhttp.engine");
+
     final Peers peers;
     final Peers.Peer peer;
     final BackendPool pool;
     Channel channel;
+    /** Its HTTP codec (gone after a 101). */
+    BackendCodec codec;
     /** Requests sent over this connection. */
     int requests;
     private ProxyRequest owner;
@@ -51,8 +56,9 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
      * Connects to the peer on {@code loop}: TLS first when {@code tls} is given ({@code tlsHost}
      * the name it may send and verify), then Netty's {@code codec}, then this handler.
      */
-    ChannelFuture connect(EventLoop loop, Class<? extends Channel> type, ChannelHandler codec, Duration timeout,
+    ChannelFuture connect(EventLoop loop, Class<? extends Channel> type, BackendCodec codec, Duration timeout,
             BackendTls tls, String tlsHost) {
+        this.codec = codec;
         return new Bootstrap().group(loop).channel(type)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -125,6 +131,10 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         owner = null;
         deadline(0, null);
         channel.config().setAutoRead(true);
+        if (keep && codec.hasLeftover()) {
+            LOG.warn("upstream sent more data than specified in Content-Length, upstream: \"{}\"", peer.name);
+            keep = false;
+        }
         if (keep && requests < peers.upstream.keepaliveRequests()) {
             pool.put(this);
         } else {

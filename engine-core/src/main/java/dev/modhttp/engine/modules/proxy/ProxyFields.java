@@ -149,12 +149,15 @@ final class ProxyFields {
                 continue;
             }
             if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.LOCATION)) {
-                String value = route.redirect(e.getValue().toString(), false);
-                out.add(name, value.startsWith("/") ? ex.request().absoluteUrl(value) : value); // absolute_redirect
+                String value = e.getValue().toString();
+                String rewritten = route.redirect(value, false);
+                // nginx makes a Location absolute only when proxy-redirect rewrote it to a path
+                out.add(name, !rewritten.equals(value) && rewritten.startsWith("/")
+                        ? ex.request().absoluteUrl(rewritten) : bytes(rewritten));
             } else if (AsciiString.contentEqualsIgnoreCase(name, REFRESH)) {
-                out.add(name, route.redirect(e.getValue().toString(), true));
+                out.add(name, bytes(route.redirect(e.getValue().toString(), true)));
             } else {
-                out.add(name, e.getValue());
+                out.add(name, bytes(e.getValue()));
             }
         }
     }

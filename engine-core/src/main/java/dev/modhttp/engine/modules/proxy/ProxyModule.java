@@ -21,10 +21,10 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import io.netty.util.NetUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,6 +81,13 @@ public final class ProxyModule implements Module {
     private final Map<Location, Route> routes = new IdentityHashMap<>();
     private final Map<String, Peers> upstreams = new LinkedHashMap<>();
     private final Map<String, Peers> direct = new ConcurrentHashMap<>();
+    private static final int DYNAMIC_LIMIT = 256;
+    private final Map<String, Peers> dynamic = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Peers> eldest) {
+            return size() > DYNAMIC_LIMIT;
+        }
+    };
     private final Map<Peers, Template> hashKeys = new IdentityHashMap<>();
     private final Map<EventLoop, Map<Peers, BackendPool>> pools = new ConcurrentHashMap<>();
     private final Class<? extends Channel> channelType =
@@ -183,7 +190,11 @@ public final class ProxyModule implements Module {
         List<Route.Header> headers = new ArrayList<>();
         List<ProxyHeadersConfig.SetHeader> set = l.config(HEADERS).proxySetHeader();
         for (ProxyHeadersConfig.SetHeader h : set) {
-            headers.add(new Route.Header(AsciiString.of(h.name()), registry.variables().compile(h.value())));
+            try {
+                headers.add(new Route.Header(AsciiString.of(h.name()), registry.variables().compile(h.value())));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(l.path(), "proxy-set-header", e.getMessage(), e);
+            }
         }
         HttpHeaders excluded = ProxyFields.excluded(set);
         HttpHeaders hidden = ProxyFields.hidden(conf);
@@ -219,7 +230,7 @@ public final class ProxyModule implements Module {
         if (route.pass().variables()) {
             ProxyPass rendered;
             try {
-                rendered = ProxyPass.parse(route.url().render(ex));
+                rendered = ProxyPass.parse(route.url().render(ex), false);
             } catch (IllegalArgumentException e) {
                 logError(ex, e.getMessage());
                 return Result.status(500);
@@ -233,7 +244,7 @@ public final class ProxyModule implements Module {
                     logError(ex, "no resolver defined to resolve " + rendered.host());
                     return Result.status(502);
                 }
-                peers = direct.computeIfAbsent(rendered.origin(), k -> new Peers(Upstream.implicit(rendered)));
+                peers = dynamic(rendered);
             }
         }
         String target = route.target(ex, renderedUri);
@@ -258,6 +269,17 @@ public final class ProxyModule implements Module {
         return all;
     }
 
+    /**
+     * The peers of a host:port a proxy-pass URL with variables rendered: kept for the last
+     * {@link #DYNAMIC_LIMIT} of them (a client choosing the host cannot grow the heap), with no
+     * pooled connections (nginx keeps none either).
+     */
+    private Peers dynamic(ProxyPass rendered) {
+        synchronized (dynamic) {
+            return dynamic.computeIfAbsent(rendered.origin(), k -> new Peers(Upstream.implicit(rendered).unpooled()));
+        }
+    }
+
     /** A request's selection state, with the key its upstream's balancing method hashes. */
     private Peers.Pick pick(HttpExchange ex, Peers peers) {
         return switch (peers.method()) {
@@ -273,7 +295,7 @@ public final class ProxyModule implements Module {
 
     /** Whether {@code host} is an IP address (a variable's host needs no resolver then). */
     static boolean isAddress(String host) {
-        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9');
+        return NetUtil.isValidIpV4Address(host) || NetUtil.isValidIpV6Address(host);
     }
 
     // ---- what ProxyRequest asks of the module ----------------------------------------------
@@ -283,12 +305,15 @@ public final class ProxyModule implements Module {
     }
 
     BackendPool pool(EventLoop loop, Peers peers) {
+        if (peers.upstream.keepalive() == 0) {
+            return new BackendPool(peers.upstream); // keeps nothing: not worth a place in the table
+        }
         return pools.computeIfAbsent(loop, l -> new IdentityHashMap<>())
                 .computeIfAbsent(peers, p -> new BackendPool(p.upstream));
     }
 
     /** Netty's HTTP/1.1 client codec, header fields validated, the head within proxy-buffer-size. */
-    HttpClientCodec codec(ProxyConfig conf) {
+    BackendCodec codec(ProxyConfig conf) {
         int max = (int) conf.proxyBufferSize().bytes();
         HttpDecoderConfig config = new HttpDecoderConfig().setMaxInitialLineLength(max).setMaxHeaderSize(max)
                 .setMaxChunkSize(64 * 1024)
@@ -296,7 +321,7 @@ public final class ProxyModule implements Module {
                         .withValueValidation(true))
                 .setTrailersFactory(DefaultHttpHeadersFactory.trailersFactory().withValidation(true)
                         .withValueValidation(true));
-        return new HttpClientCodec(config, false, false);
+        return new BackendCodec(config);
     }
 
     boolean nextUpstreamFor(ProxyConfig conf, ProxyRequest.Failure kind) {

@@ -26,6 +26,14 @@ public record ProxyPass(String url, boolean https, String host, int port, boolea
      *         worded as nginx words them
      */
     public static ProxyPass parse(String text) {
+        return parse(text, true);
+    }
+
+    /**
+     * Reads a URL; {@code written} (from the configuration) refuses spaces and controls, which a
+     * URL rendered from variables may hold (the request target then carries them encoded).
+     */
+    static ProxyPass parse(String text, boolean written) {
         String t = text.trim();
         String lower = t.toLowerCase(Locale.ROOT);
         boolean https;
@@ -35,6 +43,11 @@ public record ProxyPass(String url, boolean https, String host, int port, boolea
             https = true;
         } else {
             throw new IllegalArgumentException("invalid URL prefix in \"" + t + "\"");
+        }
+        for (int i = 0; written && i < t.length(); i++) {
+            if (t.charAt(i) <= ' ' || t.charAt(i) == 0x7f) {
+                throw new IllegalArgumentException("invalid URL \"" + t + "\": a space or control character");
+            }
         }
         boolean variables = t.indexOf('$') >= 0;
         int start = https ? 8 : 7;

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -127,6 +128,7 @@ final class ProxyRequest {
         conn = c;
         c.own(this);
         c.requests++;
+        c.codec.head(request.method() == HttpMethod.HEAD);
         state = State.SENDING;
         arm(route.conf().proxySendTimeout().toMillis(), Failure.TIMEOUT,
                 "upstream timed out (110: Connection timed out) while sending request to upstream");
@@ -148,19 +150,19 @@ final class ProxyRequest {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpResponse head) {
-            if (state == State.SENDING || state == State.HEAD) {
-                state = State.HEAD; // a backend may answer before it read the whole request
-                onHead(head);
-            }
+        if (msg instanceof HttpResponse head && (state == State.SENDING || state == State.HEAD)) {
+            state = State.HEAD; // a backend may answer before it read the whole request
+            onHead(head);
         }
-        if (msg instanceof HttpContent content) {
+        if (c != conn) { // the head failed: nothing more of this message counts
+            ReferenceCountUtil.release(msg);
+        } else if (msg instanceof HttpContent content) {
             onContent(content);
         }
     }
 
     private void onHead(HttpResponse head) {
-        if (head.decoderResult().isFailure()) {
+        if (head.decoderResult().isFailure() || head.status().code() < 100) {
             failed(Failure.INVALID_HEADER, ProxyModule.headerFailure(head.decoderResult().cause()));
             return;
         }
@@ -302,7 +304,8 @@ final class ProxyRequest {
     /** An attempt failed before the response head: the next peer, or 502/504. */
     private void failed(Failure kind, String message) {
         disarm();
-        boolean wasCached = cached && state != State.CONNECTING && kind == Failure.ERROR && !stats.gotBytes();
+        boolean wasCached = cached && state != State.CONNECTING && kind == Failure.ERROR && !stats.gotBytes()
+                && retriable();
         LOG.error("{}, {}", message, context());
         stats.status(kind == Failure.TIMEOUT ? 504 : 502);
         stats.done(System.nanoTime());

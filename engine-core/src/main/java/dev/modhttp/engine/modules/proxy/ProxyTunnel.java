@@ -5,7 +5,6 @@ import dev.modhttp.engine.http.Tunnel;
 import dev.modhttp.engine.phase.Result;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
@@ -48,7 +47,7 @@ final class ProxyTunnel implements Tunnel {
         }
         ProxyTunnel t = new ProxyTunnel(backend, route.conf().proxyReadTimeout().toMillis(), context);
         backend.tunnel(t);
-        backend.channel.pipeline().remove(HttpClientCodec.class); // what it read past the head comes as bytes
+        backend.channel.pipeline().remove(BackendCodec.class); // what it read past the head comes as bytes
         ProxyFields.copyHead(ex, route, head, ex.response());
         String upgrade = head.headers().get(HttpHeaderNames.UPGRADE);
         if (upgrade != null) {

@@ -100,8 +100,8 @@ record Route(ProxyPass pass, Template url, Peers peers, Location location, Proxy
         Request r = ex.request();
         boolean changed = r.uriChanges() > 0;
         if (pass.variables()) {
-            if (renderedUri != null) {
-                return requestLineSafe(renderedUri);
+            if (renderedUri != null) { // as nginx: "http://b?q=1" asks for "/?q=1"
+                return requestLineSafe(renderedUri.startsWith("?") ? "/" + renderedUri : renderedUri);
             }
         } else if (pass.uri() != null) {
             String uri = r.uriBytes();

@@ -88,6 +88,11 @@ public record Upstream(String name, List<UpstreamServer> servers, String balance
         return balance.startsWith("hash ") ? balance.split(" ")[1] : null;
     }
 
+    /** This upstream keeping no idle connections. */
+    Upstream unpooled() {
+        return new Upstream(name, servers, balance, 0, keepaliveTimeout, keepaliveRequests);
+    }
+
     /** The implicit upstream of a {@code proxy-pass} naming a host and port directly. */
     static Upstream implicit(ProxyPass pass) {
         return new Upstream(pass.proxyHost(), List.of(new UpstreamServer(pass.proxyHost(), pass.host(), pass.port(), 1, 1,

@@ -261,4 +261,70 @@ class ProxyFailureTests {
             assertThat(r.body()).isEqualTo("alive");
         }
     }
+
+    @Test
+    void bytesPastTheEndOfAResponseNeverReachTheNextRequest() throws Exception {
+        try (RawBackend b = new RawBackend((head, body, out, s) -> {
+            if (head.startsWith("GET /split")) {
+                // five bytes of body, then the start of a forged response that the next request would complete
+                write(out, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+                        + "HTTP/1.1 302 Found\r\nLocation: http://evil.example/\r\nX-Eat:");
+            } else if (head.startsWith("HEAD")) {
+                write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"); // a body a HEAD must not have
+            } else {
+                write(out, OK);
+            }
+            return true;
+        }); TestEngine e = TestEngine.start(yaml(b.port(), ""))) {
+            assertThat(get(e, "/split").body()).isEqualTo("hello");
+            RawClient.Response victim = get(e, "/victim");
+            assertThat(victim.status()).isEqualTo(200);
+            assertThat(victim.header("Location")).isNull();
+            assertThat(victim.body()).isEqualTo("ok");
+            assertThat(logged("upstream sent more data than specified in Content-Length")).isTrue();
+            try (RawClient c = e.raw()) {
+                for (int i = 0; i < 3; i++) {
+                    assertThat(c.send("HEAD /h HTTP/1.1\r\nHost: front\r\n\r\n").read(true).status()).isEqualTo(200);
+                    assertThat(c.send("GET /g HTTP/1.1\r\nHost: front\r\n\r\n").read().body()).isEqualTo("ok");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPostIsNotSentAgainWhenAKeptConnectionTurnsOutClosed() throws Exception {
+        try (RawBackend b = new RawBackend((head, body, out, s) -> {
+            if (head.startsWith("POST")) {
+                return false; // read, then closed without an answer
+            }
+            write(out, OK);
+            return true;
+        }); TestEngine e = TestEngine.start(yaml(b.port(), "")); RawClient c = e.raw()) {
+            assertThat(c.send("GET /x HTTP/1.1\r\nHost: front\r\n\r\n").read().body()).isEqualTo("ok");
+            RawClient.Response post = c.send("POST /order HTTP/1.1\r\nHost: front\r\nContent-Length: 7\r\n\r\norder=1")
+                    .read();
+            assertThat(post.status()).isEqualTo(502);
+            assertThat(b.heads.stream().filter(h -> h.startsWith("POST")).count()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void oddAnswersAreHandledAsNginxDoes() throws Exception {
+        try (RawBackend b = new RawBackend((head, body, out, s) -> {
+            if (head.startsWith("GET /short-status")) {
+                write(out, "HTTP/1.1 20 OK\r\nContent-Length: 2\r\n\r\nok");
+            } else if (head.startsWith("GET /relative")) {
+                write(out, "HTTP/1.1 302 Found\r\nLocation: /v1/rel\r\nContent-Length: 0\r\n\r\n");
+            } else {
+                write(out, "HTTP/1.1 200 OK\r\nX-Latin: caf\u00e9\r\nContent-Length: 2\r\n\r\nok");
+            }
+            return true;
+        }); TestEngine e = TestEngine.start(yaml(b.port(), ""))) {
+            assertThat(get(e, "/short-status").status()).isEqualTo(502);
+            // a Location proxy-redirect did not change stays as the backend wrote it
+            assertThat(get(e, "/relative").header("Location")).isEqualTo("/v1/rel");
+            RawClient.Response latin = get(e, "/latin");
+            assertThat(latin.header("X-Latin")).isEqualTo("caf\u00e9"); // the byte 0xE9, not its UTF-8 form
+        }
+    }
 }
