@@ -185,11 +185,19 @@ public final class ResponseWriter {
 
     // ---- the engine's filters at the end of the chains --------------------------------------
 
-    /** Date (refreshed once a second) and Server (the product name, no version). */
+    /**
+     * Date (refreshed once a second) and Server (the product name, no version), unless the
+     * response has its own, as nginx's header filter adds them (a proxied backend's, passed with
+     * proxy-pass-header).
+     */
     private static void dateAndServer(HttpExchange exchange, HeaderFilterChain next) throws Exception {
         HttpHeaders h = exchange.response().headers();
-        h.set(HttpHeaderNames.DATE, DateCache.now());
-        h.set(HttpHeaderNames.SERVER, Server.HEADER);
+        if (!h.contains(HttpHeaderNames.DATE)) {
+            h.set(HttpHeaderNames.DATE, DateCache.now());
+        }
+        if (!h.contains(HttpHeaderNames.SERVER)) {
+            h.set(HttpHeaderNames.SERVER, Server.HEADER);
+        }
         next.next(exchange);
     }
 

@@ -142,7 +142,8 @@ public final class ProxyModule implements Module {
                 declared.addAll(l.config(UPSTREAMS).upstreams());
             }
         });
-        for (Upstream u : declared) {
+        for (int i = 0; i < declared.size(); i++) {
+            Upstream u = declared.get(i);
             try {
                 Peers peers = new Peers(u);
                 if (upstreams.put(u.name(), peers) != null) {
@@ -152,7 +153,9 @@ public final class ProxyModule implements Module {
                     hashKeys.put(peers, registry.variables().compile(u.hashKey()));
                 }
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("upstreams", u.name(), e.getMessage(), e);
+                throw new ConfigException("upstreams[" + i + "]", e.getMessage().startsWith("duplicate") ? "name"
+                        : u.hashKey() != null && e.getMessage().contains("variable") ? "balance" : "servers",
+                        e.getMessage(), e);
             }
         }
         registry.forEachLocation(l -> {
