@@ -101,7 +101,7 @@ final class Peers {
         if (method.equals("hash-consistent")) {
             TreeMap<Long, String> ring = new TreeMap<>();
             for (UpstreamServer srv : upstream.servers()) {
-                for (long h : ketamaPoints(srv.address(), srv.weight() * 160)) {
+                for (long h : Ketama.points(srv.address(), srv.weight() * 160)) {
                     ring.putIfAbsent(h, srv.address());
                 }
             }
@@ -111,36 +111,6 @@ final class Peers {
             this.points = null;
             this.pointServers = null;
         }
-    }
-
-    /** nginx's consistent hash points of a server: crc32(HOST \0 PORT PREVIOUS) as Cache::Memcached::Fast. */
-    static long[] ketamaPoints(String server, int n) {
-        int split = server.length();
-        for (int j = server.length() - 1; j >= 0; j--) {
-            char c = server.charAt(j);
-            if (c == ':') {
-                split = j;
-                break;
-            }
-            if (c < '0' || c > '9') {
-                break;
-            }
-        }
-        byte[] host = server.substring(0, split).getBytes(StandardCharsets.ISO_8859_1);
-        byte[] port = split < server.length() ? server.substring(split + 1).getBytes(StandardCharsets.ISO_8859_1)
-                : new byte[0];
-        long[] out = new long[n];
-        int prev = 0;
-        for (int j = 0; j < n; j++) {
-            CRC32 crc = new CRC32();
-            crc.update(host);
-            crc.update(0);
-            crc.update(port);
-            crc.update(new byte[] {(byte) prev, (byte) (prev >>> 8), (byte) (prev >>> 16), (byte) (prev >>> 24)});
-            out[j] = crc.getValue();
-            prev = (int) out[j];
-        }
-        return out;
     }
 
     /**
