@@ -6,7 +6,10 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.CRC32;
@@ -64,40 +67,19 @@ final class Peers {
     private static final long BASE = System.nanoTime() - 86_400_000_000_000L;
 
     final Upstream upstream;
-    private final List<Peer> primary;
-    private final List<Peer> backup;
-    private final boolean single;
+    private List<Peer> primary;
+    private List<Peer> backup;
+    private boolean single;
     private final String method;
     /** nginx's total_weight of the primary peers, down ones included (the hash methods walk it). */
-    private final int totalWeight;
+    private int totalWeight;
     /** Consistent hash: the points' hashes, sorted, and the server each belongs to. */
     private final long[] points;
     private final String[] pointServers;
 
     Peers(Upstream upstream) {
         this.upstream = upstream;
-        List<Peer> p = new ArrayList<>();
-        List<Peer> b = new ArrayList<>();
-        for (UpstreamServer s : upstream.servers()) {
-            for (InetSocketAddress a : resolve(upstream, s)) {
-                Peer peer = new Peer(a, s);
-                (s.backup() ? b : p).add(peer);
-            }
-        }
-        if (p.isEmpty()) {
-            throw new IllegalArgumentException("upstream \"" + upstream.name() + "\" has only backup servers");
-        }
-        for (int i = 0; i < p.size(); i++) {
-            p.get(i).index = i;
-        }
-        for (int i = 0; i < b.size(); i++) {
-            b.get(i).index = p.size() + i;
-        }
-        this.primary = List.copyOf(p);
-        this.backup = List.copyOf(b);
-        this.single = primary.size() == 1 && backup.isEmpty();
         this.method = Upstream.method(upstream.balance());
-        this.totalWeight = primary.stream().mapToInt(x -> x.weight).sum();
         if (method.equals("hash-consistent")) {
             TreeMap<Long, String> ring = new TreeMap<>();
             for (UpstreamServer srv : upstream.servers()) {
@@ -111,6 +93,47 @@ final class Peers {
             this.points = null;
             this.pointServers = null;
         }
+        Map<UpstreamServer, List<InetSocketAddress>> resolved = new LinkedHashMap<>();
+        for (UpstreamServer s : upstream.servers()) {
+            resolved.put(s, resolve(upstream, s));
+        }
+        if (!install(resolved)) {
+            throw new IllegalArgumentException("upstream \"" + upstream.name() + "\" has only backup servers");
+        }
+    }
+
+    /**
+     * Puts the peers of {@code resolved} (each server entry's addresses) in place; a peer whose
+     * entry and address stay keeps its state (failures, connections, weight), so its pooled
+     * connections go on serving. False, and nothing changes, when no primary peer would remain.
+     */
+    synchronized boolean install(Map<UpstreamServer, List<InetSocketAddress>> resolved) {
+        Map<String, Peer> old = new HashMap<>();
+        for (List<Peer> group : primary == null ? List.<List<Peer>>of() : List.of(primary, backup)) {
+            group.forEach(x -> old.put(x.server + " " + x.name, x));
+        }
+        List<Peer> p = new ArrayList<>();
+        List<Peer> b = new ArrayList<>();
+        resolved.forEach((s, addresses) -> {
+            for (InetSocketAddress a : addresses) {
+                Peer fresh = new Peer(a, s);
+                (s.backup() ? b : p).add(old.getOrDefault(s.address() + " " + fresh.name, fresh));
+            }
+        });
+        if (p.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < p.size(); i++) {
+            p.get(i).index = i;
+        }
+        for (int i = 0; i < b.size(); i++) {
+            b.get(i).index = p.size() + i;
+        }
+        this.primary = List.copyOf(p);
+        this.backup = List.copyOf(b);
+        this.single = primary.size() == 1 && backup.isEmpty();
+        this.totalWeight = primary.stream().mapToInt(x -> x.weight).sum();
+        return true;
     }
 
     /**
@@ -154,7 +177,7 @@ final class Peers {
     }
 
     /** Peers in all: the most attempts a request can make. */
-    int size() {
+    synchronized int size() {
         return primary.size() + backup.size();
     }
 

@@ -9,6 +9,9 @@ import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.core.ErrorPage;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
+import dev.modhttp.engine.module.EngineInfo;
+import dev.modhttp.engine.module.Hook;
+import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.phase.Result;
@@ -81,6 +84,7 @@ public final class ProxyModule implements Module {
     private final Map<Location, Route> routes = new IdentityHashMap<>();
     private final Map<String, Peers> upstreams = new LinkedHashMap<>();
     private final Map<String, Peers> direct = new ConcurrentHashMap<>();
+    final UpstreamResolver resolver = new UpstreamResolver();
     private static final int DYNAMIC_LIMIT = 256;
     private final Map<String, Peers> dynamic = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -152,6 +156,9 @@ public final class ProxyModule implements Module {
                 if (u.hashKey() != null) {
                     hashKeys.put(peers, registry.variables().compile(u.hashKey()));
                 }
+                if (u.resolveValid() != null) {
+                    resolver.add(peers);
+                }
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("upstreams[" + i + "]", e.getMessage().startsWith("duplicate") ? "name"
                         : u.hashKey() != null && e.getMessage().contains("variable") ? "balance" : "servers",
@@ -170,6 +177,21 @@ public final class ProxyModule implements Module {
             }
         });
         registry.contentHandler(PASS, this::handle).name("proxy-pass");
+        if (!resolver.isEmpty()) {
+            registry.hook(new Hook() {
+                @Override
+                public HookResult trigger(EngineInfo engine) {
+                    resolver.tick(System.nanoTime());
+                    return HookResult.GO_ON;
+                }
+
+                @Override
+                public HookResult cleanup(EngineInfo engine) {
+                    resolver.close();
+                    return HookResult.GO_ON;
+                }
+            });
+        }
     }
 
     private Route compile(ModuleRegistry registry, Location l, ProxyPass pass) {

@@ -14,6 +14,7 @@ import java.util.Locale;
  *     balance: least-conn        # round-robin (default), least-conn, ip-hash, "hash $request_uri [consistent]",
  *                                # random, "random two [least-conn]"
  *     keepalive: 32              # idle connections kept per event loop (0: a connection per request)
+ *     resolve-valid: 30s         # host names resolved again every 30 s (default: once, at startup)
  * </pre>
  *
  * @param name what {@code proxy-pass: http://NAME} refers to
@@ -27,9 +28,13 @@ import java.util.Locale;
  *        without its {@code keepalive} directive; README, differences)
  * @param keepaliveTimeout how long an idle connection is kept (60 s)
  * @param keepaliveRequests requests over one connection before it is closed (1000)
+ * @param resolveValid how often host names in {@code servers} are resolved again (Netty's DNS
+ *        resolver, /etc/hosts first); none: once, at startup, as open-source nginx resolves them.
+ *        Peers whose address stays keep their state and pooled connections; an answer with no
+ *        address, or a failed lookup, keeps the addresses known (logged)
  */
 public record Upstream(String name, List<UpstreamServer> servers, String balance, Integer keepalive,
-        Duration keepaliveTimeout, Integer keepaliveRequests) {
+        Duration keepaliveTimeout, Integer keepaliveRequests, Duration resolveValid) {
 
     /** Idle connections kept per event loop when {@code keepalive} is not written. */
     public static final int DEFAULT_KEEPALIVE = 32;
@@ -59,6 +64,9 @@ public record Upstream(String name, List<UpstreamServer> servers, String balance
         }
         if (keepaliveTimeout == null) {
             keepaliveTimeout = Duration.ofSeconds(60);
+        }
+        if (resolveValid != null && resolveValid.toMillis() < 1000) {
+            throw new IllegalArgumentException("resolve-valid must be 1s or more");
         }
         if (keepaliveRequests == null) {
             keepaliveRequests = 1000;
@@ -90,12 +98,12 @@ public record Upstream(String name, List<UpstreamServer> servers, String balance
 
     /** This upstream keeping no idle connections. */
     Upstream unpooled() {
-        return new Upstream(name, servers, balance, 0, keepaliveTimeout, keepaliveRequests);
+        return new Upstream(name, servers, balance, 0, keepaliveTimeout, keepaliveRequests, null);
     }
 
     /** The implicit upstream of a {@code proxy-pass} naming a host and port directly. */
     static Upstream implicit(ProxyPass pass) {
         return new Upstream(pass.proxyHost(), List.of(new UpstreamServer(pass.proxyHost(), pass.host(), pass.port(), 1, 1,
-                Duration.ofSeconds(10), false, false)), null, null, null, null);
+                Duration.ofSeconds(10), false, false)), null, null, null, null, null);
     }
 }

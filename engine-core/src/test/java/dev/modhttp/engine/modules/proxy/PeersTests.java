@@ -40,7 +40,7 @@ class PeersTests {
                 balance = l;
             }
         }
-        return new Upstream(name, servers, balance, null, null, null);
+        return new Upstream(name, servers, balance, null, null, null, null);
     }
 
     static List<String[]> rows(String file) throws IOException {
@@ -118,7 +118,7 @@ class PeersTests {
     @Test
     void leastConnPrefersThePeerWithFewerConnectionsForItsWeight() {
         Peers peers = new Peers(new Upstream("lc", List.of(UpstreamServer.parse("127.0.0.1:19051"),
-                UpstreamServer.parse("127.0.0.1:19052")), "least-conn", null, null, null));
+                UpstreamServer.parse("127.0.0.1:19052")), "least-conn", null, null, null, null));
         Peers.Peer busy = peers.next(new Peers.Pick(null), Peers.now()); // held open
         for (int i = 0; i < 5; i++) {
             Peers.Peer p = peers.next(new Peers.Pick(null), Peers.now());

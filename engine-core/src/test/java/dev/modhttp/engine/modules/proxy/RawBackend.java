@@ -37,8 +37,13 @@ final class RawBackend implements AutoCloseable {
     private final Script script;
 
     RawBackend(Script script) throws IOException {
+        this(script, InetAddress.getLoopbackAddress(), 0);
+    }
+
+    /** A backend on {@code address} and {@code port} (0: any free one). */
+    RawBackend(Script script, InetAddress address, int port) throws IOException {
         this.script = script;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.server = new ServerSocket(port, 50, address);
         threads.execute(this::acceptLoop);
     }
 
