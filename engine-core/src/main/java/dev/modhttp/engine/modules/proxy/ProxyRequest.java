@@ -176,8 +176,8 @@ final class ProxyRequest {
             BackendConnection c = conn;
             conn = null;
             state = State.DONE;
-            releasePeer(false);
-            finish(ProxyTunnel.open(ex, route, head, c, context()));
+            finish(ProxyTunnel.open(ex, route, head, c, context())); // the peer is the tunnel's until it ends
+            peer = null;
             return;
         }
         if (module.nextUpstreamFor(route.conf(), status) && triesLeft > 0 && retriable()) {

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * An upgraded connection passed through (a WebSocket): after the backend's 101 the client's
  * connection and the backend's carry bytes both ways, each side's reads paused while the other
  * does not take bytes, until either side ends or nothing moves for proxy-read-timeout (nginx's
- * idle timeout of an upgraded connection). The backend connection is never pooled again.
+ * idle timeout of an upgraded connection). The backend connection is never pooled again; its peer
+ * counts it as a connection (least-conn) until it ends.
  */
 final class ProxyTunnel implements Tunnel {
 
@@ -43,6 +44,7 @@ final class ProxyTunnel implements Tunnel {
         if (!ex.request().headers().contains(HttpHeaderNames.UPGRADE)) {
             LOG.error("upstream sent 101 to a request that did not ask to upgrade, {}", context);
             backend.close();
+            backend.peers.free(backend.peer, false, Peers.now());
             return Result.status(502);
         }
         ProxyTunnel t = new ProxyTunnel(backend, route.conf().proxyReadTimeout().toMillis(), context);
@@ -150,6 +152,7 @@ final class ProxyTunnel implements Tunnel {
         ReferenceCountUtil.release(early);
         early = null;
         backend.close();
+        backend.peers.free(backend.peer, false, Peers.now()); // least-conn counted the tunnel until now
         if (client != null) {
             client.close();
         }

@@ -84,9 +84,16 @@ class ProxyUpgradeTests {
                 assertThat(read(in, 5)).isEqualTo("FIRST"); // sent with the request, before the 101
                 c.getOutputStream().write("hello".getBytes(StandardCharsets.ISO_8859_1));
                 assertThat(read(in, 5)).isEqualTo("HELLO");
+                ProxyModule proxy = e.engine().module(ProxyModule.class).orElseThrow();
+                assertThat(proxy.peers().get(0).active()).as("the open tunnel counts for least-conn").isEqualTo(1);
                 c.shutdownOutput();
                 assertThat(ended.await(10, TimeUnit.SECONDS)).as("the backend saw the client leave").isTrue();
                 assertThat(in.read()).isEqualTo(-1);
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (proxy.peers().get(0).active() != 0 && System.nanoTime() < end) {
+                    Thread.sleep(20);
+                }
+                assertThat(proxy.peers().get(0).active()).isZero();
             }
             ended = new CountDownLatch(1);
         }
