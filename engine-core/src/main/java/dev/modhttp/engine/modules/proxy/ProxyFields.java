@@ -32,6 +32,11 @@ final class ProxyFields {
     private ProxyFields() {
     }
 
+    /** nginx's default {@code proxy_set_header} names, which the client's fields never override. */
+    static final List<AsciiString> DEFAULT_SET = List.of(HttpHeaderNames.HOST, HttpHeaderNames.CONNECTION,
+            HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.TE,
+            HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.EXPECT, HttpHeaderNames.UPGRADE);
+
     /** Backend header fields never passed to the client: hop-by-hop ones, and those the engine sets itself. */
     private static final Set<AsciiString> HOP_BY_HOP = Set.of(HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
             HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.UPGRADE,
@@ -50,7 +55,7 @@ final class ProxyFields {
     /** The client's fields never passed on: those set by proxy-set-header, nginx's defaults, the hop-by-hop ones. */
     static HttpHeaders excluded(List<ProxyHeadersConfig.SetHeader> set) {
         HttpHeaders excluded = UNVALIDATED.newHeaders();
-        Route.DEFAULT_SET.forEach(n -> excluded.add(n, ""));
+        DEFAULT_SET.forEach(n -> excluded.add(n, ""));
         excluded.add(HttpHeaderNames.PROXY_CONNECTION, "").add(HttpHeaderNames.TRAILER, "");
         set.forEach(h -> excluded.add(h.name(), ""));
         return excluded;

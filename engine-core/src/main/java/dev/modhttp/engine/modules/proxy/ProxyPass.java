@@ -1,6 +1,7 @@
 package dev.modhttp.engine.modules.proxy;
 
 import java.util.Locale;
+import java.util.function.IntPredicate;
 
 /**
  * nginx's {@code proxy_pass} URL: {@code http://NAME[/uri]} where NAME is an upstream's name or
@@ -112,22 +113,30 @@ public record ProxyPass(String url, boolean https, String host, int port, boolea
      * {@code " # % < > ? \ ^ ` { | }}, DEL and bytes above it, in uppercase hex.
      */
     static String escapeUri(String bytes) {
+        return percentEncode(bytes, c -> c <= 0x20 || c >= 0x7f || "\"#%<>?\\^`{|}".indexOf(c) >= 0);
+    }
+
+    /**
+     * {@code text} with each char that {@code escape} picks written {@code %XX} (uppercase hex of
+     * the char, which must be a byte); {@code text} itself when none is.
+     */
+    static String percentEncode(String text, IntPredicate escape) {
         StringBuilder out = null;
-        for (int i = 0; i < bytes.length(); i++) {
-            char c = bytes.charAt(i);
-            boolean escape = c <= 0x20 || c >= 0x7f || "\"#%<>?\\^`{|}".indexOf(c) >= 0;
-            if (escape && out == null) {
-                out = new StringBuilder(bytes.length() + 16).append(bytes, 0, i);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean encode = escape.test(c);
+            if (encode && out == null) {
+                out = new StringBuilder(text.length() + 16).append(text, 0, i);
             }
             if (out != null) {
-                if (escape) {
+                if (encode) {
                     out.append('%').append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
                 } else {
                     out.append(c);
                 }
             }
         }
-        return out == null ? bytes : out.toString();
+        return out == null ? text : out.toString();
     }
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();

@@ -130,8 +130,7 @@ final class ProxyRequest {
         c.requests++;
         c.codec.head(request.method() == HttpMethod.HEAD);
         state = State.SENDING;
-        arm(route.conf().proxySendTimeout().toMillis(), Failure.TIMEOUT,
-                "upstream timed out (110: Connection timed out) while sending request to upstream");
+        arm(route.conf().proxySendTimeout().toMillis(), "while sending request to upstream");
         c.channel.writeAndFlush(request.retainedDuplicate()).addListener(done -> {
             if (conn != c || state != State.SENDING) {
                 return;
@@ -386,12 +385,12 @@ final class ProxyRequest {
 
     private void armRead() {
         String what = state == State.HEAD ? "while reading response header from upstream" : "while reading upstream";
-        arm(route.conf().proxyReadTimeout().toMillis(), Failure.TIMEOUT,
-                "upstream timed out (110: Connection timed out) " + what);
+        arm(route.conf().proxyReadTimeout().toMillis(), what);
     }
 
-    /** A timeout of the connection's current step: {@code message} is what the error log says when it strikes. */
-    private void arm(long ms, Failure kind, String message) {
+    /** A timeout of the connection's current step; {@code where} ends the error log's line when it strikes. */
+    private void arm(long ms, String where) {
+        String message = "upstream timed out (110: Connection timed out) " + where;
         State armedIn = state;
         BackendConnection c = conn;
         c.deadline(ms, () -> {
@@ -399,7 +398,7 @@ final class ProxyRequest {
                 if (state == State.BODY || state == State.DISCARDING) {
                     bodyFailed(message);
                 } else {
-                    failed(kind, message);
+                    failed(Failure.TIMEOUT, message);
                 }
             }
         });

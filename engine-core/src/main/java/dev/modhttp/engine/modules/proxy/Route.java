@@ -4,7 +4,6 @@ import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.variable.Template;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.nio.ByteBuffer;
@@ -49,11 +48,6 @@ record Route(ProxyPass pass, Template url, Peers peers, Location location, Proxy
     /** A proxy-redirect entry: a Location or Refresh starting with {@code from} gets {@code to} instead. */
     record Redirect(String from, String to) {
     }
-
-    /** nginx's default {@code proxy_set_header} names, which the client's fields never override. */
-    static final List<AsciiString> DEFAULT_SET = List.of(HttpHeaderNames.HOST, HttpHeaderNames.CONNECTION,
-            HttpHeaderNames.CONTENT_LENGTH, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.TE,
-            HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.EXPECT, HttpHeaderNames.UPGRADE);
 
     /**
      * Whether a failed attempt may go on to the next peer: nginx sends POST, LOCK and PATCH once
@@ -138,20 +132,11 @@ record Route(ProxyPass pass, Template url, Peers peers, Location location, Proxy
         if (i == bytes.length()) {
             return bytes;
         }
-        byte[] raw = bytes.getBytes(StandardCharsets.ISO_8859_1);
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(raw)).toString();
+            return StandardCharsets.UTF_8.newDecoder()
+                    .decode(ByteBuffer.wrap(bytes.getBytes(StandardCharsets.ISO_8859_1))).toString();
         } catch (CharacterCodingException e) {
-            StringBuilder out = new StringBuilder(bytes.length() + 16);
-            for (byte b : raw) {
-                if (b < 0) {
-                    out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
-                            .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
-                } else {
-                    out.append((char) b);
-                }
-            }
-            return out.toString();
+            return ProxyPass.percentEncode(bytes, c -> c >= 0x80);
         }
     }
 
@@ -161,23 +146,7 @@ record Route(ProxyPass pass, Template url, Peers peers, Location location, Proxy
      * which no backend can read (README, differences).
      */
     static String requestLineSafe(String target) {
-        StringBuilder out = null;
-        for (int i = 0; i < target.length(); i++) {
-            char c = target.charAt(i);
-            boolean bad = c <= 0x20 || c == 0x7f;
-            if (bad && out == null) {
-                out = new StringBuilder(target.length() + 8).append(target, 0, i);
-            }
-            if (out != null) {
-                if (bad) {
-                    out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-                } else {
-                    out.append(c);
-                }
-            }
-        }
-        return out == null ? target : out.toString();
+        return ProxyPass.percentEncode(target, c -> c <= 0x20 || c == 0x7f);
     }
 
     /** nginx's quoted_uri: the client's path held a percent-encoded byte. */

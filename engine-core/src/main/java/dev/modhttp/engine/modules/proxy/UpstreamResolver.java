@@ -33,7 +33,18 @@ final class UpstreamResolver implements AutoCloseable {
         CompletionStage<List<InetAddress>> all(String host);
     }
 
-    private record Entry(Peers peers, long everyNanos, long[] due, boolean[] busy) {
+    /** An upstream to resolve again: when next, and whether a lookup is out (guarded by the resolver). */
+    private static final class Entry {
+        final Peers peers;
+        final long everyNanos;
+        long due;
+        boolean busy;
+
+        Entry(Peers peers, long everyNanos) {
+            this.peers = peers;
+            this.everyNanos = everyNanos;
+            this.due = System.nanoTime() + everyNanos;
+        }
     }
 
     private final List<Entry> entries = new ArrayList<>();
@@ -42,8 +53,7 @@ final class UpstreamResolver implements AutoCloseable {
     private DnsNameResolver dns;
 
     void add(Peers peers) {
-        long every = peers.upstream.resolveValid().toNanos();
-        entries.add(new Entry(peers, every, new long[] {System.nanoTime() + every}, new boolean[1]));
+        entries.add(new Entry(peers, peers.upstream.resolveValid().toNanos()));
     }
 
     boolean isEmpty() {
@@ -58,21 +68,21 @@ final class UpstreamResolver implements AutoCloseable {
     /** Starts the lookups that are due; each puts its answer in place when all of its names are back. */
     synchronized void tick(long now) {
         for (Entry e : entries) {
-            if (e.busy()[0] || now - e.due()[0] < 0) {
+            if (e.busy || now - e.due < 0) {
                 continue;
             }
-            e.busy()[0] = true;
-            e.due()[0] = now + e.everyNanos();
-            resolve(e.peers()).whenComplete((resolved, error) -> {
+            e.busy = true;
+            e.due = now + e.everyNanos;
+            resolve(e.peers).whenComplete((resolved, error) -> {
                 synchronized (this) {
-                    e.busy()[0] = false;
+                    e.busy = false;
                 }
                 if (error != null) {
                     LOG.warn("upstream \"{}\": resolving its servers failed, the known addresses stay: {}",
-                            e.peers().upstream.name(), String.valueOf(error.getMessage()));
-                } else if (!e.peers().install(resolved)) {
+                            e.peers.upstream.name(), String.valueOf(error.getMessage()));
+                } else if (!e.peers.install(resolved)) {
                     LOG.warn("upstream \"{}\": its servers resolved to no address, the known ones stay",
-                            e.peers().upstream.name());
+                            e.peers.upstream.name());
                 }
             });
         }

@@ -24,8 +24,8 @@ final class UpstreamState {
         long connect = -1;
         long header = -1;
         long response = -1;
+        /** Body bytes read from the backend ($upstream_response_length and, approximately, $upstream_bytes_received). */
         long received;
-        long bodyLength;
 
         Attempt(String addr, long start) {
             this.addr = addr;
@@ -82,7 +82,6 @@ final class UpstreamState {
     void received(long bytes) {
         Attempt a = last();
         a.received += bytes;
-        a.bodyLength += bytes;
     }
 
     boolean gotBytes() {
@@ -126,7 +125,7 @@ final class UpstreamState {
     }
 
     String responseLength() {
-        return join(a -> Long.toString(a.bodyLength));
+        return join(a -> Long.toString(a.received));
     }
 
     String bytesReceived() {

@@ -327,4 +327,29 @@ class ProxyFailureTests {
             assertThat(latin.header("X-Latin")).isEqualTo("caf\u00e9"); // the byte 0xE9, not its UTF-8 form
         }
     }
+
+    @Test
+    void noContentAndNotModifiedPassWithoutABodyAndTheConnectionServesOn() throws Exception {
+        try (RawBackend b = new RawBackend((head, body, out, s) -> {
+            if (head.startsWith("GET /none")) {
+                write(out, "HTTP/1.1 204 No Content\r\nX-Kind: none\r\n\r\n");
+            } else if (head.startsWith("GET /same")) {
+                write(out, "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n");
+            } else {
+                write(out, OK);
+            }
+            return true;
+        }); TestEngine e = TestEngine.start(yaml(b.port(), "")); RawClient c = e.raw()) {
+            RawClient.Response none = c.send("GET /none HTTP/1.1\r\nHost: front\r\n\r\n").read();
+            assertThat(none.status()).isEqualTo(204);
+            assertThat(none.header("X-Kind")).isEqualTo("none");
+            assertThat(none.bytes()).isEmpty();
+            RawClient.Response same = c.send("GET /same HTTP/1.1\r\nHost: front\r\nIf-None-Match: \"v1\"\r\n\r\n")
+                    .read();
+            assertThat(same.status()).isEqualTo(304);
+            assertThat(same.header("ETag")).isEqualTo("\"v1\"");
+            assertThat(c.send("GET /x HTTP/1.1\r\nHost: front\r\n\r\n").read().body()).isEqualTo("ok");
+            assertThat(b.accepted.get()).isEqualTo(1);
+        }
+    }
 }
