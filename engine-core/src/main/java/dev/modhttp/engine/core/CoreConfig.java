@@ -20,6 +20,11 @@ import java.util.Map;
  *   <tr><td>client-max-body-size</td><td>main, server, location</td><td>1m (0 = no limit)</td></tr>
  *   <tr><td>client-header-timeout</td><td>main, server</td><td>60s</td></tr>
  *   <tr><td>client-body-timeout</td><td>main, server, location</td><td>60s</td></tr>
+ *   <tr><td>client-body-buffer-size</td><td>main, server, location</td><td>16k: a larger body goes to a
+ *       temporary file</td></tr>
+ *   <tr><td>client-body-temp-path</td><td>main, server, location</td><td>the JVM's {@code java.io.tmpdir}</td></tr>
+ *   <tr><td>client-body-in-file-only</td><td>main, server, location</td><td>off (on: every body to a file,
+ *       kept after the request; clean: deleted)</td></tr>
  *   <tr><td>send-timeout</td><td>main, server, location</td><td>60s</td></tr>
  *   <tr><td>keepalive-timeout</td><td>main, server, location</td><td>75s (0 = no keep-alive)</td></tr>
  *   <tr><td>keepalive-requests</td><td>main, server, location</td><td>1000</td></tr>
@@ -42,6 +47,9 @@ public record CoreConfig(
         Size clientMaxBodySize,
         @Scopes({Scope.MAIN, Scope.SERVER}) Duration clientHeaderTimeout,
         Duration clientBodyTimeout,
+        Size clientBodyBufferSize,
+        Path clientBodyTempPath,
+        InFileOnly clientBodyInFileOnly,
         Duration sendTimeout,
         Duration keepaliveTimeout,
         Integer keepaliveRequests,
@@ -64,11 +72,15 @@ public record CoreConfig(
      */
     public enum DisableSymlinks { OUTSIDE_ROOT, ON, OFF }
 
+    /** nginx's client_body_in_file_only: bodies in memory up to the buffer size, or always in a file (kept or not). */
+    public enum InFileOnly { OFF, ON, CLEAN }
+
     /** nginx's if_modified_since: ignore the header, 304 only for the exact time, or for any later time. */
     public enum IfModifiedSince { OFF, EXACT, BEFORE }
 
     public static final CoreConfig DEFAULTS = new CoreConfig(null, null, List.of("index.html"), Size.parse("1m"),
-            Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(75), 1000,
+            Duration.ofSeconds(60), Duration.ofSeconds(60), Size.parse("16k"), null, InFileOnly.OFF,
+            Duration.ofSeconds(60), Duration.ofSeconds(75), 1000,
             new HeaderBuffers(4, Size.parse("8k")), List.of(), Satisfy.ALL, IfModifiedSince.EXACT, null, Map.of(),
             "application/octet-stream", DisableSymlinks.OUTSIDE_ROOT, true);
 

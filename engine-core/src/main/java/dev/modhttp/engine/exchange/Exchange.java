@@ -33,6 +33,7 @@ public final class Exchange implements HttpExchange {
 
     final EngineRuntime runtime;
     final Transport transport;
+    private Runnable clientCloseAction;
     final RequestFraming framing;
     final ServerConfig server;
     private final Request request;
@@ -143,6 +144,29 @@ public final class Exchange implements HttpExchange {
     /** The request body as the protocol feeds it. */
     public RequestBody body() {
         return body;
+    }
+
+    @Override
+    public void onClientClose(Runnable action) {
+        clientCloseAction = action;
+    }
+
+    /**
+     * The client closed its side of the connection while this request is handled: a body cut
+     * short is a 400; a request that asked ({@link #onClientClose}) ends with 499; any other goes on.
+     */
+    public void clientClosedInput() {
+        if (!body.complete()) {
+            body.onError(400);
+        } else if (clientCloseAction != null && !finished) {
+            try {
+                clientCloseAction.run();
+            } catch (RuntimeException e) {
+                Log.error("client close action failed", e);
+            }
+            abort(499);
+            transport.close();
+        }
     }
 
     /** Ends a request whose connection failed or timed out; the status is what LOG sees. */
@@ -313,8 +337,8 @@ public final class Exchange implements HttpExchange {
     }
 
     @Override
-    public void streamRequestBody(RequestBodyListener listener) {
-        body.stream(listener);
+    public RequestBodyStream streamRequestBody(RequestBodyListener listener) {
+        return body.stream(listener);
     }
 
     @Override

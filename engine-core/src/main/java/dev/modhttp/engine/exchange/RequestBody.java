@@ -3,6 +3,7 @@ package dev.modhttp.engine.exchange;
 import dev.modhttp.engine.core.CoreConfig;
 import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.http.HttpExchange.RequestBodyListener;
+import dev.modhttp.engine.http.HttpExchange.RequestBodyStream;
 import dev.modhttp.engine.internal.HttpAccess;
 import dev.modhttp.engine.internal.Log;
 import dev.modhttp.engine.http.ConnectionState;
@@ -10,10 +11,12 @@ import dev.modhttp.engine.phase.Result;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import java.io.IOException;
 
 /**
  * One request's body as the protocol feeds it: buffered whole for CONTENT (nginx's
- * {@code client_max_body_size}, {@code client_body_timeout}, 100-continue), streamed to a
+ * {@code client_max_body_size}, {@code client_body_timeout}, 100-continue), in memory up to
+ * {@code client-body-buffer-size} and in a temporary file above it ({@link BodySpool}), streamed to a
  * handler that asked for it, or read and dropped after the response (nginx's discarded body:
  * up to {@link #DISCARD_LIMIT} unread bytes, above that the connection closes).
  */
@@ -24,12 +27,14 @@ public final class RequestBody {
 
     private final Exchange ex;
     private CompositeByteBuf buffered;
+    private BodySpool spool;
     private long received;
     private boolean complete;
     /** CONTENT waits for the body. */
     private boolean awaited;
     private boolean continueSent;
     private RequestBodyListener streamer;
+    private boolean streamPaused;
 
     RequestBody(Exchange ex) {
         this.ex = ex;
@@ -52,7 +57,7 @@ public final class RequestBody {
 
     /** Whether the protocol should read the body now: it is awaited, streamed, or being discarded. */
     public boolean wanted() {
-        return !complete && (awaited || streamer != null || ex.finished);
+        return !complete && (awaited || streamer != null && !streamPaused || ex.finished);
     }
 
     /** nginx: a declared length above the location's {@code client-max-body-size} is a 413 at once. */
@@ -69,7 +74,7 @@ public final class RequestBody {
     /** READ_BODY: true when the body is complete (or streamed); false when it is awaited. */
     boolean read() {
         if (complete || streamer != null) {
-            HttpAccess.get().body(ex.request(), buffered == null ? Unpooled.EMPTY_BUFFER : buffered);
+            handOver();
             return true;
         }
         if (ex.framing.expectContinue() && !continueSent && received == 0) {
@@ -117,7 +122,7 @@ public final class RequestBody {
             ex.finalizer.finish(Result.status(413));
             return;
         }
-        if (awaited) {
+        if (awaited || streamer != null && !streamPaused) {
             ex.transport.readBody(core().clientBodyTimeout());
         }
         if (streamer != null) {
@@ -130,10 +135,51 @@ public final class RequestBody {
             }
             return;
         }
+        if (spool != null) {
+            spill(data);
+            return;
+        }
         if (buffered == null) {
             buffered = ex.transport.alloc().compositeBuffer(Integer.MAX_VALUE); // never copied while it grows
         }
         buffered.addComponent(true, data);
+        CoreConfig core = core();
+        if (buffered.readableBytes() > core.clientBodyBufferSize().bytes()
+                || core.clientBodyInFileOnly() != CoreConfig.InFileOnly.OFF) {
+            ByteBuf all = buffered;
+            buffered = null;
+            try {
+                spool = BodySpool.create(core.clientBodyTempPath(), core.clientBodyInFileOnly() == CoreConfig.InFileOnly.ON);
+            } catch (IOException e) {
+                all.release();
+                Log.LOG.error("cannot create a client request body temporary file in {}: {}",
+                        core.clientBodyTempPath(), e.toString());
+                ex.forceClose = true;
+                ex.finalizer.finish(Result.ERROR);
+                return;
+            }
+            if (core.clientBodyInFileOnly() == CoreConfig.InFileOnly.OFF) {
+                Log.LOG.warn("a client request body is buffered to a temporary file {}", spool.path());
+            }
+            spill(all);
+        }
+    }
+
+    /** nginx's client body temp file: the bytes go on to disk; a failed write is a 500. */
+    private void spill(ByteBuf data) {
+        try {
+            spool.write(data);
+        } catch (IOException e) {
+            Log.LOG.error("cannot write the client request body to {}: {}", spool.path(), e.toString());
+            ex.forceClose = true;
+            ex.finalizer.finish(Result.ERROR);
+        }
+    }
+
+    /** The complete body to the request: in memory, or as its file. */
+    private void handOver() {
+        HttpAccess.get().body(ex.request(), buffered == null ? Unpooled.EMPTY_BUFFER : buffered,
+                spool == null ? null : spool.path());
     }
 
     /** The body is complete. */
@@ -144,6 +190,7 @@ public final class RequestBody {
             return;
         }
         if (streamer != null) {
+            ex.transport.bodyRead();
             try {
                 streamer.onEnd();
             } catch (RuntimeException e) {
@@ -154,7 +201,7 @@ public final class RequestBody {
             awaited = false;
             ex.transport.bodyRead();
             ex.transport.transition(ConnectionState.HANDLE_REQUEST);
-            HttpAccess.get().body(ex.request(), buffered == null ? Unpooled.EMPTY_BUFFER : buffered);
+            handOver();
             ex.phases.bodyArrived();
             ex.transport.flush();
         }
@@ -174,11 +221,28 @@ public final class RequestBody {
     }
 
     /** {@link dev.modhttp.engine.http.HttpExchange#streamRequestBody}. */
-    void stream(RequestBodyListener listener) {
-        if (streamer != null || ex.request().body().isReadable()) {
+    RequestBodyStream stream(RequestBodyListener listener) {
+        if (streamer != null || spool != null || ex.request().hasBody()) {
             throw new IllegalStateException("the request body is already being read");
         }
         streamer = listener;
+        RequestBodyStream control = new RequestBodyStream() {
+            @Override
+            public void pause() {
+                streamPaused = true;
+                ex.transport.bodyRead(); // a paused body is not the client's delay: no body timeout
+            }
+
+            @Override
+            public void resume() {
+                if (streamPaused) {
+                    streamPaused = false;
+                    if (!complete && !ex.finished) {
+                        ex.transport.readBody(core().clientBodyTimeout());
+                    }
+                }
+            }
+        };
         if (buffered != null) {
             CompositeByteBuf pending = buffered;
             buffered = null;
@@ -190,9 +254,11 @@ public final class RequestBody {
         }
         if (complete) {
             listener.onEnd();
-        } else {
-            ex.transport.readBody(null);
+        } else if (!streamPaused) {
+            continueToDiscard(); // the client waiting for 100 Continue sends the body now
+            ex.transport.readBody(core().clientBodyTimeout());
         }
+        return control;
     }
 
     void release() {
@@ -200,6 +266,10 @@ public final class RequestBody {
             buffered.release();
             buffered = null;
         }
-        HttpAccess.get().body(ex.request(), Unpooled.EMPTY_BUFFER);
+        if (spool != null) {
+            spool.close();
+            spool = null;
+        }
+        HttpAccess.get().body(ex.request(), Unpooled.EMPTY_BUFFER, null);
     }
 }

@@ -97,9 +97,31 @@ public interface HttpExchange {
 
     /**
      * Asks the engine not to buffer the request body but to hand it to {@code listener} as
-     * it arrives (on the event loop). Must be called before CONTENT.
+     * it arrives (on the event loop). Must be called before CONTENT (a PRECONTENT handler, say),
+     * once per request; bytes read before the call come first, in one piece.
+     *
+     * @return the stream's control, for back-pressure: while paused, the connection is not read
+     * @throws IllegalStateException when the body is already being read or was read
      */
-    void streamRequestBody(RequestBodyListener listener);
+    RequestBodyStream streamRequestBody(RequestBodyListener listener);
+
+    /**
+     * Ends the request when the client closes its side of the connection before the response is
+     * decided: {@code action} runs (on the event loop), then the request ends with 499 (nginx's
+     * "client closed request": logged, no response) and the connection closes. Without it, a
+     * request goes on and its response may still reach a half-closed client. nginx watches for
+     * this while a request is proxied; so does the proxy module.
+     */
+    void onClientClose(Runnable action);
+
+    /** Back-pressure on a streamed request body: nothing is read from the client while paused. */
+    interface RequestBodyStream {
+        /** Stops reading from the client; a piece already being delivered still arrives. */
+        void pause();
+
+        /** Reads again ({@code client-body-timeout} runs while reading). */
+        void resume();
+    }
 
     /** Receives a request body piece by piece. Buffers are released by the engine after the call. */
     interface RequestBodyListener {

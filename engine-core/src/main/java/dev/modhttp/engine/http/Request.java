@@ -7,7 +7,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -33,6 +37,7 @@ public final class Request {
     private String args;
     private int uriChanges;
     private ByteBuf body = Unpooled.EMPTY_BUFFER;
+    private Path bodyFile;
 
     public Request(String method, String rawUri, HttpVersion version, HttpHeaders headers, String host,
             String uriBytes, String args, InetSocketAddress remoteAddress, InetSocketAddress localAddress,
@@ -220,9 +225,36 @@ public final class Request {
         return localAddress;
     }
 
-    /** The request body once read (before CONTENT); empty when there is none. Owned by the engine. */
+    /**
+     * The request body once read (before CONTENT); empty when there is none. Owned by the engine.
+     * A body larger than {@code client-body-buffer-size} is held in {@link #bodyFile()}: the first
+     * call reads that file into memory (on the calling thread); a handler expecting large bodies
+     * reads the file instead, or streams the body.
+     */
     public ByteBuf body() {
+        if (bodyFile != null && !body.isReadable()) {
+            try {
+                body = Unpooled.wrappedBuffer(Files.readAllBytes(bodyFile));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the request body file " + bodyFile, e);
+            }
+        }
         return body;
+    }
+
+    /**
+     * The temporary file holding the whole body when it did not fit {@code client-body-buffer-size}
+     * (or {@code client-body-in-file-only} is set): nginx's {@code $request_body_file}. Null when the
+     * body is in memory or there is none. The engine deletes it when the request ends, unless
+     * {@code client-body-in-file-only: on}.
+     */
+    public Path bodyFile() {
+        return bodyFile;
+    }
+
+    /** Whether the body is held in memory or in a file; false while it has not been read. */
+    public boolean hasBody() {
+        return bodyFile != null || body.isReadable();
     }
 
     public String bodyAsString() {
@@ -230,7 +262,8 @@ public final class Request {
     }
 
     /** Set by the engine (through {@code HttpAccess}), which releases it after the request. */
-    void body(ByteBuf body) {
+    void body(ByteBuf body, Path file) {
         this.body = body;
+        this.bodyFile = file;
     }
 }

@@ -284,8 +284,8 @@ public final class Response {
             }
 
             @Override
-            public void body(Request request, ByteBuf body) {
-                request.body(body);
+            public void body(Request request, ByteBuf body, Path file) {
+                request.body(body, file);
             }
         });
     }

@@ -206,8 +206,8 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
                     flush();
                     ctx.close();
                 }
-            } else if (!current.body().complete()) {
-                current.body().onError(400); // the client went away in the middle of the body
+            } else {
+                current.clientClosedInput(); // a body cut short is a 400; a proxied request ends (499)
             }
         }
         ReferenceCountUtil.release(evt);

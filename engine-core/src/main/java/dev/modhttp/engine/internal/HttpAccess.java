@@ -6,6 +6,7 @@ import dev.modhttp.engine.http.StreamedBody;
 import dev.modhttp.engine.http.Tunnel;
 import io.netty.buffer.ByteBuf;
 import java.lang.invoke.MethodHandles;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -31,8 +32,8 @@ public final class HttpAccess {
         /** Hands a streamed body over to the writer; null when there is none. */
         StreamedBody takeStream(Response response);
 
-        /** Sets the buffered request body; the engine releases it after the request. */
-        void body(Request request, ByteBuf body);
+        /** Sets the buffered request body, in memory or in a file; the engine releases both after the request. */
+        void body(Request request, ByteBuf body, Path file);
     }
 
     private static Bridge registered;

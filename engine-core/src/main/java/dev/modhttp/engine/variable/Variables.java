@@ -61,6 +61,8 @@ import javax.security.auth.x500.X500Principal;
  *   <tr><td>{@code $remote_user}</td><td>the user name of Basic authentication, as sent</td></tr>
  *   <tr><td>{@code $server_addr}, {@code $server_port}, {@code $server_name}, {@code $hostname}, {@code $pid}</td><td>this side</td></tr>
  *   <tr><td>{@code $content_type}, {@code $content_length}, {@code $request_length}</td><td>of the request</td></tr>
+ *   <tr><td>{@code $request_body}, {@code $request_body_file}</td><td>the body once read, when in memory (its bytes) or
+ *       in a temporary file (its path)</td></tr>
  *   <tr><td>{@code $status}, {@code $body_bytes_sent}, {@code $bytes_sent}</td><td>of the response</td></tr>
  *   <tr><td>{@code $request_time}, {@code $msec}, {@code $time_local}, {@code $time_iso8601}</td><td>times</td></tr>
  *   <tr><td>{@code $connection}, {@code $connection_requests}, {@code $request_id}</td><td>serials</td></tr>
@@ -255,6 +257,9 @@ public final class Variables {
         m.put("content_type", Variable.ofBytes(e -> e.request().header(HttpHeaderNames.CONTENT_TYPE.toString())));
         m.put("content_length", e -> e.request().header(HttpHeaderNames.CONTENT_LENGTH.toString()));
         m.put("request_length", e -> Long.toString(e.requestLength()));
+        m.put("request_body", Variable.ofBytes(e -> e.request().bodyFile() == null && e.request().hasBody()
+                ? e.request().body().toString(StandardCharsets.ISO_8859_1) : null));
+        m.put("request_body_file", e -> e.request().bodyFile() == null ? null : e.request().bodyFile().toString());
         m.put("status", e -> status(e.response().status()));
         m.put("body_bytes_sent", e -> Long.toString(e.bodyBytesSent()));
         m.put("bytes_sent", e -> Long.toString(e.bytesSent()));
