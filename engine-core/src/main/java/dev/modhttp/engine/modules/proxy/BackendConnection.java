@@ -37,6 +37,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** Requests sent over this connection. */
     int requests;
     private ProxyRequest owner;
+    private RequestSender sender;
     /** After a 101: the tunnel this connection now carries. */
     private ProxyTunnel tunnel;
     /** The pending deadline's action and when it is due (System.nanoTime); null: none. */
@@ -117,18 +118,22 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** The connection carries an upgraded connection's bytes from now on; it is never pooled again. */
     void tunnel(ProxyTunnel t) {
         owner = null;
+        sender = null;
         tunnel = t;
         deadlineAction = null;
     }
 
-    void own(ProxyRequest request) {
+    /** A request uses the connection; {@code request}'s bytes go out as the connection takes them. */
+    void own(ProxyRequest request, RequestSender sending) {
         owner = request;
+        sender = sending;
         deadlineAction = null; // no longer idle
     }
 
     /** The response was read whole: back to the pool when the backend keeps it open, else closed. */
     void done(boolean keep) {
         owner = null;
+        sender = null;
         deadline(0, null);
         channel.config().setAutoRead(true);
         if (keep && codec.hasLeftover()) {
@@ -145,6 +150,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     /** Idle in the pool: closed after {@code timeoutMs} unless taken before. */
     void idle(long timeoutMs) {
         owner = null;
+        sender = null;
         deadline(timeoutMs, () -> {
             pool.remove(this);
             close();
@@ -153,6 +159,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
 
     void close() {
         owner = null;
+        sender = null;
         deadlineAction = null;
         if (deadlineTask != null) {
             deadlineTask.cancel(false);
@@ -197,6 +204,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         }
         ProxyRequest o = owner;
         owner = null;
+        sender = null;
         if (o != null) {
             o.onClosed(this);
         } else if (tunnel != null) {
@@ -208,6 +216,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (tunnel != null && ctx.channel().isWritable()) {
             tunnel.backendWritable();
+        } else if (owner != null && sender != null && ctx.channel().isWritable()) {
+            sender.writable(ctx.channel());
         }
         ctx.fireChannelWritabilityChanged();
     }

@@ -1,6 +1,7 @@
 package dev.modhttp.engine.modules.proxy;
 
 import dev.modhttp.engine.config.Size;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,21 @@ import java.util.Set;
  *   <tr><td>proxy-buffer-size</td><td>4k: the most the backend's status line and header may take</td></tr>
  *   <tr><td>proxy-upgrade</td><td>off: on, a request asking to upgrade (WebSocket) passes its Upgrade
  *       field with "Connection: upgrade" (nginx's recipe in one key); a 101 then makes a tunnel</td></tr>
+ *   <tr><td>proxy-request-buffering</td><td>on: the client's body is read whole (in memory up to
+ *       client-body-buffer-size, else in a temporary file) before the backend is chosen; off: it goes to the
+ *       backend as it arrives, chunked when the client's had no length, and a request whose body started
+ *       cannot go to a next peer</td></tr>
+ *   <tr><td>proxy-buffering</td><td>on: the backend's body is read as fast as it comes, into
+ *       proxy-buffers and beyond them into a temporary file, so a slow client does not hold the backend;
+ *       off: read only as fast as the client takes it. A backend's {@code X-Accel-Buffering: yes|no} decides
+ *       per response</td></tr>
+ *   <tr><td>proxy-buffers</td><td>"8 4k": the memory for one buffered response</td></tr>
+ *   <tr><td>proxy-max-temp-file-size</td><td>1024m: the most of a response in its temporary file; beyond,
+ *       the backend waits for the client; 0 keeps responses out of files</td></tr>
+ *   <tr><td>proxy-temp-path</td><td>the JVM's {@code java.io.tmpdir}: where the temporary files go</td></tr>
+ *   <tr><td>proxy-ignore-headers</td><td>none: backend fields not acted on, of X-Accel-Redirect and
+ *       X-Accel-Buffering (X-Accel-Limit-Rate, X-Accel-Expires, X-Accel-Charset, Expires, Cache-Control,
+ *       Set-Cookie and Vary are accepted as nginx does; the engine has no module that acts on them)</td></tr>
  *   <tr><td>proxy-ssl-server-name</td><td>off: with {@code https://}, send the name as SNI</td></tr>
  *   <tr><td>proxy-ssl-name</td><td>the proxy-pass host: the name sent as SNI and verified</td></tr>
  *   <tr><td>proxy-ssl-verify</td><td>off: verify the backend's certificate chain and name</td></tr>
@@ -44,14 +60,50 @@ public record ProxyConfig(Boolean proxyPassRequestHeaders, Boolean proxyPassRequ
         Duration proxySendTimeout, Duration proxyReadTimeout, List<String> proxyRedirect,
         List<String> proxyNextUpstream, Integer proxyNextUpstreamTries, Duration proxyNextUpstreamTimeout,
         Boolean proxyInterceptErrors, Size proxyBufferSize, Boolean proxySslServerName, String proxySslName,
-        Boolean proxySslVerify, String proxySslTrustedCertificate, Boolean proxyUpgrade) {
+        Boolean proxySslVerify, String proxySslTrustedCertificate, Boolean proxyUpgrade, Boolean proxyRequestBuffering,
+        Boolean proxyBuffering, Buffers proxyBuffers, Size proxyMaxTempFileSize, Path proxyTempPath,
+        List<String> proxyIgnoreHeaders) {
 
     private static final Set<String> NEXT_UPSTREAM = Set.of("error", "timeout", "invalid_header", "http_500",
             "http_502", "http_503", "http_504", "http_403", "http_404", "http_429", "non_idempotent", "off");
 
     public static final ProxyConfig DEFAULTS = new ProxyConfig(true, true, List.of(), List.of(), "1.1",
             Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60), List.of("default"),
-            List.of("error", "timeout"), 0, Duration.ZERO, false, Size.ofBytes(4096), false, null, false, null, false);
+            List.of("error", "timeout"), 0, Duration.ZERO, false, Size.ofBytes(4096), false, null, false, null, false, true,
+            true, new Buffers(8, Size.ofBytes(4096)), Size.parse("1024m"), null, List.of());
+
+    /** The header fields of the backend's response proxy-ignore-headers may name (nginx's, less the cache's). */
+    static final Set<String> IGNORABLE = Set.of("x-accel-redirect", "x-accel-buffering", "x-accel-limit-rate",
+            "x-accel-expires", "x-accel-charset", "expires", "cache-control", "set-cookie", "vary");
+
+    /** nginx's {@code proxy_buffers "8 4k"}: the memory a buffered response may take, {@code number} of {@code size}. */
+    public record Buffers(Integer number, Size size) {
+
+        public Buffers {
+            if (number != null && number < 2) {
+                throw new IllegalArgumentException("there must be at least 2 proxy-buffers");
+            }
+            if (size != null && (size.bytes() < 1024 || size.bytes() > 1 << 20)) {
+                throw new IllegalArgumentException("the proxy-buffers size must be between 1k and 1m");
+            }
+        }
+
+        public static Buffers parse(String text) {
+            String[] parts = text.trim().split("\\s+");
+            try {
+                if (parts.length == 2) {
+                    return new Buffers(Integer.parseInt(parts[0]), Size.parse(parts[1]));
+                }
+            } catch (NumberFormatException e) {
+                // worded below
+            }
+            throw new IllegalArgumentException("'" + text + "' is not \"number size\" (e.g. \"8 4k\")");
+        }
+
+        long bytes() {
+            return number * size.bytes();
+        }
+    }
 
     public ProxyConfig {
         if (proxyHttpVersion != null && !proxyHttpVersion.equals("1.0") && !proxyHttpVersion.equals("1.1")) {
@@ -78,6 +130,14 @@ public record ProxyConfig(Boolean proxyPassRequestHeaders, Boolean proxyPassRequ
                 String t = r.trim();
                 if (!t.equals("default") && !t.equals("off") && t.split("\\s+").length != 2) {
                     throw new IllegalArgumentException("proxy-redirect entry \"" + r + "\" is not default, off or \"FROM TO\"");
+                }
+            }
+        }
+        if (proxyIgnoreHeaders != null) {
+            proxyIgnoreHeaders = proxyIgnoreHeaders.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).toList();
+            for (String h : proxyIgnoreHeaders) {
+                if (!IGNORABLE.contains(h)) {
+                    throw new IllegalArgumentException("invalid value \"" + h + "\" in proxy-ignore-headers");
                 }
             }
         }

@@ -3,23 +3,30 @@ package dev.modhttp.engine.modules.proxy;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.http.Response;
+import dev.modhttp.engine.phase.Result;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The header fields of a proxied exchange, nginx's rules: what the request to the backend
@@ -28,6 +35,8 @@ import java.util.Set;
  * Location and Refresh rewritten by proxy-redirect).
  */
 final class ProxyFields {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.modhttp.engine");
 
     private ProxyFields() {
     }
@@ -78,15 +87,27 @@ final class ProxyFields {
         return hidden;
     }
 
-    /** The request to the backend: method, target, proxy-set-header, nginx's defaults, the client's fields, the body. */
-    static FullHttpRequest request(HttpExchange ex, Route route, String proxyHost, String target, boolean pooled) {
+    /**
+     * The request to the backend: method, target, proxy-set-header, nginx's defaults, the
+     * client's fields, and the body from memory, from its temporary file, or unbuffered.
+     *
+     * @throws UncheckedIOException when the body's file cannot be read
+     */
+    static RequestSender request(HttpExchange ex, Route route, String proxyHost, String target, boolean pooled) {
         Request r = ex.request();
         ProxyConfig conf = route.conf();
         boolean http10 = conf.proxyHttpVersion().equals("1.0");
-        ByteBuf body = conf.proxyPassRequestBody() ? r.body().retainedDuplicate() : Unpooled.EMPTY_BUFFER;
+        boolean withBody = conf.proxyPassRequestBody();
+        UnbufferedBody live = withBody ? UnbufferedBody.of(ex) : null;
+        if (live != null && live.endedEmpty()) {
+            live = null; // no body after all (a GET): nothing to stream
+        }
+        Path file = withBody && live == null ? r.bodyFile() : null;
+        ByteBuf memory = live != null || file != null ? null
+                : withBody ? r.body().retainedDuplicate() : Unpooled.EMPTY_BUFFER;
         // the fields come validated (the client's by the engine's parser, set ones rendered header-safe)
-        FullHttpRequest req = new DefaultFullHttpRequest(http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
-                HttpMethod.valueOf(r.method()), target, body, UNVALIDATED, UNVALIDATED);
+        HttpRequest req = new DefaultHttpRequest(http10 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1,
+                HttpMethod.valueOf(r.method()), target, UNVALIDATED);
         HttpHeaders h = req.headers();
         for (Route.Header sh : route.headers()) {
             String value = sh.value().renderHeaderValue(ex);
@@ -105,9 +126,22 @@ final class ProxyFields {
             h.set(HttpHeaderNames.UPGRADE, in.get(HttpHeaderNames.UPGRADE));
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
         }
-        if (body.isReadable() || conf.proxyPassRequestBody() && (in.contains(HttpHeaderNames.CONTENT_LENGTH)
-                || in.contains(HttpHeaderNames.TRANSFER_ENCODING))) {
-            h.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        boolean framed = in.contains(HttpHeaderNames.CONTENT_LENGTH) || in.contains(HttpHeaderNames.TRANSFER_ENCODING);
+        if (live != null) {
+            String length = in.get(HttpHeaderNames.CONTENT_LENGTH);
+            if (length != null) {
+                h.set(HttpHeaderNames.CONTENT_LENGTH, length);
+            } else {
+                h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED); // nginx: chunked to an HTTP/1.1 backend
+            }
+        } else if (file != null) {
+            try {
+                h.set(HttpHeaderNames.CONTENT_LENGTH, Files.size(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the client body file " + file, e);
+            }
+        } else if (memory.isReadable() || withBody && framed) {
+            h.set(HttpHeaderNames.CONTENT_LENGTH, memory.readableBytes());
         }
         if (conf.proxyPassRequestHeaders()) {
             HttpHeaders listed = in.contains(HttpHeaderNames.CONNECTION) ? connectionTokens(in) : null;
@@ -119,7 +153,60 @@ final class ProxyFields {
                 }
             }
         }
-        return req;
+        return new RequestSender(req, memory, file, live);
+    }
+
+    /** nginx copies these of the backend's fields to the response an X-Accel-Redirect turns into. */
+    private static final List<AsciiString> REDIRECT_KEEPS = List.of(HttpHeaderNames.CONTENT_TYPE,
+            HttpHeaderNames.SET_COOKIE, HttpHeaderNames.CONTENT_DISPOSITION, HttpHeaderNames.CACHE_CONTROL,
+            HttpHeaderNames.EXPIRES, HttpHeaderNames.ACCEPT_RANGES);
+
+    /** The backend's X-Accel-Redirect, unless proxy-ignore-headers names it; null for none. */
+    static String accelRedirect(ProxyConfig conf, HttpResponse head) {
+        String uri = head.headers().get("X-Accel-Redirect");
+        return uri == null || conf.proxyIgnoreHeaders().contains("x-accel-redirect") ? null : uri;
+    }
+
+    /**
+     * nginx's X-Accel-Redirect: the request goes on at {@code uri} (a URI with its query, or a
+     * named location), as GET unless it is HEAD, with a few of the backend's fields kept; an
+     * unsafe URI (a ".." segment, NUL) is a 404.
+     */
+    static Result redirect(HttpExchange ex, HttpResponse head, String uri) {
+        Response out = ex.response();
+        for (AsciiString name : REDIRECT_KEEPS) {
+            List<String> values = head.headers().getAll(name);
+            if (!values.isEmpty()) {
+                out.headers().set(name, values);
+            }
+        }
+        if (uri.startsWith("@")) {
+            return Result.internalRedirect(uri, null);
+        }
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        if (!path.startsWith("/") || path.indexOf('\0') >= 0 || ("/" + path + "/").contains("/../")
+                || path.contains("/./") || path.endsWith("/.")) {
+            LOG.error("unsafe URI \"{}\" was detected", path);
+            return Result.status(404);
+        }
+        if (!ex.request().method().equals("HEAD")) {
+            ex.request().setMethod("GET");
+        }
+        return Result.internalRedirect(path, q < 0 ? null : uri.substring(q + 1));
+    }
+
+    /** proxy-buffering, or what the backend's X-Accel-Buffering says unless proxy-ignore-headers names it. */
+    static boolean buffering(ProxyConfig conf, HttpResponse head) {
+        String accel = head.headers().get("X-Accel-Buffering");
+        if (accel != null && !conf.proxyIgnoreHeaders().contains("x-accel-buffering")) {
+            if (accel.equalsIgnoreCase("yes")) {
+                return true;
+            } else if (accel.equalsIgnoreCase("no")) {
+                return false;
+            }
+        }
+        return conf.proxyBuffering();
     }
 
     /** Field values are the request's bytes, one char each: as AsciiString Netty writes them back as those bytes. */

@@ -14,6 +14,8 @@ import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.phase.Order;
+import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import dev.modhttp.engine.variable.Template;
 import dev.modhttp.engine.variable.Variable;
@@ -28,6 +30,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import io.netty.util.NetUtil;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -177,6 +180,9 @@ public final class ProxyModule implements Module {
             }
         });
         registry.contentHandler(PASS, this::handle).name("proxy-pass");
+        registry.handler(Phase.PRECONTENT, this::takeBody).order(Order.LATE).onlyWhere(PASS)
+                .onlyWhere(CONFIG, c -> !c.proxyRequestBuffering() && c.proxyPassRequestBody())
+                .name("proxy-request-buffering");
         if (!resolver.isEmpty()) {
             registry.hook(new Hook() {
                 @Override
@@ -243,6 +249,19 @@ public final class ProxyModule implements Module {
                 List.copyOf(headers), excluded, hidden, List.copyOf(redirects), tls);
     }
 
+    /**
+     * proxy-request-buffering off: the body is taken before READ_BODY would buffer it, unless
+     * its length is unknown and the backend speaks HTTP/1.0 (nginx buffers it then).
+     */
+    private Result takeBody(HttpExchange ex) {
+        boolean unknownLength = ex.request().header("Content-Length") == null;
+        if (routes.containsKey(ex.location()) && UnbufferedBody.of(ex) == null
+                && !(unknownLength && ex.location().config(CONFIG).proxyHttpVersion().equals("1.0"))) {
+            UnbufferedBody.take(ex);
+        }
+        return Result.DECLINED;
+    }
+
     private Result handle(HttpExchange ex) {
         Route route = routes.get(ex.location());
         if (route == null) {
@@ -273,8 +292,15 @@ public final class ProxyModule implements Module {
             }
         }
         String target = route.target(ex, renderedUri);
+        RequestSender request;
+        try {
+            request = ProxyFields.request(ex, route, proxyHost, target, peers.upstream.keepalive() > 0);
+        } catch (UncheckedIOException e) {
+            logError(ex, e.getMessage());
+            return Result.ERROR;
+        }
         return new ProxyRequest(this, ex, route, peers, new Route.Target(proxyHost, target, tlsHost), pick(ex, peers))
-                .start();
+                .start(request);
     }
 
     private static void logError(HttpExchange ex, String message) {
@@ -349,7 +375,7 @@ public final class ProxyModule implements Module {
         return new BackendCodec(config);
     }
 
-    boolean nextUpstreamFor(ProxyConfig conf, ProxyRequest.Failure kind) {
+    boolean nextUpstreamFor(ProxyConfig conf, Attempts.Failure kind) {
         return conf.proxyNextUpstream().contains(kind.name().toLowerCase(Locale.ROOT));
     }
 
@@ -378,6 +404,9 @@ public final class ProxyModule implements Module {
 
     /** The error log's words for a backend head Netty's decoder refused. */
     static String headerFailure(Throwable cause) {
+        if (cause instanceof HeaderNames.Invalid invalid) {
+            return "upstream sent invalid header: \"" + invalid.getMessage() + "\" while reading response header from upstream";
+        }
         boolean tooBig = cause != null && String.valueOf(cause.getMessage()).contains("larger than");
         return (tooBig ? "upstream sent too big header" : "upstream sent invalid header")
                 + " while reading response header from upstream";

@@ -1,16 +1,17 @@
 package dev.modhttp.engine.modules.proxy;
 
 import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.modules.proxy.Attempts.Failure;
 import dev.modhttp.engine.phase.Result;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLException;
@@ -29,44 +30,34 @@ import org.slf4j.LoggerFactory;
  *                                          └─ response: body streamed ─ end ─ connection to the pool
  * </pre>
  */
-final class ProxyRequest {
+final class ProxyRequest implements RequestSender.Progress {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.modhttp.engine");
-
-    /** Why an attempt failed, nginx's NGX_HTTP_UPSTREAM_FT_* kinds. */
-    enum Failure { ERROR, TIMEOUT, INVALID_HEADER }
 
     private enum State { CONNECTING, SENDING, HEAD, BODY, DISCARDING, DONE }
 
     private final ProxyModule module;
     private final HttpExchange ex;
     private final Route route;
-    private final Peers peers;
     private final Route.Target to;
     private final CompletableFuture<Result> result = new CompletableFuture<>();
     private final UpstreamState stats;
     private final long started = System.nanoTime();
-    private FullHttpRequest request;
-    private final Peers.Pick pick;
-    private int triesLeft;
-    private Peers.Peer peer;
+    private RequestSender sender;
+    private final Attempts attempts;
     private BackendConnection conn;
     private boolean cached;
     private State state = State.CONNECTING;
     private ProxiedBody body;
     private boolean keepConnection;
-    private boolean skipInformational;
 
     ProxyRequest(ProxyModule module, HttpExchange ex, Route route, Peers peers, Route.Target to, Peers.Pick pick) {
-        this.pick = pick;
         this.module = module;
         this.ex = ex;
         this.route = route;
-        this.peers = peers;
         this.to = to;
         this.stats = UpstreamState.of(ex);
-        int tries = route.conf().proxyNextUpstreamTries();
-        this.triesLeft = tries == 0 ? peers.size() : Math.min(tries, peers.size());
+        this.attempts = new Attempts(peers, pick, route.conf().proxyNextUpstreamTries());
         result.whenComplete((r, error) -> {
             if (error instanceof CancellationException) {
                 clientGone();
@@ -74,25 +65,31 @@ final class ProxyRequest {
         });
     }
 
-    Result start() {
-        request = ProxyFields.request(ex, route, to.proxyHost(), to.target(), peers.upstream.keepalive() > 0);
+    /** Sends {@code request} to the first peer; the result is pending until a response head (or the last failure). */
+    Result start(RequestSender request) {
+        sender = request;
+        ex.onClientClose(() -> LOG.info("client prematurely closed connection, so upstream connection is closed too {}, {}",
+                state == State.CONNECTING ? "while connecting to upstream" : state == State.SENDING
+                ? "while sending request to upstream" : "while reading response header from upstream", context()));
+        UnbufferedBody live = UnbufferedBody.of(ex);
+        if (live != null) {
+            live.onFailure(this::clientGone);
+        }
         attempt();
         return result.isDone() ? result.join() : Result.pending(result);
     }
 
     private void attempt() {
-        long now = Peers.now();
-        peer = peers.next(pick, now);
+        Peers.Peer peer = attempts.next();
         if (peer == null) {
             LOG.error("no live upstreams while connecting to upstream, {}", context());
-            stats.attempt(peers.upstream.name(), System.nanoTime());
+            stats.attempt(attempts.peers.upstream.name(), System.nanoTime());
             stats.status(502);
             finish(Result.status(502));
             return;
         }
-        triesLeft--;
         stats.attempt(peer.name, System.nanoTime());
-        BackendPool pool = module.pool(ex.eventLoop(), peers);
+        BackendPool pool = module.pool(ex.eventLoop(), attempts.peers);
         BackendConnection c = pool.take(peer.address);
         if (c != null) {
             cached = true;
@@ -102,46 +99,59 @@ final class ProxyRequest {
         }
         cached = false;
         state = State.CONNECTING;
-        BackendConnection fresh = new BackendConnection(peers, peer, pool);
+        BackendConnection fresh = new BackendConnection(attempts.peers, peer, pool);
         ChannelFuture f = fresh.connect(ex.eventLoop(), module.channelType(), module.codec(route.conf()),
                 route.conf().proxyConnectTimeout(), to.tlsHost() == null ? null : route.tls(), to.tlsHost());
         conn = fresh;
-        f.addListener(done -> {
-            if (state != State.CONNECTING || conn != fresh) {
-                if (done.isSuccess()) {
-                    f.channel().close();
-                }
-                return;
+        f.addListener(done -> connected(fresh, done.cause()));
+    }
+
+    private void connected(BackendConnection c, Throwable failure) {
+        if (state != State.CONNECTING || conn != c) {
+            if (failure == null) {
+                c.channel.close(); // the request went on without it
             }
-            if (!done.isSuccess()) {
-                conn = null;
-                boolean timeout = done.cause() instanceof ConnectTimeoutException;
-                failed(timeout ? Failure.TIMEOUT : Failure.ERROR, ProxyModule.connectFailure(done.cause()));
-                return;
-            }
+        } else if (failure != null) {
+            conn = null;
+            failed(failure instanceof ConnectTimeoutException ? Failure.TIMEOUT : Failure.ERROR,
+                    ProxyModule.connectFailure(failure));
+        } else {
             stats.connected();
-            send(fresh);
-        });
+            send(c);
+        }
     }
 
     private void send(BackendConnection c) {
         conn = c;
-        c.own(this);
+        c.own(this, sender);
         c.requests++;
-        c.codec.head(request.method() == HttpMethod.HEAD);
+        c.codec.head(ex.request().method().equals("HEAD"));
         state = State.SENDING;
-        arm(route.conf().proxySendTimeout().toMillis(), "while sending request to upstream");
-        c.channel.writeAndFlush(request.retainedDuplicate()).addListener(done -> {
-            if (conn != c || state != State.SENDING) {
-                return;
-            }
-            if (!done.isSuccess()) {
-                failed(Failure.ERROR, "upstream prematurely closed connection while sending request to upstream");
-                return;
-            }
+        armSend();
+        try {
+            sender.start(c.channel, this);
+        } catch (IOException e) {
+            failed(Failure.ERROR, "cannot read the client body file (" + e.getMessage() + ") while sending request to upstream");
+        }
+    }
+
+    @Override
+    public void written(Channel c, boolean whole, Throwable failure) {
+        if (conn == null || conn.channel != c || state != State.SENDING) {
+            return; // an earlier attempt's, or the backend answered before it read the whole request
+        }
+        if (failure != null) {
+            failed(Failure.ERROR, "upstream prematurely closed connection while sending request to upstream");
+        } else if (whole) {
             state = State.HEAD;
             armRead();
-        });
+        } else {
+            armSend();
+        }
+    }
+
+    private void armSend() {
+        arm(route.conf().proxySendTimeout().toMillis(), "while sending request to upstream");
     }
 
     void onMessage(BackendConnection c, Object msg) {
@@ -166,22 +176,18 @@ final class ProxyRequest {
             return;
         }
         int status = head.status().code();
-        if (status < 200 && status != 101) {
-            skipInformational = true; // nginx reads past 1xx interim responses
-            return;
-        }
         stats.header(status, head.headers());
         if (status == 101) { // the connection switches protocols: a tunnel, never pooled again
             BackendConnection c = conn;
             conn = null;
             state = State.DONE;
             finish(ProxyTunnel.open(ex, route, head, c, context())); // the peer is the tunnel's until it ends
-            peer = null;
+            attempts.handOver();
             return;
         }
-        if (module.nextUpstreamFor(route.conf(), status) && triesLeft > 0 && retriable()) {
+        if (module.nextUpstreamFor(route.conf(), status) && attempts.triesLeft() && retriable()) {
             LOG.debug("upstream answered {}, trying the next upstream", status);
-            releasePeer(status != 403 && status != 404 && status != 429);
+            attempts.free(status != 403 && status != 404 && status != 429);
             dropConnection();
             attempt();
             return;
@@ -192,22 +198,23 @@ final class ProxyRequest {
             finish(Result.status(status));
             return;
         }
+        String accel = ProxyFields.accelRedirect(route.conf(), head);
+        if (accel != null) { // nginx: the backend names what to serve instead; its connection goes
+            stats.done(System.nanoTime());
+            attempts.free(false);
+            dropConnection();
+            finish(ProxyFields.redirect(ex, head, accel));
+            return;
+        }
         keepConnection = HttpUtil.isKeepAlive(head);
         ProxyFields.copyHead(ex, route, head, ex.response());
         state = State.BODY;
-        body = new ProxiedBody(this);
+        body = new ProxiedBody(this, route.conf(), ProxyFields.buffering(route.conf(), head));
         ex.response().stream(body, HttpUtil.getContentLength(head, -1L));
         finish(Result.OK);
     }
 
     private void onContent(HttpContent content) {
-        if (skipInformational) {
-            content.release();
-            if (content instanceof LastHttpContent) {
-                skipInformational = false;
-            }
-            return;
-        }
         if (content.decoderResult().isFailure()) {
             content.release();
             bodyFailed("upstream prematurely closed connection while reading upstream");
@@ -215,7 +222,7 @@ final class ProxyRequest {
         }
         boolean last = content instanceof LastHttpContent;
         stats.received(content.content().readableBytes());
-        if (!(state == State.BODY && body.write(content.content(), last))) {
+        if (!(state == State.BODY && body.write(content.content(), conn.channel.alloc(), last))) {
             content.release();
         }
         if (last && (state == State.DISCARDING || state == State.BODY)) {
@@ -289,9 +296,10 @@ final class ProxyRequest {
         State was = state;
         state = State.DONE;
         stats.done(System.nanoTime());
-        releasePeer(false);
+        attempts.free(false);
         if (conn != null) {
-            conn.done(keepConnection);
+            // a request not sent whole leaves the connection unusable
+            conn.done(keepConnection && sender != null && sender.complete());
             conn = null;
         }
         release();
@@ -310,15 +318,12 @@ final class ProxyRequest {
         stats.done(System.nanoTime());
         dropConnection();
         if (wasCached) {
-            // a kept connection the backend closed meanwhile: not the peer's fault, and not a try
-            pick.tried &= peer.index < 64 ? ~(1L << peer.index) : -1L;
-            releasePeer(false);
-            triesLeft++;
+            attempts.untry();
             attempt();
             return;
         }
-        releasePeer(true);
-        if (module.nextUpstreamFor(route.conf(), kind) && triesLeft > 0 && retriable()) {
+        attempts.free(true);
+        if (module.nextUpstreamFor(route.conf(), kind) && attempts.triesLeft() && retriable()) {
             attempt();
             return;
         }
@@ -327,13 +332,9 @@ final class ProxyRequest {
 
     /** The backend failed after the response head went out: the client's connection ends too. */
     private void bodyFailed(String message) {
-        disarm();
         LOG.error("{}, {}", message, context());
-        state = State.DONE;
         stats.done(System.nanoTime());
-        releasePeer(true);
-        dropConnection();
-        release();
+        stop(true);
         if (body != null) {
             body.fail(message);
         }
@@ -341,12 +342,15 @@ final class ProxyRequest {
 
     /** The client went away: the backend connection is dropped. */
     void clientGone() {
-        if (state == State.DONE) {
-            return;
+        if (state != State.DONE) {
+            stop(false);
         }
+    }
+
+    private void stop(boolean peerFailed) {
         disarm();
         state = State.DONE;
-        releasePeer(false);
+        attempts.free(peerFailed);
         dropConnection();
         release();
     }
@@ -354,20 +358,14 @@ final class ProxyRequest {
     private void finish(Result r) {
         if (state != State.BODY && state != State.DISCARDING) {
             state = State.DONE;
-        }
-        release();
+            release();
+        } // else the request may still be being sent (a backend answering early) until the response ends
         result.complete(r);
     }
 
     private boolean retriable() {
-        return route.retriable(ex.request().method(), state != State.CONNECTING, started);
-    }
-
-    private void releasePeer(boolean failure) {
-        if (peer != null) {
-            peers.free(peer, failure, Peers.now());
-            peer = null;
-        }
+        return route.retriable(ex.request().method(), state != State.CONNECTING, started)
+                && (sender == null || sender.replayable());
     }
 
     private void dropConnection() {
@@ -379,8 +377,10 @@ final class ProxyRequest {
 
     /** No attempt follows: the request's bytes are not needed again. */
     private void release() {
-        ReferenceCountUtil.release(request);
-        request = null;
+        if (sender != null) {
+            sender.release();
+            sender = null;
+        }
     }
 
     private void armRead() {
@@ -390,16 +390,14 @@ final class ProxyRequest {
 
     /** A timeout of the connection's current step; {@code where} ends the error log's line when it strikes. */
     private void arm(long ms, String where) {
-        String message = "upstream timed out (110: Connection timed out) " + where;
         State armedIn = state;
         BackendConnection c = conn;
         c.deadline(ms, () -> {
-            if (conn == c && state == armedIn) {
-                if (state == State.BODY || state == State.DISCARDING) {
-                    bodyFailed(message);
-                } else {
-                    failed(Failure.TIMEOUT, message);
-                }
+            String message = "upstream timed out (110: Connection timed out) " + where;
+            if (conn == c && state == armedIn && (state == State.BODY || state == State.DISCARDING)) {
+                bodyFailed(message);
+            } else if (conn == c && state == armedIn) {
+                failed(Failure.TIMEOUT, message);
             }
         });
     }
@@ -411,6 +409,6 @@ final class ProxyRequest {
     }
 
     private String context() {
-        return ProxyModule.context(ex, route, peer != null ? peer.name : peers.upstream.name(), to.target());
+        return ProxyModule.context(ex, route, attempts.name(), to.target());
     }
 }

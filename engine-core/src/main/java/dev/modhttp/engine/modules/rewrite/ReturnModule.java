@@ -70,13 +70,17 @@ public final class ReturnModule implements Module {
         // a response of its own (after an error page redirect the error's status stays), typed as
         // nginx types it: by the URI's extension, else default-type; the type is set on a 204 too,
         // as an error page may send it with another status, and the framing drops it from a final 204
-        String type = MimeTypes.forUri(exchange.request().uri(), exchange.location().config(CoreModule.CONFIG));
+        // (unless a type is set already: nginx keeps the one an X-Accel-Redirect brought)
+        if (!exchange.response().headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
+            exchange.response().header(HttpHeaderNames.CONTENT_TYPE,
+                    MimeTypes.forUri(exchange.request().uri(), exchange.location().config(CoreModule.CONFIG)));
+        }
         if (body == null || status == 204) {
-            exchange.response().status(status).contentLength(0).header(HttpHeaderNames.CONTENT_TYPE, type);
+            exchange.response().status(status).contentLength(0);
             return Result.DONE;
         }
         ByteBuf text = texts.get(conf);
-        exchange.response().status(status).header(HttpHeaderNames.CONTENT_TYPE, type)
+        exchange.response().status(status)
                 .body(text != null ? text.duplicate() : Unpooled.copiedBuffer(body.render(exchange), StandardCharsets.UTF_8));
         return Result.DONE;
     }

@@ -200,7 +200,9 @@ public final class StaticModule implements Module {
             }
             return Result.status(condition);
         }
-        exchange.response().contentType(contentType);
+        if (!exchange.response().headers().contains(HttpHeaderNames.CONTENT_TYPE)) {
+            exchange.response().contentType(contentType); // nginx keeps a type set before (X-Accel-Redirect's)
+        }
         Integer maxRanges = conf.maxRanges();
         if (maxRanges == null || maxRanges > 0) {
             exchange.response().header(HttpHeaderNames.ACCEPT_RANGES, BYTES);

@@ -3,14 +3,19 @@ package dev.modhttp.engine.modules.proxy;
 import static dev.modhttp.engine.modules.proxy.RawBackend.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.modhttp.engine.test.MemoryAppender;
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.slf4j.LoggerFactory;
 
 /** What a client sees when the backend misbehaves, and what the error log says, as nginx. */
 @Timeout(60)
@@ -350,6 +355,56 @@ class ProxyFailureTests {
             assertThat(same.header("ETag")).isEqualTo("\"v1\"");
             assertThat(c.send("GET /x HTTP/1.1\r\nHost: front\r\n\r\n").read().body()).isEqualTo("ok");
             assertThat(b.accepted.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aClientThatClosesBeforeTheAnswerEndsTheRequestAndItsBackendConnection() throws Exception {
+        CompletableFuture<Integer> backendSaw = new CompletableFuture<>();
+        Logger engineLog = (Logger) LoggerFactory.getLogger("dev.modhttp.engine");
+        engineLog.setLevel(Level.INFO); // nginx logs a client's abort at info
+        try (RawBackend b = new RawBackend((head, body, out, s) -> {
+            s.setSoTimeout(10_000); // far longer than the test waits: only the engine's close ends the read
+            backendSaw.complete(s.getInputStream().read());
+            return false;
+        }); TestEngine e = TestEngine.start(yaml(b.port(), "").replace("300ms", "30s")); RawClient c = e.raw()) {
+            c.send("GET /x HTTP/1.1\r\nHost: front\r\n\r\n");
+            Thread.sleep(200); // the request reached the backend
+            c.shutdownOutput();
+            assertThat(c.isClosedByServer()).as("closed without an answer").isTrue();
+            assertThat(backendSaw.get(5, TimeUnit.SECONDS)).as("the engine closed the backend connection").isEqualTo(-1);
+            assertThat(logged("client prematurely closed connection, so upstream connection is closed too while "
+                    + "reading response header from upstream, client: 127.0.0.1")).isTrue();
+            assertStillServing(e);
+        } finally {
+            engineLog.setLevel(null);
+        }
+    }
+
+    @Test
+    void aSpaceOrControlCharacterInABackendFieldNameIs502AsNginx() throws Exception {
+        for (String name : new String[] {"Bad Name", "Bad\tName", "Bad\u007fName"}) {
+            MemoryAppender.clear();
+            try (RawBackend b = new RawBackend((head, body, out, s) -> {
+                write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n" + name + ": v\r\n\r\nok");
+                return true;
+            }); TestEngine e = TestEngine.start(yaml(b.port(), ""))) {
+                assertThat(get(e, "/x").status()).as(name).isEqualTo(502);
+                String shown = "Bad\\x" + String.format("%02X", (int) name.charAt(3)) + "...";
+                assertThat(logged("upstream sent invalid header: \"" + shown
+                        + "\" while reading response header from upstream")).as(name).isTrue();
+                assertStillServing(e);
+            }
+        }
+        try (RawBackend b = new RawBackend((head, body, out, s) -> {
+            write(out, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\nGood-Name: v\r\n\r\nok");
+            return true;
+        }); TestEngine e = TestEngine.start(yaml(b.port(), "")); RawClient c = e.raw()) {
+            for (int i = 0; i < 3; i++) { // kept connection: every head is checked from its start
+                RawClient.Response r = c.send("GET /x HTTP/1.1\r\nHost: front\r\n\r\n").read();
+                assertThat(r.body()).isEqualTo("ok");
+                assertThat(r.header("Good-Name")).isEqualTo("v");
+            }
         }
     }
 }

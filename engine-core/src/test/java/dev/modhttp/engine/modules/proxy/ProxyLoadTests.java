@@ -30,7 +30,7 @@ class ProxyLoadTests {
     static final int MIB = 1024 * 1024;
 
     @Test
-    void aLargeBodyToAClientThatDoesNotReadStaysInTheBackendNotInTheEngine() throws Exception {
+    void unbufferedALargeBodyToAClientThatDoesNotReadStaysInTheBackendNotInTheEngine() throws Exception {
         AtomicLong written = new AtomicLong();
         long total = 100L * MIB;
         try (RawBackend b = new RawBackend((head, body, out, s) -> {
@@ -48,6 +48,7 @@ class ProxyLoadTests {
                     locations:
                       - location: /
                         proxy-pass: http://127.0.0.1:%d
+                        proxy-buffering: off
                 """.formatted(b.port())); Socket client = new Socket("127.0.0.1", e.port())) {
             client.setReceiveBufferSize(64 * 1024);
             client.getOutputStream().write("GET /big HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
