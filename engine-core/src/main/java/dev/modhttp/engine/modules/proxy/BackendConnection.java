@@ -1,12 +1,15 @@
 package dev.modhttp.engine.modules.proxy;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -38,6 +41,8 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     int requests;
     private ProxyRequest owner;
     private RequestSender sender;
+    /** Where the bytes of the owner's attempt are counted ($upstream_bytes_received, $upstream_bytes_sent). */
+    private UpstreamState stats;
     /** After a 101: the tunnel this connection now carries. */
     private ProxyTunnel tunnel;
     /** The pending deadline's action and when it is due (System.nanoTime); null: none. */
@@ -70,7 +75,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
                             ch.pipeline().addLast(tls.handler(ch.alloc(), peer.address.getAddress().getHostAddress(),
                                     peer.address.getPort(), tlsHost));
                         }
-                        ch.pipeline().addLast(codec, BackendConnection.this);
+                        ch.pipeline().addLast(new Counter(), codec, BackendConnection.this);
                     }
                 })
                 .connect(peer.address);
@@ -119,14 +124,16 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     void tunnel(ProxyTunnel t) {
         owner = null;
         sender = null;
+        stats = null;
         tunnel = t;
         deadlineAction = null;
     }
 
     /** A request uses the connection; {@code request}'s bytes go out as the connection takes them. */
-    void own(ProxyRequest request, RequestSender sending) {
+    void own(ProxyRequest request, RequestSender sending, UpstreamState counts) {
         owner = request;
         sender = sending;
+        stats = counts;
         deadlineAction = null; // no longer idle
     }
 
@@ -134,6 +141,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     void done(boolean keep) {
         owner = null;
         sender = null;
+        stats = null;
         deadline(0, null);
         channel.config().setAutoRead(true);
         if (keep && codec.hasLeftover()) {
@@ -151,6 +159,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     void idle(long timeoutMs) {
         owner = null;
         sender = null;
+        stats = null;
         deadline(timeoutMs, () -> {
             pool.remove(this);
             close();
@@ -160,6 +169,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     void close() {
         owner = null;
         sender = null;
+        stats = null;
         deadlineAction = null;
         if (deadlineTask != null) {
             deadlineTask.cancel(false);
@@ -205,6 +215,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         ProxyRequest o = owner;
         owner = null;
         sender = null;
+        stats = null;
         if (o != null) {
             o.onClosed(this);
         } else if (tunnel != null) {
@@ -240,6 +251,25 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
             o.onError(this, cause);
         } else {
             close();
+        }
+    }
+
+    /** Counts the bytes of the owner's attempt as they cross, between TLS and the HTTP codec. */
+    private final class Counter extends ChannelDuplexHandler {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (stats != null && msg instanceof ByteBuf b) {
+                stats.wire(b.readableBytes(), 0);
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (stats != null && msg instanceof ByteBuf b) {
+                stats.wire(0, b.readableBytes());
+            }
+            ctx.write(msg, promise);
         }
     }
 }

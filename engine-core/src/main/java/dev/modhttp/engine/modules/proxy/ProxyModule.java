@@ -120,6 +120,7 @@ public final class ProxyModule implements Module {
         v.put("upstream_response_time", ex -> state(ex, UpstreamState::responseTime));
         v.put("upstream_response_length", ex -> state(ex, UpstreamState::responseLength));
         v.put("upstream_bytes_received", ex -> state(ex, UpstreamState::bytesReceived));
+        v.put("upstream_bytes_sent", ex -> state(ex, UpstreamState::bytesSent));
         return v;
     }
 

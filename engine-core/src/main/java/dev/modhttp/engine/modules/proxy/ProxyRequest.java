@@ -123,7 +123,7 @@ final class ProxyRequest implements RequestSender.Progress {
 
     private void send(BackendConnection c) {
         conn = c;
-        c.own(this, sender);
+        c.own(this, sender, stats);
         c.requests++;
         c.codec.head(ex.request().method().equals("HEAD"));
         state = State.SENDING;

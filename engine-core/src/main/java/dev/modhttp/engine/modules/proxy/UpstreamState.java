@@ -24,8 +24,11 @@ final class UpstreamState {
         long connect = -1;
         long header = -1;
         long response = -1;
-        /** Body bytes read from the backend ($upstream_response_length and, approximately, $upstream_bytes_received). */
+        /** Body bytes read from the backend ($upstream_response_length). */
         long received;
+        /** Bytes read from and written to the connection, head and framing included (after TLS). */
+        long bytesIn;
+        long bytesOut;
 
         Attempt(String addr, long start) {
             this.addr = addr;
@@ -84,6 +87,13 @@ final class UpstreamState {
         a.received += bytes;
     }
 
+    /** Bytes on the wire of the current attempt's connection. */
+    void wire(long in, long out) {
+        Attempt a = last();
+        a.bytesIn += in;
+        a.bytesOut += out;
+    }
+
     boolean gotBytes() {
         return !attempts.isEmpty() && (last().received > 0 || last().status != 0);
     }
@@ -129,7 +139,11 @@ final class UpstreamState {
     }
 
     String bytesReceived() {
-        return join(a -> Long.toString(a.received));
+        return join(a -> Long.toString(a.bytesIn));
+    }
+
+    String bytesSent() {
+        return join(a -> Long.toString(a.bytesOut));
     }
 
     private String join(Function<Attempt, String> f) {

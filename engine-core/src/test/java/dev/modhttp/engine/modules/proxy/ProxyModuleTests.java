@@ -2,8 +2,11 @@ package dev.modhttp.engine.modules.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modhttp.engine.test.MemoryAppender;
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -179,6 +182,41 @@ class ProxyModuleTests {
                 assertThat(r.status()).isEqualTo(200);
                 assertThat(r.body()).doesNotContain("connection: close");
             }
+        }
+    }
+
+    @Test
+    void theUpstreamVariablesCountEveryAttemptAsNginxWritesThem() throws Exception {
+        int dead;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            dead = probe.getLocalPort(); // closed below: connections are refused
+        }
+        String answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        try (RawBackend b = new RawBackend((head, body, out, sock) -> {
+            RawBackend.write(out, answer);
+            return true;
+        }); TestEngine e = TestEngine.start("""
+                log-format:
+                  up: '$upstream_addr|$upstream_status|$upstream_response_length|$upstream_bytes_received|$upstream_bytes_sent'
+                upstreams:
+                  - name: two
+                    servers: ["127.0.0.1:%d", "127.0.0.1:%d"]
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: /
+                        proxy-pass: http://two
+                        access-log: ["logger:test.access up"]
+                """.formatted(dead, b.port())); RawClient c = e.raw()) {
+            MemoryAppender.clear();
+            assertThat(c.send("GET /v HTTP/1.1\r\nHost: a\r\n\r\n").read().body()).isEqualTo("ok");
+            String expected = "127.0.0.1:" + dead + ", 127.0.0.1:" + b.port() + "|502, 200|0, 2|0, " + answer.length()
+                    + "|0, " + b.heads.get(0).length();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (MemoryAppender.lines().stream().noneMatch(l -> l.contains(expected)) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(MemoryAppender.lines()).anyMatch(l -> l.contains(expected));
         }
     }
 }

@@ -7,8 +7,10 @@ import dev.modhttp.engine.test.TestEngine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -125,6 +127,28 @@ class ProxyUpgradeTests {
             assertThat(in.read()).isEqualTo(-1);
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(250);
             assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void aGracefulStopClosesTunnelsWhenItsTimeIsUp() throws Exception {
+        CountDownLatch ended = new CountDownLatch(1);
+        try (RawBackend b = echo(ended); Socket c = new Socket()) {
+            TestEngine e = TestEngine.start(yaml(b.port(), "        proxy-upgrade: on"));
+            c.connect(new InetSocketAddress("127.0.0.1", e.port()));
+            c.setSoTimeout(10_000);
+            c.getOutputStream().write(("GET /ws/chat HTTP/1.1\r\nHost: a\r\nUpgrade: shout\r\n"
+                    + "Connection: Upgrade\r\n\r\nping").getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = c.getInputStream();
+            assertThat(head(in)).startsWith("HTTP/1.1 101 ");
+            assertThat(read(in, 4)).isEqualTo("PING");
+            long grace = 500;
+            long start = System.nanoTime();
+            e.engine().stop(Duration.ofMillis(grace)); // the tunnel is busy: it lives until the grace ends
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(took).as("stop waited for the tunnel's grace").isGreaterThanOrEqualTo(grace);
+            assertThat(in.read()).as("the client's side is closed").isEqualTo(-1);
+            assertThat(ended.await(5, TimeUnit.SECONDS)).as("the backend's side is closed").isTrue();
         }
     }
 }
