@@ -2,6 +2,7 @@ package dev.modhttp.engine.variable;
 
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.http.PercentEncoding;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -186,15 +187,7 @@ public final class Template {
      */
     private static void escape(StringBuilder out, String bytes, boolean args) {
         String special = args ? "#%&+;?" : "\"#%";
-        for (int i = 0; i < bytes.length(); i++) {
-            char c = bytes.charAt(i);
-            if (c <= 0x20 || c >= 0x7f || special.indexOf(c) >= 0) {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xf, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            } else {
-                out.append(c);
-            }
-        }
+        PercentEncoding.encode(out, bytes, c -> c <= 0x20 || c >= 0x7f || special.indexOf(c) >= 0);
     }
 
     /**
@@ -207,20 +200,7 @@ public final class Template {
 
     /** {@code value} with control bytes but HTAB percent-encoded (RFC 9110 field values). */
     public static String headerSafe(String value) {
-        StringBuilder out = null;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 && c != '\t' || c == 0x7f) {
-                if (out == null) {
-                    out = new StringBuilder(value.length() + 8).append(value, 0, i);
-                }
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            } else if (out != null) {
-                out.append(c);
-            }
-        }
-        return out == null ? value : out.toString();
+        return PercentEncoding.encode(value, c -> c < 0x20 && c != '\t' || c == 0x7f);
     }
 
     /** Appends the rendered text to {@code out}, each variable's value through {@code writer}. */

@@ -1,7 +1,7 @@
 package dev.modhttp.engine.modules.proxy;
 
+import dev.modhttp.engine.http.PercentEncoding;
 import java.util.Locale;
-import java.util.function.IntPredicate;
 
 /**
  * nginx's {@code proxy_pass} URL: {@code http://NAME[/uri]} where NAME is an upstream's name or
@@ -113,31 +113,7 @@ public record ProxyPass(String url, boolean https, String host, int port, boolea
      * {@code " # % < > ? \ ^ ` { | }}, DEL and bytes above it, in uppercase hex.
      */
     static String escapeUri(String bytes) {
-        return percentEncode(bytes, c -> c <= 0x20 || c >= 0x7f || "\"#%<>?\\^`{|}".indexOf(c) >= 0);
+        return PercentEncoding.encode(bytes, c -> c <= 0x20 || c >= 0x7f || "\"#%<>?\\^`{|}".indexOf(c) >= 0);
     }
 
-    /**
-     * {@code text} with each char that {@code escape} picks written {@code %XX} (uppercase hex of
-     * the char, which must be a byte); {@code text} itself when none is.
-     */
-    static String percentEncode(String text, IntPredicate escape) {
-        StringBuilder out = null;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean encode = escape.test(c);
-            if (encode && out == null) {
-                out = new StringBuilder(text.length() + 16).append(text, 0, i);
-            }
-            if (out != null) {
-                if (encode) {
-                    out.append('%').append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
-                } else {
-                    out.append(c);
-                }
-            }
-        }
-        return out == null ? text : out.toString();
-    }
-
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 }

@@ -2,6 +2,7 @@ package dev.modhttp.engine.modules.proxy;
 
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.http.PercentEncoding;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.variable.Template;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -136,7 +137,7 @@ record Route(ProxyPass pass, Template url, Peers peers, Location location, Proxy
             return StandardCharsets.UTF_8.newDecoder()
                     .decode(ByteBuffer.wrap(bytes.getBytes(StandardCharsets.ISO_8859_1))).toString();
         } catch (CharacterCodingException e) {
-            return ProxyPass.percentEncode(bytes, c -> c >= 0x80);
+            return PercentEncoding.encode(bytes, c -> c >= 0x80);
         }
     }
 
@@ -146,7 +147,7 @@ record Route(ProxyPass pass, Template url, Peers peers, Location location, Proxy
      * which no backend can read (README, differences).
      */
     static String requestLineSafe(String target) {
-        return ProxyPass.percentEncode(target, c -> c <= 0x20 || c == 0x7f);
+        return PercentEncoding.encode(target, c -> c <= 0x20 || c == 0x7f);
     }
 
     /** nginx's quoted_uri: the client's path held a percent-encoded byte. */

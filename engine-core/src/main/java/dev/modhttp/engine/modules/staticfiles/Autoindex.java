@@ -2,6 +2,7 @@ package dev.modhttp.engine.modules.staticfiles;
 
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.http.DateCache;
+import dev.modhttp.engine.http.PercentEncoding;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -123,16 +124,7 @@ final class Autoindex {
 
     /** Bytes (one char per byte) with every one but letters, digits and {@code keep} as %XX. */
     static String percentEncode(String bytes, String keep) {
-        StringBuilder sb = new StringBuilder(bytes.length() + 8);
-        for (int i = 0; i < bytes.length(); i++) {
-            char c = bytes.charAt(i);
-            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || keep.indexOf(c) >= 0) {
-                sb.append(c);
-            } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4 & 0xf, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            }
-        }
-        return sb.toString();
+        return PercentEncoding.encode(bytes, c -> !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                || keep.indexOf(c) >= 0));
     }
 }
