@@ -76,9 +76,10 @@ public final class MetricsModule implements Module {
         }
     }
 
+    /** The peer as it is now; as it was last seen when it is gone. */
     private static PeerView find(ProxyModule proxy, PeerView p) {
-        return proxy.peers().stream().filter(v -> v.upstream().equals(p.upstream()) && v.address().equals(p.address()))
-                .findFirst().orElse(p);
+        PeerView now = proxy.peer(p.upstream(), p.address());
+        return now != null ? now : p;
     }
 
     private void gauge(EngineInfo engine, String state, ToDoubleFunction<EngineInfo> value) {

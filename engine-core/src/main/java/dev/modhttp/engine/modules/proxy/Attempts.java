@@ -1,5 +1,7 @@
 package dev.modhttp.engine.modules.proxy;
 
+import io.netty.channel.ConnectTimeoutException;
+
 /**
  * The peers one request goes to, one attempt after another: the balancer's next peer, the tries
  * left ({@code proxy-next-upstream-tries}, 0 for as many as there are peers), and each peer's
@@ -62,5 +64,22 @@ final class Attempts {
     /** The current peer's name for logs, else the upstream's. */
     String name() {
         return peer != null ? peer.name : peers.upstream.name();
+    }
+
+    /** The error log's words for a connection to a backend that did not open. */
+    static String connectFailure(Throwable cause) {
+        return cause instanceof ConnectTimeoutException
+                ? "upstream timed out (110: Connection timed out) while connecting to upstream"
+                : "connect() failed (" + cause.getMessage() + ") while connecting to upstream";
+    }
+
+    /** The error log's words for a backend head Netty's decoder refused. */
+    static String headerFailure(Throwable cause) {
+        if (cause instanceof HeaderNames.Invalid invalid) {
+            return "upstream sent invalid header: \"" + invalid.getMessage() + "\" while reading response header from upstream";
+        }
+        boolean tooBig = cause != null && String.valueOf(cause.getMessage()).contains("larger than");
+        return (tooBig ? "upstream sent too big header" : "upstream sent invalid header")
+                + " while reading response header from upstream";
     }
 }

@@ -20,7 +20,6 @@ import dev.modhttp.engine.phase.Result;
 import dev.modhttp.engine.variable.Template;
 import dev.modhttp.engine.variable.Variable;
 import io.netty.channel.Channel;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -322,6 +321,23 @@ public final class ProxyModule implements Module {
     }
 
     /**
+     * One peer as it is now, of an upstream or of a proxy-pass {@code host:port} (its name in
+     * {@link PeerView#upstream()}); null once it is gone (resolved away). Reads that upstream only.
+     */
+    public PeerView peer(String upstream, String address) {
+        Peers p = upstreams.containsKey(upstream) ? upstreams.get(upstream) : direct.values().stream()
+                .filter(d -> d.upstream.name().equals(upstream)).findFirst().orElse(null);
+        if (p != null) {
+            for (PeerView v : p.view(Peers.now())) {
+                if (v.address().equals(address)) {
+                    return v;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
      * The peers of a host:port a proxy-pass URL with variables rendered: kept for the last
      * {@link #DYNAMIC_LIMIT} of them (a client choosing the host cannot grow the heap), with no
      * pooled connections (nginx keeps none either).
@@ -394,23 +410,6 @@ public final class ProxyModule implements Module {
             }
         }
         return false;
-    }
-
-    /** The error log's words for a connection to a backend that did not open. */
-    static String connectFailure(Throwable cause) {
-        return cause instanceof ConnectTimeoutException
-                ? "upstream timed out (110: Connection timed out) while connecting to upstream"
-                : "connect() failed (" + cause.getMessage() + ") while connecting to upstream";
-    }
-
-    /** The error log's words for a backend head Netty's decoder refused. */
-    static String headerFailure(Throwable cause) {
-        if (cause instanceof HeaderNames.Invalid invalid) {
-            return "upstream sent invalid header: \"" + invalid.getMessage() + "\" while reading response header from upstream";
-        }
-        boolean tooBig = cause != null && String.valueOf(cause.getMessage()).contains("larger than");
-        return (tooBig ? "upstream sent too big header" : "upstream sent invalid header")
-                + " while reading response header from upstream";
     }
 
     /** nginx's error-log context of an upstream failure. */

@@ -114,7 +114,7 @@ final class ProxyRequest implements RequestSender.Progress {
         } else if (failure != null) {
             conn = null;
             failed(failure instanceof ConnectTimeoutException ? Failure.TIMEOUT : Failure.ERROR,
-                    ProxyModule.connectFailure(failure));
+                    Attempts.connectFailure(failure));
         } else {
             stats.connected();
             send(c);
@@ -172,7 +172,7 @@ final class ProxyRequest implements RequestSender.Progress {
 
     private void onHead(HttpResponse head) {
         if (head.decoderResult().isFailure() || head.status().code() < 100) {
-            failed(Failure.INVALID_HEADER, ProxyModule.headerFailure(head.decoderResult().cause()));
+            failed(Failure.INVALID_HEADER, Attempts.headerFailure(head.decoderResult().cause()));
             return;
         }
         int status = head.status().code();
