@@ -258,7 +258,7 @@ public final class Request {
     }
 
     public String bodyAsString() {
-        return body.toString(StandardCharsets.UTF_8);
+        return body().toString(StandardCharsets.UTF_8);
     }
 
     /** Set by the engine (through {@code HttpAccess}), which releases it after the request. */

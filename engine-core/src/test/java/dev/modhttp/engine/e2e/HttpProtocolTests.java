@@ -8,8 +8,11 @@ import dev.modhttp.engine.http.DateCache;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
+import dev.modhttp.engine.test.MemoryAppender;
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +59,9 @@ class HttpProtocolTests {
                     return: 304
                   - location: "/small"
                     client-max-body-size: 10
+                    echo: { enabled: true }
+                  - location: "/spooled"
+                    client-body-buffer-size: 1k
                     echo: { enabled: true }
             """;
 
@@ -358,6 +364,28 @@ class HttpProtocolTests {
             Thread.sleep(ms);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void aBodyPastTheBufferSizeWaitsInAFileThatTheHandlerReadsAndThatIsGoneAfterTheRequest() throws Exception {
+        MemoryAppender.clear();
+        String body = "x".repeat(5000);
+        try (TestEngine e = engine(); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("POST /spooled HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + body)
+                    .read();
+            assertThat(r.body()).isEqualTo("POST " + body);
+            String line = MemoryAppender.lines().stream()
+                    .filter(l -> l.contains("a client request body is buffered to a temporary file ")).findFirst()
+                    .orElseThrow();
+            Path file = Path.of(line.substring(line.indexOf("temporary file ") + 15).trim());
+            for (int i = 0; i < 100 && Files.exists(file); i++) {
+                Thread.sleep(20); // the request ends just after its last byte left
+            }
+            assertThat(file).doesNotExist();
+            RawClient.Response small = c.send("POST /spooled HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc").read();
+            assertThat(small.body()).isEqualTo("POST abc");
+            assertThat(MemoryAppender.lines().stream().filter(l -> l.contains("buffered to a temporary file"))).hasSize(1);
         }
     }
 }
