@@ -20,6 +20,7 @@ import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.modules.access.AccessModule;
 import dev.modhttp.engine.modules.auth.AuthBasicModule;
 import dev.modhttp.engine.core.CoreModule;
+import dev.modhttp.engine.core.TempDirectories;
 import dev.modhttp.engine.core.SslBundleSource;
 import dev.modhttp.engine.modules.limit.LimitConnModule;
 import dev.modhttp.engine.modules.limit.LimitReqModule;
@@ -262,6 +263,10 @@ public final class EngineBuilder {
                 return runtimeHooks[0].physicalPath(exchange);
             }
         };
+        for (ServerConfig server : config.servers()) {
+            server.scope().forEach(l -> TempDirectories.prepare(l, "client-body-temp-path",
+                    at -> at.config(CoreModule.CONFIG).clientBodyTempPath()));
+        }
         for (Named named : modules) {
             ModuleRegistry registry = new ModuleRegistry(config, variables, deferred);
             named.module().register(registry);

@@ -342,6 +342,11 @@ public final class Exchange implements HttpExchange {
     }
 
     @Override
+    public RequestBodyStream requestBodyStream() {
+        return body.streamControl();
+    }
+
+    @Override
     public String toString() {
         return request.method() + " " + request.rawUri() + " -> " + location;
     }

@@ -35,6 +35,7 @@ public final class RequestBody {
     private boolean continueSent;
     private RequestBodyListener streamer;
     private boolean streamPaused;
+    private RequestBodyStream control;
 
     RequestBody(Exchange ex) {
         this.ex = ex;
@@ -226,11 +227,18 @@ public final class RequestBody {
             throw new IllegalStateException("the request body is already being read");
         }
         streamer = listener;
-        RequestBodyStream control = new RequestBodyStream() {
+        control = new RequestBodyStream() {
+            @Override
+            public RequestBodyListener listener() {
+                return listener;
+            }
+
             @Override
             public void pause() {
+                if (!streamPaused && !complete && !ex.finished) {
+                    ex.transport.bodyRead(); // a paused body is not the client's delay: no body timeout
+                }
                 streamPaused = true;
-                ex.transport.bodyRead(); // a paused body is not the client's delay: no body timeout
             }
 
             @Override
@@ -258,6 +266,11 @@ public final class RequestBody {
             continueToDiscard(); // the client waiting for 100 Continue sends the body now
             ex.transport.readBody(core().clientBodyTimeout());
         }
+        return control;
+    }
+
+    /** The control of the streamed body, or null while it is buffered. */
+    RequestBodyStream streamControl() {
         return control;
     }
 

@@ -114,8 +114,17 @@ public interface HttpExchange {
      */
     void onClientClose(Runnable action);
 
+    /**
+     * The stream {@link #streamRequestBody} returned for this request, also after an internal
+     * redirect (the body is the request's, as in nginx); null while the body is buffered.
+     */
+    RequestBodyStream requestBodyStream();
+
     /** Back-pressure on a streamed request body: nothing is read from the client while paused. */
     interface RequestBodyStream {
+        /** The listener the body goes to. */
+        RequestBodyListener listener();
+
         /** Stops reading from the client; a piece already being delivered still arrives. */
         void pause();
 

@@ -95,9 +95,9 @@ final class ProxiedBody implements StreamedBody {
         }
     }
 
-    /** Buffered: memory and file hold all they may. */
+    /** Buffered: the file (or, without files, memory) holds all it may. */
     private boolean full() {
-        return waitingBytes >= memoryLimit && (fileLimit == 0 || spool != null && spool.size() >= fileLimit);
+        return fileLimit == 0 ? waitingBytes >= memoryLimit : spool != null && spool.size() >= fileLimit;
     }
 
     void flush() {

@@ -170,7 +170,7 @@ final class ProxyFields {
     /**
      * nginx's X-Accel-Redirect: the request goes on at {@code uri} (a URI with its query, or a
      * named location), as GET unless it is HEAD, with a few of the backend's fields kept; an
-     * unsafe URI (a ".." segment, NUL) is a 404.
+     * unsafe URI (a ".." segment, NUL) is a 404, as nginx's ngx_http_parse_unsafe_uri decides.
      */
     static Result redirect(HttpExchange ex, HttpResponse head, String uri) {
         Response out = ex.response();
@@ -185,8 +185,7 @@ final class ProxyFields {
         }
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
-        if (!path.startsWith("/") || path.indexOf('\0') >= 0 || ("/" + path + "/").contains("/../")
-                || path.contains("/./") || path.endsWith("/.")) {
+        if (!path.startsWith("/") || path.indexOf('\0') >= 0 || (path + "/").contains("/../")) {
             LOG.error("unsafe URI \"{}\" was detected", path);
             return Result.status(404);
         }

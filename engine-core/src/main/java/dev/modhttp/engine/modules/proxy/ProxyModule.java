@@ -7,6 +7,7 @@ import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.config.Scopes;
 import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.core.ErrorPage;
+import dev.modhttp.engine.core.TempDirectories;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.module.EngineInfo;
@@ -171,6 +172,7 @@ public final class ProxyModule implements Module {
         registry.forEachLocation(l -> {
             ProxyPass pass = l.isConfigured(PASS) ? l.config(PASS).proxyPass() : null;
             if (pass != null) {
+                TempDirectories.prepare(l, "proxy-temp-path", at -> at.config(CONFIG).proxyTempPath());
                 try {
                     routes.put(l, compile(registry, l, pass));
                     l.autoRedirect(true);
@@ -290,6 +292,11 @@ public final class ProxyModule implements Module {
                 }
                 peers = dynamic(rendered);
             }
+        }
+        UnbufferedBody live = UnbufferedBody.of(ex);
+        if (live != null && live.sent()) { // an error page's location: the body went to another upstream in part
+            logError(ex, "the unbuffered request body was already sent to an upstream");
+            return Result.status(502);
         }
         String target = route.target(ex, renderedUri);
         RequestSender request;

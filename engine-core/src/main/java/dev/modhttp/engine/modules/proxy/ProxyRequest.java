@@ -145,6 +145,8 @@ final class ProxyRequest implements RequestSender.Progress {
         } else if (whole) {
             state = State.HEAD;
             armRead();
+        } else if (sender.waitingForClient()) {
+            disarm(); // the client is slow, not the backend: client-body-timeout's business
         } else {
             armSend();
         }
@@ -369,9 +371,10 @@ final class ProxyRequest implements RequestSender.Progress {
     }
 
     private void dropConnection() {
-        if (conn != null) {
-            conn.close();
-            conn = null;
+        BackendConnection c = conn;
+        if (c != null) {
+            conn = null; // first: closing fails the writes pending on it, whose listeners must see it gone
+            c.close();
         }
     }
 

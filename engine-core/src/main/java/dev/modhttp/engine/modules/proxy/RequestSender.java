@@ -46,7 +46,8 @@ final class RequestSender {
     private long position;
     private boolean complete;
     private boolean endWritten;
-    private boolean bodyStarted;
+    /** Writes not completed yet; none, with an unbuffered body, means the client is awaited. */
+    private int pending;
 
     /** {@code memory} (owned from now on) or the body file {@code path} or {@code live}; one of them at most. */
     RequestSender(HttpRequest head, ByteBuf memory, Path path, UnbufferedBody live) {
@@ -58,7 +59,15 @@ final class RequestSender {
 
     /** Whether the request can go to another peer: a streamed body cannot once its first byte was sent. */
     boolean replayable() {
-        return live == null || !bodyStarted;
+        return live == null || !live.sent();
+    }
+
+    /**
+     * Whether nothing waits to be written but the client's next bytes (an unbuffered body): the
+     * backend is not slow then, so proxy-send-timeout does not run (client-body-timeout does).
+     */
+    boolean waitingForClient() {
+        return live != null && pending == 0 && !complete;
     }
 
     /** Whether the last attempt's request was written whole (a connection that did not may not be reused). */
@@ -70,6 +79,7 @@ final class RequestSender {
     void start(Channel c, Progress p) throws IOException {
         channel = c;
         progress = p;
+        pending = 0;
         position = 0;
         complete = false;
         endWritten = false;
@@ -130,13 +140,13 @@ final class RequestSender {
     /** A piece of the client's body (handed over), from {@link UnbufferedBody}. */
     void liveData(ByteBuf data, boolean last) {
         Channel c = channel;
-        bodyStarted = true;
         if (last) {
             c.writeAndFlush(data.isReadable() ? new DefaultLastHttpContent(data) : releaseAndEnd(data))
                     .addListener(written(c, true));
             return;
         }
         c.writeAndFlush(new DefaultHttpContent(data)).addListener(written(c, false));
+        progress.written(c, false, null); // a write is under way: the send timeout runs
         if (!c.isWritable()) {
             live.pause();
         }
@@ -148,10 +158,12 @@ final class RequestSender {
     }
 
     private ChannelFutureListener written(Channel c, boolean last) {
+        pending++;
         return f -> {
             if (c != channel) {
                 return; // an earlier attempt's
             }
+            pending--;
             complete |= last && f.isSuccess();
             progress.written(c, last, f.cause());
         };

@@ -2,6 +2,7 @@ package dev.modhttp.engine.modules.proxy;
 
 import static dev.modhttp.engine.modules.proxy.RawBackend.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modhttp.engine.test.MemoryAppender;
 import dev.modhttp.engine.test.RawClient;
@@ -12,6 +13,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -381,7 +384,8 @@ class ProxyBufferingTests {
     @Test
     void anUnsafeXAccelRedirectIs404() throws Exception {
         try (RawBackend b = new RawBackend((head, body, out, s) -> {
-            write(out, "HTTP/1.1 200 OK\r\nX-Accel-Redirect: /internal/../secret\r\nContent-Length: 0\r\n\r\n");
+            String to = head.startsWith("GET /dot ") ? "/internal/./x" : "/internal/../secret";
+            write(out, "HTTP/1.1 200 OK\r\nX-Accel-Redirect: " + to + "\r\nContent-Length: 0\r\n\r\n");
             return true;
         }); TestEngine e = TestEngine.start("""
                 servers:
@@ -389,9 +393,149 @@ class ProxyBufferingTests {
                     locations:
                       - location: /
                         proxy-pass: http://127.0.0.1:%d
+                      - location: /internal/
+                        return: "200 $uri"
                 """.formatted(b.port())); RawClient c = e.raw()) {
             assertThat(c.send("GET /a HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).isEqualTo(404);
             assertThat(logged("unsafe URI \"/internal/../secret\" was detected")).isTrue();
+            RawClient.Response dot = c.send("GET /dot HTTP/1.1\r\nHost: a\r\n\r\n").read();
+            assertThat(dot.status()).as("a single dot is safe, as nginx finds").isEqualTo(200);
+            assertThat(dot.body()).startsWith("/internal/");
+        }
+    }
+
+    @Test
+    void anErrorPageLocationGetsTheBodyWhicheverWayEachLocationReadsIt() throws Exception {
+        int dead;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            dead = probe.getLocalPort(); // closed: connections are refused, nothing of the body is sent
+        }
+        try (StreamBackend b = new StreamBackend(); TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    client-max-body-size: 10m
+                    locations:
+                      - location: /bb/
+                        proxy-pass: http://127.0.0.1:%1$d
+                        error-page: ["502 = @buffered"]
+                      - location: /bu/
+                        proxy-pass: http://127.0.0.1:%1$d
+                        error-page: ["502 = @unbuffered"]
+                      - location: /ub/
+                        proxy-pass: http://127.0.0.1:%1$d
+                        proxy-request-buffering: off
+                        error-page: ["502 = @buffered"]
+                      - location: /uu/
+                        proxy-pass: http://127.0.0.1:%1$d
+                        proxy-request-buffering: off
+                        error-page: ["502 = @unbuffered"]
+                      - location: "@buffered"
+                        proxy-pass: http://127.0.0.1:%2$d
+                      - location: "@unbuffered"
+                        proxy-pass: http://127.0.0.1:%2$d
+                        proxy-request-buffering: off
+                """.formatted(dead, b.port()))) {
+            for (String path : new String[] {"/bb/", "/bu/", "/ub/", "/uu/"}) {
+                for (long total : new long[] {10, 3L * MIB}) {
+                    try (Socket s = new Socket("127.0.0.1", e.port())) {
+                        CompletableFuture<Long> crc = upload(s, "POST " + path + "x HTTP/1.1\r\nHost: a\r\n"
+                                + "Content-Length: " + total + "\r\n\r\n", total, false, new AtomicLong());
+                        assertThat(answer(s)).as(path + " " + total).isEqualTo(total + " " + Long.toHexString(crc.join()));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theTemporaryFileStopsAtItsLimitAndThenTheBackendWaits() throws Exception {
+        long total = 60L * MIB;
+        AtomicLong written = new AtomicLong();
+        try (RawBackend b = new RawBackend((head, body, out, s) -> {
+            write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n\r\n");
+            byte[] chunk = pattern();
+            for (long sent = 0; sent < total; sent += chunk.length) {
+                out.write(chunk);
+                written.addAndGet(chunk.length);
+            }
+            out.flush();
+            return true;
+        }); TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: /
+                        proxy-pass: http://127.0.0.1:%d
+                        proxy-buffers: "4 8k"
+                        proxy-max-temp-file-size: 1m
+                        proxy-temp-path: %s
+                """.formatted(b.port(), temp)); Socket client = new Socket("127.0.0.1", e.port())) {
+            client.setReceiveBufferSize(64 * 1024);
+            client.getOutputStream().write("GET /big HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            long stalled = waitForStall(written);
+            assertThat(stalled).as("the backend waits once the file holds its limit").isLessThan(24L * MIB);
+            InputStream in = client.getInputStream();
+            readHead(in);
+            byte[] expected = pattern();
+            byte[] buf = new byte[expected.length];
+            for (long read = 0; read < total; read += buf.length) {
+                in.readNBytes(buf, 0, buf.length);
+                assertThat(buf).as("bytes at " + read).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void unbufferedASlowClientIsTheClientBodyTimeoutsBusinessNotTheSendTimeouts() throws Exception {
+        try (StreamBackend b = new StreamBackend(); TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: /
+                        proxy-pass: http://127.0.0.1:%d
+                        proxy-request-buffering: off
+                        proxy-send-timeout: 500ms
+                """.formatted(b.port())); Socket s = new Socket("127.0.0.1", e.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write("POST /slow HTTP/1.1\r\nHost: a\r\nContent-Length: 3000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            CRC32 crc = new CRC32();
+            byte[] piece = "y".repeat(1000).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 3; i++) {
+                Thread.sleep(1000); // twice the send timeout between two pieces
+                out.write(piece);
+                out.flush();
+                crc.update(piece);
+            }
+            assertThat(answer(s)).isEqualTo("3000 " + Long.toHexString(crc.getValue()));
+        }
+    }
+
+    @Test
+    void temporaryDirectoriesAreMadeAtStartupOrStartupFailsNamingTheKey() {
+        Path made = temp.resolve("made");
+        Path proxyMade = temp.resolve("proxy-made");
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    client-body-temp-path: %s
+                    locations:
+                      - location: /
+                        proxy-pass: http://127.0.0.1:9
+                        proxy-temp-path: %s
+                """.formatted(made, proxyMade))) {
+            assertThat(made).isDirectory();
+            assertThat(proxyMade).isDirectory();
+        }
+        for (String key : new String[] {"client-body-temp-path", "proxy-temp-path"}) {
+            assertThatThrownBy(() -> TestEngine.start("""
+                    servers:
+                      - listen: ["127.0.0.1:0"]
+                        locations:
+                          - location: /
+                            proxy-pass: http://127.0.0.1:9
+                            %s: %s
+                    """.formatted(key, temp.resolve("missing/deeper")))).hasMessageContaining(key)
+                    .hasMessageContaining("cannot create the directory");
         }
     }
 

@@ -9,9 +9,11 @@ import dev.modhttp.engine.test.MemoryAppender;
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -404,6 +406,50 @@ class ProxyFailureTests {
                 RawClient.Response r = c.send("GET /x HTTP/1.1\r\nHost: front\r\n\r\n").read();
                 assertThat(r.body()).isEqualTo("ok");
                 assertThat(r.header("Good-Name")).isEqualTo("v");
+            }
+        }
+    }
+
+    @Test
+    void aSendTimeoutFailsTheAttemptOnceAndTheNextPeerOnlyWhenTimeoutIsListed() throws Exception {
+        long total = 40L * 1024 * 1024;
+        for (String next : new String[] {"[error, non_idempotent]", "[error, timeout, non_idempotent]"}) {
+            MemoryAppender.clear();
+            try (StreamBackend stuck = new StreamBackend(); StreamBackend good = new StreamBackend();
+                    TestEngine e = TestEngine.start("""
+                    upstreams:
+                      - name: two
+                        servers: ["127.0.0.1:%d", "127.0.0.1:%d"]
+                    servers:
+                      - listen: ["127.0.0.1:0"]
+                        locations:
+                          - location: /
+                            proxy-pass: http://two
+                            proxy-send-timeout: 1s
+                            proxy-next-upstream: %s
+                            client-max-body-size: 100m
+                    """.formatted(stuck.port(), good.port(), next)); Socket s = new Socket("127.0.0.1", e.port())) {
+                stuck.pauseBeforeBody = 20_000; // reads the head, then not a byte of the body
+                CompletableFuture<Long> crc = ProxyBufferingTests.upload(s, "POST /up HTTP/1.1\r\nHost: a\r\n"
+                        + "Content-Length: " + total + "\r\n\r\n", total, false, new AtomicLong());
+                s.setSoTimeout(30_000);
+                String head = ProxyBufferingTests.readHead(s.getInputStream());
+                if (next.contains("timeout")) {
+                    assertThat(head).as(next).startsWith("HTTP/1.1 200 ");
+                    int n = Integer.parseInt(StreamBackend.header(head, "content-length"));
+                    assertThat(new String(s.getInputStream().readNBytes(n), StandardCharsets.US_ASCII))
+                            .isEqualTo(total + " " + Long.toHexString(crc.join()));
+                } else {
+                    assertThat(head).as(next).startsWith("HTTP/1.1 504 ");
+                    assertThat(good.heads).as("no timeout in the list: nothing goes to the next peer").isEmpty();
+                    assertThat(MemoryAppender.lines().stream().filter(l -> l.contains("upstream timed out"))).hasSize(1);
+                    assertThat(MemoryAppender.lines()).noneMatch(l -> l.contains("prematurely closed"));
+                    for (int i = 0; i < 3; i++) { // the good peer is not marked down by a failure that was not its own
+                        try (RawClient c = e.raw()) {
+                            assertThat(c.send("GET /x HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).isEqualTo(200);
+                        }
+                    }
+                }
             }
         }
     }
