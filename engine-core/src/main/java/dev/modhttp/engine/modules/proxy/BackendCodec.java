@@ -23,10 +23,37 @@ import java.util.List;
  * sent more data than specified in Content-Length"; pooled, they would start the next client's
  * response).
  */
-final class BackendCodec extends CombinedChannelDuplexHandler<BackendCodec.Decoder, HttpRequestEncoder> {
+final class BackendCodec extends CombinedChannelDuplexHandler<BackendCodec.Decoder, BackendCodec.Encoder> {
 
     BackendCodec(HttpDecoderConfig config) {
-        init(new Decoder(config), new HttpRequestEncoder());
+        init(new Decoder(config), new Encoder());
+    }
+
+    /**
+     * Where the bytes of the owning attempt are counted from now on ({@code $upstream_bytes_received}
+     * and {@code $upstream_bytes_sent}: every byte of the connection, after TLS); null: nowhere.
+     */
+    void counts(UpstreamState counts) {
+        inboundHandler().counts = counts;
+        outboundHandler().counts = counts;
+    }
+
+    /** Netty's request encoder, counting what it writes. */
+    static final class Encoder extends HttpRequestEncoder {
+        private UpstreamState counts;
+
+        @Override
+        protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out) throws Exception {
+            int from = out.size();
+            super.encode(ctx, msg, out);
+            if (counts != null) {
+                for (int i = from; i < out.size(); i++) {
+                    if (out.get(i) instanceof ByteBuf b) {
+                        counts.wire(0, b.readableBytes());
+                    }
+                }
+            }
+        }
     }
 
     /** The outstanding request is a HEAD: its response has no body whatever its Content-Length says. */
@@ -41,12 +68,21 @@ final class BackendCodec extends CombinedChannelDuplexHandler<BackendCodec.Decod
 
     static final class Decoder extends HttpResponseDecoder {
         private boolean head;
+        private UpstreamState counts;
         private boolean interim;
         private boolean broken;
         private final HeaderNames names = new HeaderNames();
 
         Decoder(HttpDecoderConfig config) {
             super(config);
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (counts != null && msg instanceof ByteBuf b) {
+                counts.wire(b.readableBytes(), 0);
+            }
+            super.channelRead(ctx, msg);
         }
 
         /**

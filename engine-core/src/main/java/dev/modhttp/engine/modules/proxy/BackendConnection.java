@@ -1,15 +1,12 @@
 package dev.modhttp.engine.modules.proxy;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -41,8 +38,6 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     int requests;
     private ProxyRequest owner;
     private RequestSender sender;
-    /** Where the bytes of the owner's attempt are counted ($upstream_bytes_received, $upstream_bytes_sent). */
-    private UpstreamState stats;
     /** After a 101: the tunnel this connection now carries. */
     private ProxyTunnel tunnel;
     /** The pending deadline's action and when it is due (System.nanoTime); null: none. */
@@ -75,7 +70,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
                             ch.pipeline().addLast(tls.handler(ch.alloc(), peer.address.getAddress().getHostAddress(),
                                     peer.address.getPort(), tlsHost));
                         }
-                        ch.pipeline().addLast(new Counter(), codec, BackendConnection.this);
+                        ch.pipeline().addLast(codec, BackendConnection.this);
                     }
                 })
                 .connect(peer.address);
@@ -124,7 +119,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     void tunnel(ProxyTunnel t) {
         owner = null;
         sender = null;
-        stats = null;
+        codec.counts(null);
         tunnel = t;
         deadlineAction = null;
     }
@@ -133,7 +128,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     void own(ProxyRequest request, RequestSender sending, UpstreamState counts) {
         owner = request;
         sender = sending;
-        stats = counts;
+        codec.counts(counts);
         deadlineAction = null; // no longer idle
     }
 
@@ -141,7 +136,7 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     void done(boolean keep) {
         owner = null;
         sender = null;
-        stats = null;
+        codec.counts(null);
         deadline(0, null);
         channel.config().setAutoRead(true);
         if (keep && codec.hasLeftover()) {
@@ -159,7 +154,6 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     void idle(long timeoutMs) {
         owner = null;
         sender = null;
-        stats = null;
         deadline(timeoutMs, () -> {
             pool.remove(this);
             close();
@@ -169,7 +163,6 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
     void close() {
         owner = null;
         sender = null;
-        stats = null;
         deadlineAction = null;
         if (deadlineTask != null) {
             deadlineTask.cancel(false);
@@ -215,7 +208,6 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
         ProxyRequest o = owner;
         owner = null;
         sender = null;
-        stats = null;
         if (o != null) {
             o.onClosed(this);
         } else if (tunnel != null) {
@@ -251,25 +243,6 @@ final class BackendConnection extends ChannelInboundHandlerAdapter {
             o.onError(this, cause);
         } else {
             close();
-        }
-    }
-
-    /** Counts the bytes of the owner's attempt as they cross, between TLS and the HTTP codec. */
-    private final class Counter extends ChannelDuplexHandler {
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (stats != null && msg instanceof ByteBuf b) {
-                stats.wire(b.readableBytes(), 0);
-            }
-            ctx.fireChannelRead(msg);
-        }
-
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            if (stats != null && msg instanceof ByteBuf b) {
-                stats.wire(0, b.readableBytes());
-            }
-            ctx.write(msg, promise);
         }
     }
 }
