@@ -270,16 +270,7 @@ class ProxyBufferingTests {
         long total = 100L * MIB;
         AtomicLong written = new AtomicLong();
         long before = used();
-        try (RawBackend b = new RawBackend((head, body, out, s) -> {
-            write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n\r\n");
-            byte[] chunk = pattern();
-            for (long sent = 0; sent < total; sent += chunk.length) {
-                out.write(chunk);
-                written.addAndGet(chunk.length);
-            }
-            out.flush();
-            return true;
-        }); TestEngine e = TestEngine.start("""
+        try (RawBackend b = RawBackend.sending(total, "", written); TestEngine e = TestEngine.start("""
                 servers:
                   - listen: ["127.0.0.1:0"]
                     locations:
@@ -300,7 +291,7 @@ class ProxyBufferingTests {
             assertThat(files(temp)).as("the file has no name while in use").isZero();
             String head = readHead(in);
             assertThat(head).startsWith("HTTP/1.1 200 OK").contains("Content-Length: " + total);
-            byte[] expected = pattern();
+            byte[] expected = RawBackend.pattern();
             byte[] buf = new byte[expected.length];
             for (long read = 0; read < total; read += buf.length) {
                 in.readNBytes(buf, 0, buf.length);
@@ -315,17 +306,8 @@ class ProxyBufferingTests {
             boolean accel = setting.equals("proxy-buffering: on");
             long total = 50L * MIB;
             AtomicLong written = new AtomicLong();
-            try (RawBackend b = new RawBackend((head, body, out, s) -> {
-                write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n"
-                        + (accel ? "X-Accel-Buffering: no\r\n" : "") + "\r\n");
-                byte[] chunk = pattern();
-                for (long sent = 0; sent < total; sent += chunk.length) {
-                    out.write(chunk);
-                    written.addAndGet(chunk.length);
-                }
-                out.flush();
-                return true;
-            }); TestEngine e = TestEngine.start("""
+            String extra = accel ? "X-Accel-Buffering: no\r\n" : "";
+            try (RawBackend b = RawBackend.sending(total, extra, written); TestEngine e = TestEngine.start("""
                     servers:
                       - listen: ["127.0.0.1:0"]
                         locations:
@@ -451,16 +433,7 @@ class ProxyBufferingTests {
     void theTemporaryFileStopsAtItsLimitAndThenTheBackendWaits() throws Exception {
         long total = 60L * MIB;
         AtomicLong written = new AtomicLong();
-        try (RawBackend b = new RawBackend((head, body, out, s) -> {
-            write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n\r\n");
-            byte[] chunk = pattern();
-            for (long sent = 0; sent < total; sent += chunk.length) {
-                out.write(chunk);
-                written.addAndGet(chunk.length);
-            }
-            out.flush();
-            return true;
-        }); TestEngine e = TestEngine.start("""
+        try (RawBackend b = RawBackend.sending(total, "", written); TestEngine e = TestEngine.start("""
                 servers:
                   - listen: ["127.0.0.1:0"]
                     locations:
@@ -476,7 +449,7 @@ class ProxyBufferingTests {
             assertThat(stalled).as("the backend waits once the file holds its limit").isLessThan(24L * MIB);
             InputStream in = client.getInputStream();
             readHead(in);
-            byte[] expected = pattern();
+            byte[] expected = RawBackend.pattern();
             byte[] buf = new byte[expected.length];
             for (long read = 0; read < total; read += buf.length) {
                 in.readNBytes(buf, 0, buf.length);
@@ -537,12 +510,6 @@ class ProxyBufferingTests {
                     """.formatted(key, temp.resolve("missing/deeper")))).hasMessageContaining(key)
                     .hasMessageContaining("cannot create the directory");
         }
-    }
-
-    static byte[] pattern() {
-        byte[] chunk = new byte[64 * 1024];
-        new Random(11).nextBytes(chunk);
-        return chunk;
     }
 
     static String readHead(InputStream in) throws IOException {

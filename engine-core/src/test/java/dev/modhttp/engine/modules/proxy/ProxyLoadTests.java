@@ -33,16 +33,7 @@ class ProxyLoadTests {
     void unbufferedALargeBodyToAClientThatDoesNotReadStaysInTheBackendNotInTheEngine() throws Exception {
         AtomicLong written = new AtomicLong();
         long total = 100L * MIB;
-        try (RawBackend b = new RawBackend((head, body, out, s) -> {
-            write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n\r\n");
-            byte[] chunk = new byte[64 * 1024];
-            for (long sent = 0; sent < total; sent += chunk.length) {
-                out.write(chunk);
-                written.addAndGet(chunk.length);
-            }
-            out.flush();
-            return true;
-        }); TestEngine e = TestEngine.start("""
+        try (RawBackend b = RawBackend.sending(total, "", written); TestEngine e = TestEngine.start("""
                 servers:
                   - listen: ["127.0.0.1:0"]
                     locations:

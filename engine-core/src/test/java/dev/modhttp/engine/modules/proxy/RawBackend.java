@@ -10,10 +10,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A backend that answers from a script, byte for byte, for the cases a real server would not
@@ -107,6 +109,31 @@ final class RawBackend implements AutoCloseable {
             }
         }
         return 0;
+    }
+
+    /** 64 KiB of seeded random bytes: what {@link #sending} repeats, for checking a large body byte for byte. */
+    static byte[] pattern() {
+        byte[] chunk = new byte[64 * 1024];
+        new Random(11).nextBytes(chunk);
+        return chunk;
+    }
+
+    /**
+     * A backend answering each request with 200 and {@code total} bytes ({@link #pattern()}
+     * repeated; {@code total} a multiple of 64 KiB), {@code extraFields} (CRLF-ended lines) in
+     * its head, counting the body bytes written in {@code written} as it goes.
+     */
+    static RawBackend sending(long total, String extraFields, AtomicLong written) throws IOException {
+        return new RawBackend((head, body, out, s) -> {
+            write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + total + "\r\n" + extraFields + "\r\n");
+            byte[] chunk = pattern();
+            for (long sent = 0; sent < total; sent += chunk.length) {
+                out.write(chunk);
+                written.addAndGet(chunk.length);
+            }
+            out.flush();
+            return true;
+        });
     }
 
     static void write(OutputStream out, String text) throws IOException {
