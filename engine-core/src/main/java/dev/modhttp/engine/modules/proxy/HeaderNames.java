@@ -1,6 +1,7 @@
 package dev.modhttp.engine.modules.proxy;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The field names of a backend's response head as they arrive, checked as nginx checks them
@@ -26,7 +27,8 @@ final class HeaderNames {
     private int lineLength;
     /** The line so far is a lone CR: at its LF, the empty line that ends the head. */
     private boolean crOnly;
-    private final StringBuilder name = new StringBuilder();
+    /** Where the current line began, counted as {@link #scanned} counts. */
+    private long lineStart;
     private String invalid;
 
     boolean inHead() {
@@ -35,34 +37,43 @@ final class HeaderNames {
 
     /** Checks the bytes of {@code in} not checked yet; false when a name is invalid. */
     boolean scan(ByteBuf in) {
-        int from = in.readerIndex() + (int) (scanned - consumed);
-        for (int i = Math.max(from, in.readerIndex()); i < in.writerIndex() && inHead; i++) {
-            byte b = in.getByte(i);
-            scanned++;
-            if (b == '\n') {
-                boolean empty = lineLength == 0 || lineLength == 1 && crOnly;
-                inHead = statusLine || !empty;
-                statusLine = false;
-                inName = true;
-                lineLength = 0;
-                crOnly = false;
-                name.setLength(0);
-                continue;
-            }
-            lineLength++;
-            if (statusLine || !inName) {
-                continue;
-            }
-            if (b == ':') {
-                inName = false;
-            } else if (b == '\r' && lineLength == 1) {
-                crOnly = true;
-            } else if ((b & 0xff) <= 0x20 || b == 0x7f) {
-                invalid = name + "\\x" + String.format("%02X", b & 0xff) + "...";
-                return false;
-            } else if (name.length() < 64) {
-                name.append((char) (b & 0xff));
-            }
+        int from = Math.max(in.readerIndex() + (int) (scanned - consumed), in.readerIndex());
+        int stop = from < in.writerIndex() ? in.forEachByte(from, in.writerIndex() - from, this::next) : -1;
+        if (stop < 0 || !inHead) {
+            return true; // all checked, or the head ended there
+        }
+        int bad = stop;
+        // the line is not consumed yet (the decoder takes whole lines): its name is still in the buffer
+        int nameStart = in.readerIndex() + (int) (lineStart - consumed);
+        int shown = Math.min(bad - nameStart, 64);
+        invalid = in.toString(nameStart, shown, StandardCharsets.ISO_8859_1) + "\\x"
+                + String.format("%02X", in.getByte(bad) & 0xff) + "...";
+        return false;
+    }
+
+    /** One byte of the head; false stops at an invalid name byte, or past the empty line that ends the head. */
+    private boolean next(byte b) {
+        scanned++;
+        if (b == '\n') {
+            boolean empty = lineLength == 0 || lineLength == 1 && crOnly;
+            inHead = statusLine || !empty;
+            statusLine = false;
+            inName = true;
+            lineLength = 0;
+            crOnly = false;
+            lineStart = scanned;
+            return inHead;
+        }
+        lineLength++;
+        if (statusLine || !inName) {
+            return true;
+        }
+        if (b == ':') {
+            inName = false;
+        } else if (b == '\r' && lineLength == 1) {
+            crOnly = true;
+        } else if ((b & 0xff) <= 0x20 || b == 0x7f) {
+            return false;
         }
         return true;
     }
@@ -79,7 +90,7 @@ final class HeaderNames {
         inName = true;
         lineLength = 0;
         crOnly = false;
-        name.setLength(0);
+        lineStart = 0;
         scanned = 0;
         consumed = 0;
     }
