@@ -291,12 +291,7 @@ class ProxyBufferingTests {
             assertThat(files(temp)).as("the file has no name while in use").isZero();
             String head = readHead(in);
             assertThat(head).startsWith("HTTP/1.1 200 OK").contains("Content-Length: " + total);
-            byte[] expected = RawBackend.pattern();
-            byte[] buf = new byte[expected.length];
-            for (long read = 0; read < total; read += buf.length) {
-                in.readNBytes(buf, 0, buf.length);
-                assertThat(buf).as("bytes at " + read).isEqualTo(expected);
-            }
+            RawBackend.assertPattern(in, total);
         }
     }
 
@@ -317,7 +312,7 @@ class ProxyBufferingTests {
                     """.formatted(b.port(), setting)); Socket client = new Socket("127.0.0.1", e.port())) {
                 client.setReceiveBufferSize(64 * 1024);
                 client.getOutputStream().write("GET /big HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                long stalled = waitForStall(written);
+                long stalled = RawBackend.waitForStall(written);
                 assertThat(stalled).as(setting).isLessThan(24L * MIB);
                 InputStream in = client.getInputStream();
                 assertThat(readHead(in)).doesNotContainIgnoringCase("x-accel-buffering");
@@ -445,16 +440,11 @@ class ProxyBufferingTests {
                 """.formatted(b.port(), temp)); Socket client = new Socket("127.0.0.1", e.port())) {
             client.setReceiveBufferSize(64 * 1024);
             client.getOutputStream().write("GET /big HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            long stalled = waitForStall(written);
+            long stalled = RawBackend.waitForStall(written);
             assertThat(stalled).as("the backend waits once the file holds its limit").isLessThan(24L * MIB);
             InputStream in = client.getInputStream();
             readHead(in);
-            byte[] expected = RawBackend.pattern();
-            byte[] buf = new byte[expected.length];
-            for (long read = 0; read < total; read += buf.length) {
-                in.readNBytes(buf, 0, buf.length);
-                assertThat(buf).as("bytes at " + read).isEqualTo(expected);
-            }
+            RawBackend.assertPattern(in, total);
         }
     }
 
@@ -524,16 +514,4 @@ class ProxyBufferingTests {
         return head.toString();
     }
 
-    /** Waits until {@code written} stops growing for half a second; returns its value then. */
-    static long waitForStall(AtomicLong written) throws InterruptedException {
-        long last = -1;
-        int still = 0;
-        while (still < 5) {
-            Thread.sleep(100);
-            long now = written.get();
-            still = now == last ? still + 1 : 0;
-            last = now;
-        }
-        return last;
-    }
 }

@@ -47,7 +47,7 @@ class ProxyLoadTests {
             byte[] first = new byte[16 * 1024];
             long read = in.read(first);
             // the client stops reading: the backend's writes must stop too once the buffers between are full
-            long stalled = waitForStall(written);
+            long stalled = RawBackend.waitForStall(written);
             assertThat(stalled - read).as("bytes written by the backend but not read by the client")
                     .isLessThan(24L * MIB);
             byte[] buf = new byte[256 * 1024];
@@ -60,18 +60,6 @@ class ProxyLoadTests {
         }
     }
 
-    /** Waits until {@code written} stops growing for a while; returns its value then. */
-    private static long waitForStall(AtomicLong written) throws InterruptedException {
-        long last = -1;
-        int still = 0;
-        while (still < 5) {
-            Thread.sleep(100);
-            long now = written.get();
-            still = now == last ? still + 1 : 0;
-            last = now;
-        }
-        return last;
-    }
 
     @Test
     void aPeerThatDiesUnderLoadCostsNoRequest() throws Exception {

@@ -1,5 +1,7 @@
 package dev.modhttp.engine.modules.proxy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -134,6 +136,29 @@ final class RawBackend implements AutoCloseable {
             out.flush();
             return true;
         });
+    }
+
+    /** Reads {@code total} bytes from {@code in}, asserting they are {@link #pattern()} repeated. */
+    static void assertPattern(InputStream in, long total) throws IOException {
+        byte[] expected = pattern();
+        byte[] buf = new byte[expected.length];
+        for (long read = 0; read < total; read += buf.length) {
+            in.readNBytes(buf, 0, buf.length);
+            assertThat(buf).as("bytes at " + read).isEqualTo(expected);
+        }
+    }
+
+    /** Waits until {@code written} stops growing for half a second; returns its value then. */
+    static long waitForStall(AtomicLong written) throws InterruptedException {
+        long last = -1;
+        int still = 0;
+        while (still < 5) {
+            Thread.sleep(100);
+            long now = written.get();
+            still = now == last ? still + 1 : 0;
+            last = now;
+        }
+        return last;
     }
 
     static void write(OutputStream out, String text) throws IOException {
