@@ -5,6 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modhttp.engine.test.MemoryAppender;
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpRequest;
@@ -217,6 +238,77 @@ class ProxyModuleTests {
                 Thread.sleep(10);
             }
             assertThat(MemoryAppender.lines()).anyMatch(l -> l.contains(expected));
+        }
+    }
+
+    /** A small Netty backend: echoes the request's body back chunked, in pieces of 1000 bytes, with its method and length. */
+    static Channel nettyEcho(EventLoopGroup group) throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
+                                new SimpleChannelInboundHandler<FullHttpRequest>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+                                        DefaultHttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                                                HttpResponseStatus.OK);
+                                        head.headers().set("Transfer-Encoding", "chunked")
+                                                .set("X-Got", req.method() + " " + req.content().readableBytes());
+                                        ctx.write(head);
+                                        ByteBuf body = req.content();
+                                        while (body.isReadable()) {
+                                            ctx.write(new DefaultHttpContent(body.readRetainedSlice(
+                                                    Math.min(1000, body.readableBytes()))));
+                                        }
+                                        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                                    }
+                                });
+                    }
+                }).bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
+    }
+
+    @Test
+    void chunkedAndLengthBodiesGoBothWaysThroughASmallNettyBackend() throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            Channel backend = nettyEcho(group);
+            int port = ((InetSocketAddress) backend.localAddress()).getPort();
+            try (TestEngine e = TestEngine.start("""
+                    servers:
+                      - listen: ["127.0.0.1:0"]
+                        locations:
+                          - location: /
+                            proxy-pass: http://127.0.0.1:%d
+                            proxy-request-buffering: %s
+                    """.formatted(port, "on")); RawClient c = e.raw()) {
+                String body = "n".repeat(2500);
+                RawClient.Response length = c.send("POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 2500\r\n\r\n" + body)
+                        .read();
+                assertThat(length.header("X-Got")).isEqualTo("POST 2500");
+                assertThat(length.header("Transfer-Encoding")).isEqualTo("chunked");
+                assertThat(length.body()).isEqualTo(body);
+                RawClient.Response chunked = c.send("POST /b HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n").read();
+                assertThat(chunked.header("X-Got")).isEqualTo("POST 11");
+                assertThat(chunked.body()).isEqualTo("hello world");
+            }
+            try (TestEngine e = TestEngine.start("""
+                    servers:
+                      - listen: ["127.0.0.1:0"]
+                        locations:
+                          - location: /
+                            proxy-pass: http://127.0.0.1:%d
+                            proxy-request-buffering: off
+                    """.formatted(port)); RawClient c = e.raw()) {
+                RawClient.Response chunked = c.send("POST /b HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n").read();
+                assertThat(chunked.header("X-Got")).as("unbuffered (chunked on the wire: ProxyBufferingTests)").isEqualTo("POST 11");
+                assertThat(chunked.body()).isEqualTo("hello world");
+            }
+            backend.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
     }
 }
