@@ -18,6 +18,11 @@ public final class TempDirectories {
     private TempDirectories() {
     }
 
+    /** A new empty file {@code prefix*.tmp} in {@code dir}, or in the JVM's temporary directory when it is null. */
+    public static Path newFile(Path dir, String prefix) throws IOException {
+        return Files.createTempFile(dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir")), prefix, ".tmp");
+    }
+
     /**
      * Checks (and creates) the directory {@code key} names at {@code location}, if it names one.
      *

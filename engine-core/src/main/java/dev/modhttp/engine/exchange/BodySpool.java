@@ -1,5 +1,6 @@
 package dev.modhttp.engine.exchange;
 
+import dev.modhttp.engine.core.TempDirectories;
 import dev.modhttp.engine.internal.Log;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
@@ -28,8 +29,7 @@ final class BodySpool {
 
     /** A new empty file in {@code dir} (the JVM's temp directory when null). */
     static BodySpool create(Path dir, boolean keep) throws IOException {
-        Path d = dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"));
-        Path p = Files.createTempFile(d, "client-body-", ".tmp");
+        Path p = TempDirectories.newFile(dir, "client-body-");
         try {
             return new BodySpool(p, FileChannel.open(p, StandardOpenOption.WRITE), keep);
         } catch (IOException e) {

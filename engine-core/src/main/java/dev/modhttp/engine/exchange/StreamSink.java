@@ -48,7 +48,16 @@ final class StreamSink implements StreamedBody.Sink, BodyPump {
 
     @Override
     public boolean isWritable() {
-        return !ended && ex.transport.isWritable();
+        if (ended) {
+            return false;
+        }
+        if (ex.transport.isWritable()) {
+            return true;
+        }
+        // bytes written but not flushed (a producer flushes at the end of its batch) count against the
+        // write buffer: they go to the socket first, as nginx writes until the socket would block
+        ex.transport.flush();
+        return ex.transport.isWritable();
     }
 
     @Override

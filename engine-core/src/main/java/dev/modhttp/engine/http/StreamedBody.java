@@ -43,7 +43,10 @@ public interface StreamedBody {
         /** Sends what was written so far. */
         void flush();
 
-        /** Whether the client takes more bytes now; when false, {@link StreamedBody#resume()} follows. */
+        /**
+         * Whether the client takes more bytes now (what was written and not flushed yet is sent
+         * first); when false, {@link StreamedBody#resume()} follows.
+         */
         boolean isWritable();
 
         /** The body is complete: the last piece (a last chunk on HTTP/1.1, END_STREAM on h2) goes out. */

@@ -1,6 +1,7 @@
 package dev.modhttp.engine.modules.proxy;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -27,6 +28,7 @@ final class HeaderNames {
     private int lineLength;
     /** The line so far is a lone CR: at its LF, the empty line that ends the head. */
     private boolean crOnly;
+    private final ByteProcessor step = this::next;
     /** Where the current line began, counted as {@link #scanned} counts. */
     private long lineStart;
     private String invalid;
@@ -38,11 +40,10 @@ final class HeaderNames {
     /** Checks the bytes of {@code in} not checked yet; false when a name is invalid. */
     boolean scan(ByteBuf in) {
         int from = Math.max(in.readerIndex() + (int) (scanned - consumed), in.readerIndex());
-        int stop = from < in.writerIndex() ? in.forEachByte(from, in.writerIndex() - from, this::next) : -1;
-        if (stop < 0 || !inHead) {
+        int bad = from < in.writerIndex() ? in.forEachByte(from, in.writerIndex() - from, step) : -1;
+        if (bad < 0 || !inHead) {
             return true; // all checked, or the head ended there
         }
-        int bad = stop;
         // the line is not consumed yet (the decoder takes whole lines): its name is still in the buffer
         int nameStart = in.readerIndex() + (int) (lineStart - consumed);
         int shown = Math.min(bad - nameStart, 64);

@@ -61,29 +61,16 @@ final class ProxiedBody implements StreamedBody {
         alloc = allocator;
         if (!bytes.isReadable()) {
             bytes.release();
-        } else if (!buffering || waiting.isEmpty() && (spool == null || spool.isEmpty()) && writable()) {
+        } else if (!buffering || waiting.isEmpty() && (spool == null || spool.isEmpty()) && sink.isWritable()) {
             sink.write(bytes);
         } else {
             hold(bytes);
         }
-        if (!last && !paused && (buffering ? full() : !writable())) {
+        if (!last && !paused && (buffering ? full() : !sink.isWritable())) {
             paused = true;
             request.pause(true);
         }
         return true;
-    }
-
-    /**
-     * Whether the client takes bytes now. What was written but not flushed yet (a read batch from
-     * the backend is flushed at its end) counts against the client's write buffer: it is sent
-     * first, as nginx writes to the client's socket until it would block, before anything waits.
-     */
-    private boolean writable() {
-        if (sink.isWritable()) {
-            return true;
-        }
-        sink.flush();
-        return sink.isWritable();
     }
 
     /** Buffered: into memory while it has room and nothing is in the file, else into the file. */

@@ -1,5 +1,6 @@
 package dev.modhttp.engine.modules.proxy;
 
+import dev.modhttp.engine.core.TempDirectories;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
@@ -28,8 +29,7 @@ final class ResponseSpool {
 
     /** A new spool in {@code dir} (the JVM's temp directory when null). */
     static ResponseSpool create(Path dir) throws IOException {
-        Path d = dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"));
-        Path p = Files.createTempFile(d, "proxy-", ".tmp");
+        Path p = TempDirectories.newFile(dir, "proxy-");
         try {
             return new ResponseSpool(p, FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE,
                     StandardOpenOption.DELETE_ON_CLOSE));
