@@ -53,7 +53,8 @@ public final class TlsContexts {
     public static final String PROVIDER_PROPERTY = "dev.modhttp.tls.provider";
 
     private final Map<ServerConfig, Served> contexts = new IdentityHashMap<>();
-    private final SslProvider provider;
+    /** Chosen when the first TLS context is made: loading OpenSSL costs startup where nothing uses TLS. */
+    private SslProvider provider;
 
     /**
      * One server's context and the files it was built from, as last seen: a change of either
@@ -104,8 +105,7 @@ public final class TlsContexts {
         return List.copyOf(out);
     }
 
-    private TlsContexts(SslProvider provider, SslBundleSource bundles) {
-        this.provider = provider;
+    private TlsContexts(SslBundleSource bundles) {
         this.bundles = bundles;
     }
 
@@ -122,7 +122,10 @@ public final class TlsContexts {
     }
 
     /** The provider serving TLS: {@code OPENSSL} or {@code JDK}. */
-    public SslProvider provider() {
+    public synchronized SslProvider provider() {
+        if (provider == null) {
+            provider = chooseProvider();
+        }
         return provider;
     }
 
@@ -131,7 +134,7 @@ public final class TlsContexts {
      *     but no certificate or key, a file that cannot be read, or a key that does not fit
      */
     public static TlsContexts build(EngineConfig config, SslBundleSource bundles) {
-        TlsContexts t = new TlsContexts(chooseProvider(), bundles);
+        TlsContexts t = new TlsContexts(bundles);
         for (ServerConfig server : config.servers()) {
             if (server.listens().stream().anyMatch(Listen::ssl)) {
                 String seen = stamp(server);
@@ -144,7 +147,7 @@ public final class TlsContexts {
             }
         }
         if (!t.contexts.isEmpty()) {
-            Log.LOG.info("TLS by {} ({} server(s) with ssl)", t.provider == SslProvider.OPENSSL
+            Log.LOG.info("TLS by {} ({} server(s) with ssl)", t.provider() == SslProvider.OPENSSL
                     ? "OpenSSL (" + OpenSsl.versionString() + ")" : "the JDK's provider", t.contexts.size());
         }
         return t;
@@ -172,11 +175,11 @@ public final class TlsContexts {
         try {
             List<SslContext> contexts = new ArrayList<>();
             for (KeyPairs.Pair pair : pairs) {
-                SslContextBuilder b = SslContextBuilder.forServer(pair.keyManagers(provider == SslProvider.OPENSSL))
-                        .sslProvider(provider)
+                SslContextBuilder b = SslContextBuilder.forServer(pair.keyManagers(provider() == SslProvider.OPENSSL))
+                        .sslProvider(provider())
                         .protocols(ssl.sslProtocols());
                 ContextOptions.verifyClients(server, ssl, b);
-                contexts.add(ContextOptions.finish(server, b, provider, ssl.sslProtocols(), List.of()));
+                contexts.add(ContextOptions.finish(server, b, provider(), ssl.sslProtocols(), List.of()));
             }
             return new Contexts(List.copyOf(contexts), pairs, ssl.sslProtocols().contains("TLSv1.3"), tickets(ssl, contexts),
                     serverOrder(ssl, contexts.get(0)));
@@ -188,7 +191,7 @@ public final class TlsContexts {
 
     /** The ticket keys of a server's contexts under OpenSSL with tickets on; null otherwise (the JDK makes its own). */
     private TicketKeys tickets(SslConfig ssl, List<SslContext> contexts) {
-        return provider == SslProvider.OPENSSL && ssl.sslSessionTickets() ? new TicketKeys(contexts, ssl.sslSessionTimeout())
+        return provider() == SslProvider.OPENSSL && ssl.sslSessionTickets() ? new TicketKeys(contexts, ssl.sslSessionTimeout())
                 : null;
     }
 
@@ -200,14 +203,14 @@ public final class TlsContexts {
         }
         try {
             SslBundleSource.Material m = bundles.get(ssl.sslBundle());
-            KeyManagerFactory keys = provider == SslProvider.OPENSSL
+            KeyManagerFactory keys = provider() == SslProvider.OPENSSL
                     ? new OpenSslCachingX509KeyManagerFactory(m.keyManagers()) // key material converted once, not per handshake
                     : m.keyManagers();
             SslContextBuilder b = SslContextBuilder.forServer(keys)
-                    .sslProvider(provider)
+                    .sslProvider(provider())
                     .protocols(m.protocols().isEmpty() ? ssl.sslProtocols() : m.protocols());
             ContextOptions.verifyClients(server, ssl, b);
-            List<SslContext> contexts = List.of(ContextOptions.finish(server, b, provider,
+            List<SslContext> contexts = List.of(ContextOptions.finish(server, b, provider(),
                     m.protocols().isEmpty() ? ssl.sslProtocols() : m.protocols(), m.ciphers()));
             return new Contexts(contexts, List.of(), false, tickets(ssl, contexts), List.of());
         } catch (ConfigException e) {
