@@ -14,8 +14,8 @@ import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Result;
 import io.netty.channel.EventLoop;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.regex.MatchResult;
 
 /**
@@ -50,7 +50,8 @@ public final class Exchange implements HttpExchange {
     String locationUriBytes;
     MatchResult rewriteCaptures;
     boolean rewrittenInLocation;
-    Map<Object, Object> attributes;
+    /** Keys and values in turn ({@code key0, value0, key1, ...}); a request holds a few, so no hash map. */
+    Object[] attributes;
 
     boolean finished;
     private boolean logged;
@@ -290,15 +291,33 @@ public final class Exchange implements HttpExchange {
     @Override
     @SuppressWarnings("unchecked")
     public <T> T attribute(Object key) {
-        return attributes == null ? null : (T) attributes.get(key);
+        Object[] a = attributes;
+        if (a != null) {
+            for (int i = 0; i < a.length && a[i] != null; i += 2) {
+                if (a[i].equals(key)) {
+                    return (T) a[i + 1];
+                }
+            }
+        }
+        return null;
     }
 
     @Override
     public void attribute(Object key, Object value) {
-        if (attributes == null) {
-            attributes = new HashMap<>();
+        Objects.requireNonNull(key, "key");
+        Object[] a = attributes;
+        if (a == null) {
+            attributes = a = new Object[8];
         }
-        attributes.put(key, value);
+        int i = 0;
+        while (i < a.length && a[i] != null && !a[i].equals(key)) {
+            i += 2;
+        }
+        if (i == a.length) {
+            attributes = a = Arrays.copyOf(a, a.length * 2);
+        }
+        a[i] = key;
+        a[i + 1] = value;
     }
 
     @Override

@@ -69,9 +69,13 @@ public interface HttpExchange {
     default void rewriteCaptures(MatchResult captures) {
     }
 
-    /** Per-request state of a module (nginx's module context). */
+    /** Per-request state of a module (nginx's module context): the value stored under {@code key}, or null. */
     <T> T attribute(Object key);
 
+    /**
+     * Stores per-request state under {@code key} (not null; keys compare by {@code equals}),
+     * replacing what it held; an internal redirect clears every key, as nginx clears module contexts.
+     */
     void attribute(Object key, Object value);
 
     /** The connection's event loop; pending results resume on it. */

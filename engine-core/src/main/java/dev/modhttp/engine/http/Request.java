@@ -114,10 +114,20 @@ public final class Request {
     public String uri() {
         String u = uri;
         if (u == null) {
-            u = new String(uriBytes.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+            u = isAscii(uriBytes) ? uriBytes
+                    : new String(uriBytes.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
             uri = u;
         }
         return u;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The normalized path as a byte string (one char per byte), the form locations match. */

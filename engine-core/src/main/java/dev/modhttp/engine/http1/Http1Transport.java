@@ -363,7 +363,12 @@ final class Http1Transport implements Transport {
         if (head != null) {
             pendingHead = null;
             if (msg instanceof ByteBuf b && b.readableBytes() <= MERGE_LIMIT) {
-                head.writeBytes(b);
+                // copied by the source into the head: a read-only source (a return text) is read
+                // through its backing array, not through NIO views made for each copy
+                int n = b.readableBytes();
+                head.ensureWritable(n);
+                b.getBytes(b.readerIndex(), head, head.writerIndex(), n);
+                head.writerIndex(head.writerIndex() + n);
                 b.release();
                 write(head);
                 return;

@@ -68,6 +68,9 @@ final class RequestDecoder extends ByteToMessageDecoder {
     /** The validated host of an absolute-form target, read with the request line; null otherwise. */
     private String targetHost;
     private HttpHeaders headers;
+    /** The Host fields of the request head being read: how many, and the first one's value. */
+    private int hostCount;
+    private AsciiString hostValue;
     private long remaining;
     private ChannelHandlerContext context;
     private boolean decoding;
@@ -309,6 +312,8 @@ final class RequestDecoder extends ByteToMessageDecoder {
             return false;
         }
         headers = HEADERS.newHeaders();
+        hostCount = 0;
+        hostValue = null;
         state = State.HEADERS;
         return true;
     }
@@ -450,8 +455,11 @@ final class RequestDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** Parses {@code name: value} into {@code into}; returns an error text or null. */
-    private static String parseHeaderLine(byte[] in, int end, HttpHeaders into) {
+    /**
+     * Parses {@code name: value} into {@code into}; returns an error text or null. Counts the
+     * request's Host fields and keeps the first one's value.
+     */
+    private String parseHeaderLine(byte[] in, int end, HttpHeaders into) {
         byte first = in[0];
         if (first == ' ' || first == '\t') {
             return "obs-fold (folded header line)";
@@ -470,7 +478,10 @@ final class RequestDecoder extends ByteToMessageDecoder {
         if (i == 0 || i == end) {
             return "malformed header line";
         }
-        AsciiString name = new AsciiString(in, 0, i, true);
+        AsciiString name = KnownFieldNames.find(in, i);
+        if (name == null) {
+            name = new AsciiString(in, 0, i, true);
+        }
         int v = i + 1;
         while (v < end && (in[v] == ' ' || in[v] == '\t')) {
             v++;
@@ -485,7 +496,11 @@ final class RequestDecoder extends ByteToMessageDecoder {
                 return b == CR ? "bare CR" : "control character in header value";
             }
         }
-        into.add(name, new AsciiString(in, v, ve - v, true));
+        AsciiString value = new AsciiString(in, v, ve - v, true);
+        into.add(name, value);
+        if (into == headers && name.length() == 4 && name.contentEqualsIgnoreCase(HttpHeaderNames.HOST) && hostCount++ == 0) {
+            hostValue = value;
+        }
         return null;
     }
 
@@ -503,13 +518,12 @@ final class RequestDecoder extends ByteToMessageDecoder {
         headersEnded = true;
         boolean http11 = version == HttpVersion.HTTP_1_1;
         // Host
-        List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
         String host = null;
-        if (hosts.size() > 1) {
+        if (hostCount > 1) {
             return fail(out, 400, "duplicate Host header");
         }
-        if (!hosts.isEmpty()) {
-            host = Addresses.host(hosts.get(0));
+        if (hostCount == 1) {
+            host = Addresses.host(hostValue.toString());
             if (host == null) {
                 return fail(out, 400, "invalid Host header");
             }
@@ -522,7 +536,8 @@ final class RequestDecoder extends ByteToMessageDecoder {
         }
         // Content-Length / Transfer-Encoding
         long contentLength = -1;
-        for (String cl : headers.getAll(HttpHeaderNames.CONTENT_LENGTH)) {
+        for (String cl : headers.contains(HttpHeaderNames.CONTENT_LENGTH) ? headers.getAll(HttpHeaderNames.CONTENT_LENGTH)
+                : List.<String>of()) {
             for (String part : cl.split(",", -1)) {
                 long n = parseContentLength(part.trim());
                 if (n < 0) {
@@ -535,7 +550,8 @@ final class RequestDecoder extends ByteToMessageDecoder {
             }
         }
         boolean chunked = false;
-        List<String> te = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        List<String> te = headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
+                ? headers.getAll(HttpHeaderNames.TRANSFER_ENCODING) : List.of();
         if (!te.isEmpty()) {
             if (contentLength >= 0) {
                 return fail(out, 400, "both Content-Length and Transfer-Encoding");
@@ -567,6 +583,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
         out.add(new RequestHead(method, target, version, headers, contentLength, chunked, host,
                 expectContinue, keepAlive, headBytes));
         headers = null;
+        hostValue = null;
         if (chunked) {
             state = State.CHUNK_SIZE;
         } else if (contentLength > 0) {

@@ -168,6 +168,42 @@ class RequestDecoderTests {
     }
 
     @Test
+    void fieldNamesKeepTheClientsSpellingAndHostIsCountedInAnySpelling() {
+        RequestHead head = (RequestHead) decode("GET / HTTP/1.1\r\nhost: a\r\nUser-Agent: u\r\nACCEPT: x\r\n"
+                + "X-Odd-Name: y\r\n\r\n").get(0);
+        assertThat(head.host()).isEqualTo("a");
+        assertThat(head.headers().names()).containsExactlyInAnyOrder("host", "User-Agent", "ACCEPT", "X-Odd-Name");
+        List<String> wire = new ArrayList<>();
+        head.headers().iteratorCharSequence().forEachRemaining(e -> wire.add(e.getKey() + ": " + e.getValue()));
+        assertThat(wire).containsExactly("host: a", "User-Agent: u", "ACCEPT: x", "X-Odd-Name: y");
+        assertThat(head.headers().get("user-agent")).isEqualTo("u");
+        assertThat(status("GET / HTTP/1.1\r\nHost: a\r\nHOST: b\r\n\r\n")).isEqualTo(400);
+        assertThat(status("GET / HTTP/1.1\r\nhost: a\r\nHost: a\r\n\r\n")).isEqualTo(400);
+        assertThat(status("GET / HTTP/1.1\r\nHosts: a\r\n\r\n")).as("not a Host").isEqualTo(400);
+    }
+
+    @Test
+    void eachPipelinedRequestCountsItsOwnHost() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        RequestDecoder decoder = new RequestDecoder(8192, 32768, false);
+        ch.pipeline().addLast(decoder);
+        ByteBuf in = Unpooled.copiedBuffer("GET /a HTTP/1.1\r\nHost: one\r\n\r\nGET /b HTTP/1.1\r\nHost: two\r\n\r\n"
+                + "GET /c HTTP/1.0\r\n\r\n", StandardCharsets.US_ASCII);
+        allocated.add(in);
+        ch.writeInbound(in);
+        List<String> hosts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            RequestHead head = ch.readInbound();
+            hosts.add(head.host());
+            assertThat(ch.<Object>readInbound()).isSameAs(BodyEnd.INSTANCE);
+            decoder.resume();
+            ch.runPendingTasks();
+        }
+        assertThat(hosts).containsExactly("one", "two", null);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void requestLineOverTheBufferIs414AndAHeaderLineOrHeadOverIt431() {
         String longUri = "/" + "a".repeat(200);
         assertThat(firstError(decode("GET " + longUri + " HTTP/1.1\r\nHost: a\r\n\r\n", 100, 400))).isEqualTo(414);

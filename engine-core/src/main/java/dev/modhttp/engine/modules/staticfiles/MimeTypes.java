@@ -141,12 +141,17 @@ public final class MimeTypes {
      * extension of its last segment), as {@code return} with a text gives it.
      */
     public static String forUri(String uri, CoreConfig conf) {
-        return forName(uri.substring(uri.lastIndexOf('/') + 1), conf);
+        return forName(uri, uri.lastIndexOf('/') + 1, conf);
     }
 
     /** The type for a file name under a scope's config. */
     static String forName(String fileName, CoreConfig conf) {
-        int lead = 0;
+        return forName(fileName, 0, conf);
+    }
+
+    /** The type for the name that starts at {@code from} in {@code s} and runs to its end. */
+    private static String forName(String fileName, int from, CoreConfig conf) {
+        int lead = from;
         while (lead < fileName.length() && fileName.charAt(lead) == '.') {
             lead++; // nginx's URI parser takes no extension from a segment's leading dots: ".htaccess", "..jpg"
         }
