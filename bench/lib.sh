@@ -21,10 +21,12 @@ wait_for() {
   echo "no answer from $1" >&2; return 1
 }
 
-# wrk_run URL CONNECTIONS SECONDS -> "rps p99_ms transfer_mb_per_s" (wrk pinned to CPU 1)
+# wrk_run URL CONNECTIONS SECONDS -> "rps p99_ms transfer_mb_per_s"; wrk runs under $wrk_pin
+# (default: pinned to CPU 1; wrk_pin= leaves it to the scheduler)
+wrk_pin=${wrk_pin-taskset -c 1}
 wrk_run() {
   local threads=1; [ "$2" -ge 512 ] && threads=2
-  taskset -c 1 wrk -t"$threads" -c"$2" -d"$3"s --latency "$1" > "$out/wrk.txt" 2>&1
+  $wrk_pin wrk -t"$threads" -c"$2" -d"$3"s --latency "$1" > "$out/wrk.txt" 2>&1
   local rps p99 transfer errors
   rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk.txt")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' "$out/wrk.txt")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start-up and idle memory as a user meets them: the demo jar started with `java -jar`, timed
-# from the launch to its first 200 on /hello (curl polled every 10 ms), then its resident memory
+# from the launch to its first 200 on /hello (polled every 10 ms over bash's /dev/tcp), then its resident memory
 # (RSS, from /proc) after 3 s idle; beside it, in the same run, the minimal hand-written Netty
 # server (bench/src/RawNettyServer.java) and nginx with one worker. Runs alternate the servers so
 # that machine noise hits all of them. With CDS=1 the demo also runs from a class-data-sharing
@@ -32,6 +32,17 @@ CONF
 
 now_ms() { date +%s%3N; }
 
+# whether GET /hello answers 200; bash's own /dev/tcp, so that polling every 10 ms does not start a
+# curl process each time (on two cores those starts slowed the server being timed by about a second)
+hello_ok() {
+  { exec 3<>"/dev/tcp/127.0.0.1/$PORT"; } 2>/dev/null || return 1
+  printf 'GET /hello HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' >&3
+  local status=""
+  IFS= read -r -t 2 status <&3 || true
+  exec 3<&-
+  [[ $status == "HTTP/1.1 200"* ]]
+}
+
 # start_and_time NAME CMD... -> prints "ms rss_kib"; the server is stopped by its PID
 start_and_time() {
   local name=$1; shift
@@ -40,7 +51,7 @@ start_and_time() {
   "$@" > "$out/$name.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 3000); do
-    if curl -sf -o /dev/null "http://127.0.0.1:$PORT/hello"; then break; fi
+    if hello_ok; then break; fi
     kill -0 "$pid" 2>/dev/null || { echo "$name exited: see $out/$name.log" >&2; return 1; }
     sleep 0.01
   done

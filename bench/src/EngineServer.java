@@ -1,25 +1,34 @@
 import dev.modhttp.engine.Engine;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The engine as benchmarked: GET /hello answered by return 200 "Hello, World!"; with ROOT, the
- * files under it at /files/ (open-file-cache and tcp-nopush on, as nginx's are in the static benchmark).
- * With -Daccess.log=PATH every request is logged there in nginx's combined format.
- * Usage: EngineServer PORT IO_THREADS [ROOT]
+ * The engine as benchmarked, configured as a user writes it. GET /hello is answered by
+ * return 200 "Hello, World!". With ROOT: {@code root: ROOT} and {@code location /files/} with no
+ * other key (the defaults), and {@code location /cached/} (an alias of ROOT/files/) with
+ * {@code open-file-cache: "max=1000 inactive=60s"} (tuned). -Dkeepalive.requests=N sets
+ * keepalive-requests (default: the engine's); -Daccess.log=PATH logs every request there in
+ * nginx's combined format. Usage: EngineServer LISTEN IO_THREADS [ROOT]
  */
 public final class EngineServer {
 
     public static void main(String[] args) {
         List<Map<String, Object>> locations = new ArrayList<>();
         locations.add(Map.of("location", "/hello", "return", "200 Hello, World!"));
+        Map<String, Object> server = new HashMap<>(Map.of("listen", List.of(args[0]), "locations", locations));
         if (args.length > 2) {
-            locations.add(Map.of("location", "/files/", "alias", args[2] + "/",
-                    "open-file-cache", "max=1000 inactive=60s", "tcp-nopush", true));
+            server.put("root", args[2]);
+            locations.add(Map.of("location", "/files/"));
+            locations.add(Map.of("location", "/cached/", "alias", args[2] + "/files/",
+                    "open-file-cache", "max=1000 inactive=60s"));
         }
-        Map<String, Object> config = new java.util.HashMap<>(Map.of("keepalive-requests", 1_000_000,
-                "servers", List.of(Map.of("listen", List.of(args[0]), "locations", locations))));
+        Map<String, Object> config = new HashMap<>(Map.of("servers", List.of(server)));
+        String keepalive = System.getProperty("keepalive.requests");
+        if (keepalive != null) {
+            config.put("keepalive-requests", Integer.parseInt(keepalive));
+        }
         String log = System.getProperty("access.log");
         if (log != null) {
             config.put("access-log", List.of(log));

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The short, bounded variant of the load runs (bench/run.sh is the long one): concurrent
+ * The short, bounded variant of the load runs (bench/speed.sh is the long one): concurrent
  * keep-alive and pipelining clients on loopback, a fixed number of requests, every response
  * checked. The leak check after the class covers what the load allocated.
  */
