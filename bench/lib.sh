@@ -30,7 +30,7 @@ wrk_run() {
   local rps p99 transfer errors
   rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk.txt")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' "$out/wrk.txt")
-  [ -z "$errors" ] || echo "  wrk reported: $errors" >&2
+  [ -z "$errors" ] || echo "  wrk reported for $1 ($2 connections): $errors" >&2
   # wrk prints latency as 1.23ms, 850.00us or 1.02s, and transfer as 12.3KB, 45.6MB, 1.2GB
   p99=$(awk '$1 == "99%" {print $2}' "$out/wrk.txt" \
     | awk '/ms$/ {sub("ms","");print;next} /us$/ {sub("us","");print $1/1000;next} /s$/ {sub("s","");print $1*1000;next}')
