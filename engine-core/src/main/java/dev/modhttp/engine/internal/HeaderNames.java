@@ -18,19 +18,51 @@ public final class HeaderNames {
     private static final Map<String, String> SPECIAL = Map.of(
             "etag", "ETag", "www-authenticate", "WWW-Authenticate", "te", "TE", "content-md5", "Content-MD5",
             "dnt", "DNT", "x-xss-protection", "X-XSS-Protection");
-    private static final Map<CharSequence, byte[]> WIRE = new IdentityHashMap<>();
+    /**
+     * Netty's name constants and their wire forms, by identity, in an open-addressed table indexed
+     * by the name's own cached hash: looked up for every header of every response, where an
+     * IdentityHashMap's identity hash cost several per cent of a small response's time.
+     */
+    private static final AsciiString[] NAMES;
+    private static final byte[][] WIRE;
+    private static final int MASK;
 
     static {
+        Map<AsciiString, byte[]> all = new IdentityHashMap<>();
         for (Field f : HttpHeaderNames.class.getFields()) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == AsciiString.class) {
                 try {
                     AsciiString name = (AsciiString) f.get(null);
-                    WIRE.put(name, canonical(name.toString()).getBytes(StandardCharsets.US_ASCII));
+                    all.put(name, canonical(name.toString()).getBytes(StandardCharsets.US_ASCII));
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException(e);
                 }
             }
         }
+        int size = Integer.highestOneBit(all.size() * 4 - 1) << 1; // at most a quarter full: short probes
+        NAMES = new AsciiString[size];
+        WIRE = new byte[size][];
+        MASK = size - 1;
+        all.forEach((name, wire) -> {
+            int i = name.hashCode() & MASK;
+            while (NAMES[i] != null) {
+                i = (i + 1) & MASK;
+            }
+            NAMES[i] = name;
+            WIRE[i] = wire;
+        });
+    }
+
+    private static int slot(CharSequence name) {
+        if (!(name instanceof AsciiString a)) {
+            return -1;
+        }
+        for (int i = a.hashCode() & MASK; NAMES[i] != null; i = (i + 1) & MASK) {
+            if (NAMES[i] == a) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private HeaderNames() {
@@ -38,12 +70,13 @@ public final class HeaderNames {
 
     /** The pre-encoded wire form of a standard name constant, or null for any other name. */
     public static byte[] wire(CharSequence name) {
-        return WIRE.get(name);
+        int i = slot(name);
+        return i < 0 ? null : WIRE[i];
     }
 
     /** Whether {@code name} is one of Netty's standard name constants (valid by construction). */
     public static boolean isStandard(CharSequence name) {
-        return WIRE.containsKey(name);
+        return slot(name) >= 0;
     }
 
     static String canonical(String lower) {
