@@ -87,22 +87,22 @@ for s in $SCENARIOS; do
   for url in "$ENGINE_PORT$epath" "$RAW_PORT$opath" "$NGINX_PORT$opath"; do
     wrk_run "http://127.0.0.1:$url" "$conns" "$WARMUP" >/dev/null
   done
-  printf '\n%-10s %-6s %12s %12s %12s %9s %9s %9s %9s\n' "$s" round engine netty nginx eng/nginx eng/netty \
-    p99-eng p99-nginx
+  printf '\n%-10s %-6s %12s %12s %12s %9s %9s %9s %9s %9s\n' "$s" round engine netty nginx eng/nginx eng/netty \
+    p99-eng p99-netty p99-nginx
   rows=()
   for round in $(seq 1 "$ROUNDS"); do
     read -r e ep et < <(wrk_run "http://127.0.0.1:$ENGINE_PORT$epath" "$conns" "$SECS")
     read -r r rp rt < <(wrk_run "http://127.0.0.1:$RAW_PORT$opath" "$conns" "$SECS")
     read -r n np nt < <(wrk_run "http://127.0.0.1:$NGINX_PORT$opath" "$conns" "$SECS")
     if [ "$col" = 3 ]; then e=$et; r=$rt; n=$nt; fi
-    printf '%-10s %-6s %12.1f %12.1f %12.1f %9.3f %9.3f %8.2fms %8.2fms\n' "$s" "$round" "$e" "$r" "$n" \
-      "$(echo "$e / $n" | bc -l)" "$(echo "$e / $r" | bc -l)" "$ep" "$np"
-    rows+=("$e $r $n $ep $np")
+    printf '%-10s %-6s %12.1f %12.1f %12.1f %9.3f %9.3f %8.2fms %8.2fms %8.2fms\n' "$s" "$round" "$e" "$r" "$n" \
+      "$(echo "$e / $n" | bc -l)" "$(echo "$e / $r" | bc -l)" "$ep" "$rp" "$np"
+    rows+=("$e $r $n $ep $np $rp")
   done
   col_of() { for row in "${rows[@]}"; do echo "$row" | awk -v i="$1" '{print $i}'; done | median; }
   ratio_of() { for row in "${rows[@]}"; do echo "$row" | awk -v a="$1" -v b="$2" '{print $a / $b}'; done | median; }
-  printf '%-10s %-6s %12.1f %12.1f %12.1f %9s %9s %8.2fms %8.2fms   (%s, %s connections)\n' "$s" median \
-    "$(col_of 1)" "$(col_of 2)" "$(col_of 3)" "" "" "$(col_of 4)" "$(col_of 5)" \
+  printf '%-10s %-6s %12.1f %12.1f %12.1f %9s %9s %8.2fms %8.2fms %8.2fms   (%s, %s connections)\n' "$s" median \
+    "$(col_of 1)" "$(col_of 2)" "$(col_of 3)" "" "" "$(col_of 4)" "$(col_of 6)" "$(col_of 5)" \
     "$([ "$col" = 3 ] && echo MB/s || echo requests/s)" "$conns"
   summary+=("$s $(ratio_of 1 3) $(ratio_of 1 2) $(ratio_of 4 5) $target")
 done
