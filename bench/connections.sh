@@ -12,8 +12,8 @@ cd "$(dirname "$0")/.."
 COUNT=${COUNT:-10000}
 PORT=18430
 . bench/lib.sh
-command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null; }
-[ -z "$(ss -ltnH "sport = :$PORT")" ] || { echo "port $PORT is in use: stop what listens there" >&2; exit 1; }
+need_nginx
+require_free_ports $PORT
 bench_classpath
 out=bench/out/connections
 mkdir -p "$out/nginx"

@@ -17,4 +17,4 @@ quick=()
 [ "${JMH_QUICK:-0}" = 1 ] && quick=(-wi 1 -w 1s -i 1 -r 1s)
 # -prof gc adds gc.alloc.rate.norm (bytes per operation) under each result
 java -cp "$cp" org.openjdk.jmh.Main "$filter" -prof gc "${quick[@]}" "$@" \
-  | tee bench/out/jmh.txt | grep -E "^Benchmark|·gc.alloc.rate.norm|avgt" | grep -v "gc.alloc.rate |gc.count|gc.time"
+  | tee bench/out/jmh.txt | grep -E "^Benchmark|ns/op|gc.alloc.rate.norm"

@@ -6,6 +6,18 @@ ulimit -n 65536 2>/dev/null || true
 out=bench/out
 mkdir -p "$out"
 
+# installs nginx from Debian's packages where it is missing
+need_nginx() {
+  command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null; }
+}
+
+# exits when any of the ports is taken: a server left over from an earlier run would be measured instead
+require_free_ports() {
+  for port in "$@"; do
+    [ -z "$(ss -ltnH "sport = :$port")" ] || { echo "port $port is in use: stop what listens there" >&2; exit 1; }
+  done
+}
+
 # builds engine-core and the bench sources; sets $cp
 bench_classpath() {
   ./mvnw -q -B -pl engine-core -DskipTests install

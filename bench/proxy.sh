@@ -23,10 +23,8 @@ SCENARIOS=${SCENARIOS:-"/hello /files/1m.bin"}
 if [ "${PIN:-0}" = 1 ]; then PROXY_CPU="taskset -c 0"; OTHER_CPU="taskset -c 1"; else PROXY_CPU=""; OTHER_CPU=""; fi
 B_PORT=18301; E_PORT=18302; N_PORT=18303
 . bench/lib.sh
-command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null; }
-for port in $B_PORT $E_PORT $N_PORT; do # a server left over from an earlier run would be measured instead
-  [ -z "$(ss -ltnH "sport = :$port")" ] || { echo "port $port is in use: stop what listens there" >&2; exit 1; }
-done
+need_nginx
+require_free_ports $B_PORT $E_PORT $N_PORT
 bench_classpath
 out=bench/out/proxy
 mkdir -p "$out/www" "$out/nginx"

@@ -30,10 +30,8 @@ case $MODE in
   *) echo "MODE is pinned or unpinned, not $MODE" >&2; exit 2 ;;
 esac
 . bench/lib.sh
-command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null; }
-for port in $ENGINE_PORT $RAW_PORT $NGINX_PORT; do
-  [ -z "$(ss -ltnH "sport = :$port")" ] || { echo "port $port is in use: stop what listens there" >&2; exit 1; }
-done
+need_nginx
+require_free_ports $ENGINE_PORT $RAW_PORT $NGINX_PORT
 bench_classpath
 out=bench/out/speed
 www="$PWD/$out/www"

@@ -18,8 +18,8 @@ RUNS=${RUNS:-5}
 JAVA_FLAGS=${JAVA_FLAGS:-}      # none: java -jar, as a user starts it
 PORT=18401
 . bench/lib.sh
-command -v nginx >/dev/null || { apt-get update -qq && apt-get install -y -qq nginx-light >/dev/null; }
-[ -z "$(ss -ltnH "sport = :$PORT")" ] || { echo "port $PORT is in use: stop what listens there" >&2; exit 1; }
+need_nginx
+require_free_ports $PORT
 bench_classpath
 out=bench/out/startup
 mkdir -p "$out/nginx" "$out/www"

@@ -8,18 +8,11 @@ import dev.modhttp.engine.modules.rewrite.ReturnModule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Location selection (nginx's static tree, then regexes) in a server of 40 locations: 30
@@ -27,12 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * them). URIs: an exact hit, a deep prefix whose regexes all miss, and a regex hit.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class LocationBenchmark {
+public class LocationBenchmark extends EngineBenchmark {
 
     @Param({"/health", "/api/v2/orders/1234/items", "/assets/img/logo.PNG"})
     public String uri;

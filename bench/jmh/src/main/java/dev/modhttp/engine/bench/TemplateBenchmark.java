@@ -10,17 +10,10 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Variable templates: compiling one (done once per key at startup) and rendering it for a
@@ -28,12 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * log format, a proxy-set-header or a rewrite target writes them.
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class TemplateBenchmark {
+public class TemplateBenchmark extends EngineBenchmark {
 
     private static final String TEXT =
             "$request_method $scheme://$host$uri?$args \"$http_user_agent\" page=$arg_page session=$cookie_session";
