@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +33,11 @@ public final class Location {
     private final String name;
     private final String bytes;
     private final Pattern regex;
+    /**
+     * The regex's matcher for selection, one per thread, reset for each URI: selection keeps no
+     * match, so it allocates none per request (a Matcher's arrays, about 170 bytes per regex tried).
+     */
+    private final ThreadLocal<Matcher> selector;
     private final String path;
     private final Location parent;
     private final Map<String, Location> exact = new HashMap<>();
@@ -48,6 +54,7 @@ public final class Location {
         this.name = name;
         this.bytes = toByteString(name);
         this.regex = regex;
+        this.selector = regex == null ? null : ThreadLocal.withInitial(() -> regex.matcher(""));
         this.path = path;
         this.parent = parent;
     }
@@ -218,7 +225,7 @@ public final class Location {
 
     private static int findRegex(Location level, String uri, Location[] found, List<String> trace, int rc) {
         for (Location r : level.regexes) {
-            if (r.regex.matcher(uri).find()) {
+            if (r.selector.get().reset(uri).find()) {
                 found[0] = r;
                 if (trace != null) {
                     trace.add("regex " + r.pattern() + " matches: first match wins");

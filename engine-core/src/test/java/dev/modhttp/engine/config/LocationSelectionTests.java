@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.modules.rewrite.ReturnModule;
 import dev.modhttp.engine.test.TestEngine;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -71,6 +75,36 @@ class LocationSelectionTests {
             """)
     void regexesMatchTheDecodedBytesAsPcreDoes(String uri, String expected) {
         assertThat(select(PCRE, decode(uri))).isEqualTo(expected);
+    }
+
+    /** Regexes keep a matcher per thread for selection: threads selecting at once each get their own answers. */
+    @Test
+    void threadsSelectingAtOnceEachGetTheirOwnAnswer() throws Exception {
+        List<String> uris = List.of("/a.gif", "/p\rq", "/p\nq", "/b.gif\n", "/x");
+        List<String> expected = uris.stream().map(u -> select(PCRE, u)).toList();
+        assertThat(expected).containsExactly("~ \\.gif$", "~ ^/p.q$", "/", "~ \\.gif$", "/");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> wrong = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int offset = t;
+                wrong.add(pool.submit(() -> {
+                    int mismatches = 0;
+                    for (int i = 0; i < 20_000; i++) {
+                        int k = (i + offset) % uris.size();
+                        if (!select(PCRE, uris.get(k)).equals(expected.get(k))) {
+                            mismatches++;
+                        }
+                    }
+                    return mismatches;
+                }));
+            }
+            for (Future<Integer> w : wrong) {
+                assertThat(w.get()).isZero();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** %XX escapes to the bytes they stand for, one char per byte. */
