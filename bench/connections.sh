@@ -49,8 +49,10 @@ measure() {
   during=$(rss_kib "$pid")
   [ -n "$jvm" ] && heap1=$(live_kib "$pid")
   kill $clients 2>/dev/null; wait $clients 2>/dev/null || true
-  printf '%-8s %12d %12d %14.0f %16.0f\n' "$name" "$before" "$during" \
-    "$(echo "($during - $before) * 1024 / $COUNT" | bc -l)" "$(echo "($heap1 - $heap0) * 1024 / $COUNT" | bc -l)"
+  local heap="n/a"
+  [ -n "$jvm" ] && heap=$(printf '%.0f' "$(echo "($heap1 - $heap0) * 1024 / $COUNT" | bc -l)")
+  printf '%-8s %12d %12d %14.0f %16s\n' "$name" "$before" "$during" \
+    "$(echo "($during - $before) * 1024 / $COUNT" | bc -l)" "$heap"
 }
 
 printf '%-8s %12s %12s %14s %16s\n' server "RSS KiB" "with conns" "RSS bytes/conn" "live heap/conn"

@@ -11,10 +11,14 @@ cd "$(dirname "$0")/.."
 ./mvnw -q -B -pl engine-core -DskipTests install
 ./mvnw -q -B -f bench/jmh/pom.xml compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
 cp="bench/jmh/target/classes:$(cat bench/jmh/target/cp.txt)"
+mkdir -p bench/out
 filter=${1:-.}
 [ $# -gt 0 ] && shift
 quick=()
 [ "${JMH_QUICK:-0}" = 1 ] && quick=(-wi 1 -w 1s -i 1 -r 1s)
+echo "running JMH (a few minutes; the whole output goes to bench/out/jmh.txt)..."
 # -prof gc adds gc.alloc.rate.norm (bytes per operation) under each result
 java -cp "$cp" org.openjdk.jmh.Main "$filter" -prof gc "${quick[@]}" "$@" \
-  | tee bench/out/jmh.txt | grep -E "^Benchmark|ns/op|gc.alloc.rate.norm"
+  > bench/out/jmh.txt
+# the summary table only (the whole run stays in bench/out/jmh.txt): time and bytes per operation
+sed -n '/^Benchmark /,$p' bench/out/jmh.txt | grep -E "^Benchmark |ns/op|gc.alloc.rate.norm"

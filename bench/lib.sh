@@ -21,7 +21,7 @@ require_free_ports() {
 # builds engine-core and the bench sources; sets $cp
 bench_classpath() {
   ./mvnw -q -B -pl engine-core -DskipTests install
-  ./mvnw -q -B -pl engine-core dependency:build-classpath -Dmdep.outputFile="$PWD/$out/cp.txt" -Dmdep.includeScope=runtime
+  ./mvnw -q -B -pl engine-core dependency:build-classpath -Dmdep.outputFile="$PWD/$out/cp.txt" -DincludeScope=runtime
   cp="$PWD/engine-core/target/classes:$(cat "$out/cp.txt")"
   javac -q -d "$out/classes" -cp "$cp" bench/src/*.java 2>/dev/null || javac -d "$out/classes" -cp "$cp" bench/src/*.java
   cp="$cp:$out/classes"

@@ -8,6 +8,8 @@
 # on, access_log off, everything else its default; every JVM -Xms512m -Xmx512m -XX:+UseParallelGC
 # and one event loop. wrk: -t1 (-t2 at 1000 connections), 64 connections unless said.
 #
+# Scenario names (SCENARIOS, default all): hello-64 hello-1000 1k 1k-tuned 1m.
+#
 #   bench/speed.sh                          # unpinned: servers and wrk share both cores
 #   MODE=pinned bench/speed.sh              # each server on CPU 0, wrk on CPU 1
 #   SCENARIOS="1k 1m" ROUNDS=1 SECONDS_PER_RUN=2 WARMUP_SECONDS=1 bench/speed.sh   # short (ratios not meaningful)

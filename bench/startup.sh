@@ -12,8 +12,8 @@
 #   JAVA_FLAGS="-XX:+UseSerialGC -Xmx256m" bench/startup.sh   # the flags the README suggests
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAR=$(realpath "${1:-demo-app/target/demo-app.jar}")
-[ -f "$JAR" ] || { echo "no $JAR: ./mvnw -q -DskipTests -Dinvoker.skip install first" >&2; exit 2; }
+JAR=$(realpath -m "${1:-demo-app/target/demo-app.jar}")
+[ -f "$JAR" ] || { echo "no $JAR: build it first with ./mvnw -q -DskipTests package" >&2; exit 2; }
 RUNS=${RUNS:-5}
 JAVA_FLAGS=${JAVA_FLAGS:-}      # none: java -jar, as a user starts it
 PORT=18401
@@ -58,7 +58,8 @@ start_and_time() {
   done
   t1=$(now_ms)
   sleep 3
-  rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+  rss=0 # the process and its children (nginx's worker beside its master)
+  for p in $pid $(pgrep -P "$pid"); do rss=$((rss + $(awk '/VmRSS/ {print $2}' "/proc/$p/status"))); done
   kill "$pid"; wait "$pid" 2>/dev/null || true
   echo "$((t1 - t0)) $rss"
 }

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * (com.sun.management.ThreadMXBean#getThreadAllocatedBytes): the engine of EngineServer runs in
  * this JVM with one event loop, one keep-alive client sends GET /hello and GET /files/1k.bin
  * one after another, first WARMUP times (JIT), then COUNT times measured.
- * -Dpaths=/hello,... chooses the requests (default: the three above).
+ * -Dpaths=/hello,... chooses the requests (default: /hello, /files/1k.bin and /cached/1k.bin).
  * Usage: AllocProbe PORT [COUNT] [WARMUP]
  */
 public final class AllocProbe {
@@ -45,6 +45,9 @@ public final class AllocProbe {
                         (after - before) / (double) count);
             }
         }
+        Files.delete(root.resolve("files/1k.bin"));
+        Files.delete(root.resolve("files"));
+        Files.delete(root);
         System.exit(0);
     }
 
