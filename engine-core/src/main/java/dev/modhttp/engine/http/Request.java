@@ -114,20 +114,10 @@ public final class Request {
     public String uri() {
         String u = uri;
         if (u == null) {
-            u = isAscii(uriBytes) ? uriBytes
-                    : new String(uriBytes.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+            u = ByteStrings.text(uriBytes);
             uri = u;
         }
         return u;
-    }
-
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The normalized path as a byte string (one char per byte), the form locations match. */
@@ -142,7 +132,7 @@ public final class Request {
 
     /** The arguments as text (their bytes read as UTF-8), for a response header such as a redirect's Location. */
     public String argsText() {
-        return new String(args.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        return ByteStrings.text(args);
     }
 
     /** The value of query argument {@code name} (not decoded), or null. */

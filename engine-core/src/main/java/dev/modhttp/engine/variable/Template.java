@@ -1,9 +1,9 @@
 package dev.modhttp.engine.variable;
 
 import dev.modhttp.engine.config.Location;
+import dev.modhttp.engine.http.ByteStrings;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.PercentEncoding;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.MatchResult;
@@ -45,7 +45,7 @@ public final class Template {
         @Override
         public void writeBytes(StringBuilder out, String value) {
             if (value != null) {
-                out.append(new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8));
+                out.append(ByteStrings.text(value));
             }
         }
     };
@@ -255,7 +255,7 @@ public final class Template {
 
     /** Regexes see the URI's bytes, one char per byte: back to text. */
     private static String text(String bytes) {
-        return new String(bytes.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        return ByteStrings.text(bytes);
     }
 
     /** A named capture, {@code $name} for {@code (?<name>...)}, by its Java group name. */
