@@ -125,15 +125,10 @@ class ProxyBufferingTests {
         AtomicLong sent = new AtomicLong();
         long before = used();
         AtomicLong memoryAtHead = new AtomicLong();
-        try (StreamBackend b = new StreamBackend(); TestEngine e = TestEngine.start("""
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    locations:
-                      - location: /
-                        proxy-pass: http://127.0.0.1:%d
+        try (StreamBackend b = new StreamBackend(); TestEngine e = TestEngine.start(ProxyConfigs.root(b.port(), """
                         client-max-body-size: 200m
                         client-body-temp-path: %s
-                """.formatted(b.port(), temp)); Socket s = new Socket("127.0.0.1", e.port())) {
+                        """.formatted(temp))); Socket s = new Socket("127.0.0.1", e.port())) {
             b.atHead = () -> {
                 memoryAtHead.set(used());
                 return sent.get();
@@ -183,16 +178,11 @@ class ProxyBufferingTests {
         long total = 100L * MIB;
         AtomicLong sent = new AtomicLong();
         long before = used();
-        try (StreamBackend b = new StreamBackend(); TestEngine e = TestEngine.start("""
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    locations:
-                      - location: /
-                        proxy-pass: http://127.0.0.1:%d
+        try (StreamBackend b = new StreamBackend(); TestEngine e = TestEngine.start(ProxyConfigs.root(b.port(), """
                         proxy-request-buffering: off
                         client-max-body-size: 200m
                         client-body-temp-path: %s
-                """.formatted(b.port(), temp)); Socket s = new Socket("127.0.0.1", e.port())) {
+                        """.formatted(temp))); Socket s = new Socket("127.0.0.1", e.port())) {
             b.atHead = sent::get;
             b.pauseBeforeBody = 1500;
             CompletableFuture<Long> crc = upload(s, "POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: " + total
@@ -213,15 +203,10 @@ class ProxyBufferingTests {
     @Test
     void unbufferedAChunkedBodyGoesChunkedAndExpectContinueIsAnswered() throws Exception {
         long total = 5L * MIB;
-        try (StreamBackend b = new StreamBackend(); TestEngine e = TestEngine.start("""
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    locations:
-                      - location: /
-                        proxy-pass: http://127.0.0.1:%d
+        try (StreamBackend b = new StreamBackend(); TestEngine e = TestEngine.start(ProxyConfigs.root(b.port(), """
                         proxy-request-buffering: off
                         client-max-body-size: 10m
-                """.formatted(b.port())); Socket s = new Socket("127.0.0.1", e.port())) {
+                        """)); Socket s = new Socket("127.0.0.1", e.port())) {
             OutputStream out = s.getOutputStream();
             out.write("POST /up HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
@@ -247,17 +232,12 @@ class ProxyBufferingTests {
             String text = Files.readString(Path.of(file));
             write(out, "HTTP/1.1 200 OK\r\nContent-Length: " + text.length() + "\r\n\r\n" + text);
             return true;
-        }); TestEngine e = TestEngine.start("""
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    locations:
-                      - location: /
-                        proxy-pass: http://127.0.0.1:%d
+        }); TestEngine e = TestEngine.start(ProxyConfigs.root(b.port(), """
                         proxy-pass-request-body: off
                         proxy-set-header: ["X-File $request_body_file"]
                         client-body-in-file-only: on
                         client-body-temp-path: %s
-                """.formatted(b.port(), temp)); RawClient c = e.raw()) {
+                        """.formatted(temp))); RawClient c = e.raw()) {
             RawClient.Response r = c.send("POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello").read();
             assertThat(r.body()).isEqualTo("hello");
             assertThat(StreamBackend.header(b.heads.get(0), "content-length")).isNull();
@@ -270,14 +250,10 @@ class ProxyBufferingTests {
         long total = 100L * MIB;
         AtomicLong written = new AtomicLong();
         long before = used();
-        try (RawBackend b = RawBackend.sending(total, "", written); TestEngine e = TestEngine.start("""
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    locations:
-                      - location: /
-                        proxy-pass: http://127.0.0.1:%d
+        try (RawBackend b = RawBackend.sending(total, "", written);
+                TestEngine e = TestEngine.start(ProxyConfigs.root(b.port(), """
                         proxy-temp-path: %s
-                """.formatted(b.port(), temp)); Socket client = new Socket("127.0.0.1", e.port())) {
+                        """.formatted(temp))); Socket client = new Socket("127.0.0.1", e.port())) {
             client.setReceiveBufferSize(64 * 1024);
             client.getOutputStream().write("GET /big HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = client.getInputStream();
@@ -302,14 +278,9 @@ class ProxyBufferingTests {
             long total = 50L * MIB;
             AtomicLong written = new AtomicLong();
             String extra = accel ? "X-Accel-Buffering: no\r\n" : "";
-            try (RawBackend b = RawBackend.sending(total, extra, written); TestEngine e = TestEngine.start("""
-                    servers:
-                      - listen: ["127.0.0.1:0"]
-                        locations:
-                          - location: /
-                            proxy-pass: http://127.0.0.1:%d
-                            %s
-                    """.formatted(b.port(), setting)); Socket client = new Socket("127.0.0.1", e.port())) {
+            try (RawBackend b = RawBackend.sending(total, extra, written);
+                    TestEngine e = TestEngine.start(ProxyConfigs.root(b.port(), setting));
+                    Socket client = new Socket("127.0.0.1", e.port())) {
                 client.setReceiveBufferSize(64 * 1024);
                 client.getOutputStream().write("GET /big HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 long stalled = RawBackend.waitForStall(written);
@@ -428,16 +399,12 @@ class ProxyBufferingTests {
     void theTemporaryFileStopsAtItsLimitAndThenTheBackendWaits() throws Exception {
         long total = 60L * MIB;
         AtomicLong written = new AtomicLong();
-        try (RawBackend b = RawBackend.sending(total, "", written); TestEngine e = TestEngine.start("""
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    locations:
-                      - location: /
-                        proxy-pass: http://127.0.0.1:%d
+        try (RawBackend b = RawBackend.sending(total, "", written);
+                TestEngine e = TestEngine.start(ProxyConfigs.root(b.port(), """
                         proxy-buffers: "4 8k"
                         proxy-max-temp-file-size: 1m
                         proxy-temp-path: %s
-                """.formatted(b.port(), temp)); Socket client = new Socket("127.0.0.1", e.port())) {
+                        """.formatted(temp))); Socket client = new Socket("127.0.0.1", e.port())) {
             client.setReceiveBufferSize(64 * 1024);
             client.getOutputStream().write("GET /big HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             long stalled = RawBackend.waitForStall(written);
@@ -450,15 +417,10 @@ class ProxyBufferingTests {
 
     @Test
     void unbufferedASlowClientIsTheClientBodyTimeoutsBusinessNotTheSendTimeouts() throws Exception {
-        try (StreamBackend b = new StreamBackend(); TestEngine e = TestEngine.start("""
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    locations:
-                      - location: /
-                        proxy-pass: http://127.0.0.1:%d
+        try (StreamBackend b = new StreamBackend(); TestEngine e = TestEngine.start(ProxyConfigs.root(b.port(), """
                         proxy-request-buffering: off
                         proxy-send-timeout: 500ms
-                """.formatted(b.port())); Socket s = new Socket("127.0.0.1", e.port())) {
+                        """)); Socket s = new Socket("127.0.0.1", e.port())) {
             OutputStream out = s.getOutputStream();
             out.write("POST /slow HTTP/1.1\r\nHost: a\r\nContent-Length: 3000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             CRC32 crc = new CRC32();

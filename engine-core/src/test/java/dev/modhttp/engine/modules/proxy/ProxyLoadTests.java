@@ -33,14 +33,10 @@ class ProxyLoadTests {
     void unbufferedALargeBodyToAClientThatDoesNotReadStaysInTheBackendNotInTheEngine() throws Exception {
         AtomicLong written = new AtomicLong();
         long total = 100L * MIB;
-        try (RawBackend b = RawBackend.sending(total, "", written); TestEngine e = TestEngine.start("""
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    locations:
-                      - location: /
-                        proxy-pass: http://127.0.0.1:%d
+        try (RawBackend b = RawBackend.sending(total, "", written);
+                TestEngine e = TestEngine.start(ProxyConfigs.root(b.port(), """
                         proxy-buffering: off
-                """.formatted(b.port())); Socket client = new Socket("127.0.0.1", e.port())) {
+                        """)); Socket client = new Socket("127.0.0.1", e.port())) {
             client.setReceiveBufferSize(64 * 1024);
             client.getOutputStream().write("GET /big HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = client.getInputStream();

@@ -274,14 +274,9 @@ class ProxyModuleTests {
         try {
             Channel backend = nettyEcho(group);
             int port = ((InetSocketAddress) backend.localAddress()).getPort();
-            try (TestEngine e = TestEngine.start("""
-                    servers:
-                      - listen: ["127.0.0.1:0"]
-                        locations:
-                          - location: /
-                            proxy-pass: http://127.0.0.1:%d
-                            proxy-request-buffering: %s
-                    """.formatted(port, "on")); RawClient c = e.raw()) {
+            try (TestEngine e = TestEngine.start(ProxyConfigs.root(port, """
+                            proxy-request-buffering: on
+                            """)); RawClient c = e.raw()) {
                 String body = "n".repeat(2500);
                 RawClient.Response length = c.send("POST /a HTTP/1.1\r\nHost: a\r\nContent-Length: 2500\r\n\r\n" + body)
                         .read();
@@ -293,14 +288,9 @@ class ProxyModuleTests {
                 assertThat(chunked.header("X-Got")).isEqualTo("POST 11");
                 assertThat(chunked.body()).isEqualTo("hello world");
             }
-            try (TestEngine e = TestEngine.start("""
-                    servers:
-                      - listen: ["127.0.0.1:0"]
-                        locations:
-                          - location: /
-                            proxy-pass: http://127.0.0.1:%d
+            try (TestEngine e = TestEngine.start(ProxyConfigs.root(port, """
                             proxy-request-buffering: off
-                    """.formatted(port)); RawClient c = e.raw()) {
+                            """)); RawClient c = e.raw()) {
                 RawClient.Response chunked = c.send("POST /b HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
                         + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n").read();
                 assertThat(chunked.header("X-Got")).as("unbuffered (chunked on the wire: ProxyBufferingTests)").isEqualTo("POST 11");
