@@ -1,12 +1,9 @@
 package dev.modhttp.engine.http;
 
-import dev.modhttp.engine.internal.HeaderNames;
 import dev.modhttp.engine.internal.HttpAccess;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -27,19 +24,9 @@ import java.util.List;
  */
 public final class Response {
 
-    /**
-     * Response header names are validated (so no handler can split a response), except the
-     * standard names Netty declares, which are valid by construction and are the common case.
-     */
-    private static final DefaultHttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory()
-            .withNameValidator(name -> {
-                if (!HeaderNames.isStandard(name)) {
-                    DefaultHttpHeadersFactory.headersFactory().getNameValidator().validateName(name);
-                }
-            });
-
     private int status = 200;
-    private final HttpHeaders headers = HEADERS.newHeaders();
+    /** Validated, so that no handler can split a response. */
+    private final HeaderFields headers = new HeaderFields(true);
     private ByteBuf body;
     private FileBody file;
     private List<Piece> pieces;
@@ -102,7 +89,11 @@ public final class Response {
         return this;
     }
 
-    public HttpHeaders headers() {
+    /**
+     * The response's header fields, validated as they are set: a name must be an RFC 9110 token,
+     * a value free of control characters ({@link IllegalArgumentException} otherwise).
+     */
+    public HeaderFields headers() {
         return headers;
     }
 

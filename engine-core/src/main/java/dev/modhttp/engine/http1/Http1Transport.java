@@ -7,10 +7,11 @@ import dev.modhttp.engine.exchange.EngineRuntime;
 import dev.modhttp.engine.exchange.Exchange;
 import dev.modhttp.engine.exchange.RequestBody;
 import dev.modhttp.engine.exchange.Transport;
-import dev.modhttp.engine.http.Tunnel;
 import dev.modhttp.engine.http.ConnectionInfo;
 import dev.modhttp.engine.http.ConnectionState;
+import dev.modhttp.engine.http.HeaderFields;
 import dev.modhttp.engine.http.Response;
+import dev.modhttp.engine.http.Tunnel;
 import dev.modhttp.engine.internal.HeaderNames;
 import dev.modhttp.engine.internal.Log;
 import dev.modhttp.engine.internal.StatusText;
@@ -36,8 +37,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * The {@link Transport} of an HTTP/1.1 connection, for the request it serves: the wire form of
@@ -250,23 +249,9 @@ final class Http1Transport implements Transport {
     public long writeHead(Exchange ex, Response r) {
         ByteBuf out = ctx.alloc().buffer(256);
         StatusText.writeStatusLine(out, r.status());
-        Iterator<Map.Entry<CharSequence, CharSequence>> it = r.headers().iteratorCharSequence();
-        while (it.hasNext()) {
-            Map.Entry<CharSequence, CharSequence> e = it.next();
-            byte[] wire = HeaderNames.wire(e.getKey());
-            if (wire != null) {
-                out.writeBytes(wire);
-            } else {
-                ByteBufUtil.writeAscii(out, e.getKey());
-            }
-            out.writeByte(':').writeByte(' ');
-            CharSequence value = e.getValue();
-            if (value instanceof AsciiString bytes) {
-                ByteBufUtil.copy(bytes, out); // bytes as they came (a proxied backend's field)
-            } else {
-                ByteBufUtil.writeUtf8(out, value); // text: UTF-8 on the wire, as nginx passes a URI's bytes
-            }
-            out.writeBytes(CRLF);
+        HeaderFields fields = r.headers(); // read in place: no iterator, no entries
+        for (int i = 0; i < fields.size(); i++) {
+            writeField(out, fields.name(i), fields.value(i));
         }
         out.writeBytes(CRLF);
         if (pendingHead != null) {
@@ -274,6 +259,22 @@ final class Http1Transport implements Transport {
         }
         pendingHead = out;
         return out.readableBytes();
+    }
+
+    private static void writeField(ByteBuf out, CharSequence name, CharSequence value) {
+        byte[] wire = HeaderNames.wire(name);
+        if (wire != null) {
+            out.writeBytes(wire);
+        } else {
+            ByteBufUtil.writeAscii(out, name);
+        }
+        out.writeByte(':').writeByte(' ');
+        if (value instanceof AsciiString bytes) {
+            ByteBufUtil.copy(bytes, out); // bytes as they came (a proxied backend's field)
+        } else {
+            ByteBufUtil.writeUtf8(out, value); // text: UTF-8 on the wire, as nginx passes a URI's bytes
+        }
+        out.writeBytes(CRLF);
     }
 
     /** Body bytes, as a chunk when the body is chunked. */

@@ -2,12 +2,12 @@ package dev.modhttp.engine.http1;
 
 import dev.modhttp.engine.exchange.UriNormalizer;
 import dev.modhttp.engine.http.Addresses;
+import dev.modhttp.engine.http.HeaderFields;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpVersion;
@@ -40,11 +40,8 @@ final class RequestDecoder extends ByteToMessageDecoder {
     private static final byte LF = '\n';
     private static final int MAX_CHUNK_SIZE_LINE = 1024;
 
-    /** Request headers are validated by this parser, so the header map need not validate again. */
-    private static final DefaultHttpHeadersFactory HEADERS =
-            DefaultHttpHeadersFactory.headersFactory().withNameValidation(false).withValueValidation(false);
-    private static final DefaultHttpHeadersFactory TRAILERS =
-            DefaultHttpHeadersFactory.trailersFactory().withNameValidation(false).withValueValidation(false);
+    /** Room for the fields of a common request head (a browser sends about ten) before the array grows. */
+    private static final int FIELDS = 12;
 
     /** RFC 9113 §3.4: what a client speaking HTTP/2 with prior knowledge sends first. */
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -67,7 +64,13 @@ final class RequestDecoder extends ByteToMessageDecoder {
     private boolean headersEnded;
     /** The validated host of an absolute-form target, read with the request line; null otherwise. */
     private String targetHost;
-    private HttpHeaders headers;
+    /** The fields of the head being read, in {@link #fieldScratch}; null outside a head. */
+    private HeaderFields headers;
+    /**
+     * Reused for every head of the connection: a request gets a copy of exactly its fields' size,
+     * where a section grown while reading would carry room for a dozen.
+     */
+    private HeaderFields fieldScratch;
     /** The Host fields of the request head being read: how many, and the first one's value. */
     private int hostCount;
     private AsciiString hostValue;
@@ -311,7 +314,10 @@ final class RequestDecoder extends ByteToMessageDecoder {
             fail(out, version != null && version.majorVersion() >= 2 ? 505 : 400, error);
             return false;
         }
-        headers = HEADERS.newHeaders();
+        if (fieldScratch == null) {
+            fieldScratch = HeaderFields.trusted(FIELDS); // validated by this parser, not again by the map
+        }
+        headers = fieldScratch;
         hostCount = 0;
         hostValue = null;
         state = State.HEADERS;
@@ -536,8 +542,9 @@ final class RequestDecoder extends ByteToMessageDecoder {
         }
         // Content-Length / Transfer-Encoding
         long contentLength = -1;
-        for (String cl : headers.contains(HttpHeaderNames.CONTENT_LENGTH) ? headers.getAll(HttpHeaderNames.CONTENT_LENGTH)
-                : List.<String>of()) {
+        List<String> lengths = headers.getAll(HttpHeaderNames.CONTENT_LENGTH); // none: an empty list, no iterator
+        for (int i = 0; i < lengths.size(); i++) {
+            String cl = lengths.get(i);
             for (String part : cl.split(",", -1)) {
                 long n = parseContentLength(part.trim());
                 if (n < 0) {
@@ -550,8 +557,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
             }
         }
         boolean chunked = false;
-        List<String> te = headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
-                ? headers.getAll(HttpHeaderNames.TRANSFER_ENCODING) : List.of();
+        List<String> te = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
         if (!te.isEmpty()) {
             if (contentLength >= 0) {
                 return fail(out, 400, "both Content-Length and Transfer-Encoding");
@@ -580,8 +586,9 @@ final class RequestDecoder extends ByteToMessageDecoder {
             }
             expectContinue = true;
         }
-        out.add(new RequestHead(method, target, version, headers, contentLength, chunked, host,
+        out.add(new RequestHead(method, target, version, headers.copy(), contentLength, chunked, host,
                 expectContinue, keepAlive, headBytes));
+        headers.clear();
         headers = null;
         hostValue = null;
         if (chunked) {
@@ -708,7 +715,7 @@ final class RequestDecoder extends ByteToMessageDecoder {
                 endRequest(out);
                 return true;
             }
-            String error = parseHeaderLine(copyLine(in, start, end), end - start, TRAILERS.newHeaders());
+            String error = parseHeaderLine(copyLine(in, start, end), end - start, new HeaderFields(false));
             in.readerIndex(lf + 1);
             if (error != null) {
                 fail(out, 400, error);
@@ -744,6 +751,9 @@ final class RequestDecoder extends ByteToMessageDecoder {
         }
         out.add(new DecodeError(status, reason, method, target, host));
         state = State.BAD;
+        if (fieldScratch != null) {
+            fieldScratch.clear();
+        }
         headers = null;
         return false;
     }

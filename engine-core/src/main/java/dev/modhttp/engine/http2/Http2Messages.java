@@ -1,9 +1,9 @@
 package dev.modhttp.engine.http2;
 
 import dev.modhttp.engine.exchange.RequestFraming;
+import dev.modhttp.engine.http.HeaderFields;
 import dev.modhttp.engine.http.Response;
 import dev.modhttp.engine.internal.StatusText;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -24,8 +24,6 @@ final class Http2Messages {
     private static final AsciiString[] CONNECTION_SPECIFIC = {HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
         AsciiString.cached("proxy-connection"), HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE};
     private static final AsciiString[] STATUS = new AsciiString[600];
-    private static final DefaultHttpHeadersFactory HEADERS =
-            DefaultHttpHeadersFactory.headersFactory().withNameValidation(false).withValueValidation(false);
 
     static {
         for (int i = 100; i < STATUS.length; i++) {
@@ -50,7 +48,7 @@ final class Http2Messages {
     }
 
     static Head request(Http2Headers in, boolean endStream, int limit) {
-        HttpHeaders headers = HEADERS.newHeaders();
+        HttpHeaders headers = HeaderFields.trusted(in.size()); // validated below, not again by the map
         StringBuilder cookies = null;
         int length = 0;
         boolean tooLarge = false;
