@@ -162,9 +162,11 @@ public final class Location {
      * @return the selected location, or null when no location matches (the server scope then serves)
      */
     public Location select(String uriBytes) {
-        Location[] found = new Location[1];
+        Location[] found = FOUND.get();
         find(this, uriBytes, found, null);
-        return found[0];
+        Location selected = found[0];
+        found[0] = null;
+        return selected;
     }
 
     /** Like {@link #select}, recording each step of the search into {@code trace}, for diagnostics. */
@@ -177,6 +179,8 @@ public final class Location {
         return found[0];
     }
 
+    /** The search's result slot, one per thread rather than one per request. */
+    private static final ThreadLocal<Location[]> FOUND = ThreadLocal.withInitial(() -> new Location[1]);
     private static final int DECLINED = 0;
     private static final int OK = 2;
 
@@ -196,7 +200,8 @@ public final class Location {
         }
         boolean noregex = false;
         int rc = DECLINED;
-        for (Location p : level.prefixes) {
+        for (int i = 0; i < level.prefixes.size(); i++) { // indexed: no iterator per level searched
+            Location p = level.prefixes.get(i);
             if (p.autoRedirect && p.bytes.length() == uri.length() + 1 && p.bytes.startsWith(uri)
                     && level.prefixes.stream().noneMatch(q -> q.bytes.equals(uri))) {
                 // nginx's auto_redirect: "/a" for a proxied "/a/" is answered 301 to "/a/", no regex tried
@@ -224,7 +229,8 @@ public final class Location {
     }
 
     private static int findRegex(Location level, String uri, Location[] found, List<String> trace, int rc) {
-        for (Location r : level.regexes) {
+        for (int i = 0; i < level.regexes.size(); i++) {
+            Location r = level.regexes.get(i);
             if (r.selector.get().reset(uri).find()) {
                 found[0] = r;
                 if (trace != null) {

@@ -149,12 +149,12 @@ public final class EngineRuntime {
         return new Hooks() {
             @Override
             public HookResult docroot(HttpExchange exchange) {
-                return walk(h -> h.docroot(exchange));
+                return walk(exchange, Hook::docroot);
             }
 
             @Override
             public HookResult physicalPath(HttpExchange exchange) {
-                return walk(h -> h.physicalPath(exchange));
+                return walk(exchange, Hook::physicalPath);
             }
         };
     }
@@ -176,20 +176,20 @@ public final class EngineRuntime {
         return new ConnectionStates(connectionId, stats.cell(), true);
     }
 
-    /** One call of a hook method. */
-    public interface HookCall {
-        HookResult call(Hook hook);
+    /** One hook method called with its subject (an exchange, a connection): a method reference, allocated once. */
+    public interface HookCall<T> {
+        HookResult call(Hook hook, T subject);
     }
 
     /** Walks the hooks in order; the first that does not go on ends the walk, and its result is returned. */
-    public HookResult walk(HookCall call) {
+    public <T> HookResult walk(T subject, HookCall<T> call) {
         if (hooks.length == 0) {
             return HookResult.GO_ON;
         }
         for (Hook h : hooks) {
             HookResult r;
             try {
-                r = call.call(h);
+                r = call.call(h, subject);
             } catch (RuntimeException e) {
                 Log.error("hook " + h.getClass().getName() + " failed", e);
                 r = HookResult.ERROR;

@@ -10,6 +10,7 @@ import dev.modhttp.engine.http.Response;
 import dev.modhttp.engine.internal.Log;
 import dev.modhttp.engine.http.ConnectionInfo;
 import dev.modhttp.engine.http.ConnectionState;
+import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Result;
@@ -76,7 +77,7 @@ public final class Exchange implements HttpExchange {
 
     /** Starts a parsed request: hooks uriRaw and uriClean, then the phases. */
     public void start(boolean uriValid) {
-        HookResult r = runtime.walk(h -> h.uriRaw(this));
+        HookResult r = runtime.walk(this, Hook::uriRaw);
         if (!r.goOn()) {
             finalizer.finish(Result.status(r.status()));
             return;
@@ -86,7 +87,7 @@ public final class Exchange implements HttpExchange {
             finalizer.finish(Result.status(400));
             return;
         }
-        r = runtime.walk(h -> h.uriClean(this));
+        r = runtime.walk(this, Hook::uriClean);
         if (!r.goOn()) {
             finalizer.finish(Result.status(r.status()));
             return;
@@ -182,7 +183,7 @@ public final class Exchange implements HttpExchange {
         finished = true;
         phases.cancel();
         log();
-        runtime.walk(h -> h.requestDone(this));
+        runtime.walk(this, Hook::requestDone);
         release();
     }
 
@@ -215,9 +216,9 @@ public final class Exchange implements HttpExchange {
         }
         transport.transition(ConnectionState.RESPONSE_END);
         log();
-        runtime.walk(h -> h.requestDone(this));
+        runtime.walk(this, Hook::requestDone);
         release();
-        runtime.walk(h -> h.requestReset(this));
+        runtime.walk(this, Hook::requestReset);
         transport.responseDone(this);
     }
 
@@ -307,7 +308,7 @@ public final class Exchange implements HttpExchange {
         Objects.requireNonNull(key, "key");
         Object[] a = attributes;
         if (a == null) {
-            attributes = a = new Object[8];
+            attributes = a = new Object[4]; // two attributes: the common case
         }
         int i = 0;
         while (i < a.length && a[i] != null && !a[i].equals(key)) {

@@ -16,6 +16,7 @@ import dev.modhttp.engine.internal.Log;
 import dev.modhttp.engine.internal.Server;
 import dev.modhttp.engine.internal.StatusText;
 import dev.modhttp.engine.http.ConnectionState;
+import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -87,7 +88,7 @@ public final class ResponseWriter {
         }
         ex.transport.prepareResponse(ex);
         ex.transport.transition(ConnectionState.RESPONSE_START);
-        HookResult hr = ex.runtime.walk(h -> h.responseStart(ex));
+        HookResult hr = ex.runtime.walk(ex, Hook::responseStart);
         if (hr.isError()) {
             response.reset();
             response.status(500).contentType("text/html").body(StatusText.page(500));

@@ -85,17 +85,21 @@ public final class VirtualHosts {
         if (host == null) {
             return defaultServer;
         }
-        for (Map.Entry<String, ServerConfig> e : leading) {
+        // indexed loops: an iterator per list per request was most of this method's allocation
+        for (int i = 0; i < leading.size(); i++) {
+            Map.Entry<String, ServerConfig> e = leading.get(i);
             if (host.endsWith(e.getKey())) {
                 return e.getValue();
             }
         }
-        for (Map.Entry<String, ServerConfig> e : trailing) {
+        for (int i = 0; i < trailing.size(); i++) {
+            Map.Entry<String, ServerConfig> e = trailing.get(i);
             if (host.startsWith(e.getKey())) {
                 return e.getValue();
             }
         }
-        for (Map.Entry<Pattern, ServerConfig> e : regexes) {
+        for (int i = 0; i < regexes.size(); i++) {
+            Map.Entry<Pattern, ServerConfig> e = regexes.get(i);
             if (e.getKey().matcher(host).find()) {
                 return e.getValue();
             }

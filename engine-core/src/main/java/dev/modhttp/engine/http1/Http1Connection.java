@@ -17,6 +17,7 @@ import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.http2.Http2Connection;
 import dev.modhttp.engine.http2.Http2Handoff;
 import dev.modhttp.engine.internal.Log;
+import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -85,7 +86,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         states = runtime.connectionStates(id);
-        HookResult r = runtime.walk(h -> h.connectionAccept(this));
+        HookResult r = runtime.walk(this, Hook::connectionAccept);
         if (!r.goOn()) {
             transition(ConnectionState.ERROR);
             ctx.close();
@@ -246,7 +247,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
             current = null;
         }
         transport.release();
-        runtime.walk(h -> h.connectionClose(this));
+        runtime.walk(this, Hook::connectionClose);
         transition(ConnectionState.CLOSE);
     }
 

@@ -11,6 +11,7 @@ import dev.modhttp.engine.exchange.TlsFacts;
 import dev.modhttp.engine.exchange.VirtualHosts;
 import dev.modhttp.engine.http.ConnectionState;
 import dev.modhttp.engine.internal.Log;
+import dev.modhttp.engine.module.Hook;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -297,7 +298,7 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
             idleCheck.cancel(false);
             idleCheck = null;
         }
-        runtime.walk(h -> h.connectionClose(this));
+        runtime.walk(this, Hook::connectionClose);
         handoff.states().transition(ConnectionState.CLOSE);
     }
 

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Instant;
 import dev.modhttp.engine.variable.Template;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -57,7 +58,9 @@ public final class HeadersModule implements Module {
         if (success) {
             expires(r, conf.expires());
         }
-        for (AddHeader h : conf.addHeader()) {
+        List<AddHeader> adds = conf.addHeader();
+        for (int i = 0; i < adds.size(); i++) { // indexed: no iterator per response
+            AddHeader h = adds.get(i);
             if (success || h.always()) {
                 Template template = values.get(h);
                 String value = template != null ? template.renderHeaderValue(exchange) : h.value();
