@@ -122,15 +122,62 @@ public final class MimeTypes {
             video/x-matroska mkv
             """;
 
-    private static final Map<String, String> BY_EXTENSION = new HashMap<>();
+    /**
+     * The table by extension, open-addressed by the extension's {@code String} hash so that a
+     * name's extension is looked up where it stands, without a substring per response.
+     */
+    private static final String[] EXTENSIONS;
+    private static final String[] TYPES;
+    private static final int MASK;
 
     static {
+        Map<String, String> byExtension = new HashMap<>();
         for (String line : TABLE.split("\n")) {
             String[] parts = line.trim().split("\\s+");
             for (int i = 1; i < parts.length; i++) {
-                BY_EXTENSION.putIfAbsent(parts[i], parts[0]);
+                byExtension.putIfAbsent(parts[i], parts[0]);
             }
         }
+        int size = Integer.highestOneBit(byExtension.size() * 4 - 1) << 1; // at most a quarter full
+        EXTENSIONS = new String[size];
+        TYPES = new String[size];
+        MASK = size - 1;
+        byExtension.forEach((extension, type) -> {
+            int i = extension.hashCode() & MASK;
+            while (EXTENSIONS[i] != null) {
+                i = (i + 1) & MASK;
+            }
+            EXTENSIONS[i] = extension;
+            TYPES[i] = type;
+        });
+    }
+
+    /** The table's type for the extension {@code s[from..]}, ASCII letters compared case-insensitively as nginx does. */
+    private static String byExtension(String s, int from) {
+        int hash = 0;
+        for (int k = from; k < s.length(); k++) {
+            hash = 31 * hash + lower(s.charAt(k));
+        }
+        for (int i = hash & MASK; EXTENSIONS[i] != null; i = (i + 1) & MASK) {
+            String e = EXTENSIONS[i];
+            if (e.length() == s.length() - from && sameLower(e, s, from)) {
+                return TYPES[i];
+            }
+        }
+        return null;
+    }
+
+    private static char lower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
+
+    private static boolean sameLower(String lowerCase, String s, int from) {
+        for (int k = 0; k < lowerCase.length(); k++) {
+            if (lowerCase.charAt(k) != lower(s.charAt(from + k))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private MimeTypes() {
@@ -159,10 +206,9 @@ public final class MimeTypes {
         if (dot < lead || dot == fileName.length() - 1) {
             return conf.defaultType();
         }
-        String ext = fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
-        String type = conf.types().isEmpty() ? null : conf.types().get(ext);
+        String type = conf.types().isEmpty() ? null : conf.types().get(fileName.substring(dot + 1).toLowerCase(Locale.ROOT));
         if (type == null) {
-            type = BY_EXTENSION.get(ext);
+            type = byExtension(fileName, dot + 1);
         }
         return type != null ? type : conf.defaultType();
     }
