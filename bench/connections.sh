@@ -56,7 +56,7 @@ measure() {
 }
 
 printf '%-8s %12s %12s %14s %16s\n' server "RSS KiB" "with conns" "RSS bytes/conn" "live heap/conn"
-java $JAVA_OPTS -cp "$cp" EngineServer "127.0.0.1:$PORT" 1 > "$out/engine.log" 2>&1 &
+java $JAVA_OPTS -Dworker.connections=$((COUNT + 100)) -cp "$cp" EngineServer "127.0.0.1:$PORT" 1 > "$out/engine.log" 2>&1 &
 pid=$!
 measure engine $pid jvm || true
 kill $pid; wait $pid 2>/dev/null || true

@@ -9,8 +9,8 @@ import java.util.Map;
  * return 200 "Hello, World!". With ROOT: {@code root: ROOT} and {@code location /files/} with no
  * other key (the defaults), and {@code location /cached/} (an alias of ROOT/files/) with
  * {@code open-file-cache: "max=1000 inactive=60s"} (tuned). -Dkeepalive.requests=N sets
- * keepalive-requests (default: the engine's); -Daccess.log=PATH logs every request there in
- * nginx's combined format. Usage: EngineServer LISTEN IO_THREADS [ROOT]
+ * keepalive-requests and -Dworker.connections=N worker-connections (default: the engine's);
+ * -Daccess.log=PATH logs every request there in nginx's combined format. Usage: EngineServer LISTEN IO_THREADS [ROOT]
  */
 public final class EngineServer {
 
@@ -28,6 +28,10 @@ public final class EngineServer {
         String keepalive = System.getProperty("keepalive.requests");
         if (keepalive != null) {
             config.put("keepalive-requests", Integer.parseInt(keepalive));
+        }
+        String connections = System.getProperty("worker.connections");
+        if (connections != null) {
+            config.put("worker-connections", Integer.parseInt(connections));
         }
         String log = System.getProperty("access.log");
         if (log != null) {

@@ -4,6 +4,7 @@ import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.EngineConfig;
 import dev.modhttp.engine.config.Listen;
 import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.exchange.ConnectionLimit;
 import dev.modhttp.engine.exchange.EngineRuntime;
 import dev.modhttp.engine.exchange.Pipeline;
 import dev.modhttp.engine.filter.BodyFilterDefinition;
@@ -142,6 +143,12 @@ public final class Engine implements EngineInfo {
 
                             @Override
                             protected void initChannel(Channel ch) {
+                                ConnectionLimit limit = runtime.connectionLimit();
+                                if (!limit.admit()) {
+                                    ch.close(); // worker-connections all taken: as nginx, accepted and closed
+                                    return;
+                                }
+                                ch.closeFuture().addListener(f -> limit.release());
                                 connections.add(ch);
                                 ch.pipeline().addLast(inner);
                             }

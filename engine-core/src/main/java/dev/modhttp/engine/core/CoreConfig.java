@@ -38,6 +38,9 @@ import java.util.Map;
  *   <tr><td>disable-symlinks</td><td>main, server, location</td><td>outside-root</td></tr>
  *   <tr><td>tcp-nopush</td><td>main, server, location</td><td>on (nginx: off): a file sent zero-copy leaves with its
  *       head in full packets (TCP_CORK around the send, epoll only)</td></tr>
+ *   <tr><td>worker-connections</td><td>main</td><td>8192 (nginx: 512 per worker): client connections open at once
+ *       in the whole engine; one more is accepted and closed at once, logged and counted as accepted but not
+ *       handled (stub_status, {@code engine.connections.refused})</td></tr>
  * </table>
  */
 public record CoreConfig(
@@ -61,7 +64,8 @@ public record CoreConfig(
         Map<String, String> types,
         String defaultType,
         DisableSymlinks disableSymlinks,
-        Boolean tcpNopush) {
+        Boolean tcpNopush,
+        @Scopes(Scope.MAIN) Integer workerConnections) {
 
     /** How ACCESS handlers combine: all must allow, or any one is enough. */
     public enum Satisfy { ALL, ANY }
@@ -82,11 +86,14 @@ public record CoreConfig(
             Duration.ofSeconds(60), Duration.ofSeconds(60), Size.parse("16k"), null, InFileOnly.OFF,
             Duration.ofSeconds(60), Duration.ofSeconds(75), 1000,
             new HeaderBuffers(4, Size.parse("8k")), List.of(), Satisfy.ALL, IfModifiedSince.EXACT, null, Map.of(),
-            "application/octet-stream", DisableSymlinks.OUTSIDE_ROOT, true);
+            "application/octet-stream", DisableSymlinks.OUTSIDE_ROOT, true, 8192);
 
     public CoreConfig {
         if (maxRanges != null && maxRanges < 0) {
             throw new IllegalArgumentException("max-ranges cannot be negative");
+        }
+        if (workerConnections != null && workerConnections < 1) {
+            throw new IllegalArgumentException("worker-connections must be at least 1");
         }
         if (keepaliveRequests != null && keepaliveRequests < 0) {
             throw new IllegalArgumentException("keepalive-requests cannot be negative");

@@ -4,6 +4,7 @@ import dev.modhttp.engine.config.EngineConfig;
 import dev.modhttp.engine.config.Listen;
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.ServerConfig;
+import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.filter.BodyFilter;
 import dev.modhttp.engine.filter.BodyFilterChain;
 import dev.modhttp.engine.filter.BodyFilterDefinition;
@@ -38,6 +39,7 @@ public final class EngineRuntime {
     private final BodyFilter[] userBodyFilters;
     final Executor blocking;
     private final Stats stats = new Stats();
+    private final ConnectionLimit connectionLimit;
     private final Pipeline[] pipelines;
     private final Map<String, List<ServerConfig>> serversByAddress = new LinkedHashMap<>();
     /** The server marked default-server on an address; else the address's first. */
@@ -59,6 +61,7 @@ public final class EngineRuntime {
         this.headerChain = FilterChains.header(headerFilters, ResponseWriter.HEADER_TAIL);
         this.bodyChain = FilterChains.body(bodyFilters, ResponseWriter.BODY_TAIL);
         this.userBodyFilters = bodyFilters.stream().map(BodyFilterDefinition::filter).toArray(BodyFilter[]::new);
+        this.connectionLimit = new ConnectionLimit(config.main(CoreModule.CONFIG).workerConnections(), stats);
         for (ServerConfig server : config.servers()) {
             for (Listen l : server.listens()) {
                 if (l.proxyProtocol()) {
@@ -157,6 +160,11 @@ public final class EngineRuntime {
                 return walk(exchange, Hook::physicalPath);
             }
         };
+    }
+
+    /** The engine's {@code worker-connections}: the accept path takes a place per client connection. */
+    public ConnectionLimit connectionLimit() {
+        return connectionLimit;
     }
 
     public EngineStatus status() {

@@ -25,6 +25,8 @@ final class Stats {
     private static final int READING = 3;
     private static final int WRITING = 4;
     private static final int TLS_FAILED = 5;
+    /** Accepted and closed at once: {@code worker-connections} were all taken. */
+    private static final int REFUSED = 6;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final List<Cell> cells = new CopyOnWriteArrayList<>();
@@ -50,7 +52,7 @@ final class Stats {
 
     /** Counters written by one thread and read by any, without tearing. */
     static final class Cell {
-        private final long[] slots = new long[6];
+        private final long[] slots = new long[7];
 
         private void add(int slot, long delta) {
             SLOT.setOpaque(slots, slot, (long) SLOT.getOpaque(slots, slot) + delta);
@@ -63,6 +65,12 @@ final class Stats {
         void accepted() {
             add(ACCEPTED, 1);
             add(ACTIVE, 1);
+        }
+
+        /** A connection accepted and closed at once; nginx counts it in accepts, not in handled. */
+        void refused() {
+            add(ACCEPTED, 1);
+            add(REFUSED, 1);
         }
 
         void request() {
@@ -98,7 +106,9 @@ final class Stats {
         long reading = 0;
         long writing = 0;
         long tlsFailed = 0;
+        long refused = 0;
         for (Cell c : cells) {
+            refused += c.get(REFUSED);
             tlsFailed += c.get(TLS_FAILED);
             accepted += c.get(ACCEPTED);
             requests += c.get(REQUESTS);
@@ -106,7 +116,7 @@ final class Stats {
             reading += c.get(READING);
             writing += c.get(WRITING);
         }
-        return new EngineStatus(active, accepted, accepted, requests, reading, writing,
+        return new EngineStatus(active, accepted, accepted - refused, requests, reading, writing,
                 Math.max(0, active - reading - writing), tlsFailed);
     }
 }

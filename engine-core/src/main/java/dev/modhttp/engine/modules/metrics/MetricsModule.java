@@ -27,7 +27,8 @@ import java.util.function.ToDoubleFunction;
  * {@code method}, {@code status}, {@code outcome} and {@code location} (the selected
  * location's pattern, never the raw URI, so the tag set stays small), and connection gauges
  * {@code engine.connections} (active, reading, writing, waiting) from the stub_status counts,
- * the counter {@code engine.tls.handshakes.failed},
+ * the counters {@code engine.connections.refused} (accepted beyond {@code worker-connections} and
+ * closed, nginx's accepts minus handled) and {@code engine.tls.handshakes.failed},
  * {@code engine.limit.requests} tagged {@code limit} (req, conn) and {@code status} (PASSED,
  * DELAYED, REJECTED, ... as {@code $limit_req_status} and {@code $limit_conn_status} say), and per
  * upstream peer ({@code upstream}, {@code peer} tags) the counters {@code engine.upstream.requests}
@@ -53,6 +54,9 @@ public final class MetricsModule implements Module {
                 gauge(engine, "reading", e -> e.status().reading());
                 gauge(engine, "writing", e -> e.status().writing());
                 gauge(engine, "waiting", e -> e.status().waiting());
+                FunctionCounter.builder("engine.connections.refused", engine, e -> e.status().accepted() - e.status().handled())
+                        .description("Connections accepted and closed at once because worker-connections were all taken")
+                        .register(registry);
                 FunctionCounter.builder("engine.tls.handshakes.failed", engine, e -> e.status().tlsHandshakesFailed())
                         .description("TLS handshakes that failed: garbage on a TLS port, no protocol or cipher in common")
                         .register(registry);
