@@ -121,8 +121,8 @@ public final class EngineAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    EngineLifecycle engineLifecycle(Engine engine, ConfigurableEnvironment environment) {
-        return new EngineLifecycle(engine, environment);
+    EngineLifecycle engineLifecycle(Engine engine, ConfigurableEnvironment environment, ApplicationContext context) {
+        return new EngineLifecycle(engine, environment, context);
     }
 
     /** Finds @PhaseHandler beans (by class or @Bean method) and @PhaseHandler methods of any bean. */

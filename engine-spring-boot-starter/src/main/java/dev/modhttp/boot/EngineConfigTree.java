@@ -68,7 +68,8 @@ final class EngineConfigTree {
         for (int i = bySource.size() - 1; i >= 0; i--) { // lowest precedence first
             merged = mergeMaps(merged, bySource.get(i));
         }
-        merged.remove("enabled"); // the starter's switch, not an engine key
+        merged.remove("enabled"); // the starter's own keys, not the engine's
+        merged.remove("shutdown");
         checkComplete(merged, PREFIX);
         return merged;
     }

@@ -5,27 +5,52 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 
 /**
- * Starts the engine with the application context and stops it gracefully: with
- * {@code server.shutdown=graceful} (the default) requests in flight get up to
- * {@code spring.lifecycle.timeout-per-shutdown-phase} (30 s) to finish. Publishes the bound
- * ports as {@code local.engine.port} and {@code local.server.port}.
+ * Starts the engine with the application context and stops it gracefully. When the context
+ * closes, readiness goes to {@link ReadinessState#REFUSING_TRAFFIC} first (as Boot's own web
+ * servers have it), then, with {@code server.shutdown=graceful} (the default), the engine keeps
+ * serving for {@code engine.shutdown.quiet-period} (default 0: none) while load balancers notice,
+ * then stops accepting and gives requests in flight the rest of
+ * {@code spring.lifecycle.timeout-per-shutdown-phase} (30 s) to finish. Publishes the bound ports
+ * as {@code local.engine.port} and {@code local.server.port}.
  */
-public final class EngineLifecycle implements SmartLifecycle {
+public final class EngineLifecycle implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
 
     static final String PORTS_SOURCE = "engine.ports";
+    /** The starter's own key under {@code engine}: not an engine key. */
+    static final String QUIET_PERIOD = "engine.shutdown.quiet-period";
 
     private final Engine engine;
     private final ConfigurableEnvironment environment;
+    private final ApplicationContext context;
 
-    EngineLifecycle(Engine engine, ConfigurableEnvironment environment) {
+    EngineLifecycle(Engine engine, ConfigurableEnvironment environment, ApplicationContext context) {
         this.engine = engine;
         this.environment = environment;
+        this.context = context;
+    }
+
+    /** The context closes: readiness refuses traffic before any lifecycle (the engine's included) stops. */
+    @Override
+    public void onApplicationEvent(ContextClosedEvent event) {
+        if (event.getApplicationContext() != context || !engine.isRunning()) {
+            return;
+        }
+        ApplicationAvailability availability = context.getBeanProvider(ApplicationAvailability.class).getIfAvailable();
+        if (availability == null || availability.getReadinessState() != ReadinessState.REFUSING_TRAFFIC) {
+            AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC); // Boot's web contexts did already
+        }
     }
 
     @Override
@@ -45,7 +70,24 @@ public final class EngineLifecycle implements SmartLifecycle {
 
     @Override
     public void stop() {
-        engine.stop(gracePeriod());
+        Duration grace = gracePeriod();
+        Duration quiet = grace.isZero() ? Duration.ZERO : quietPeriod();
+        if (!quiet.isZero()) {
+            try {
+                Thread.sleep(quiet.toMillis()); // still serving: load balancers see the readiness change
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        engine.stop(grace.minus(quiet).isNegative() ? Duration.ZERO : grace.minus(quiet));
+    }
+
+    private Duration quietPeriod() {
+        Duration quiet = environment.getProperty(QUIET_PERIOD, Duration.class, Duration.ZERO);
+        if (quiet.isNegative()) {
+            throw new IllegalStateException(QUIET_PERIOD + " cannot be negative: " + quiet);
+        }
+        return quiet;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.modhttp.boot;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -17,6 +18,9 @@ public class EngineProperties {
     /** Whether the engine is assembled and started. */
     private boolean enabled = true;
 
+    /** How the engine stops with the context. */
+    private final Shutdown shutdown = new Shutdown();
+
     /** Server blocks (server scope): listen, server-names, locations and module keys allowed at server scope. */
     private List<Server> servers = new ArrayList<>();
 
@@ -28,12 +32,35 @@ public class EngineProperties {
         this.enabled = enabled;
     }
 
+    public Shutdown getShutdown() {
+        return shutdown;
+    }
+
     public List<Server> getServers() {
         return servers;
     }
 
     public void setServers(List<Server> servers) {
         this.servers = servers;
+    }
+
+    /** The engine's stop with the context (server.shutdown=graceful). */
+    public static class Shutdown {
+
+        /**
+         * How long the engine keeps serving after readiness went to REFUSING_TRAFFIC, before it
+         * stops accepting: time for load balancers to notice. Taken from
+         * spring.lifecycle.timeout-per-shutdown-phase; not applied with server.shutdown=immediate.
+         */
+        private Duration quietPeriod = Duration.ZERO;
+
+        public Duration getQuietPeriod() {
+            return quietPeriod;
+        }
+
+        public void setQuietPeriod(Duration quietPeriod) {
+            this.quietPeriod = quietPeriod;
+        }
     }
 
     /** One server block. */
