@@ -2,7 +2,9 @@
 # Start-up and idle memory as a user meets them: the demo jar started with `java -jar`, timed
 # from the launch to its first 200 on /hello (polled every 10 ms over bash's /dev/tcp), then its resident memory
 # (RSS, from /proc) after 3 s idle; beside it, in the same run, the minimal hand-written Netty
-# server (bench/src/RawNettyServer.java) and nginx with one worker. Runs alternate the servers so
+# server (bench/src/RawNettyServer.java), Spring Boot's own floor (bench/boot-floor: a Boot
+# application whose only server is the JDK's HttpServer, built here when missing) and nginx with
+# one worker. Runs alternate the servers so
 # that machine noise hits all of them. With CDS=1 the demo also runs from a class-data-sharing
 # archive, made as Spring Boot documents it: the jar extracted (-Djarmode=tools extract), then a
 # training run (-XX:ArchiveClassesAtExit, -Dspring.context.exit=onRefresh).
@@ -21,6 +23,8 @@ PORT=18401
 need_nginx
 require_free_ports $PORT
 bench_classpath
+FLOOR=bench/boot-floor/target/boot-floor.jar
+[ -f "$FLOOR" ] || ./mvnw -q -f bench/boot-floor/pom.xml package -DskipTests
 out=bench/out/startup
 mkdir -p "$out/nginx" "$out/www"
 echo -n "Hello, World!" > "$out/www/hello"
@@ -80,6 +84,8 @@ for r in $(seq 1 "$RUNS"); do
     read -r m k < <(start_and_time demo-cds java $JAVA_FLAGS -XX:SharedArchiveFile="$out/demo.jsa" -jar "$XJAR" --server.port=$PORT)
     ms[demo-cds]+="$m "; rss[demo-cds]+="$k "
   fi
+  read -r m k < <(start_and_time boot-floor java $JAVA_FLAGS -jar "$FLOOR" --server.port=$PORT)
+  ms[boot-floor]+="$m "; rss[boot-floor]+="$k "
   read -r m k < <(start_and_time netty java $JAVA_FLAGS -cp "$cp" RawNettyServer "$PORT" 1 "$PWD/$out/www")
   ms[netty]+="$m "; rss[netty]+="$k "
   read -r m k < <(start_and_time nginx nginx -c "$PWD/$out/nginx/nginx.conf" -p "$PWD/$out/nginx")
@@ -87,7 +93,7 @@ for r in $(seq 1 "$RUNS"); do
 done
 
 printf "\n%-10s %10s %10s %14s   %s\n" server "start ms" "(min-max)" "idle RSS MiB" "runs"
-for s in demo demo-cds netty nginx; do
+for s in demo demo-cds boot-floor netty nginx; do
   [ -n "${ms[$s]:-}" ] || continue
   med=$(echo "${ms[$s]}" | tr ' ' '\n' | grep . | median)
   lo=$(echo "${ms[$s]}" | tr ' ' '\n' | grep . | sort -n | head -1)
