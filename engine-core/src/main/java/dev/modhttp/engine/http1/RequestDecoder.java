@@ -428,24 +428,26 @@ final class RequestDecoder extends ByteToMessageDecoder {
         while (true) {
             int lf = findLf(in, lineLimit + 2);
             if (lf < 0) {
-                if (in.readableBytes() > lineLimit + 1 || headBytes + in.readableBytes() > headLimit) {
+                // a line still arriving fails only once it is too long; whether it also makes the
+                // section too large is known when it ends, so that how the bytes came (one read or
+                // several) never changes the answer; waiting holds at most one line more
+                if (in.readableBytes() > lineLimit + 1) {
                     fail(out, 431, "header line too long");
                 }
                 return false;
             }
             int start = in.readerIndex();
-            int lineLen = lf + 1 - start;
-            headBytes += lineLen;
-            if (headBytes > headLimit) {
-                fail(out, 431, "request header section too large");
-                return false;
-            }
             int end = lf;
             if (end > start && in.getByte(end - 1) == CR) {
                 end--;
             }
             if (end - start > lineLimit) {
                 fail(out, 431, "header line too long");
+                return false;
+            }
+            headBytes += lf + 1 - start;
+            if (headBytes > headLimit) {
+                fail(out, 431, "request header section too large");
                 return false;
             }
             if (end == start) {

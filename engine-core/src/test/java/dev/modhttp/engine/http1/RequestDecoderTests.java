@@ -222,6 +222,23 @@ class RequestDecoderTests {
                 .orElse(0);
     }
 
+    /** Found by RequestDecoderJazzerTests: the reason for a 431 depended on where the reads were cut. */
+    @Test
+    void aHeadOverBothLimitsIsRefusedForTheSameReasonHoweverItArrives() {
+        String head = "GET / HTTP/1.1\r\nHost: a\r\n" + ("X: " + "v".repeat(90) + "\r\n").repeat(3)
+                + "Y: " + "w".repeat(150) + "\r\n\r\n"; // the last line is too long, and it overflows the section
+        byte[] bytes = head.getBytes(StandardCharsets.US_ASCII);
+        for (int cut = 1; cut < bytes.length; cut += 7) {
+            EmbeddedChannel ch = new EmbeddedChannel(new RequestDecoder(100, 400, false));
+            ch.writeInbound(Unpooled.wrappedBuffer(bytes, 0, cut));
+            ch.writeInbound(Unpooled.wrappedBuffer(bytes, cut, bytes.length - cut));
+            DecodeError error = ch.readInbound();
+            assertThat(error.status()).isEqualTo(431);
+            assertThat(error.reason()).as("cut at %d", cut).isEqualTo("header line too long");
+            ch.finishAndReleaseAll();
+        }
+    }
+
     @Test
     void chunkedBodyArrivesAsItsDataOnly() {
         List<Object> out = decode("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
