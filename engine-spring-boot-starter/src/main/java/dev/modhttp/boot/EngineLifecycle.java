@@ -34,11 +34,14 @@ public final class EngineLifecycle implements SmartLifecycle, ApplicationListene
     private final Engine engine;
     private final ConfigurableEnvironment environment;
     private final ApplicationContext context;
+    /** Read at startup, so that a bad value fails the start rather than the stop. */
+    private final Duration quietPeriod;
 
     EngineLifecycle(Engine engine, ConfigurableEnvironment environment, ApplicationContext context) {
         this.engine = engine;
         this.environment = environment;
         this.context = context;
+        this.quietPeriod = quietPeriod();
     }
 
     /** The context closes: readiness refuses traffic before any lifecycle (the engine's included) stops. */
@@ -48,8 +51,9 @@ public final class EngineLifecycle implements SmartLifecycle, ApplicationListene
             return;
         }
         ApplicationAvailability availability = context.getBeanProvider(ApplicationAvailability.class).getIfAvailable();
+        // a web server's context (Tomcat beside the engine, say) has published it already
         if (availability == null || availability.getReadinessState() != ReadinessState.REFUSING_TRAFFIC) {
-            AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC); // Boot's web contexts did already
+            AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
         }
     }
 
@@ -71,7 +75,7 @@ public final class EngineLifecycle implements SmartLifecycle, ApplicationListene
     @Override
     public void stop() {
         Duration grace = gracePeriod();
-        Duration quiet = grace.isZero() ? Duration.ZERO : quietPeriod();
+        Duration quiet = grace.isZero() ? Duration.ZERO : quietPeriod;
         if (!quiet.isZero()) {
             try {
                 Thread.sleep(quiet.toMillis()); // still serving: load balancers see the readiness change

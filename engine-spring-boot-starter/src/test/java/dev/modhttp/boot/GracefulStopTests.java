@@ -1,6 +1,7 @@
 package dev.modhttp.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modhttp.engine.Engine;
 import dev.modhttp.engine.phase.Handler;
@@ -175,5 +176,13 @@ class GracefulStopTests {
         // 16 clients at 20 ms a request over a 300 ms quiet period: about 240 responses
         assertThat(clients.stream().mapToLong(c -> c.answeredAfterRefusing.get()).sum())
                 .as("served during the quiet period").isGreaterThan(16);
+    }
+
+    @Test
+    void aNegativeQuietPeriodFailsTheStartNamingTheProperty() {
+        SpringApplication app = new SpringApplication(App.class);
+        app.setWebApplicationType(WebApplicationType.NONE);
+        assertThatThrownBy(() -> app.run("--server.port=0", "--engine.servers[0].locations[0].location=/",
+                "--engine.shutdown.quiet-period=-1s")).hasStackTraceContaining("engine.shutdown.quiet-period cannot be negative");
     }
 }
