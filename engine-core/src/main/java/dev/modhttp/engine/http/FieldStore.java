@@ -28,6 +28,8 @@ abstract class FieldStore extends HttpHeaders {
     /** Name at {@code 2i}, value at {@code 2i + 1}. */
     CharSequence[] pairs = NONE;
     int size;
+    /** Counts removals, which move fields: iterators then find theirs again. */
+    int removals;
 
     int checkIndex(int index) {
         if (index < 0 || index >= size) {
@@ -72,8 +74,19 @@ abstract class FieldStore extends HttpHeaders {
                 kept++;
             }
         }
-        Arrays.fill(pairs, kept * 2, size * 2, null);
-        size = kept;
+        if (kept < size) {
+            Arrays.fill(pairs, kept * 2, size * 2, null);
+            size = kept;
+            removals++;
+        }
+    }
+
+    void removeAt(int i) {
+        System.arraycopy(pairs, (i + 1) * 2, pairs, i * 2, (size - i - 1) * 2);
+        size--;
+        pairs[size * 2] = null;
+        pairs[size * 2 + 1] = null;
+        removals++;
     }
 
     @Override
@@ -276,9 +289,17 @@ abstract class FieldStore extends HttpHeaders {
         return s.append(']').toString();
     }
 
-    /** Iterates the fields in order; {@code remove} drops the field last returned. */
+    /**
+     * Iterates the fields there were when it began, in order, skipping any removed meanwhile, so
+     * that removing fields while iterating (a filter dropping {@code X-Internal-*}) visits every
+     * other field once. Netty's linked entries may still give the field after the current one
+     * when it was removed meanwhile; this does not. A field added meanwhile is not visited.
+     * {@code remove} drops the field last returned.
+     */
     private final class Entries<E> implements Iterator<E> {
         private final Function<Map.Entry<CharSequence, CharSequence>, E> shape;
+        private final CharSequence[] fields = Arrays.copyOf(pairs, size * 2);
+        private int removalsSeen = removals;
         private int next;
         private int last = -1;
 
@@ -286,33 +307,44 @@ abstract class FieldStore extends HttpHeaders {
             this.shape = shape;
         }
 
+        /** Where the field at {@code i} of the copy is now, or -1 when it was removed. */
+        private int live(int i) {
+            if (removalsSeen == removals) {
+                return i; // nothing removed since the copy: positions are the same
+            }
+            for (int k = Math.min(i, size - 1); k >= 0; k--) { // removals only move fields forward
+                if (pairs[k * 2] == fields[i * 2] && pairs[k * 2 + 1] == fields[i * 2 + 1]) {
+                    return k;
+                }
+            }
+            return -1;
+        }
+
         @Override
         public boolean hasNext() {
-            return next < size;
+            while (next * 2 < fields.length && live(next) < 0) {
+                next++;
+            }
+            return next * 2 < fields.length;
         }
 
         @Override
         public E next() {
-            if (next >= size) {
+            if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            last = next;
-            int i = next++ * 2;
-            return shape.apply(new AbstractMap.SimpleImmutableEntry<>(pairs[i], pairs[i + 1]));
+            last = next++;
+            return shape.apply(new AbstractMap.SimpleImmutableEntry<>(fields[last * 2], fields[last * 2 + 1]));
         }
 
         @Override
         public void remove() {
-            if (last < 0) {
+            int i = last < 0 ? -1 : live(last);
+            last = -1;
+            if (i < 0) {
                 throw new IllegalStateException();
             }
-            int i = last;
-            last = -1;
-            next = i;
-            System.arraycopy(pairs, (i + 1) * 2, pairs, i * 2, (size - i - 1) * 2);
-            size--;
-            pairs[size * 2] = null;
-            pairs[size * 2 + 1] = null;
+            removeAt(i);
         }
     }
 }

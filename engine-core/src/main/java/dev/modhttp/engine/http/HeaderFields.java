@@ -27,7 +27,8 @@ import java.util.Objects;
  * (the response's) rejects a name that is not an RFC 9110 token and a value with a control
  * character, with Netty's {@link IllegalArgumentException}; Netty's own name constants are valid by
  * construction and skip the check. Entries given out by iterators are snapshots: their
- * {@code setValue} is unsupported.
+ * {@code setValue} is unsupported. Fields may be removed while iterating: an iterator walks the
+ * fields there were when it began and skips those removed since.
  */
 public final class HeaderFields extends FieldStore {
 
@@ -160,6 +161,9 @@ public final class HeaderFields extends FieldStore {
     public HttpHeaders set(CharSequence name, Iterable<?> values) {
         removeAll(checkedName(name));
         for (Object value : values) {
+            if (value == null) {
+                break; // as Netty: the values end at the first null
+            }
             append(name, converted(name, value));
         }
         return this;
@@ -208,8 +212,11 @@ public final class HeaderFields extends FieldStore {
 
     @Override
     public HttpHeaders clear() {
-        Arrays.fill(pairs, 0, size * 2, null);
-        size = 0;
+        if (size > 0) {
+            Arrays.fill(pairs, 0, size * 2, null);
+            size = 0;
+            removals++;
+        }
         return this;
     }
 
