@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # The long runs of the coverage-guided fuzz targets (engine-core's *JazzerTests), through Jazzer's
-# command line: each target for DURATION seconds, its corpus the seed directory in the repository
-# (src/test/resources/.../<Class>Inputs/<method>/), so that the inputs found to reach new code
-# stay for the suite's regression runs and the next fuzzing; findings (crashes, failed invariants,
-# timeouts, leaks) go to engine-core/target/fuzz-findings/ and make the script exit non-zero.
+# command line: each target for DURATION seconds from its corpus in the repository
+# (src/test/resources/.../<Class>Inputs/<method>/); the new inputs that reach code the corpus does
+# not are then added to it (libFuzzer's merge), for the suite's regression runs and the next
+# fuzzing. Findings (crashes, failed invariants, timeouts, leaks) go to
+# engine-core/target/fuzz-findings/ and make the script exit non-zero.
 # The build fuzzes each target for 10 s (surefire executions jazzer-*); this is the long run.
-# The corpus is then reduced to the inputs that reach code no other reaches (libFuzzer's merge);
-# inputs named found-* (findings turned into regressions) are always kept.
 # Usage: tools/fuzz.sh [DURATION_SECONDS [TARGET...]]   (default 600 s, every target)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,18 +29,16 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus"
   before=$(ls "$corpus" | wc -l)
   echo "== $class for ${duration}s (corpus: $corpus, $before inputs)"
+  fresh="$out/new-${path##*/}" # what this run finds, merged into the corpus below
+  rm -rf "$fresh" && mkdir -p "$fresh"
   java -Dio.netty.leakDetection.level=paranoid -cp "$cp" com.code_intelligence.jazzer.Jazzer \
     --target_class="$class" -max_total_time="$duration" -artifact_prefix="$out/" -timeout=10 \
-    "$corpus" > "$out/${path##*/}.log" 2>&1 || { rc=1; echo "   FINDING: see $out/${path##*/}.log"; }
+    "$fresh" "$corpus" > "$out/${path##*/}.log" 2>&1 || { rc=1; echo "   FINDING: see $out/${path##*/}.log"; }
   grep -E '^#[0-9]+ *DONE|^Done [0-9]+ runs' "$out/${path##*/}.log" | tail -1 | sed 's/^/   /'
-  # keep only the inputs that reach code no other input reaches (libFuzzer's merge)
-  merged="$out/merged-${path##*/}"
-  rm -rf "$merged" && mkdir -p "$merged"
-  if java -cp "$cp" com.code_intelligence.jazzer.Jazzer --target_class="$class" -merge=1 "$merged" "$corpus" \
-      > "$out/${path##*/}-merge.log" 2>&1 && [ -n "$(ls "$merged")" ]; then
-    find "$corpus" -type f ! -name 'found-*' -delete # findings kept by name stay as regressions
-    cp "$merged"/* "$corpus"/
-  fi
+  # only the new inputs that reach code the corpus does not reach join it (libFuzzer's merge):
+  # the inputs already there stay as they are, so a short run changes few files
+  java -cp "$cp" com.code_intelligence.jazzer.Jazzer --target_class="$class" -merge=1 "$corpus" "$fresh" \
+    > "$out/${path##*/}-merge.log" 2>&1 || echo "   merge failed: see $out/${path##*/}-merge.log"
   echo "   corpus: $before -> $(ls "$corpus" | wc -l) inputs"
 done
 exit $rc
