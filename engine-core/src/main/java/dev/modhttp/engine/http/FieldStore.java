@@ -30,6 +30,19 @@ abstract class FieldStore extends HttpHeaders {
     int size;
     /** Counts removals, which move fields: iterators then find theirs again. */
     int removals;
+    /**
+     * Set when an iterator may be walking {@link #pairs}: the next removal works on a copy, so
+     * that the iterator's fields stay as they were without each iterator copying them.
+     */
+    boolean shared;
+
+    /** Gives this section an array of its own before fields move, if an iterator holds the current one. */
+    void unshare() {
+        if (shared) {
+            pairs = pairs.clone();
+            shared = false;
+        }
+    }
 
     int checkIndex(int index) {
         if (index < 0 || index >= size) {
@@ -66,22 +79,26 @@ abstract class FieldStore extends HttpHeaders {
     }
 
     void removeAll(CharSequence name) {
-        int kept = 0;
-        for (int i = 0; i < size; i++) {
+        int first = indexOf(name, 0);
+        if (first < 0) {
+            return;
+        }
+        unshare();
+        int kept = first;
+        for (int i = first + 1; i < size; i++) {
             if (!same(pairs[i * 2], name)) {
                 pairs[kept * 2] = pairs[i * 2];
                 pairs[kept * 2 + 1] = pairs[i * 2 + 1];
                 kept++;
             }
         }
-        if (kept < size) {
-            Arrays.fill(pairs, kept * 2, size * 2, null);
-            size = kept;
-            removals++;
-        }
+        Arrays.fill(pairs, kept * 2, size * 2, null);
+        size = kept;
+        removals++;
     }
 
     void removeAt(int i) {
+        unshare();
         System.arraycopy(pairs, (i + 1) * 2, pairs, i * 2, (size - i - 1) * 2);
         size--;
         pairs[size * 2] = null;
@@ -290,7 +307,8 @@ abstract class FieldStore extends HttpHeaders {
     }
 
     /**
-     * Iterates the fields there were when it began, in order, skipping any removed meanwhile, so
+     * Iterates the fields there were when it began (the array it began on, which removals leave
+     * alone: see {@link #shared}), in order, skipping any removed meanwhile, so
      * that removing fields while iterating (a filter dropping {@code X-Internal-*}) visits every
      * other field once. Netty's linked entries may still give the field after the current one
      * when it was removed meanwhile; this does not. A field added meanwhile is not visited.
@@ -298,13 +316,15 @@ abstract class FieldStore extends HttpHeaders {
      */
     private final class Entries<E> implements Iterator<E> {
         private final Function<Map.Entry<CharSequence, CharSequence>, E> shape;
-        private final CharSequence[] fields = Arrays.copyOf(pairs, size * 2);
-        private int removalsSeen = removals;
+        private final CharSequence[] fields = pairs;
+        private final int count = size;
+        private final int removalsSeen = removals;
         private int next;
         private int last = -1;
 
         Entries(Function<Map.Entry<CharSequence, CharSequence>, E> shape) {
             this.shape = shape;
+            shared = true;
         }
 
         /** Where the field at {@code i} of the copy is now, or -1 when it was removed. */
@@ -322,10 +342,10 @@ abstract class FieldStore extends HttpHeaders {
 
         @Override
         public boolean hasNext() {
-            while (next * 2 < fields.length && live(next) < 0) {
+            while (next < count && live(next) < 0) {
                 next++;
             }
-            return next * 2 < fields.length;
+            return next < count;
         }
 
         @Override

@@ -213,6 +213,7 @@ public final class HeaderFields extends FieldStore {
     @Override
     public HttpHeaders clear() {
         if (size > 0) {
+            unshare();
             Arrays.fill(pairs, 0, size * 2, null);
             size = 0;
             removals++;
