@@ -1,34 +1,25 @@
 package dev.modhttp.engine;
 
+import dev.modhttp.engine.Compiler.Generation;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.EngineConfig;
-import dev.modhttp.engine.config.Listen;
 import dev.modhttp.engine.config.ServerConfig;
-import dev.modhttp.engine.exchange.ConnectionLimit;
 import dev.modhttp.engine.exchange.EngineRuntime;
-import dev.modhttp.engine.exchange.Pipeline;
-import dev.modhttp.engine.filter.BodyFilterDefinition;
-import dev.modhttp.engine.filter.HeaderFilterDefinition;
 import dev.modhttp.engine.http.DateCache;
 import dev.modhttp.engine.http1.Http1Initializer;
-import dev.modhttp.engine.tls.TlsContexts;
-import dev.modhttp.engine.core.SslBundleSource;
 import dev.modhttp.engine.internal.BlockingExecutor;
 import dev.modhttp.engine.internal.Signals;
+import dev.modhttp.engine.module.CarriedState;
 import dev.modhttp.engine.module.EngineInfo;
 import dev.modhttp.engine.module.EngineStatus;
 import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
-import dev.modhttp.engine.module.Hooks;
-import dev.modhttp.engine.module.Module;
+import dev.modhttp.engine.module.Reloads;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -37,11 +28,9 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +38,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -62,54 +52,71 @@ import org.slf4j.LoggerFactory;
  * Engine engine = Engine.builder().config(yamlTree).module(new HelloModule()).build().start();
  * int port = engine.ports().get(0);
  * ...
+ * engine.reload(changedTree); // or reload(): the ConfigSource read again
  * engine.stop(Duration.ofSeconds(30));
  * }</pre>
  *
- * Uses the native epoll transport where the platform has it, NIO otherwise.
+ * <p>The configuration serves as a <em>generation</em>: {@link #reload(Map)} binds, validates
+ * and compiles a new one completely while the current one serves, then swaps it in at once.
+ * Requests in flight finish on the generation they started on; new requests, also on open
+ * keep-alive connections, use the new one; listen addresses it adds are bound first, the ones
+ * it drops stop accepting and their connections close once idle. A configuration that fails is
+ * refused with the same error as at startup, and the generation serving goes on. A generation
+ * replaced retires when its last request ended: its {@code cleanup} hooks run, and the state it
+ * took that the new one did not carry over is closed.
+ *
+ * <p>Uses the native epoll transport where the platform has it, NIO otherwise.
  */
 public final class Engine implements EngineInfo {
 
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    /** A replaced generation retires no sooner than this after the swap (a request may be starting on it). */
+    private static final long RETIRE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final EngineConfig config;
-    private final List<ConfigSpec<?>> specs;
-    private final List<Hook> hooks;
-    private final EngineRuntime runtime;
-    private final TlsContexts tls;
+    private final Compiler compiler;
+    private final Map<String, ?> raw;
     private final BlockingExecutor blocking;
-    private final Map<String, List<String>> pipelines;
+    private final EngineRuntime.Shared shared;
     private final int ioThreads;
     private final List<Consumer<ServerBootstrap>> bootstrapCustomizers;
-    private final List<Channel> servers = new ArrayList<>();
-    private final List<InetSocketAddress> bound = new ArrayList<>();
+    private volatile Generation current;
+    /** Replaced generations with requests still in flight, and when each was replaced. */
+    private final Map<Generation, Long> retiring = new LinkedHashMap<>();
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private volatile String lastReloadError;
+    private volatile ConfigSource source;
+    private Listeners listeners;
     private ChannelGroup connections;
     private EventLoopGroup group;
     private ScheduledExecutorService ticker;
     private boolean started;
+    /** Set by stop: a stopped engine is not started or reloaded again. */
+    private boolean stopped;
     private final boolean reloadOnSighup;
     private Runnable restoreSighup;
-    private final List<Module> modules;
 
-    Engine(EngineConfig config, List<ConfigSpec<?>> specs, List<HeaderFilterDefinition> headerFilters,
-            List<BodyFilterDefinition> bodyFilters, List<Hook> hooks,
-            Pipeline[] compiled, Map<String, List<String>> pipelines, int ioThreads, int blockingLimit,
-            List<Consumer<ServerBootstrap>> bootstrapCustomizers, boolean reloadOnSighup, SslBundleSource sslBundles,
-            List<Module> modules) {
-        this.config = config;
-        this.modules = modules;
-        this.specs = specs;
-        this.hooks = List.copyOf(hooks);
-        this.pipelines = Collections.unmodifiableMap(new LinkedHashMap<>(pipelines));
+    Engine(Compiler compiler, Map<String, ?> raw, int ioThreads, int blockingLimit,
+            List<Consumer<ServerBootstrap>> bootstrapCustomizers, boolean reloadOnSighup) {
+        this.compiler = compiler;
+        this.raw = raw;
         this.ioThreads = ioThreads;
         this.bootstrapCustomizers = bootstrapCustomizers;
         this.reloadOnSighup = reloadOnSighup;
         this.blocking = new BlockingExecutor(blockingLimit);
-        this.runtime = new EngineRuntime(config, compiled, hooks, headerFilters, bodyFilters, blocking);
-        this.tls = TlsContexts.build(config, sslBundles);
-        walkServerHooks("init", h -> h.init(this));
-        walkServerHooks("setDefaults", h -> h.setDefaults(this));
+        this.shared = new EngineRuntime.Shared(blocking);
+        try {
+            current = compiler.compile(raw, 1, shared, new CarriedState());
+        } catch (RuntimeException e) {
+            blocking.close();
+            throw e;
+        }
+        current.runtime().activate();
+        walkServerHooks(current, "init", h -> h.init(this));
+        walkServerHooks(current, "setDefaults", h -> h.setDefaults(this));
         if (LOG.isDebugEnabled()) {
-            pipelines.forEach((where, steps) -> LOG.debug("pipeline of {}:\n  {}", where, String.join("\n  ", steps)));
+            current.pipelines().forEach((where, steps) -> LOG.debug("pipeline of {}:\n  {}", where,
+                    String.join("\n  ", steps)));
         }
     }
 
@@ -122,56 +129,25 @@ public final class Engine implements EngineInfo {
         if (started) {
             return this;
         }
+        if (stopped) {
+            throw new IllegalStateException("the engine has stopped; build a new one");
+        }
         boolean epoll = Epoll.isAvailable();
         group = new MultiThreadIoEventLoopGroup(ioThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         connections = new DefaultChannelGroup("engine-connections", GlobalEventExecutor.INSTANCE);
+        listeners = new Listeners(group, channelType, bootstrapCustomizers, connections,
+                current.runtime().connectionLimit());
         try {
-            for (Map.Entry<Listen, List<Listen>> socket : sockets().entrySet()) {
-                Listen l = socket.getKey();
-                ServerBootstrap b = new ServerBootstrap()
-                        .group(group)
-                        .channel(channelType)
-                        .option(ChannelOption.SO_BACKLOG, 511)
-                        .option(ChannelOption.SO_REUSEADDR, true)
-                        .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                        .childHandler(new ChannelInitializer<Channel>() {
-                            private final ChannelInitializer<Channel> inner =
-                                    new Http1Initializer(runtime, tls, socket.getValue());
-
-                            @Override
-                            protected void initChannel(Channel ch) {
-                                ConnectionLimit limit = runtime.connectionLimit();
-                                if (!limit.admit()) {
-                                    ch.close(); // worker-connections all taken: as nginx, accepted and closed
-                                    return;
-                                }
-                                ch.closeFuture().addListener(f -> limit.release());
-                                connections.add(ch);
-                                ch.pipeline().addLast(inner);
-                            }
-                        });
-                bootstrapCustomizers.forEach(c -> c.accept(b));
-                InetSocketAddress address = l.host() == null ? new InetSocketAddress(l.port())
-                        : new InetSocketAddress(l.host(), l.port());
-                try {
-                    Channel ch = b.bind(address).syncUninterruptibly().channel();
-                    servers.add(ch);
-                    bound.add((InetSocketAddress) ch.localAddress());
-                } catch (Exception e) {
-                    if (e instanceof BindException || e.getCause() instanceof BindException
-                            || String.valueOf(e.getMessage()).contains("Address already in use")) {
-                        throw new PortInUseException(l.address(), l.port(), e);
-                    }
-                    throw new EngineException("cannot listen on " + l.address() + ": " + e.getMessage(), e);
-                }
+            Listeners.Plan plan;
+            try {
+                plan = Listeners.plan(current);
+            } catch (IllegalArgumentException e) {
+                throw new EngineException(e.getMessage(), e);
             }
+            listeners.bind(plan);
         } catch (RuntimeException e) {
-            servers.forEach(ch -> ch.close().syncUninterruptibly());
-            servers.clear();
-            bound.clear();
+            listeners.close();
             shutdownGroups();
             throw e;
         }
@@ -189,39 +165,144 @@ public final class Engine implements EngineInfo {
         return this;
     }
 
-    /** Groups listen addresses into sockets: a wildcard on a port also serves that port's specific addresses. */
-    private Map<Listen, List<Listen>> sockets() {
-        List<Listen> all = runtime.addresses();
-        Map<Listen, List<Listen>> sockets = new LinkedHashMap<>();
-        for (Listen l : all) {
-            if (l.host() != null && l.port() != 0
-                    && all.stream().anyMatch(w -> w.host() == null && w.port() == l.port())) {
-                continue; // served by the wildcard socket
-            }
-            List<Listen> together = new ArrayList<>();
-            together.add(l);
-            if (l.host() == null && l.port() != 0) {
-                all.stream().filter(s -> s.host() != null && s.port() == l.port()).forEach(together::add);
-            }
-            sockets.put(l, together);
-        }
-        return sockets;
-    }
-
     private void tick() {
         DateCache.refresh();
-        tls.reloadChanged(); // certificates whose files changed serve new handshakes from now on
-        walkServerHooks("trigger", h -> h.trigger(this));
+        Generation g = current;
+        g.tls().reloadChanged(); // certificates whose files changed serve new handshakes from now on
+        walkServerHooks(g, "trigger", h -> h.trigger(this));
+        retireFinished(false);
+        Listeners l = listeners;
+        if (l != null) {
+            l.closeIdleOnRemoved();
+        }
     }
 
-    /** Reads changed certificates and fires the {@code reload} hooks (re-open files and the like). */
-    public void reload() {
-        tls.reloadChanged();
-        walkServerHooks("reload", h -> h.reload(this));
+    /**
+     * Where {@link #reload()} reads the configuration (the starter reads Spring's configuration
+     * files again); null for the tree the engine was built with.
+     */
+    public void configSource(ConfigSource source) {
+        this.source = source;
     }
 
-    private void walkServerHooks(String name, Function<Hook, HookResult> call) {
-        for (Hook h : hooks) {
+    /** Where {@link #reload()} reads the configuration; null for the tree the engine was built with. */
+    public ConfigSource configSource() {
+        return source;
+    }
+
+    /**
+     * Reads the configuration again (from the {@link ConfigSource}, else the tree the engine was
+     * built with) and reloads it, as nginx does on SIGHUP; then fires the new generation's
+     * {@code reload} hooks (log files re-opened). Never throws: a refused configuration is
+     * logged with its reason and counted, and the generation serving goes on.
+     */
+    public ReloadResult reload() {
+        ConfigSource s = source;
+        long started = System.nanoTime();
+        Map<String, ?> tree;
+        try {
+            tree = s == null ? raw : s.read();
+        } catch (RuntimeException e) {
+            return refused(s, e, started);
+        }
+        try {
+            return reload(tree);
+        } catch (RuntimeException e) {
+            return refused(s, e, started);
+        }
+    }
+
+    private ReloadResult refused(ConfigSource s, RuntimeException e, long startedAt) {
+        String why = s == null ? String.valueOf(e.getMessage()) : s.describe(e);
+        lastReloadError = why;
+        refused.incrementAndGet();
+        LOG.error("reload refused, configuration generation {} goes on serving: {}", current.number(), why);
+        return new ReloadResult(current.number(), false, why, Duration.ofNanos(System.nanoTime() - startedAt));
+    }
+
+    /**
+     * Applies a new configuration tree: bound, validated and compiled completely, listen
+     * addresses it adds bound, then swapped in at once (see the class comment).
+     *
+     * @return the generation now serving
+     * @throws dev.modhttp.engine.config.ConfigException for a bad configuration, nothing changed
+     * @throws EngineException for an invalid registration or an address that cannot be bound,
+     *     nothing changed
+     * @throws IllegalStateException once the engine has stopped
+     */
+    public synchronized ReloadResult reload(Map<String, ?> tree) {
+        if (stopped) {
+            throw new IllegalStateException("the engine has stopped: nothing to reload");
+        }
+        long startedAt = System.nanoTime();
+        Generation old = current;
+        CarriedState carried = old.carried().next();
+        Generation next;
+        try {
+            next = compiler.compile(tree, old.number() + 1, shared, carried);
+            Listeners.Plan plan = null;
+            if (started) {
+                try {
+                    plan = Listeners.plan(next);
+                } catch (IllegalArgumentException e) {
+                    throw new EngineException(e.getMessage(), e);
+                }
+                listeners.bind(plan); // added addresses: bound before anything changes
+            }
+            walkServerHooks(next, "init", h -> h.init(this));
+            walkServerHooks(next, "setDefaults", h -> h.setDefaults(this));
+            next.runtime().activate();
+            current = next;
+            if (plan != null) {
+                listeners.install(plan);
+            }
+        } catch (RuntimeException e) {
+            List<CarriedState> live = new ArrayList<>(liveCarried());
+            carried.release(live);
+            throw e;
+        }
+        synchronized (retiring) {
+            retiring.put(old, System.nanoTime());
+        }
+        applied.incrementAndGet();
+        walkServerHooks(next, "reload", h -> h.reload(this));
+        Duration took = Duration.ofNanos(System.nanoTime() - startedAt);
+        LOG.info("configuration generation {} serves from now on (compiled and swapped in {} ms)", next.number(),
+                took.toMillis());
+        return new ReloadResult(next.number(), true, null, took);
+    }
+
+    private List<CarriedState> liveCarried() {
+        List<CarriedState> live = new ArrayList<>();
+        live.add(current.carried());
+        synchronized (retiring) {
+            retiring.keySet().forEach(g -> live.add(g.carried()));
+        }
+        return live;
+    }
+
+    /** Retires replaced generations whose last request ended (all of them when the engine stops). */
+    private void retireFinished(boolean all) {
+        List<Generation> done = new ArrayList<>();
+        synchronized (retiring) {
+            long now = System.nanoTime();
+            retiring.entrySet().removeIf(e -> {
+                boolean finished = all || now - e.getValue() >= RETIRE_AFTER_NANOS && e.getKey().runtime().inFlight() == 0;
+                if (finished) {
+                    done.add(e.getKey());
+                }
+                return finished;
+            });
+        }
+        for (Generation g : done) {
+            walkServerHooks(g, "cleanup", h -> h.cleanup(this));
+            g.carried().release(liveCarried());
+            LOG.debug("configuration generation {} retired", g.number());
+        }
+    }
+
+    private void walkServerHooks(Generation g, String name, Function<Hook, HookResult> call) {
+        for (Hook h : g.hooks()) {
             try {
                 HookResult r = call.apply(h);
                 if (r != null && !r.goOn()) {
@@ -247,10 +328,9 @@ public final class Engine implements EngineInfo {
             return;
         }
         started = false;
-        for (Channel ch : servers) {
-            ch.close().syncUninterruptibly();
-        }
-        runtime.drain();
+        stopped = true;
+        listeners.close();
+        current.runtime().drain();
         long deadline = System.nanoTime() + grace.toNanos();
         while (true) {
             for (Channel ch : connections) {
@@ -278,9 +358,9 @@ public final class Engine implements EngineInfo {
         ticker.shutdownNow();
         shutdownGroups();
         blocking.close();
-        walkServerHooks("cleanup", h -> h.cleanup(this));
-        servers.clear();
-        bound.clear();
+        retireFinished(true);
+        walkServerHooks(current, "cleanup", h -> h.cleanup(this));
+        current.carried().release(List.of());
         LOG.info("Engine stopped");
     }
 
@@ -295,28 +375,35 @@ public final class Engine implements EngineInfo {
         return started;
     }
 
+    /** The configuration serving now (the last one a reload applied). */
     @Override
     public EngineConfig config() {
-        return config;
+        return current.config();
     }
 
-    /** The bound ports, in listen order (with port 0 resolved). */
+    /** The bound ports, in listen order (with port 0 resolved); a reload appends the ones it adds. */
     @Override
     public List<Integer> ports() {
         List<Integer> ports = new ArrayList<>();
-        for (InetSocketAddress a : bound) {
+        for (InetSocketAddress a : boundAddresses()) {
             ports.add(a.getPort());
         }
         return ports;
     }
 
     public List<InetSocketAddress> boundAddresses() {
-        return List.copyOf(bound);
+        Listeners l = listeners;
+        return l == null || !started ? List.of() : l.bound();
     }
 
     @Override
     public EngineStatus status() {
-        return runtime.status();
+        return current.runtime().status();
+    }
+
+    @Override
+    public Reloads reloads() {
+        return new Reloads(current.number(), applied.get(), refused.get(), lastReloadError);
     }
 
     /**
@@ -324,27 +411,23 @@ public final class Engine implements EngineInfo {
      * the engine chooses (exact name, leading then trailing wildcard, regex, default server).
      */
     public ServerConfig selectServer(String host) {
-        return runtime.selectServer(host);
+        return current.runtime().selectServer(host);
     }
 
-    /** The engine's module of {@code type} (a built-in one or a user's), if it has one. */
+    /** The serving generation's module of {@code type} (a built-in one or a user's), if it has one. */
     @Override
     public <T> Optional<T> module(Class<T> type) {
-        return modules.stream().filter(type::isInstance).map(type::cast).findFirst();
+        return current.modules().stream().filter(type::isInstance).map(type::cast).findFirst();
     }
 
     /** The config records declared by the engine's modules. */
     public List<ConfigSpec<?>> configSpecs() {
-        return specs;
+        return compiler.specs();
     }
 
-    /** The compiled pipelines, one list of steps per server and location. */
+    /** The compiled pipelines of the serving generation, one list of steps per server and location. */
     public Map<String, List<String>> pipelines() {
-        return pipelines;
-    }
-
-    Hooks moduleHooks() {
-        return runtime.moduleHooks();
+        return current.pipelines();
     }
 
     /** Whether blocking handlers run on virtual threads. */

@@ -17,7 +17,7 @@ public final class ConnectionLimit {
 
     private static final long LOG_INTERVAL = TimeUnit.SECONDS.toNanos(1);
 
-    private final int max;
+    private volatile int max;
     private final Stats stats;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong refusedSinceLog = new AtomicLong();
@@ -26,6 +26,11 @@ public final class ConnectionLimit {
     ConnectionLimit(int max, Stats stats) {
         this.max = max;
         this.stats = stats;
+    }
+
+    /** A reload's {@code worker-connections}: connections open beyond it stay, new ones wait for a place. */
+    void max(int max) {
+        this.max = max;
     }
 
     /**

@@ -25,21 +25,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What every request and connection of one engine shares, built once at startup: the compiled
- * pipelines (by {@link Location#id()}), filter chains, hooks, the blocking executor, counters,
- * and the servers per listen address.
+ * One generation of the engine's configuration as requests use it, built at startup and again
+ * by each reload: the compiled pipelines (by {@link Location#id()}), filter chains, hooks and the
+ * servers per listen address. A request keeps the generation it started on to its end; what
+ * outlives generations (counters, {@code worker-connections}, the blocking executor, the
+ * draining flag) is the engine's {@link Shared} part.
  */
 public final class EngineRuntime {
 
+    private final long generation;
+    private final Shared shared;
     private final Hook[] hooks;
     final HeaderFilterChain headerChain;
     final BodyFilterChain bodyChain;
     private final BodyFilter[] userBodyFilters;
     final Executor blocking;
-    private final Stats stats = new Stats();
+    private final Stats stats;
     private final ConnectionLimit connectionLimit;
+    /** Requests started on this generation and not yet logged: it retires at 0 once replaced. */
+    private final LongAdder inFlight = new LongAdder();
     private final Pipeline[] pipelines;
     private final Map<String, List<ServerConfig>> serversByAddress = new LinkedHashMap<>();
     /** The server marked default-server on an address; else the address's first. */
@@ -50,18 +57,37 @@ public final class EngineRuntime {
     private final Set<String> tls = new HashSet<>();
     /** Addresses where some listen entry has the {@code http2} parameter. */
     private final Set<String> http2 = new HashSet<>();
-    /** Set when the engine stops: responses then close their connections. */
-    private volatile boolean draining;
 
-    public EngineRuntime(EngineConfig config, Pipeline[] pipelines, List<Hook> hooks,
-            List<HeaderFilterDefinition> headerFilters, List<BodyFilterDefinition> bodyFilters, Executor blocking) {
+    /** What every generation of one engine shares: counters, the connection cap, the blocking executor, draining. */
+    public static final class Shared {
+        final Stats stats = new Stats();
+        final ConnectionLimit connectionLimit = new ConnectionLimit(Integer.MAX_VALUE, stats);
+        final Executor blocking;
+        /** Set when the engine stops: responses then close their connections. */
+        volatile boolean draining;
+
+        public Shared(Executor blocking) {
+            this.blocking = blocking;
+        }
+    }
+
+    /**
+     * @param generation 1 for the configuration the engine started with, one more for each reload
+     * @param shared the engine's lasting part; its {@code worker-connections} takes this config's value
+     */
+    public EngineRuntime(long generation, Shared shared, EngineConfig config, Pipeline[] pipelines, List<Hook> hooks,
+            List<HeaderFilterDefinition> headerFilters, List<BodyFilterDefinition> bodyFilters) {
+        this.generation = generation;
+        this.shared = shared;
         this.pipelines = pipelines.clone();
         this.hooks = hooks.toArray(new Hook[0]);
-        this.blocking = blocking;
+        this.blocking = shared.blocking;
+        this.stats = shared.stats;
+        this.connectionLimit = shared.connectionLimit;
         this.headerChain = FilterChains.header(headerFilters, ResponseWriter.HEADER_TAIL);
         this.bodyChain = FilterChains.body(bodyFilters, ResponseWriter.BODY_TAIL);
         this.userBodyFilters = bodyFilters.stream().map(BodyFilterDefinition::filter).toArray(BodyFilter[]::new);
-        this.connectionLimit = new ConnectionLimit(config.main(CoreModule.CONFIG).workerConnections(), stats);
+        this.workerConnections = config.main(CoreModule.CONFIG).workerConnections();
         for (ServerConfig server : config.servers()) {
             for (Listen l : server.listens()) {
                 if (l.proxyProtocol()) {
@@ -82,6 +108,31 @@ public final class EngineRuntime {
                 }
             }
         }
+    }
+
+    private final int workerConnections;
+
+    /** Makes this generation the one new connections count against: its {@code worker-connections} applies. */
+    public void activate() {
+        connectionLimit.max(workerConnections);
+    }
+
+    /** 1 for the configuration the engine started with, one more for each reload. */
+    public long generation() {
+        return generation;
+    }
+
+    /** Requests that started on this generation and have not ended yet. */
+    public long inFlight() {
+        return inFlight.sum();
+    }
+
+    void started() {
+        inFlight.increment();
+    }
+
+    void ended() {
+        inFlight.decrement();
     }
 
     /** The compiled pipeline of a server scope or location. */
@@ -131,11 +182,11 @@ public final class EngineRuntime {
 
     /** From now on, responses close their connections (the engine stops). */
     public void drain() {
-        draining = true;
+        shared.draining = true;
     }
 
     public boolean draining() {
-        return draining;
+        return shared.draining;
     }
 
     /**

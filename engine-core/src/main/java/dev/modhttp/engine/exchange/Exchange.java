@@ -71,6 +71,7 @@ public final class Exchange implements HttpExchange {
         this.finalizer = new Finalizer(this);
         this.body = new RequestBody(this);
         this.writer = new ResponseWriter(this);
+        runtime.started();
     }
 
     // ---- entry points for the protocol ----------------------------------------------------
@@ -234,6 +235,7 @@ public final class Exchange implements HttpExchange {
                 Log.error("log handler " + h.name() + " failed", t);
             }
         }
+        runtime.ended(); // its generation may retire once replaced: LOG has used its writers
     }
 
     private void release() {

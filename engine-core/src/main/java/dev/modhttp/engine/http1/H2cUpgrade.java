@@ -1,7 +1,5 @@
 package dev.modhttp.engine.http1;
 
-import dev.modhttp.engine.exchange.EngineRuntime;
-import dev.modhttp.engine.exchange.VirtualHosts;
 import dev.modhttp.engine.http2.Http2Connection;
 import dev.modhttp.engine.http2.Http2Handoff;
 import io.netty.buffer.Unpooled;
@@ -76,8 +74,7 @@ final class H2cUpgrade {
      *
      * @return whether it did; else the request is HTTP/1.1's to serve
      */
-    static boolean switched(ChannelHandlerContext ctx, RequestHead head, Http1Timer timer, EngineRuntime runtime,
-            VirtualHosts hosts, Http2Handoff handoff) {
+    static boolean switched(ChannelHandlerContext ctx, RequestHead head, Http1Timer timer, Http2Handoff handoff) {
         Http2Settings settings = settings(head);
         if (settings == null) {
             return false;
@@ -89,7 +86,7 @@ final class H2cUpgrade {
                 head.target(), Unpooled.EMPTY_BUFFER, headers, EmptyHttpHeaders.INSTANCE);
         ctx.pipeline().remove(ctx.handler());
         ctx.pipeline().remove(RequestDecoder.class);
-        Http2Connection.installUpgraded(ctx.pipeline(), runtime, hosts, handoff, settings, request);
+        Http2Connection.installUpgraded(ctx.pipeline(), handoff, settings, request);
         return true;
     }
 }

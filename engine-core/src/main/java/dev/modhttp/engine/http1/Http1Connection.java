@@ -5,13 +5,12 @@ import dev.modhttp.engine.core.CoreConfig;
 import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.exchange.BodyPump;
 import dev.modhttp.engine.exchange.ConnectionStates;
-import dev.modhttp.engine.exchange.EngineRuntime;
+import dev.modhttp.engine.exchange.ConnectionBinding;
 import dev.modhttp.engine.exchange.Exchange;
 import dev.modhttp.engine.exchange.RequestFraming;
 import dev.modhttp.engine.exchange.TlsConnectionInfo;
 import dev.modhttp.engine.exchange.TlsFacts;
 import dev.modhttp.engine.exchange.UriNormalizer;
-import dev.modhttp.engine.exchange.VirtualHosts;
 import dev.modhttp.engine.http.ConnectionState;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.http2.Http2Connection;
@@ -45,8 +44,8 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     private static final AtomicLong IDS = new AtomicLong();
     private static final long LINGER_MILLIS = 2000;
 
-    private final EngineRuntime runtime;
-    private final VirtualHosts hosts;
+    /** The generation and servers the next request runs on. */
+    private final ConnectionBinding binding;
     private final RequestDecoder decoder;
     private final CoreConfig serverCore;
     private final long id = IDS.incrementAndGet();
@@ -66,12 +65,12 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     private boolean closed;
     private final boolean h2cUpgrade;
 
-    Http1Connection(EngineRuntime runtime, VirtualHosts hosts, RequestDecoder decoder, boolean h2cUpgrade) {
-        this.runtime = runtime;
-        this.hosts = hosts;
+    /** @param bindings the socket's current binding for each request; null once a reload removed it */
+    Http1Connection(ConnectionBinding binding, RequestDecoder decoder, boolean h2cUpgrade) {
+        this.binding = binding;
         this.decoder = decoder;
         this.h2cUpgrade = h2cUpgrade;
-        this.serverCore = hosts.defaultServer().scope().config(CoreModule.CONFIG);
+        this.serverCore = binding.hosts().defaultServer().scope().config(CoreModule.CONFIG);
     }
 
     // ---- channel events -------------------------------------------------------------------
@@ -79,14 +78,14 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.transport = new Http1Transport(this, runtime, ctx);
+        this.transport = new Http1Transport(this, binding, ctx);
         this.timer = new Http1Timer(ctx, this::expired);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        states = runtime.connectionStates(id);
-        HookResult r = runtime.walk(this, Hook::connectionAccept);
+        states = binding.runtime().connectionStates(id);
+        HookResult r = binding.runtime().walk(this, Hook::connectionAccept);
         if (!r.goOn()) {
             transition(ConnectionState.ERROR);
             ctx.close();
@@ -138,17 +137,18 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     private void onHead(RequestHead head) {
+        binding.refresh();
         if (h2cUpgrade && requests == 0 && !decoder.hasBufferedBytes()
-                && H2cUpgrade.switched(ctx, head, timer, runtime, hosts, handoff())) {
+                && H2cUpgrade.switched(ctx, head, timer, handoff())) {
             return;
         }
         headArrived();
         UriNormalizer.Normalized uri = UriNormalizer.normalize(head.target());
         // nginx rejects a bad URI while reading the request line, before Host: the default server answers
-        ServerConfig server = uri == null ? hosts.defaultServer() : hosts.select(head.host());
+        ServerConfig server = uri == null ? binding.hosts().defaultServer() : binding.hosts().select(head.host());
         Request request = head.request(uri, remoteAddress(), localAddress(), sslSession() != null);
         currentHead = head;
-        current = new Exchange(runtime, transport, head, server, request);
+        current = new Exchange(binding.runtime(), transport, head, server, request);
         transition(ConnectionState.HANDLE_REQUEST);
         if (tls.plain()) {
             current.reject(497); // nginx: read the request, then answer it with its 400 page
@@ -164,11 +164,12 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
             return;
         }
         headArrived();
+        binding.refresh();
         Request request = error.request(remoteAddress(), localAddress(), sslSession() != null);
-        ServerConfig server = error.host() == null ? hosts.defaultServer()
-                : hosts.select(error.host().isEmpty() ? null : error.host());
+        ServerConfig server = error.host() == null ? binding.hosts().defaultServer()
+                : binding.hosts().select(error.host().isEmpty() ? null : error.host());
         currentHead = null;
-        current = new Exchange(runtime, transport, RequestFraming.NONE, server, request);
+        current = new Exchange(binding.runtime(), transport, RequestFraming.NONE, server, request);
         current.reject(error.status());
     }
 
@@ -202,13 +203,11 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
             inputShutdown = true;
             if (lingering) {
                 ctx.close();
-            } else if (current == null) {
-                if (!decoder.hasBufferedBytes()) {
-                    flush();
-                    ctx.close();
-                }
-            } else {
+            } else if (current != null) {
                 current.clientClosedInput(); // a body cut short is a 400; a proxied request ends (499)
+            } else if (!decoder.hasBufferedBytes()) {
+                flush();
+                ctx.close();
             }
         }
         ReferenceCountUtil.release(evt);
@@ -247,7 +246,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
             current = null;
         }
         transport.release();
-        runtime.walk(this, Hook::connectionClose);
+        binding.runtime().walk(this, Hook::connectionClose);
         transition(ConnectionState.CLOSE);
     }
 
@@ -270,7 +269,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     /** Hands the connection to HTTP/2 before its first request, with the bytes read so far (the preface); null for none. */
     private void switchToHttp2(ByteBuf received) {
         timer.stop();
-        Http2Connection.install(ctx.pipeline(), runtime, hosts, handoff());
+        Http2Connection.install(ctx.pipeline(), handoff());
         if (received != null) {
             ctx.fireChannelRead(received); // to the HTTP/2 codec, next in the pipeline now
         }
@@ -279,7 +278,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     private Http2Handoff handoff() {
-        return new Http2Handoff(id, states, proxyAddress, tls);
+        return new Http2Handoff(id, states, proxyAddress, tls, binding);
     }
 
     // ---- between requests -----------------------------------------------------------------

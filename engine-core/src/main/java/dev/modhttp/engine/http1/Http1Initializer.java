@@ -3,6 +3,8 @@ package dev.modhttp.engine.http1;
 import dev.modhttp.engine.config.Listen;
 import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.core.HeaderBuffers;
+import dev.modhttp.engine.exchange.Binding;
+import dev.modhttp.engine.exchange.ConnectionBinding;
 import dev.modhttp.engine.exchange.EngineRuntime;
 import dev.modhttp.engine.exchange.VirtualHosts;
 import dev.modhttp.engine.http.ConnectionState;
@@ -39,22 +41,42 @@ import java.util.function.Supplier;
  */
 public final class Http1Initializer extends ChannelInitializer<Channel> {
 
-    private final EngineRuntime runtime;
-    private final Map<InetAddress, VirtualHosts> specific = new LinkedHashMap<>();
-    private final VirtualHosts fallback;
-    private final Set<VirtualHosts> proxied = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Plain addresses that take HTTP/2 with prior knowledge (h2c): their first bytes are checked for the preface. */
-    private final Set<VirtualHosts> h2c = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** The SNI choice of each TLS address's servers. */
-    private final Map<VirtualHosts, Supplier<ChannelHandler>> tls = new IdentityHashMap<>();
+    /** What one configuration generation serves on this socket; replaced whole by a reload. */
+    private volatile Table table;
+    /** Set when a reload removed every address of this socket: its connections finish and close. */
+    private volatile boolean removed;
 
     /**
+     * The servers and socket options of the addresses bound together, in one generation.
+     *
+     * @param specific the servers of each specific address sharing the socket's port
+     * @param fallback the servers of the wildcard (or the only) address
+     */
+    public record Table(EngineRuntime runtime, Map<InetAddress, Binding> specific, Binding fallback,
+            Set<VirtualHosts> proxied, Set<VirtualHosts> h2c, Map<VirtualHosts, Supplier<ChannelHandler>> tls) {
+
+        Binding binding(InetSocketAddress local) {
+            Binding b = specific.isEmpty() || local == null ? null : specific.get(local.getAddress());
+            return b != null ? b : fallback;
+        }
+    }
+
+    public Http1Initializer(Table table) {
+        this.table = table;
+    }
+
+    /**
+     * Compiles what a generation serves on a socket.
+     *
      * @param boundTogether every address served by the socket
      * @throws IllegalArgumentException for a listen host that does not resolve
      */
-    public Http1Initializer(EngineRuntime runtime, TlsContexts contexts, List<Listen> boundTogether) {
-        this.runtime = runtime;
-        VirtualHosts wildcard = null;
+    public static Table table(EngineRuntime runtime, TlsContexts contexts, List<Listen> boundTogether) {
+        Map<InetAddress, Binding> specific = new LinkedHashMap<>();
+        Set<VirtualHosts> proxied = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<VirtualHosts> h2c = Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<VirtualHosts, Supplier<ChannelHandler>> tls = new IdentityHashMap<>();
+        Binding wildcard = null;
         for (Listen l : boundTogether) {
             VirtualHosts vh = runtime.hosts(l);
             if (runtime.proxyProtocol(l)) {
@@ -70,16 +92,35 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
                         vh.defaultServer().path(), l.host() == null ? "*" : l.host(), l.port(), l.ssl() ? " ssl" : "");
             }
             if (l.host() == null) {
-                wildcard = vh;
+                wildcard = new Binding(runtime, vh);
             } else {
                 try {
-                    specific.put(InetAddress.getByName(l.host()), vh);
+                    specific.put(InetAddress.getByName(l.host()), new Binding(runtime, vh));
                 } catch (UnknownHostException e) {
                     throw new IllegalArgumentException("cannot resolve listen host " + l.host(), e);
                 }
             }
         }
-        this.fallback = wildcard != null ? wildcard : specific.values().iterator().next();
+        Binding fallback = wildcard != null ? wildcard : specific.values().iterator().next();
+        if (wildcard == null && specific.size() == 1) {
+            specific = Map.of(); // one address: every connection takes the fallback without a lookup
+        }
+        return new Table(runtime, specific, fallback, proxied, h2c, tls);
+    }
+
+    /** A reload's generation for this socket: new connections and the next request of open ones use it. */
+    public void install(Table next) {
+        table = next;
+    }
+
+    /** A reload removed this socket's addresses: open connections close after their response. */
+    public void remove() {
+        removed = true;
+    }
+
+    /** The current binding of a connection on {@code local}; null once the socket was removed. */
+    Binding binding(InetSocketAddress local) {
+        return removed ? null : table.binding(local);
     }
 
     /**
@@ -98,21 +139,23 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         InetSocketAddress local = (InetSocketAddress) ch.localAddress();
-        VirtualHosts vh = local == null ? null : specific.get(local.getAddress());
-        VirtualHosts hosts = vh != null ? vh : fallback;
+        Table t = table;
+        Binding binding = t.binding(local);
+        VirtualHosts hosts = binding.hosts();
         HeaderBuffers buffers = hosts.defaultServer().scope().config(CoreModule.CONFIG).largeClientHeaderBuffers();
         int line = (int) buffers.size().bytes();
-        RequestDecoder decoder = new RequestDecoder(line, line * buffers.number(), h2c.contains(hosts));
-        if (proxied.contains(hosts)) {
+        RequestDecoder decoder = new RequestDecoder(line, line * buffers.number(), t.h2c().contains(hosts));
+        if (t.proxied().contains(hosts)) {
             ch.pipeline().addLast("proxy-protocol", new HAProxyMessageDecoder()); // in clear, before TLS
         }
-        Supplier<ChannelHandler> sni = tls.get(hosts);
+        Supplier<ChannelHandler> sni = t.tls().get(hosts);
         if (sni != null) {
             ch.pipeline().addLast("plain-on-tls", new PlainOnTlsPort());
             ch.pipeline().addLast("tls", sni.get()); // becomes the SslHandler of the chosen server
         }
         ch.pipeline().addLast("decoder", decoder);
-        boolean upgrade = h2c.contains(hosts) && hosts.defaultServer().scope().config(CoreModule.HTTP2).http2Upgrade();
-        ch.pipeline().addLast("connection", new Http1Connection(runtime, hosts, decoder, upgrade));
+        boolean upgrade = t.h2c().contains(hosts) && hosts.defaultServer().scope().config(CoreModule.HTTP2).http2Upgrade();
+        ConnectionBinding bound = new ConnectionBinding(binding, () -> binding(local));
+        ch.pipeline().addLast("connection", new Http1Connection(bound, decoder, upgrade));
     }
 }

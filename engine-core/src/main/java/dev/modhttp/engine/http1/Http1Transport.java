@@ -3,7 +3,7 @@ package dev.modhttp.engine.http1;
 import dev.modhttp.engine.core.CoreConfig;
 import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.exchange.BodyPump;
-import dev.modhttp.engine.exchange.EngineRuntime;
+import dev.modhttp.engine.exchange.ConnectionBinding;
 import dev.modhttp.engine.exchange.Exchange;
 import dev.modhttp.engine.exchange.RequestBody;
 import dev.modhttp.engine.exchange.Transport;
@@ -64,7 +64,8 @@ final class Http1Transport implements Transport {
     }
 
     private final Http1Connection conn;
-    private final EngineRuntime runtime;
+    /** Whether the engine stops or a reload removed the address: the response closes the connection. */
+    private final ConnectionBinding binding;
     private final ChannelHandlerContext ctx;
     private BodyMode mode = BodyMode.NONE;
     /** The encoded status line and headers, not yet written. */
@@ -73,9 +74,9 @@ final class Http1Transport implements Transport {
     private EpollSocketChannel corked;
     private boolean needsFlush;
 
-    Http1Transport(Http1Connection conn, EngineRuntime runtime, ChannelHandlerContext ctx) {
+    Http1Transport(Http1Connection conn, ConnectionBinding binding, ChannelHandlerContext ctx) {
         this.conn = conn;
-        this.runtime = runtime;
+        this.binding = binding;
         this.ctx = ctx;
     }
 
@@ -116,7 +117,7 @@ final class Http1Transport implements Transport {
 
     /**
      * nginx's keep-alive rule: the client asked for it, the request's own error does not close,
-     * the client did not half-close, the engine is not stopping, {@code keepalive-timeout} is
+     * the client did not half-close, the engine is not stopping (nor a reload removing the address), {@code keepalive-timeout} is
      * not 0 and {@code keepalive-requests} not reached, and at most {@link RequestBody#DISCARD_LIMIT}
      * body bytes are left to discard.
      */
@@ -124,7 +125,7 @@ final class Http1Transport implements Transport {
         CoreConfig core = ex.location().config(CoreModule.CONFIG);
         RequestHead head = conn.currentHead();
         RequestBody body = ex.body();
-        boolean ka = head != null && head.keepAlive() && !ex.forceClose() && !conn.inputShutdown() && !runtime.draining()
+        boolean ka = head != null && head.keepAlive() && !ex.forceClose() && !conn.inputShutdown() && !binding.closing()
                 && core.keepaliveTimeout().toMillis() > 0 && conn.requests() < core.keepaliveRequests();
         if (ka && !body.complete()) {
             long left = head.chunked() ? body.received() : head.contentLength() - body.received();

@@ -5,10 +5,9 @@ import dev.modhttp.engine.core.CoreConfig;
 import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.core.HeaderBuffers;
 import dev.modhttp.engine.core.Http2Config;
-import dev.modhttp.engine.exchange.EngineRuntime;
+import dev.modhttp.engine.exchange.ConnectionBinding;
 import dev.modhttp.engine.exchange.TlsConnectionInfo;
 import dev.modhttp.engine.exchange.TlsFacts;
-import dev.modhttp.engine.exchange.VirtualHosts;
 import dev.modhttp.engine.http.ConnectionState;
 import dev.modhttp.engine.internal.Log;
 import dev.modhttp.engine.module.Hook;
@@ -56,8 +55,8 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     /** RFC 9113 §6.9.2: the window every connection starts with. */
     private static final int DEFAULT_WINDOW = Http2CodecUtil.DEFAULT_WINDOW_SIZE;
 
-    final EngineRuntime runtime;
-    final VirtualHosts hosts;
+    /** The generation and servers the next stream runs on. */
+    final ConnectionBinding binding;
     private final Http2Handoff handoff;
     private final CoreConfig core;
     final Http2Config config;
@@ -72,11 +71,10 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     private boolean lingering;
     private boolean closed;
 
-    private Http2Connection(EngineRuntime runtime, VirtualHosts hosts, Http2Handoff handoff) {
-        this.runtime = runtime;
-        this.hosts = hosts;
+    private Http2Connection(Http2Handoff handoff) {
+        this.binding = handoff.binding();
         this.handoff = handoff;
-        ServerConfig server = hosts.defaultServer();
+        ServerConfig server = binding.hosts().defaultServer();
         this.core = server.scope().config(CoreModule.CONFIG);
         this.config = server.scope().config(CoreModule.HTTP2);
         this.fieldLimit = (int) core.largeClientHeaderBuffers().size().bytes();
@@ -87,8 +85,8 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
      * handler at the end of {@code pipeline}. Bytes already read (the client preface) are to be
      * passed on by the caller once the HTTP/1 handlers are removed.
      */
-    public static void install(ChannelPipeline pipeline, EngineRuntime runtime, VirtualHosts hosts, Http2Handoff handoff) {
-        Http2Connection conn = new Http2Connection(runtime, hosts, handoff);
+    public static void install(ChannelPipeline pipeline, Http2Handoff handoff) {
+        Http2Connection conn = new Http2Connection(handoff);
         HeaderBuffers buffers = conn.core.largeClientHeaderBuffers();
         Http2Settings settings = Http2Settings.defaultSettings()
                 .maxConcurrentStreams(conn.config.http2MaxConcurrentStreams())
@@ -118,9 +116,9 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
      * §3.2): the client's settings apply and {@code request} becomes stream 1, half-closed, its
      * response the first one on the new connection.
      */
-    public static void installUpgraded(ChannelPipeline pipeline, EngineRuntime runtime, VirtualHosts hosts,
-            Http2Handoff handoff, Http2Settings clientSettings, FullHttpRequest request) {
-        install(pipeline, runtime, hosts, handoff);
+    public static void installUpgraded(ChannelPipeline pipeline, Http2Handoff handoff, Http2Settings clientSettings,
+            FullHttpRequest request) {
+        install(pipeline, handoff);
         Http2FrameCodec codec = pipeline.get(Http2FrameCodec.class);
         ChannelHandlerContext codecContext = pipeline.context(codec);
         try {
@@ -151,11 +149,15 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
 
     // ---- streams ----------------------------------------------------------------------------
 
-    /** A stream's request arrived: counted, and after {@code keepalive-requests} streams, GOAWAY. */
+    /**
+     * A stream's request arrived: it runs on the socket's current generation; counted, and after
+     * {@code keepalive-requests} streams (or once a reload removed the address), GOAWAY.
+     */
     void streamOpened() {
         requests++;
         openStreams++;
-        if (requests >= core.keepaliveRequests()) {
+        binding.refresh(); // the current generation: a reload since the last stream shows now
+        if (requests >= core.keepaliveRequests() || binding.closing()) {
             goAway(Http2Error.NO_ERROR); // nginx: the streams so far are served, no more
         }
     }
@@ -298,7 +300,7 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
             idleCheck.cancel(false);
             idleCheck = null;
         }
-        runtime.walk(this, Hook::connectionClose);
+        binding.runtime().walk(this, Hook::connectionClose);
         handoff.states().transition(ConnectionState.CLOSE);
     }
 

@@ -1,5 +1,6 @@
 package dev.modhttp.engine.http2;
 
+import dev.modhttp.engine.exchange.ConnectionBinding;
 import dev.modhttp.engine.exchange.ConnectionStates;
 import dev.modhttp.engine.exchange.TlsFacts;
 import java.net.InetSocketAddress;
@@ -11,6 +12,8 @@ import java.net.InetSocketAddress;
  *
  * @param proxyAddress the client's address from a PROXY protocol header; null without one
  * @param tls what the TLS handshake told (all empty without TLS)
+ * @param binding the generation and servers of the connection's next request, taken again per stream
  */
-public record Http2Handoff(long id, ConnectionStates states, InetSocketAddress proxyAddress, TlsFacts tls) {
+public record Http2Handoff(long id, ConnectionStates states, InetSocketAddress proxyAddress, TlsFacts tls,
+        ConnectionBinding binding) {
 }

@@ -77,7 +77,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.states = conn.runtime.streamStates(conn.id());
+        this.states = conn.binding.runtime().streamStates(conn.id());
         this.info = new StreamInfo(conn, states);
         this.output = new StreamOutput(ctx, chunkSize);
         states.transition(ConnectionState.REQUEST_START);
@@ -131,13 +131,13 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
         if (host == null && head.headers().contains("host") && head.error() == null) {
             uri = null; // an invalid authority is a bad request, answered by the default server
         }
-        ServerConfig server = uri == null ? conn.hosts.defaultServer() : conn.hosts.select(host);
+        ServerConfig server = uri == null ? conn.binding.hosts().defaultServer() : conn.binding.hosts().select(host);
         String target = head.path() == null ? "/" : head.path();
         Request request = new Request(head.method() == null ? "GET" : head.method(), target, HTTP_2, head.headers(),
                 host, uri == null ? "/" : uri.path(), uri == null ? "" : uri.args(), conn.remoteAddress(),
                 conn.localAddress(), conn.sslSession() != null);
         framing = head;
-        exchange = new Exchange(conn.runtime, this, head, server, request);
+        exchange = new Exchange(conn.binding.runtime(), this, head, server, request);
         states.transition(ConnectionState.HANDLE_REQUEST);
         if (head.error() != null) {
             Log.LOG.info("connection {}: {}", conn.id(), head.error());

@@ -14,6 +14,11 @@ public interface EngineInfo {
 
     EngineStatus status();
 
+    /** The configuration generation serving now and the reloads applied and refused so far. */
+    default Reloads reloads() {
+        return Reloads.NONE;
+    }
+
     /** The engine's module of {@code type}, if it has one: for hooks that show another module's state. */
     default <T> Optional<T> module(Class<T> type) {
         return Optional.empty();

@@ -9,7 +9,9 @@ import dev.modhttp.engine.http.HttpExchange;
  * Hooks are walked in registration order and the walk stops at the first that does not go on.
  *
  * <pre>
- *  server:      init -> setDefaults -> ( trigger every second ) -> cleanup;  reload on demand
+ *  server:      init -> setDefaults -> ( trigger every second ) -> cleanup   (per configuration generation)
+ *               a reload: the new generation's init -> setDefaults, swapped in, its reload;
+ *               the old one's cleanup once its last request ended
  *  connection:  connectionAccept
  *                 -> uriRaw -> uriClean -> [phases: docroot, physicalPath from the static module]
  *                 -> responseStart -> requestDone -> requestReset  (per request)
@@ -25,27 +27,36 @@ import dev.modhttp.engine.http.HttpExchange;
  */
 public interface Hook {
 
-    /** Once, when the engine is built. */
+    /** Once per configuration generation: when the engine is built, and when a reload compiled a new one. */
     default HookResult init(EngineInfo engine) {
         return HookResult.GO_ON;
     }
 
-    /** Once, after init, when config is final. */
+    /** Once per generation, after init, when its config is final. */
     default HookResult setDefaults(EngineInfo engine) {
         return HookResult.GO_ON;
     }
 
-    /** Once, when the engine has stopped. */
+    /**
+     * Once per generation: when a reload replaced it and its last request ended, or when the
+     * engine has stopped.
+     */
     default HookResult cleanup(EngineInfo engine) {
         return HookResult.GO_ON;
     }
 
-    /** Once a second while the engine runs (off the event loops, never concurrently with itself). */
+    /**
+     * Once a second while the engine runs, the serving generation's hooks only (off the event
+     * loops, never concurrently with itself).
+     */
     default HookResult trigger(EngineInfo engine) {
         return HookResult.GO_ON;
     }
 
-    /** When the engine is asked to reload (re-open files and the like). */
+    /**
+     * After a reload swapped this generation in (re-open files and the like: log rotation, as
+     * nginx's reload re-opens its logs).
+     */
     default HookResult reload(EngineInfo engine) {
         return HookResult.GO_ON;
     }

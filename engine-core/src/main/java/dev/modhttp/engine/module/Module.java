@@ -78,6 +78,13 @@ public interface Module {
         return Map.of();
     }
 
-    /** Registers handlers, filters and hooks. Called once, when the engine is built. */
+    /**
+     * Registers handlers, filters and hooks: when the engine is built, and again with each
+     * configuration a reload brings. A module keeps what it compiles from the configuration in
+     * the handlers and hooks it registers (not in its fields, which requests of the generation
+     * before still read), and takes what must survive a reload from {@link ModuleRegistry#carry}.
+     * The built-in modules are made anew for each generation; a user's module instance is
+     * registered again.
+     */
     void register(ModuleRegistry registry);
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What one module registers into when the engine is built, one registry per module:
@@ -40,6 +41,7 @@ public final class ModuleRegistry {
     private final EngineConfig config;
     private final Variables variables;
     private final Hooks hooks;
+    private final CarriedState carried;
     private final List<HandlerRegistration> handlers = new ArrayList<>();
     private final List<FilterRegistration<HeaderFilter>> headerFilters = new ArrayList<>();
     private final List<FilterRegistration<BodyFilter>> bodyFilters = new ArrayList<>();
@@ -50,9 +52,38 @@ public final class ModuleRegistry {
      *     time the engine runs)
      */
     public ModuleRegistry(EngineConfig config, Variables variables, Hooks hooks) {
+        this(config, variables, hooks, new CarriedState());
+    }
+
+    /**
+     * @param carried what the generation before left for this one (see {@link #carry})
+     */
+    public ModuleRegistry(EngineConfig config, Variables variables, Hooks hooks, CarriedState carried) {
         this.config = Objects.requireNonNull(config, "config");
         this.variables = Objects.requireNonNull(variables, "variables");
         this.hooks = Objects.requireNonNull(hooks, "hooks");
+        this.carried = Objects.requireNonNull(carried, "carried");
+    }
+
+    /**
+     * State that outlives a reload when its identity stays: the object the configuration before
+     * made for an equal {@code identity}, else a new one from {@code create}. A module is
+     * registered again with each reloaded configuration; what it compiles belongs in the
+     * handlers it registers then, and what must survive the reload (counters, caches, pools,
+     * open files) is taken here.
+     *
+     * <pre>{@code
+     * KeyTable<Bucket> buckets = registry.carry(List.of("limit-req", zone.name(), zone.size(), zone.key()),
+     *         () -> new KeyTable<>(zone.capacity()), null);
+     * }</pre>
+     *
+     * @param identity compared with {@code equals}; include the module's name and everything the
+     *     state depends on
+     * @param closer called once no generation uses the object any more (its last request
+     *     ended, or its configuration was refused); null for none
+     */
+    public <T> T carry(Object identity, Supplier<T> create, Consumer<? super T> closer) {
+        return carried.take(identity, create, closer);
     }
 
     /** The merged configuration, for modules that precompute from it. */

@@ -11,13 +11,17 @@ import dev.modhttp.engine.phase.Result;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * Serves read-only endpoints as JSON at a location that enables them with {@code actuator: on}:
- * {@code GET <location>/<name>} answers the endpoint {@code name} (query arguments are passed
- * to it, decoded). Which endpoints exist is given when the module is created; the starter
- * gives Spring Boot Actuator's engine endpoints.
+ * Serves endpoints as JSON at a location that enables them with {@code actuator: on}:
+ * {@code GET <location>/<name>} answers the read operation of endpoint {@code name} (query
+ * arguments are passed to it, decoded), {@code POST <location>/<name>} its write operation,
+ * which runs off the event loop (a reload compiles a configuration). Which endpoints exist is
+ * given when the module is created; the starter gives Spring Boot Actuator's engine endpoints
+ * (a {@code POST} to {@code engine} reloads the configuration). Guard the location as any
+ * other ({@code access}, {@code auth-basic}).
  *
  * <pre>
  * locations:
@@ -37,9 +41,16 @@ public final class ActuatorModule implements Module {
     }
 
     private final Map<String, Endpoint> endpoints;
+    private final Map<String, Endpoint> writes;
 
     public ActuatorModule(Map<String, Endpoint> endpoints) {
+        this(endpoints, Map.of());
+    }
+
+    /** @param writes the write operations by endpoint name, answering {@code POST} */
+    public ActuatorModule(Map<String, Endpoint> endpoints, Map<String, Endpoint> writes) {
         this.endpoints = Map.copyOf(endpoints);
+        this.writes = Map.copyOf(writes);
     }
 
     @Override
@@ -52,8 +63,9 @@ public final class ActuatorModule implements Module {
             return Result.DECLINED;
         }
         Request request = exchange.request();
-        if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-            exchange.response().header("Allow", "GET, HEAD");
+        boolean write = request.method().equals("POST");
+        if (!write && !request.method().equals("GET") && !request.method().equals("HEAD")) {
+            exchange.response().header("Allow", writes.isEmpty() ? "GET, HEAD" : "GET, HEAD, POST");
             return Result.status(405);
         }
         Location l = exchange.location();
@@ -63,8 +75,20 @@ public final class ActuatorModule implements Module {
         if (name.startsWith("/")) {
             name = name.substring(1);
         }
+        Function<String, String> args = arg -> decode(request.arg(arg));
+        if (write) {
+            Endpoint endpoint = writes.get(name);
+            if (endpoint == null) {
+                exchange.response().header("Allow", "GET, HEAD");
+                return endpoints.containsKey(name) ? Result.status(405) : Result.status(404);
+            }
+            return Result.pending(CompletableFuture.supplyAsync(() -> answer(exchange, endpoint.apply(args))));
+        }
         Endpoint endpoint = endpoints.get(name);
-        Object value = endpoint == null ? null : endpoint.apply(arg -> decode(request.arg(arg)));
+        return answer(exchange, endpoint == null ? null : endpoint.apply(args));
+    }
+
+    private static Result answer(HttpExchange exchange, Object value) {
         if (value == null) {
             return Result.status(404);
         }

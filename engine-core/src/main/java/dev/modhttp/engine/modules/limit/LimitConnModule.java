@@ -96,7 +96,8 @@ public final class LimitConnModule implements Module {
     @Override
     public void register(ModuleRegistry registry) {
         zones = Zone.declare(registry, "limit-conn-zone", server -> server.scope().config(CONFIG).limitConnZone(),
-                (z, key) -> new ZoneTable(z, key, new KeyTable<>(z.capacity())),
+                (z, key) -> new ZoneTable(z, key, registry.carry(List.of("limit-conn-zone", z.name(), z.size(), z.key()),
+                        () -> new KeyTable<>(z.capacity()), null)), // a reload keeps the counts of a zone that stays
                 CONFIG, "limit-conn", c -> c.limitConn().stream().map(Limit::zone).toList());
         registry.handler(Phase.PREACCESS, this::handle).name("limit-conn").order(Order.LATE)
                 .onlyWhere(l -> !l.config(CONFIG).limitConn().isEmpty());

@@ -89,7 +89,10 @@ public final class LimitReqModule implements Module {
                     if (z.ratePerSecond() == null) {
                         throw new IllegalArgumentException("zone \"" + z.name() + "\" needs rate=");
                     }
-                    return new ZoneTable(z, key, Math.round(z.ratePerSecond() * 1000), new KeyTable<>(z.capacity()));
+                    // a reload keeps a zone's buckets while its name, size and key stay (the rate may change)
+                    KeyTable<Bucket> buckets = registry.carry(List.of("limit-req-zone", z.name(), z.size(), z.key()),
+                            () -> new KeyTable<>(z.capacity()), null);
+                    return new ZoneTable(z, key, Math.round(z.ratePerSecond() * 1000), buckets);
                 },
                 CONFIG, "limit-req", c -> c.limitReq().stream().map(LimitReq::zone).toList());
         registry.handler(Phase.PREACCESS, this::handle).name("limit-req")

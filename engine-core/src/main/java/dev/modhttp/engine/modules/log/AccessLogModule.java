@@ -26,8 +26,9 @@ import java.util.Map;
  * in its {@code log-format} (nginx's {@code combined} by default), unless its {@code if=}
  * condition renders empty or {@code 0}. Lines are formatted on the event loop and written by
  * a thread per file (or SLF4J logger), so the event loop never waits for a disk; files are
- * opened at startup (an unwritable path fails it) and opened again on the {@code reload}
- * hook, for log rotation. Requests answered before a location was chosen (400, 414, 431,
+ * opened at startup (an unwritable path fails it) or by the reload that adds them (and refuses
+ * it), kept by a reload that keeps them, and opened again on the {@code reload} hook, for log
+ * rotation. Requests answered before a location was chosen (400, 414, 431,
  * no matching location) are logged with the server's settings.
  *
  * <pre>
@@ -68,33 +69,28 @@ public final class AccessLogModule implements Module {
             formats.putAll(main.logFormat());
         }
         Map<LogFormat, Template> templates = new IdentityHashMap<>();
-        try {
-            compiled = registry.compileEach(CONFIG, "access-log", c -> {
-                List<AccessLog> logs = c.accessLog() == null ? List.of() : c.accessLog();
-                if (logs.stream().anyMatch(AccessLog::isOff)) {
-                    if (logs.size() > 1) {
-                        throw new IllegalArgumentException("off cannot be combined with other logs");
-                    }
-                    return new Compiled[0];
+        compiled = registry.compileEach(CONFIG, "access-log", c -> {
+            List<AccessLog> logs = c.accessLog() == null ? List.of() : c.accessLog();
+            if (logs.stream().anyMatch(AccessLog::isOff)) {
+                if (logs.size() > 1) {
+                    throw new IllegalArgumentException("off cannot be combined with other logs");
                 }
-                Compiled[] out = new Compiled[logs.size()];
-                for (int i = 0; i < out.length; i++) {
-                    AccessLog log = logs.get(i);
-                    LogFormat format = formats.get(log.format());
-                    if (format == null) {
-                        throw new IllegalArgumentException("unknown log format '" + log.format() + "' (known: "
-                                + formats.keySet() + ")");
-                    }
-                    Template t = templates.computeIfAbsent(format, f -> registry.variables().compile(f.text()));
-                    out[i] = new Compiled(writer(log.target()), t, format.escape(),
-                            log.condition() == null ? null : registry.variables().compile(log.condition()));
+                return new Compiled[0];
+            }
+            Compiled[] out = new Compiled[logs.size()];
+            for (int i = 0; i < out.length; i++) {
+                AccessLog log = logs.get(i);
+                LogFormat format = formats.get(log.format());
+                if (format == null) {
+                    throw new IllegalArgumentException("unknown log format '" + log.format() + "' (known: "
+                            + formats.keySet() + ")");
                 }
-                return out;
-            });
-        } catch (RuntimeException e) {
-            closeAll();
-            throw e;
-        }
+                Template t = templates.computeIfAbsent(format, f -> registry.variables().compile(f.text()));
+                out[i] = new Compiled(writer(registry, log.target()), t, format.escape(),
+                        log.condition() == null ? null : registry.variables().compile(log.condition()));
+            }
+            return out;
+        });
         registry.handler(Phase.LOG, this::handle).name("access-log").onlyWhere(CONFIG, c -> c.accessLog() != null);
         registry.hook(new Hook() {
             @Override
@@ -102,30 +98,27 @@ public final class AccessLogModule implements Module {
                 writers.values().forEach(LogWriter::reopen);
                 return HookResult.GO_ON;
             }
-
-            @Override
-            public HookResult cleanup(EngineInfo engine) {
-                closeAll();
-                return HookResult.GO_ON;
-            }
         });
     }
 
-    private LogWriter writer(String target) {
+    /**
+     * The writer of {@code target}: one per file for the engine's life, since a reload that
+     * keeps a log keeps its writer (no second writer appends to the file meanwhile); closed
+     * when no configuration generation writes it any more, or the engine stops.
+     */
+    private LogWriter writer(ModuleRegistry registry, String target) {
         LogWriter w = writers.get(target);
         if (w == null) {
-            try {
-                w = new LogWriter(target);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot open '" + target + "' for writing: " + e);
-            }
+            w = registry.carry(List.of("access-log", target), () -> {
+                try {
+                    return new LogWriter(target);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("cannot open '" + target + "' for writing: " + e);
+                }
+            }, writer -> writer.close(5_000));
             writers.put(target, w);
         }
         return w;
-    }
-
-    private void closeAll() {
-        writers.values().forEach(w -> w.close(5_000));
     }
 
     private Result handle(HttpExchange exchange) {

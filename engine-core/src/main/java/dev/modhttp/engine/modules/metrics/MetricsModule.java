@@ -29,6 +29,8 @@ import java.util.function.ToDoubleFunction;
  * {@code engine.connections} (active, reading, writing, waiting) from the stub_status counts,
  * the counters {@code engine.connections.refused} (accepted beyond {@code worker-connections} and
  * closed, nginx's accepts minus handled) and {@code engine.tls.handshakes.failed},
+ * {@code engine.reloads} tagged {@code result} (applied, refused) and the gauge
+ * {@code engine.config.generation},
  * {@code engine.limit.requests} tagged {@code limit} (req, conn) and {@code status} (PASSED,
  * DELAYED, REJECTED, ... as {@code $limit_req_status} and {@code $limit_conn_status} say), and per
  * upstream peer ({@code upstream}, {@code peer} tags) the counters {@code engine.upstream.requests}
@@ -60,29 +62,40 @@ public final class MetricsModule implements Module {
                 FunctionCounter.builder("engine.tls.handshakes.failed", engine, e -> e.status().tlsHandshakesFailed())
                         .description("TLS handshakes that failed: garbage on a TLS port, no protocol or cipher in common")
                         .register(registry);
-                engine.module(ProxyModule.class).ifPresent(MetricsModule.this::peers);
+                FunctionCounter.builder("engine.reloads", engine, e -> e.reloads().applied()).tag("result", "applied")
+                        .description("Configuration reloads").register(registry);
+                FunctionCounter.builder("engine.reloads", engine, e -> e.reloads().refused()).tag("result", "refused")
+                        .description("Configuration reloads").register(registry);
+                Gauge.builder("engine.config.generation", engine, e -> e.reloads().generation())
+                        .description("The configuration generation serving: 1 at start, one more per applied reload")
+                        .register(registry);
+                // each generation's init: a reload's new upstream peers get their meters (known ones keep theirs)
+                engine.module(ProxyModule.class).ifPresent(proxy -> peers(engine, proxy));
                 return HookResult.GO_ON;
             }
         });
     }
 
-    /** Counters and a gauge per upstream peer known at startup, read from the proxy module's view. */
-    private void peers(ProxyModule proxy) {
+    /**
+     * Counters and a gauge per upstream peer the configuration has, read at each scrape from the
+     * proxy module of the generation serving then.
+     */
+    private void peers(EngineInfo engine, ProxyModule proxy) {
         for (PeerView p : proxy.peers()) {
             Tags tags = Tags.of("upstream", p.upstream(), "peer", p.address());
-            FunctionCounter.builder("engine.upstream.requests", proxy, m -> find(m, p).requests()).tags(tags)
+            FunctionCounter.builder("engine.upstream.requests", engine, e -> find(e, p).requests()).tags(tags)
                     .description("Requests sent to an upstream peer (each attempt)").register(registry);
-            FunctionCounter.builder("engine.upstream.failures", proxy, m -> find(m, p).failures()).tags(tags)
+            FunctionCounter.builder("engine.upstream.failures", engine, e -> find(e, p).failures()).tags(tags)
                     .description("Attempts at an upstream peer that failed: refused, reset, timed out, invalid")
                     .register(registry);
-            Gauge.builder("engine.upstream.active", proxy, m -> find(m, p).active()).tags(tags)
+            Gauge.builder("engine.upstream.active", engine, e -> find(e, p).active()).tags(tags)
                     .description("Requests an upstream peer is serving now").register(registry);
         }
     }
 
-    /** The peer as it is now; as it was last seen when it is gone. */
-    private static PeerView find(ProxyModule proxy, PeerView p) {
-        PeerView now = proxy.peer(p.upstream(), p.address());
+    /** The peer as it is now; as it was last seen when it is gone (resolved away, or a reload removed it). */
+    private static PeerView find(EngineInfo engine, PeerView p) {
+        PeerView now = engine.module(ProxyModule.class).map(m -> m.peer(p.upstream(), p.address())).orElse(null);
         return now != null ? now : p;
     }
 

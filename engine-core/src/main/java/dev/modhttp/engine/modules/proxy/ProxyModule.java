@@ -96,7 +96,8 @@ public final class ProxyModule implements Module {
         }
     };
     private final Map<Peers, Template> hashKeys = new IdentityHashMap<>();
-    private final Map<EventLoop, Map<Peers, BackendPool>> pools = new ConcurrentHashMap<>();
+    /** Idle backend connections per event loop and upstream; carried across reloads with the upstreams that stay. */
+    private Map<EventLoop, Map<Peers, BackendPool>> pools = new ConcurrentHashMap<>();
     private final Class<? extends Channel> channelType =
             Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class; // as the engine's event loops
 
@@ -144,6 +145,7 @@ public final class ProxyModule implements Module {
 
     @Override
     public void register(ModuleRegistry registry) {
+        pools = registry.carry(List.of("proxy-pools"), ConcurrentHashMap::new, null);
         List<Upstream> declared = new ArrayList<>();
         registry.forEachLocation(l -> {
             if (declared.isEmpty()) {
@@ -153,7 +155,8 @@ public final class ProxyModule implements Module {
         for (int i = 0; i < declared.size(); i++) {
             Upstream u = declared.get(i);
             try {
-                Peers peers = new Peers(u);
+                // a reload that keeps an upstream as it was keeps its peers' health, counters and pooled connections
+                Peers peers = registry.carry(List.of("upstream", u), () -> new Peers(u), null);
                 if (upstreams.put(u.name(), peers) != null) {
                     throw new IllegalArgumentException("duplicate upstream \"" + u.name() + "\"");
                 }
@@ -216,7 +219,8 @@ public final class ProxyModule implements Module {
                 throw new IllegalArgumentException("upstream \"" + pass.host() + "\" may not have port " + pass.port());
             }
             if (peers == null) {
-                peers = direct.computeIfAbsent(pass.origin(), k -> new Peers(Upstream.implicit(pass)));
+                peers = direct.computeIfAbsent(pass.origin(), k -> registry.carry(
+                        List.of("upstream", Upstream.implicit(pass)), () -> new Peers(Upstream.implicit(pass)), null));
             }
         }
         ProxyConfig conf = l.config(CONFIG);

@@ -23,6 +23,7 @@ import java.nio.channels.FileChannel;
 import dev.modhttp.engine.variable.Template;
 import dev.modhttp.engine.variable.Variable;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +81,9 @@ public final class StaticModule implements Module {
         registry.forEachLocation(l -> {
             StaticConfig.CacheLimits limits = l.config(CONFIG).openFileCache();
             if (limits.max() > 0) {
-                caches.computeIfAbsent(limits, OpenFileCache::new);
+                // a reload keeps the cache of limits that stay (entries are checked again after "valid" anyway)
+                caches.computeIfAbsent(limits, k -> registry.carry(List.of("open-file-cache", k),
+                        () -> new OpenFileCache(k), null));
             }
         });
         // last in CONTENT everywhere, as nginx's static handler: without a root it answers as over
