@@ -33,7 +33,8 @@ public final class EngineActuatorAutoConfiguration {
 
         /**
          * Serves the endpoints through the engine itself at locations with {@code actuator: on}
-         * (the application need not be a servlet or reactive web app). Beans are looked up when
+         * (the application need not be a servlet or reactive web app); {@code POST} to
+         * {@code engine} reloads the configuration. Beans are looked up when
          * a request comes, since they depend on the engine this module is part of.
          */
         @Bean
@@ -50,7 +51,7 @@ public final class EngineActuatorAutoConfiguration {
                         }
                         var h = indicator.health(true);
                         return Map.of("status", h.getStatus().getCode(), "details", h.getDetails());
-                    })));
+                    }), Map.of("engine", args -> engine.getObject().reload())));
         }
     }
 

@@ -58,7 +58,8 @@ public final class EngineAutoConfiguration {
         BootServerProperties.Applied boot = BootServerProperties.apply(environment, tree, serverPort, bundles);
         EngineBuilder builder = Engine.builder()
                 .config(tree)
-                .defaultListen(boot.listen());
+                .defaultListen(boot.listen())
+                .reloadOnSighup(environment.getProperty(EngineLifecycle.RELOAD_SIGHUP, Boolean.class, false));
         if (bundles != null || boot.serverSsl() != null) {
             builder.sslBundles(new BootSslBundles(bundles, boot.serverSsl()));
         }
@@ -121,7 +122,9 @@ public final class EngineAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    EngineLifecycle engineLifecycle(Engine engine, ConfigurableEnvironment environment, ApplicationContext context) {
+    EngineLifecycle engineLifecycle(Engine engine, ConfigurableEnvironment environment, ApplicationContext context,
+            ObjectProvider<SslBundles> sslBundles) {
+        engine.configSource(new EngineConfigSource(environment, context, sslBundles.getIfAvailable()));
         return new EngineLifecycle(engine, environment, context);
     }
 

@@ -70,6 +70,7 @@ final class EngineConfigTree {
         }
         merged.remove("enabled"); // the starter's own keys, not the engine's
         merged.remove("shutdown");
+        merged.remove("reload");
         checkComplete(merged, PREFIX);
         return merged;
     }

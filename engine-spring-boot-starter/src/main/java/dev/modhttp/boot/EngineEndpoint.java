@@ -2,6 +2,7 @@ package dev.modhttp.boot;
 
 import dev.modhttp.engine.modules.proxy.ProxyModule;
 import dev.modhttp.engine.Engine;
+import dev.modhttp.engine.ReloadResult;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Listen;
 import dev.modhttp.engine.config.Location;
@@ -13,11 +14,14 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * The {@code engine} endpoint: per server and location, the compiled pipeline (phase, order,
- * handler name) and the merged config record of every module that is configured there; and
- * every upstream peer with its health and counts ({@code upstreams}).
+ * handler name) and the merged config record of every module that is configured there; every
+ * upstream peer with its health and counts ({@code upstreams}); and the configuration
+ * generation with its reloads ({@code reloads}). Its write operation ({@code POST}) reloads the
+ * configuration from the config files ({@link #reload()}).
  */
 @Endpoint(id = "engine")
 public class EngineEndpoint {
@@ -34,6 +38,7 @@ public class EngineEndpoint {
         out.put("running", engine.isRunning());
         out.put("ports", engine.ports());
         out.put("status", engine.status());
+        out.put("reloads", engine.reloads());
         List<Object> servers = new ArrayList<>();
         for (ServerConfig server : engine.config().servers()) {
             Map<String, Object> s = new LinkedHashMap<>();
@@ -51,6 +56,22 @@ public class EngineEndpoint {
         }
         out.put("servers", servers);
         engine.module(ProxyModule.class).ifPresent(proxy -> out.put("upstreams", proxy.peers()));
+        return out;
+    }
+
+    /**
+     * Reads the configuration files again and reloads the engine: {@code applied} (true: the new
+     * generation serves; false: refused, the old one goes on), {@code generation}, {@code error}
+     * (the property and file:line of a refused one) and {@code tookMillis}.
+     */
+    @WriteOperation
+    public Map<String, Object> reload() {
+        ReloadResult r = engine.reload();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("applied", r.applied());
+        out.put("generation", r.generation());
+        out.put("error", r.error());
+        out.put("tookMillis", r.took().toMillis());
         return out;
     }
 

@@ -1,6 +1,7 @@
 package dev.modhttp.boot;
 
 import dev.modhttp.engine.Engine;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,19 +24,25 @@ import org.springframework.core.env.PropertySource;
  * serving for {@code engine.shutdown.quiet-period} (default 0: none) while load balancers notice,
  * then stops accepting and gives requests in flight the rest of
  * {@code spring.lifecycle.timeout-per-shutdown-phase} (30 s) to finish. Publishes the bound ports
- * as {@code local.engine.port} and {@code local.server.port}.
+ * as {@code local.engine.port} and {@code local.server.port}. With {@code engine.reload.watch:
+ * true}, reloads the engine when one of its config files changes ({@link ConfigWatcher}).
  */
 public final class EngineLifecycle implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
 
     static final String PORTS_SOURCE = "engine.ports";
     /** The starter's own key under {@code engine}: not an engine key. */
     static final String QUIET_PERIOD = "engine.shutdown.quiet-period";
+    /** Reload on SIGHUP, as nginx does (off by default: the JVM's own handling of the signal stays). */
+    static final String RELOAD_SIGHUP = "engine.reload.sighup";
+    /** Reload when a config file the engine was started from changes (off by default). */
+    static final String RELOAD_WATCH = "engine.reload.watch";
 
     private final Engine engine;
     private final ConfigurableEnvironment environment;
     private final ApplicationContext context;
     /** Read at startup, so that a bad value fails the start rather than the stop. */
     private final Duration quietPeriod;
+    private ConfigWatcher watcher;
 
     EngineLifecycle(Engine engine, ConfigurableEnvironment environment, ApplicationContext context) {
         this.engine = engine;
@@ -70,10 +77,22 @@ public final class EngineLifecycle implements SmartLifecycle, ApplicationListene
         PropertySource<?> source = new MapPropertySource(PORTS_SOURCE, values);
         environment.getPropertySources().remove(PORTS_SOURCE);
         environment.getPropertySources().addFirst(source);
+        if (environment.getProperty(RELOAD_WATCH, Boolean.class, false)
+                && engine.configSource() instanceof EngineConfigSource files) {
+            try {
+                watcher = new ConfigWatcher(files::files, engine::reload);
+            } catch (IOException e) {
+                throw new IllegalStateException(RELOAD_WATCH + ": this platform cannot watch files: " + e, e);
+            }
+        }
     }
 
     @Override
     public void stop() {
+        if (watcher != null) {
+            watcher.close();
+            watcher = null;
+        }
         Duration grace = gracePeriod();
         Duration quiet = grace.isZero() ? Duration.ZERO : quietPeriod;
         if (!quiet.isZero()) {

@@ -21,6 +21,9 @@ public class EngineProperties {
     /** How the engine stops with the context. */
     private final Shutdown shutdown = new Shutdown();
 
+    /** What reloads the configuration, besides POST /actuator/engine. */
+    private final Reload reload = new Reload();
+
     /** Server blocks (server scope): listen, server-names, locations and module keys allowed at server scope. */
     private List<Server> servers = new ArrayList<>();
 
@@ -34,6 +37,10 @@ public class EngineProperties {
 
     public Shutdown getShutdown() {
         return shutdown;
+    }
+
+    public Reload getReload() {
+        return reload;
     }
 
     public List<Server> getServers() {
@@ -60,6 +67,36 @@ public class EngineProperties {
 
         public void setQuietPeriod(Duration quietPeriod) {
             this.quietPeriod = quietPeriod;
+        }
+    }
+
+    /**
+     * Reloading the configuration without a restart: the config files are read again, the new
+     * configuration is compiled completely, then swapped in; requests in flight finish on the
+     * old one, a configuration that fails is refused and the old one goes on serving.
+     */
+    public static class Reload {
+
+        /** Whether SIGHUP reloads, as it reloads nginx. */
+        private boolean sighup;
+
+        /** Whether a change of a config file the application was started from reloads. */
+        private boolean watch;
+
+        public boolean isSighup() {
+            return sighup;
+        }
+
+        public void setSighup(boolean sighup) {
+            this.sighup = sighup;
+        }
+
+        public boolean isWatch() {
+            return watch;
+        }
+
+        public void setWatch(boolean watch) {
+            this.watch = watch;
         }
     }
 
