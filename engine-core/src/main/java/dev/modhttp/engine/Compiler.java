@@ -94,6 +94,11 @@ final class Compiler {
         this.hooks = List.copyOf(hooks);
     }
 
+    /** Whether a raw tree has a server: a reload of one without any, over one with some, is refused. */
+    static boolean hasServers(Map<String, ?> tree) {
+        return tree != null && tree.get("servers") instanceof List<?> servers && !servers.isEmpty();
+    }
+
     /** The config records of the core, the built-in modules and the user's, in that order. */
     List<ConfigSpec<?>> specs() {
         return specs(userModules);

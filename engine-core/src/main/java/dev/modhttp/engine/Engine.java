@@ -1,6 +1,7 @@
 package dev.modhttp.engine;
 
 import dev.modhttp.engine.Compiler.Generation;
+import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.EngineConfig;
 import dev.modhttp.engine.config.ServerConfig;
@@ -115,8 +116,7 @@ public final class Engine implements EngineInfo {
         walkServerHooks(current, "init", h -> h.init(this));
         walkServerHooks(current, "setDefaults", h -> h.setDefaults(this));
         if (LOG.isDebugEnabled()) {
-            current.pipelines().forEach((where, steps) -> LOG.debug("pipeline of {}:\n  {}", where,
-                    String.join("\n  ", steps)));
+            current.pipelines().forEach((where, steps) -> LOG.debug("pipeline of {}:\n  {}", where, String.join("\n  ", steps)));
         }
     }
 
@@ -194,9 +194,11 @@ public final class Engine implements EngineInfo {
      * Reads the configuration again (from the {@link ConfigSource}, else the tree the engine was
      * built with) and reloads it, as nginx does on SIGHUP; then fires the new generation's
      * {@code reload} hooks (log files re-opened). Never throws: a refused configuration is
-     * logged with its reason and counted, and the generation serving goes on.
+     * logged with its reason and counted, and the generation serving goes on. Reloads triggered
+     * together run one after the other, each reading the configuration when its turn comes, so
+     * the last applied is the last read.
      */
-    public ReloadResult reload() {
+    public synchronized ReloadResult reload() {
         ConfigSource s = source;
         long started = System.nanoTime();
         Map<String, ?> tree;
@@ -236,6 +238,11 @@ public final class Engine implements EngineInfo {
         }
         long startedAt = System.nanoTime();
         Generation old = current;
+        if (!Compiler.hasServers(tree) && Compiler.hasServers(raw)) {
+            // most likely a file caught empty or cut short while it was written
+            throw new ConfigException("", "servers", "the new configuration has no servers (an empty or truncated file?);"
+                    + " the one serving goes on");
+        }
         CarriedState carried = old.carried().next();
         Generation next;
         try {

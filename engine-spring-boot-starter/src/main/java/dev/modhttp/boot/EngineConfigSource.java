@@ -67,7 +67,14 @@ final class EngineConfigSource implements ConfigSource {
         if (error instanceof ConfigException e) {
             return EngineConfigTree.describe(e, lastRead).getMessage();
         }
-        return String.valueOf(error.getMessage());
+        // Boot's loader names the file, its YAML parser the line ("in 'reader', line 7"): both
+        StringBuilder message = new StringBuilder(String.valueOf(error.getMessage()));
+        for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {
+                message.append(": ").append(cause.getMessage().replace('\n', ' '));
+            }
+        }
+        return message.toString();
     }
 
     /** A new environment: the live one's sources but its config files, which Boot's loader reads again. */

@@ -214,6 +214,45 @@ class ConfigReloadTests {
     }
 
     @Test
+    void aFileCaughtEmptyIsRefusedAndTheFileRestoredIsPickedUp() throws Exception {
+        Path config = dir.resolve("application.yml");
+        write(config, yaml("A"));
+        try (ConfigurableApplicationContext context = start(config, "--engine.reload.watch=true")) {
+            Engine engine = context.getBean(Engine.class);
+            int port = engine.ports().get(0);
+            write(config, "");
+            waitFor(() -> engine.reloads().refused() == 1, 5_000);
+            assertThat(engine.reloads().lastError()).contains("no servers");
+            assertThat(get(port, "/")).isEqualTo("A");
+            write(config, yaml("B"));
+            waitFor(() -> engine.reloads().applied() == 1, 5_000);
+            assertThat(get(port, "/")).isEqualTo("B");
+        }
+    }
+
+    @Test
+    void aKubernetesConfigMapSwappingItsDataLinkIsSeen() throws Exception {
+        // a ConfigMap volume: application.yml -> ..data/application.yml, ..data -> ..v1, swapped to ..v2 at once
+        Files.createDirectories(dir.resolve("..v1"));
+        Files.createDirectories(dir.resolve("..v2"));
+        Files.writeString(dir.resolve("..v1/application.yml"), yaml("v1"));
+        Files.writeString(dir.resolve("..v2/application.yml"), yaml("v2"));
+        Files.createSymbolicLink(dir.resolve("..data"), Path.of("..v1"));
+        Path config = dir.resolve("application.yml");
+        Files.createSymbolicLink(config, Path.of("..data/application.yml"));
+        try (ConfigurableApplicationContext context = start(config, "--engine.reload.watch=true")) {
+            Engine engine = context.getBean(Engine.class);
+            int port = engine.ports().get(0);
+            assertThat(get(port, "/")).isEqualTo("v1");
+            Files.createSymbolicLink(dir.resolve("..data_tmp"), Path.of("..v2"));
+            Files.move(dir.resolve("..data_tmp"), dir.resolve("..data"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            waitFor(() -> engine.reloads().applied() == 1, 5_000);
+            assertThat(get(port, "/")).isEqualTo("v2");
+        }
+    }
+
+    @Test
     void sighupAndAPostToTheEngineEndpointReadTheFileAgain() throws Exception {
         Path config = dir.resolve("application.yml");
         write(config, yaml("A"));

@@ -44,8 +44,15 @@ public final class ConnectionBinding {
         return hosts;
     }
 
-    /** Whether the response being sent is the connection's last: the engine stops, or a reload removed its address. */
+    /**
+     * Whether the response being sent is the connection's last: the engine stops, or a reload
+     * removed its address (or changed how the address speaks: TLS, the PROXY protocol), also
+     * while this response was in flight.
+     */
     public boolean closing() {
+        if (!unbound && source.get() == null) {
+            unbound = true;
+        }
         return unbound || runtime.draining();
     }
 }

@@ -118,9 +118,18 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
         removed = true;
     }
 
-    /** The current binding of a connection on {@code local}; null once the socket was removed. */
-    Binding binding(InetSocketAddress local) {
-        return removed ? null : table.binding(local);
+    /**
+     * The current binding of a connection on {@code local} that was set up with TLS or not and
+     * with the PROXY protocol or not; null once the socket was removed, or when the address now
+     * speaks otherwise (a plain connection must not get what a reload made a TLS server's).
+     */
+    Binding binding(InetSocketAddress local, boolean tls, boolean proxied) {
+        if (removed) {
+            return null;
+        }
+        Table t = table;
+        Binding b = t.binding(local);
+        return t.tls().containsKey(b.hosts()) == tls && t.proxied().contains(b.hosts()) == proxied ? b : null;
     }
 
     /**
@@ -145,7 +154,8 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
         HeaderBuffers buffers = hosts.defaultServer().scope().config(CoreModule.CONFIG).largeClientHeaderBuffers();
         int line = (int) buffers.size().bytes();
         RequestDecoder decoder = new RequestDecoder(line, line * buffers.number(), t.h2c().contains(hosts));
-        if (t.proxied().contains(hosts)) {
+        boolean proxied = t.proxied().contains(hosts);
+        if (proxied) {
             ch.pipeline().addLast("proxy-protocol", new HAProxyMessageDecoder()); // in clear, before TLS
         }
         Supplier<ChannelHandler> sni = t.tls().get(hosts);
@@ -155,7 +165,7 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
         }
         ch.pipeline().addLast("decoder", decoder);
         boolean upgrade = t.h2c().contains(hosts) && hosts.defaultServer().scope().config(CoreModule.HTTP2).http2Upgrade();
-        ConnectionBinding bound = new ConnectionBinding(binding, () -> binding(local));
+        ConnectionBinding bound = new ConnectionBinding(binding, () -> binding(local, sni != null, proxied));
         ch.pipeline().addLast("connection", new Http1Connection(bound, decoder, upgrade));
     }
 }

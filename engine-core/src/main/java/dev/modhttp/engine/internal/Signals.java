@@ -34,6 +34,14 @@ public final class Signals {
             Object handler = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handlerClass}, ih);
             Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
             Object previous = handle.invoke(null, hup, handler);
+            if (previous == handlerClass.getField("SIG_IGN").get(null)) {
+                // the process was started with SIGHUP ignored (nohup, some supervisors): the JVM keeps it so
+                handle.invoke(null, hup, previous);
+                LOG.warn("SIGHUP is ignored by this process (started with nohup, or by a supervisor that ignores it), "
+                        + "so it cannot reload the configuration; reload through the actuator's engine endpoint "
+                        + "(POST), engine.reload.watch, or Engine.reload()");
+                return null;
+            }
             return () -> {
                 try {
                     handle.invoke(null, hup, previous);

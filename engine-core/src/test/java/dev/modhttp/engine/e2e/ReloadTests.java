@@ -11,12 +11,17 @@ import dev.modhttp.engine.module.Reloads;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import dev.modhttp.engine.test.RawClient;
+import dev.modhttp.engine.test.TestCertificates;
 import dev.modhttp.engine.test.TestEngine;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +30,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -253,6 +259,199 @@ class ReloadTests {
     }
 
     @Test
+    void aResponseInFlightOnARemovedAddressClosesItsConnection() throws Exception {
+        int extra = freePort();
+        CompletableFuture<Result> held = new CompletableFuture<>();
+        CountDownLatch waiting = new CountDownLatch(1);
+        String both = """
+                servers:
+                  - locations:
+                      - location: /
+                        return: "200 main"
+                  - listen: ["127.0.0.1:%d"]
+                    locations:
+                      - location: /
+                        return: "200 extra"
+                """.formatted(extra);
+        try (TestEngine t = TestEngine.start(both, b -> b.handler(Phase.POST_READ, ex -> {
+            if (ex.request().args().equals("hold")) {
+                waiting.countDown();
+                return Result.pending(held);
+            }
+            return Result.DECLINED;
+        })); RawClient c = new RawClient(extra)) {
+            c.send("GET /?hold HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(waiting.await(5, TimeUnit.SECONDS)).isTrue();
+            t.engine().reload(TestEngine.yaml(returning("main only")));
+            held.complete(Result.DECLINED);
+            RawClient.Response r = c.read();
+            assertThat(r.body()).isEqualTo("extra");
+            assertThat(r.header("Connection")).as("its address is gone: the response is the connection's last")
+                    .isEqualTo("close");
+            assertThat(c.timeout(5_000).isClosedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void aPlainConnectionIsNotServedWhatAReloadMadeATlsServers() throws Exception {
+        Path certs = TestCertificates.dir();
+        String plain = """
+                servers:
+                  - listen: ["127.0.0.1:%d"]
+                    locations:
+                      - location: /
+                        return: "200 plain"
+                """;
+        int port = freePort();
+        try (TestEngine t = TestEngine.start(plain.formatted(port)); RawClient c = new RawClient(port)) {
+            c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(c.read().body()).isEqualTo("plain");
+            t.engine().reload(TestEngine.yaml("""
+                    servers:
+                      - listen: ["127.0.0.1:%d ssl"]
+                        ssl-certificate: %s/a.test.crt
+                        ssl-certificate-key: %s/a.test.key
+                        locations:
+                          - location: /
+                            return: "200 secret"
+                    """.formatted(port, certs, certs)));
+            c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawClient.Response r = c.read();
+            assertThat(r.body()).as("the plain connection stays on what it was accepted with").isEqualTo("plain");
+            assertThat(r.header("Connection")).isEqualTo("close");
+        }
+    }
+
+    @Test
+    void aReloadWithNoServersIsRefusedAsAFileCaughtEmpty() throws Exception {
+        try (TestEngine t = TestEngine.start(returning("old"))) {
+            assertThatThrownBy(() -> t.engine().reload(Map.of())).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("engine.servers: the new configuration has no servers");
+            assertThat(get(t).body()).isEqualTo("old");
+        }
+    }
+
+    @Test
+    void reloadsTriggeredTogetherReadAndApplyOneAfterTheOther() throws Exception {
+        AtomicInteger reading = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        AtomicInteger version = new AtomicInteger();
+        try (TestEngine t = TestEngine.start(returning("v0"))) {
+            t.engine().configSource(() -> {
+                most.accumulateAndGet(reading.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(2);
+                    return TestEngine.yaml(returning("v" + version.incrementAndGet()));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    reading.decrementAndGet();
+                }
+            });
+            List<Thread> triggers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Thread th = new Thread(() -> {
+                    for (int n = 0; n < 5; n++) {
+                        assertThat(t.engine().reload().applied()).isTrue();
+                    }
+                });
+                th.start();
+                triggers.add(th);
+            }
+            for (Thread th : triggers) {
+                th.join(30_000);
+            }
+            assertThat(most.get()).as("reads at once").isEqualTo(1);
+            assertThat(get(t).body()).as("the last read is the one serving").isEqualTo("v40");
+            assertThat(t.engine().reloads().generation()).isEqualTo(41);
+        }
+    }
+
+    @Test
+    void pooledBackendConnectionsStayWithAnUnchangedUpstreamAndCloseWithAChangedOne() throws Exception {
+        try (CountingBackend backend = new CountingBackend()) {
+            String proxied = """
+                    upstreams:
+                      - name: app
+                        servers: ["127.0.0.1:%d weight=%d"]
+                    servers:
+                      - locations:
+                          - location: /p/
+                            proxy-pass: http://app/
+                            add-header: ["X-Generation %s"]
+                    """;
+            // one event loop: backend connections are pooled per event loop
+            try (TestEngine t = TestEngine.start(proxied.formatted(backend.port(), 1, "a"), b -> b.ioThreads(1))) {
+                assertThat(getPath(t, "/p/x").body()).isEqualTo("ok");
+                t.engine().reload(TestEngine.yaml(proxied.formatted(backend.port(), 1, "b")));
+                assertThat(getPath(t, "/p/x").header("X-Generation")).isEqualTo("b");
+                assertThat(backend.accepted.get()).as("the pooled connection carried over").isEqualTo(1);
+                t.engine().reload(TestEngine.yaml(proxied.formatted(backend.port(), 2, "c")));
+                assertThat(getPath(t, "/p/x").header("X-Generation")).isEqualTo("c");
+                assertThat(backend.accepted.get()).as("a changed upstream: a pool of its own").isEqualTo(2);
+                // the old generation retires on the engine's tick (once a second) and closes the old pool
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (backend.closed.get() < 1 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(backend.closed.get()).as("the old upstream's idle connection closed").isEqualTo(1);
+            }
+        }
+    }
+
+    /** A keep-alive HTTP/1.1 backend answering "ok" that counts the connections it accepted and that were closed. */
+    private static final class CountingBackend implements AutoCloseable {
+        final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final AtomicInteger accepted = new AtomicInteger();
+        final AtomicInteger closed = new AtomicInteger();
+
+        CountingBackend() throws IOException {
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        Socket s = server.accept();
+                        accepted.incrementAndGet();
+                        new Thread(() -> serve(s)).start();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private void serve(Socket s) {
+            try (s; var in = new BufferedReader(new InputStreamReader(s.getInputStream(),
+                    StandardCharsets.ISO_8859_1))) {
+                while (true) {
+                    String line = in.readLine();
+                    if (line == null) {
+                        closed.incrementAndGet();
+                        return;
+                    }
+                    while (line != null && !line.isEmpty()) {
+                        line = in.readLine();
+                    }
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                }
+            } catch (IOException e) {
+                closed.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    @Test
     void anAddressThatCannotBeBoundRefusesTheReloadAndChangesNothing() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 TestEngine t = TestEngine.start(returning("old"))) {
@@ -299,8 +498,12 @@ class ReloadTests {
     }
 
     private static RawClient.Response get(TestEngine t) {
+        return getPath(t, "/");
+    }
+
+    private static RawClient.Response getPath(TestEngine t, String path) {
         try (RawClient c = t.raw()) {
-            c.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            c.send("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             return c.read();
         }
     }

@@ -51,6 +51,13 @@ final class BackendPool {
         idle.remove(c);
     }
 
+    /** Closes the idle connections: a reload dropped or changed the upstream, and its last request ended. */
+    void closeIdle() {
+        for (BackendConnection c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
+            c.close();
+        }
+    }
+
     /** Idle connections now: for views and tests. */
     int idleCount() {
         return idle.size();

@@ -96,8 +96,12 @@ public final class ProxyModule implements Module {
         }
     };
     private final Map<Peers, Template> hashKeys = new IdentityHashMap<>();
-    /** Idle backend connections per event loop and upstream; carried across reloads with the upstreams that stay. */
-    private Map<EventLoop, Map<Peers, BackendPool>> pools = new ConcurrentHashMap<>();
+    /**
+     * Idle backend connections of each upstream, per event loop: carried across a reload with the
+     * upstream when it stays as it was; those of an upstream a reload changed or removed are
+     * closed once the generation that used them retired.
+     */
+    private final Map<Peers, Map<EventLoop, BackendPool>> pools = new ConcurrentHashMap<>();
     private final Class<? extends Channel> channelType =
             Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class; // as the engine's event loops
 
@@ -145,7 +149,6 @@ public final class ProxyModule implements Module {
 
     @Override
     public void register(ModuleRegistry registry) {
-        pools = registry.carry(List.of("proxy-pools"), ConcurrentHashMap::new, null);
         List<Upstream> declared = new ArrayList<>();
         registry.forEachLocation(l -> {
             if (declared.isEmpty()) {
@@ -156,7 +159,7 @@ public final class ProxyModule implements Module {
             Upstream u = declared.get(i);
             try {
                 // a reload that keeps an upstream as it was keeps its peers' health, counters and pooled connections
-                Peers peers = registry.carry(List.of("upstream", u), () -> new Peers(u), null);
+                Peers peers = carry(registry, u);
                 if (upstreams.put(u.name(), peers) != null) {
                     throw new IllegalArgumentException("duplicate upstream \"" + u.name() + "\"");
                 }
@@ -205,6 +208,18 @@ public final class ProxyModule implements Module {
         }
     }
 
+    /** An upstream's peers and their pools, as the generation before had them when the upstream is unchanged. */
+    private Peers carry(ModuleRegistry registry, Upstream u) {
+        Peers peers = registry.carry(List.of("upstream", u), () -> new Peers(u), null);
+        pools.put(peers, registry.carry(List.of("upstream-pools", u), ConcurrentHashMap::new,
+                byLoop -> byLoop.forEach((loop, pool) -> {
+                    if (!loop.isShuttingDown()) { // at the engine's stop the event loops close every connection
+                        loop.execute(pool::closeIdle);
+                    }
+                })));
+        return peers;
+    }
+
     private Route compile(ModuleRegistry registry, Location l, ProxyPass pass) {
         if (pass.uri() != null && !pass.variables()
                 && (l.kind() == Location.Kind.REGEX || l.kind() == Location.Kind.REGEX_CASELESS
@@ -219,8 +234,7 @@ public final class ProxyModule implements Module {
                 throw new IllegalArgumentException("upstream \"" + pass.host() + "\" may not have port " + pass.port());
             }
             if (peers == null) {
-                peers = direct.computeIfAbsent(pass.origin(), k -> registry.carry(
-                        List.of("upstream", Upstream.implicit(pass)), () -> new Peers(Upstream.implicit(pass)), null));
+                peers = direct.computeIfAbsent(pass.origin(), k -> carry(registry, Upstream.implicit(pass)));
             }
         }
         ProxyConfig conf = l.config(CONFIG);
@@ -387,8 +401,8 @@ public final class ProxyModule implements Module {
         if (peers.upstream.keepalive() == 0) {
             return new BackendPool(peers.upstream); // keeps nothing: not worth a place in the table
         }
-        return pools.computeIfAbsent(loop, l -> new IdentityHashMap<>())
-                .computeIfAbsent(peers, p -> new BackendPool(p.upstream));
+        return pools.computeIfAbsent(peers, p -> new ConcurrentHashMap<>())
+                .computeIfAbsent(loop, l -> new BackendPool(peers.upstream));
     }
 
     /** Netty's HTTP/1.1 client codec, header fields validated, the head within proxy-buffer-size. */
