@@ -15,7 +15,13 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(
   "http1/RequestDecoderJazzerTests anyInputCutAnywhereDecodesAsInOneRead"
   "exchange/UriNormalizerJazzerTests anAcceptedPathNeverLeavesTheRoot"
-  "config/LocationJazzerTests theSelectedLocationAndItsParentsMatch")
+  "config/LocationJazzerTests theSelectedLocationAndItsParentsMatch"
+  "config/EngineConfigJazzerTests anyTreeLoadsOrIsRefusedAtAPlaceInIt"
+  "variable/TemplateJazzerTests aTemplateCompilesExactlyWhenItsReferencesAreKnown"
+  "modules/staticfiles/RangesJazzerTests theRangesLieInTheFileAsNginxParsesThem"
+  "modules/staticfiles/ConditionalsJazzerTests everyDecisionIsDocumentedAndTheExactEtagMatches"
+  "modules/auth/HtpasswdJazzerTests anyFileReadsOrNamesItsBadLineAndVerifyNeverThrows"
+  "http1/ProxyProtocolJazzerTests anyInputCutAnywhereGivesTheSameHeaderAsInOneRead")
 out=engine-core/target/fuzz-findings
 mkdir -p "$out"
 ./mvnw -q -ntp -pl engine-core test-compile

@@ -129,7 +129,7 @@ public final class EngineConfig {
                 mainMerged[i] = withDefaults(spec, mainOwn[i]);
             }
             List<ServerConfig> servers = new ArrayList<>();
-            Object rawServers = raw.get("servers");
+            Object rawServers = get(raw, "servers"); // compared as every key is: "Servers" too
             List<?> serverList = rawServers == null ? List.of(Map.of()) : asList(rawServers, "", "servers");
             for (int s = 0; s < serverList.size(); s++) {
                 String path = "servers[" + s + "]";

@@ -43,6 +43,9 @@ final class ValueConverter {
                 Type element = pt.getActualTypeArguments()[0];
                 List<Object> out = new ArrayList<>();
                 for (Object item : asList(raw)) {
+                    if (item == null) {
+                        throw new BadValue("an item of the list is empty"); // YAML's "- " with nothing after it
+                    }
                     out.add(convert(item, element));
                 }
                 return Collections.unmodifiableList(out);
@@ -89,7 +92,7 @@ final class ValueConverter {
         }
         if (type == Size.class) {
             if (raw instanceof Number n) {
-                return Size.ofBytes(n.longValue());
+                return wrap(() -> Size.ofBytes(n.longValue())); // YAML reads -1 as a number
             }
             return wrap(() -> Size.parse(scalar(raw, "a size")));
         }
@@ -107,7 +110,7 @@ final class ValueConverter {
             throw new BadValue("'" + raw + "' is not one of " + enumNames(type));
         }
         Method parse = parseMethod(type);
-        if (parse != null && !(raw instanceof Map) && !(raw instanceof List)) {
+        if (parse != null) { // written as text, never as a block: its fields bound one by one would skip its checks
             String text = scalar(raw, "a value");
             return wrap(() -> {
                 try {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.modhttp.engine.core.CoreConfig;
 import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.core.ErrorPage;
+import dev.modhttp.engine.modules.access.AccessModule;
+import dev.modhttp.engine.modules.headers.HeadersModule;
 import dev.modhttp.engine.modules.rewrite.ReturnConfig;
 import dev.modhttp.engine.modules.rewrite.ReturnModule;
 import dev.modhttp.engine.test.TestEngine;
@@ -129,6 +131,15 @@ class EngineConfigTests {
     }
 
     @Test
+    void theServersKeyBindsInAnyCaseLikeEveryKey() {
+        // found by EngineConfigJazzerTests: "Servers" was skipped as the structural key yet looked up only as "servers",
+        // so the servers written under it were silently dropped for one default server
+        EngineConfig c = load("Servers: [{ listen: [8081] }, { listen: [8082] }]");
+        assertThat(c.servers()).hasSize(2);
+        assertThat(c.servers().get(1).listens()).containsExactly(Listen.parse("8082"));
+    }
+
+    @Test
     void listsHandedOverAsIndexedMapsBindInIndexOrder() {
         java.util.Map<String, Object> names = new java.util.LinkedHashMap<>();
         for (int i : new int[] {0, 1, 10, 2, 3, 4, 5, 6, 7, 8, 9}) {
@@ -193,6 +204,23 @@ class EngineConfigTests {
     void badConfigFailsNamingTheKeyAndItsScopePath(String yaml, String message) {
         assertThatThrownBy(() -> load(yaml.replace("\\n", "\n"))).isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(message);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiterString = "=>", textBlock = """
+            access: [{}]                   => engine.access: expected a value but found a block
+            error-page: [{ target: /x }]   => engine.error-page: expected a value but found a block
+            add-header: [~]                => engine.add-header: an item of the list is empty
+            client-max-body-size: -1       => engine.client-max-body-size: a size cannot be negative: -1
+            """)
+    void valuesTheFuzzerFoundEscapingFailNamingTheirKey(String yaml, String message) {
+        // EngineConfigJazzerTests found these escaping as bare exceptions: reflection's IllegalArgumentException (a
+        // block bound field by field into AccessRule(boolean, Cidr), its primitive unset), a NullPointerException
+        // (the headers' merge meeting the null item), Size's IllegalArgumentException (YAML reads -1 as a number);
+        // the error page, bound the same way as the rule, loaded with no codes
+        assertThatThrownBy(() -> EngineConfig.load(TestEngine.yaml(yaml),
+                List.of(CoreModule.CONFIG, AccessModule.CONFIG, HeadersModule.CONFIG), "8080"))
+                .isInstanceOf(ConfigException.class).hasMessage(message);
     }
 
     @ParameterizedTest(name = "[{index}] {0} = {1} bytes")

@@ -1,6 +1,8 @@
 package dev.modhttp.engine.modules.auth;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,10 +43,11 @@ final class Htpasswd {
 
     static Htpasswd read(Path file) throws IOException {
         FileTime modified = Files.getLastModifiedTime(file);
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        // split as bytes, then each line decoded: a byte that is not UTF-8 is refused naming its line
+        List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).lines().toList();
         Map<String, String> hashes = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
+            String line = utf8(lines.get(i), file, i + 1).strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
@@ -67,6 +70,15 @@ final class Htpasswd {
         return new Htpasswd(hashes, modified);
     }
 
+    private static String utf8(String bytes, Path file, int number) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes.getBytes(StandardCharsets.ISO_8859_1)))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(file + ":" + number + " is not UTF-8");
+        }
+    }
+
     private static boolean supported(String hash) {
         return isBcrypt(hash) || hash.startsWith("{SHA}") || hash.startsWith("{SSHA}");
     }
@@ -86,8 +98,8 @@ final class Htpasswd {
             // $2y$ and $2b$ are bcrypt without the old implementations' bugs: verified as $2a$
             try {
                 return BCrypt.checkpw(password, "$2a$" + hash.substring(4));
-            } catch (IllegalArgumentException bad) {
-                return false;
+            } catch (IllegalArgumentException | IndexOutOfBoundsException bad) {
+                return false; // jBCrypt indexes its alphabet's table with the hash's characters: one outside it throws
             }
         }
         if (hash.startsWith("{SHA}")) {
