@@ -3,11 +3,10 @@ package dev.modhttp.boot;
 import dev.modhttp.engine.modules.proxy.ProxyModule;
 import dev.modhttp.engine.Engine;
 import dev.modhttp.engine.ReloadResult;
-import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.ConfigDump;
 import dev.modhttp.engine.config.Listen;
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.ServerConfig;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,31 +83,7 @@ public class EngineEndpoint {
         return m;
     }
 
-    /** Each configured record as a map of its fields, keyed by the record's config key. */
     private Map<String, Object> records(Location l) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (ConfigSpec<?> spec : engine.configSpecs()) {
-            Record r = l.config(spec);
-            if (r != null && (l.isConfigured(spec) || spec.defaults() != null)) {
-                out.put(spec.isFlat() ? spec.type().getSimpleName() : spec.key(), fields(r));
-            }
-        }
-        return out;
-    }
-
-    static Map<String, Object> fields(Record r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (RecordComponent c : r.getClass().getRecordComponents()) {
-            try {
-                c.getAccessor().setAccessible(true);
-                Object v = c.getAccessor().invoke(r);
-                m.put(c.getName(), v == null || v instanceof Number || v instanceof Boolean || v instanceof List<?>
-                        && ((List<?>) v).stream().allMatch(e -> e instanceof String || e instanceof Number)
-                        ? v : String.valueOf(v));
-            } catch (ReflectiveOperationException e) {
-                m.put(c.getName(), "?");
-            }
-        }
-        return m;
+        return ConfigDump.records(l, engine.configSpecs());
     }
 }

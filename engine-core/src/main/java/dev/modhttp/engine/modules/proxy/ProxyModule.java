@@ -96,12 +96,7 @@ public final class ProxyModule implements Module {
         }
     };
     private final Map<Peers, Template> hashKeys = new IdentityHashMap<>();
-    /**
-     * Idle backend connections of each upstream, per event loop: carried across a reload with the
-     * upstream when it stays as it was; those of an upstream a reload changed or removed are
-     * closed once the generation that used them retired.
-     */
-    private final Map<Peers, Map<EventLoop, BackendPool>> pools = new ConcurrentHashMap<>();
+    private final UpstreamPools pools = new UpstreamPools();
     private final Class<? extends Channel> channelType =
             Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class; // as the engine's event loops
 
@@ -159,7 +154,7 @@ public final class ProxyModule implements Module {
             Upstream u = declared.get(i);
             try {
                 // a reload that keeps an upstream as it was keeps its peers' health, counters and pooled connections
-                Peers peers = carry(registry, u);
+                Peers peers = pools.carry(registry, u);
                 if (upstreams.put(u.name(), peers) != null) {
                     throw new IllegalArgumentException("duplicate upstream \"" + u.name() + "\"");
                 }
@@ -208,18 +203,6 @@ public final class ProxyModule implements Module {
         }
     }
 
-    /** An upstream's peers and their pools, as the generation before had them when the upstream is unchanged. */
-    private Peers carry(ModuleRegistry registry, Upstream u) {
-        Peers peers = registry.carry(List.of("upstream", u), () -> new Peers(u), null);
-        pools.put(peers, registry.carry(List.of("upstream-pools", u), ConcurrentHashMap::new,
-                byLoop -> byLoop.forEach((loop, pool) -> {
-                    if (!loop.isShuttingDown()) { // at the engine's stop the event loops close every connection
-                        loop.execute(pool::closeIdle);
-                    }
-                })));
-        return peers;
-    }
-
     private Route compile(ModuleRegistry registry, Location l, ProxyPass pass) {
         if (pass.uri() != null && !pass.variables()
                 && (l.kind() == Location.Kind.REGEX || l.kind() == Location.Kind.REGEX_CASELESS
@@ -234,7 +217,7 @@ public final class ProxyModule implements Module {
                 throw new IllegalArgumentException("upstream \"" + pass.host() + "\" may not have port " + pass.port());
             }
             if (peers == null) {
-                peers = direct.computeIfAbsent(pass.origin(), k -> carry(registry, Upstream.implicit(pass)));
+                peers = direct.computeIfAbsent(pass.origin(), k -> pools.carry(registry, Upstream.implicit(pass)));
             }
         }
         ProxyConfig conf = l.config(CONFIG);
@@ -398,11 +381,7 @@ public final class ProxyModule implements Module {
     }
 
     BackendPool pool(EventLoop loop, Peers peers) {
-        if (peers.upstream.keepalive() == 0) {
-            return new BackendPool(peers.upstream); // keeps nothing: not worth a place in the table
-        }
-        return pools.computeIfAbsent(peers, p -> new ConcurrentHashMap<>())
-                .computeIfAbsent(loop, l -> new BackendPool(peers.upstream));
+        return pools.pool(loop, peers);
     }
 
     /** Netty's HTTP/1.1 client codec, header fields validated, the head within proxy-buffer-size. */
