@@ -106,9 +106,11 @@ public final class Engine implements EngineInfo {
         this.reloadOnSighup = reloadOnSighup;
         this.blocking = new BlockingExecutor(blockingLimit);
         this.shared = new EngineRuntime.Shared(blocking);
+        CarriedState first = new CarriedState();
         try {
-            current = compiler.compile(raw, 1, shared, new CarriedState());
+            current = compiler.compile(raw, 1, shared, first);
         } catch (RuntimeException e) {
+            first.release(List.of()); // what the modules opened before the failure (log files, say)
             blocking.close();
             throw e;
         }
