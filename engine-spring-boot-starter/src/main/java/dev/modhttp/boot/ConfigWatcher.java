@@ -70,7 +70,11 @@ final class ConfigWatcher implements AutoCloseable {
         thread.start();
     }
 
-    /** Adds the files of the configuration now to those watched, and remembers how each is. */
+    /**
+     * Adds the files of the configuration now to those watched and remembers how a new one is. A
+     * file known already keeps what it was when the last reload was decided, so that a change
+     * made while that reload read the files is seen at the next event.
+     */
     private void watch() {
         boolean added = watched.addAll(files.get());
         for (Path file : watched) {
@@ -79,7 +83,7 @@ final class ConfigWatcher implements AutoCloseable {
             if (s.real() != null) {
                 register(s.real().getParent());
             }
-            seen.put(file, s);
+            seen.putIfAbsent(file, s);
         }
         if (added) {
             LOG.info("engine.reload.watch: reloading when {} change(s)", watched);

@@ -33,7 +33,8 @@ public class RangesJazzerTests {
 
     /** The target, also for Jazzer's command line ({@code tools/fuzz.sh}). */
     public static void fuzzerTestOneInput(FuzzedDataProvider data) {
-        long length = data.consumeBoolean() ? data.pickValue(LENGTHS) : data.consumeLong(0, Long.MAX_VALUE);
+        // Jazzer's consumeLong over [0, Long.MAX_VALUE] can answer Long.MIN_VALUE: a file is never negative
+        long length = Math.max(0, data.consumeBoolean() ? data.pickValue(LENGTHS) : data.consumeLong(0, Long.MAX_VALUE));
         String header = new String(data.consumeRemainingAsBytes(), StandardCharsets.ISO_8859_1);
         List<Ranges.Range> ranges = Ranges.parse(header, length);
         if (ranges != Ranges.IGNORE) {
