@@ -323,6 +323,24 @@ public final class Exchange implements HttpExchange {
         a[i + 1] = value;
     }
 
+    /** An internal redirect: every attribute goes but those under a {@link KeptKey}. */
+    void clearAttributesOnRedirect() {
+        Object[] a = attributes;
+        if (a == null) {
+            return;
+        }
+        int kept = 0;
+        for (int i = 0; i < a.length && a[i] != null; i += 2) {
+            if (a[i] instanceof KeptKey) {
+                a[kept] = a[i];
+                a[kept + 1] = a[i + 1];
+                kept += 2;
+            }
+        }
+        Arrays.fill(a, kept, a.length, null);
+        attributes = kept == 0 ? null : a;
+    }
+
     @Override
     public EventLoop eventLoop() {
         return transport.eventLoop();

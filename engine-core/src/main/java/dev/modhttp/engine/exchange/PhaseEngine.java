@@ -285,7 +285,7 @@ final class PhaseEngine {
             Log.LOG.error("rewrite or internal redirection cycle while internally redirecting to \"{}\"", uri);
             return false;
         }
-        ex.attributes = null;
+        ex.clearAttributesOnRedirect();
         ex.rewrittenInLocation = false;
         if (uri.startsWith("@")) {
             Location named = server.named(uri);

@@ -74,9 +74,23 @@ public interface HttpExchange {
 
     /**
      * Stores per-request state under {@code key} (not null; keys compare by {@code equals}),
-     * replacing what it held; an internal redirect clears every key, as nginx clears module contexts.
+     * replacing what it held; an internal redirect clears every key but a {@link KeptKey}, as
+     * nginx clears module contexts.
      */
     void attribute(Object key, Object value);
+
+    /**
+     * An attribute key whose value an internal redirect keeps: state nginx holds in the main
+     * request rather than in a module context (limit_req's and limit_conn's status, and what
+     * limit_conn must give back when the request ends, so that a request is counted once
+     * however often it is redirected).
+     *
+     * <pre>{@code
+     * static final Object COUNTED = new HttpExchange.KeptKey() { };
+     * }</pre>
+     */
+    interface KeptKey {
+    }
 
     /** The connection's event loop; pending results resume on it. */
     EventLoop eventLoop();

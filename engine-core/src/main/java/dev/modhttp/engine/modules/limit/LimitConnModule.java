@@ -75,9 +75,13 @@ public final class LimitConnModule implements Module {
     /** nginx's $limit_conn_status values. */
     public enum Status { PASSED, REJECTED, REJECTED_DRY_RUN }
 
-    /** The attribute holding the request's {@link Status} once a limit was checked. */
-    public static final Object STATUS = new Object();
-    private static final Object HELD = new Object();
+    /**
+     * The attribute holding the request's {@link Status} once a limit was checked; kept across
+     * internal redirects, as what the request holds, so that it counts once and gives back
+     * what it held when it ends.
+     */
+    public static final Object STATUS = new HttpExchange.KeptKey() { };
+    private static final Object HELD = new HttpExchange.KeptKey() { };
 
     record ZoneTable(Zone zone, Template key, KeyTable<int[]> counts) {
     }

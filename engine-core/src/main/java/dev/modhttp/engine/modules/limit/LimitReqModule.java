@@ -58,8 +58,11 @@ public final class LimitReqModule implements Module {
             .defaults(LimitReqConfig.DEFAULTS)
             .build();
 
-    /** The attribute holding the request's outcome, a {@link Status}, once a limit was checked. */
-    public static final Object STATUS = new Object();
+    /**
+     * The attribute holding the request's outcome, a {@link Status}, once a limit was checked;
+     * kept across internal redirects, so that a request counts once (nginx's {@code r->main}).
+     */
+    public static final Object STATUS = new HttpExchange.KeptKey() { };
 
     /** nginx's $limit_req_status values. */
     public enum Status { PASSED, DELAYED, REJECTED, DELAYED_DRY_RUN, REJECTED_DRY_RUN }

@@ -8,6 +8,8 @@ import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -16,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** limit-req: nginx's leaky bucket per key, its burst, nodelay and delay, statuses, dry run, bounds. */
 @Timeout(60)
@@ -241,5 +244,36 @@ class LimitReqModuleTests {
                 .hasMessageContaining("is not Nr/s or Nr/m");
         assertThatThrownBy(() -> TestEngine.start(YAML.replace("burst=2 nodelay", "burst=2 nodelay delay=1")).close())
                 .hasMessageContaining("nodelay and delay= cannot both be set");
+    }
+
+    /** nginx keeps limit_req's and limit_conn's state in the main request: an internal redirect does not count again. */
+    @Test
+    void aRequestInternallyRedirectedCountsOnceAndGivesBackWhatItHeld(@TempDir Path root) throws Exception {
+        Files.writeString(root.resolve("index.html"), "index");
+        String yaml = """
+                limit-req-zone: ["$http_x_key zone=once:1m rate=1r/m"]
+                limit-conn-zone: ["$http_x_conn zone=held:1m"]
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    root: %s
+                    locations:
+                      - location: /
+                        limit-req: ["zone=once burst=1 nodelay"]
+                        limit-conn: ["held 1"]
+                """.formatted(root);
+        try (TestEngine e = TestEngine.start(yaml); RawClient c = e.raw()) {
+            // "/" is served as /index.html by an internal redirect (index)
+            List<Integer> counted = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                RawClient.Response r = c.send("GET / HTTP/1.1\r\nHost: h\r\nX-Key: k\r\n\r\n").read();
+                counted.add(r.status());
+            }
+            assertThat(counted).as("the first request, the burst of 1, then the rate").containsExactly(200, 200, 503);
+            for (int i = 0; i < 3; i++) {
+                RawClient.Response r = c.send("GET / HTTP/1.1\r\nHost: h\r\nX-Conn: c\r\n\r\n").read();
+                assertThat(r.status()).as("request %d of one key, one at a time", i).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("index");
+            }
+        }
     }
 }
