@@ -1,5 +1,8 @@
 package dev.modhttp.boot;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundle;
@@ -16,7 +19,9 @@ import org.springframework.core.env.Environment;
  * anything else Boot's servers take there: a key store, a key password, {@code classpath:}
  * resources, read by Boot's {@code WebServerSslBundle}); {@code server.http2.enabled} turns
  * {@code http2} on. A key the engine's own configuration sets at main scope wins over Boot's
- * property.
+ * property. {@code spring.data.redis.*} (url, or host, port, username, password, database and
+ * ssl.enabled) gives {@code redis.url}, where limit zones with {@code backend=redis} are kept,
+ * unless the engine's own {@code redis.url} is set.
  */
 final class BootServerProperties {
 
@@ -44,6 +49,7 @@ final class BootServerProperties {
      * @throws org.springframework.boot.ssl.NoSuchSslBundleException for a server.ssl.bundle Boot does not know
      */
     static Applied apply(Environment environment, Map<String, Object> tree, String serverPort, SslBundles bundles) {
+        redis(environment, tree);
         Ssl ssl = Binder.get(environment).bind("server.ssl", Ssl.class).orElse(null);
         boolean http2 = environment.getProperty("server.http2.enabled", Boolean.class, false);
         if (http2) {
@@ -68,6 +74,39 @@ final class BootServerProperties {
         tree.putIfAbsent("ssl-bundle", SERVER_SSL_BUNDLE);
         SslBundle made = bundles == null ? WebServerSslBundle.get(ssl) : WebServerSslBundle.get(ssl, bundles);
         return new Applied(serverPort + " ssl", made);
+    }
+
+    /** Sets {@code redis.url} from {@code spring.data.redis.*} where the engine's configuration does not set it. */
+    @SuppressWarnings("unchecked")
+    static void redis(Environment environment, Map<String, Object> tree) {
+        Object own = tree.get("redis");
+        if (own instanceof Map<?, ?> block && block.get("url") != null) {
+            return;
+        }
+        String url = environment.getProperty("spring.data.redis.url");
+        if (url == null) {
+            String prefix = "spring.data.redis.";
+            String host = environment.getProperty(prefix + "host");
+            String port = environment.getProperty(prefix + "port");
+            String user = environment.getProperty(prefix + "username");
+            String password = environment.getProperty(prefix + "password");
+            String database = environment.getProperty(prefix + "database");
+            boolean ssl = environment.getProperty(prefix + "ssl.enabled", Boolean.class, false);
+            if (host == null && port == null && password == null && database == null && !ssl) {
+                return; // Spring's defaults are the engine's: redis://localhost:6379
+            }
+            String userInfo = password == null ? "" : (user == null ? "" : encode(user)) + ":" + encode(password) + "@";
+            url = (ssl ? "rediss://" : "redis://") + userInfo + (host == null ? "localhost" : host) + ":"
+                    + (port == null ? "6379" : port) + (database == null ? "" : "/" + database);
+        }
+        Map<String, Object> block = own instanceof Map<?, ?> m ? new LinkedHashMap<>((Map<String, Object>) m)
+                : new LinkedHashMap<>();
+        block.put("url", url);
+        tree.put("redis", block);
+    }
+
+    private static String encode(String userInfoPart) {
+        return URLEncoder.encode(userInfoPart, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Whether a Boot resource location names a file the engine can watch (a plain path or {@code file:}). */

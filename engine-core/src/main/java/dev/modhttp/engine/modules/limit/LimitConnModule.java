@@ -16,6 +16,7 @@ import dev.modhttp.engine.variable.Variable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * one more is rejected with {@code limit-conn-status} (503, as nginx). A request counts from
  * PREACCESS until it is done; rejections are logged at {@code limit-conn-log-level} (error).
  * {@code limit-conn-dry-run: on} only logs and sets
- * {@code $limit_conn_status} (PASSED, REJECTED, REJECTED_DRY_RUN).
+ * {@code $limit_conn_status} (PASSED, REJECTED, REJECTED_DRY_RUN). Zones declared with
+ * {@code backend=redis} count in Redis with every engine that shares them ({@link RedisZones}):
+ * the request is held in all of them at once, or in none.
  *
  * <pre>
  * limit-conn-zone: ["$binary_remote_addr zone=addr:10m"]
@@ -83,11 +86,8 @@ public final class LimitConnModule implements Module {
     public static final Object STATUS = new HttpExchange.KeptKey() { };
     private static final Object HELD = new HttpExchange.KeptKey() { };
 
-    record ZoneTable(Zone zone, Template key, KeyTable<int[]> counts) {
-    }
-
-    /** What one request holds, to give back when it is done. */
-    private record Held(ZoneTable table, String key) {
+    /** A zone's counts, its key compiled, and the Redis it counts in ({@code backend=redis}; else null). */
+    record ZoneTable(Zone zone, Template key, KeyTable<int[]> counts, RedisZones redis) {
     }
 
     private Map<String, ZoneTable> zones;
@@ -101,7 +101,8 @@ public final class LimitConnModule implements Module {
     public void register(ModuleRegistry registry) {
         zones = Zone.declare(registry, "limit-conn-zone", server -> server.scope().config(CONFIG).limitConnZone(),
                 (z, key) -> new ZoneTable(z, key, registry.carry(List.of("limit-conn-zone", z.name(), z.size(), z.key()),
-                        () -> new KeyTable<>(z.capacity()), null)), // a reload keeps the counts of a zone that stays
+                        () -> new KeyTable<>(z.capacity()), null), // a reload keeps the counts of a zone that stays
+                        z.backend() == Zone.Backend.REDIS ? Zone.redis(registry, "limit-conn-zone") : null),
                 CONFIG, "limit-conn", c -> c.limitConn().stream().map(Limit::zone).toList());
         registry.handler(Phase.PREACCESS, this::handle).name("limit-conn").order(Order.LATE)
                 .onlyWhere(l -> !l.config(CONFIG).limitConn().isEmpty());
@@ -119,35 +120,99 @@ public final class LimitConnModule implements Module {
             return Result.DECLINED; // counted once already (an internal redirect came back here)
         }
         LimitConnConfig conf = exchange.config(CONFIG);
-        List<Held> held = new ArrayList<>(conf.limitConn().size());
+        List<Runnable> held = new ArrayList<>(conf.limitConn().size());
         exchange.attribute(HELD, held);
+        List<Limit> shared = new ArrayList<>(0);
+        List<String> sharedKeys = new ArrayList<>(0);
+        RedisZones redis = null;
         for (Limit limit : conf.limitConn()) {
             ZoneTable t = zones.get(limit.zone());
             String key = Zone.keyOf(t.key(), exchange, 255);
             if (key == null) {
                 continue; // nginx does not count an empty (or overlong) key
             }
-            boolean admitted = t.counts().apply(key, k -> new int[1], count -> {
-                if (count[0] >= limit.max()) {
-                    return false;
-                }
-                count[0]++;
-                return true;
-            });
-            if (!admitted) {
-                String client = exchange.request().remoteAddressText();
-                if (conf.limitConnDryRun()) {
-                    LOG.info("limiting connections, dry run, by zone \"{}\", client: {}", limit.zone(), client);
-                    exchange.attribute(STATUS, Status.REJECTED_DRY_RUN);
-                    continue;
-                }
-                conf.limitConnLogLevel().log(LOG, "limiting connections by zone \"{}\", client: {}, request: \"{}\"",
-                        limit.zone(), client, exchange.request().requestLine());
-                exchange.attribute(STATUS, Status.REJECTED);
+            if (t.redis() != null && t.redis().usable()) {
+                redis = t.redis();
+                shared.add(limit);
+                sharedKeys.add(key);
+            } else if (!admit(exchange, conf, limit, t, key, held)) {
                 return Result.status(conf.limitConnStatus());
             }
-            held.add(new Held(t, key));
         }
+        if (redis == null) {
+            return passed(exchange);
+        }
+        // the zones in Redis hold the request at once, or none of them does
+        RedisZones r = redis;
+        byte[][] counts = new byte[shared.size()][];
+        long[] max = new long[shared.size()];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = r.key("limit-conn", shared.get(i).zone(), sharedKeys.get(i));
+            max[i] = shared.get(i).max();
+        }
+        String[] holder = new String[1];
+        CompletableFuture<Result> decided = new CompletableFuture<>();
+        r.hold(counts, max, holder).whenComplete((full, error) -> exchange.eventLoop().execute(() -> {
+            if (decided.isDone()) { // the request ended meanwhile
+                if (error == null && full == 0) {
+                    r.giveBack(counts, holder[0]);
+                }
+                return;
+            }
+            if (error != null) {
+                r.markDown(error);
+                for (int i = 0; i < counts.length; i++) {
+                    Limit limit = shared.get(i);
+                    if (!admit(exchange, conf, limit, zones.get(limit.zone()), sharedKeys.get(i), held)) {
+                        decided.complete(Result.status(conf.limitConnStatus()));
+                        return;
+                    }
+                }
+            } else if (full > 0) {
+                if (!refuse(exchange, conf, shared.get((int) (full - 1)))) {
+                    decided.complete(Result.status(conf.limitConnStatus()));
+                    return;
+                }
+            } else {
+                held.add(() -> r.giveBack(counts, holder[0]));
+            }
+            decided.complete(passed(exchange));
+        }));
+        return Result.pending(decided);
+    }
+
+    /** Counts the request in a zone's local table; false when it is full and the request is rejected. */
+    private static boolean admit(HttpExchange exchange, LimitConnConfig conf, Limit limit, ZoneTable t, String key,
+            List<Runnable> held) {
+        boolean admitted = t.counts().apply(key, k -> new int[1], count -> {
+            if (count[0] >= limit.max()) {
+                return false;
+            }
+            count[0]++;
+            return true;
+        });
+        if (admitted) {
+            held.add(() -> t.counts().update(key, count -> --count[0] <= 0));
+            return true;
+        }
+        return refuse(exchange, conf, limit);
+    }
+
+    /** A full zone: logs it; false when the request is rejected, true in a dry run. */
+    private static boolean refuse(HttpExchange exchange, LimitConnConfig conf, Limit limit) {
+        String client = exchange.request().remoteAddressText();
+        if (conf.limitConnDryRun()) {
+            LOG.info("limiting connections, dry run, by zone \"{}\", client: {}", limit.zone(), client);
+            exchange.attribute(STATUS, Status.REJECTED_DRY_RUN);
+            return true;
+        }
+        conf.limitConnLogLevel().log(LOG, "limiting connections by zone \"{}\", client: {}, request: \"{}\"",
+                limit.zone(), client, exchange.request().requestLine());
+        exchange.attribute(STATUS, Status.REJECTED);
+        return false;
+    }
+
+    private static Result passed(HttpExchange exchange) {
         if (exchange.attribute(STATUS) == null) {
             exchange.attribute(STATUS, Status.PASSED);
         }
@@ -155,13 +220,11 @@ public final class LimitConnModule implements Module {
     }
 
     private static void release(HttpExchange exchange) {
-        List<Held> held = exchange.attribute(HELD);
+        List<Runnable> held = exchange.attribute(HELD);
         if (held == null) {
             return;
         }
         exchange.attribute(HELD, null);
-        for (Held h : held) {
-            h.table().counts().update(h.key(), count -> --count[0] <= 0);
-        }
+        held.forEach(Runnable::run);
     }
 }

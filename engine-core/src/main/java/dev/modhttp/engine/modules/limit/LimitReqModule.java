@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * counts and the longest wait applies. Rejections are logged at {@code limit-req-log-level}
  * (error), delays one level lower. {@code limit-req-dry-run: on} only logs and sets
  * {@code $limit_req_status} (PASSED, DELAYED, REJECTED, DELAYED_DRY_RUN, REJECTED_DRY_RUN).
+ * A zone declared with {@code backend=redis} counts in Redis with every engine that shares it
+ * ({@link RedisZones}): its check is then one asynchronous round trip.
  *
  * <pre>
  * limit-req-zone: ["$binary_remote_addr zone=perip:10m rate=10r/s"]
@@ -58,6 +60,9 @@ public final class LimitReqModule implements Module {
             .defaults(LimitReqConfig.DEFAULTS)
             .build();
 
+    /** Where zones with {@code backend=redis} (limit-req's and limit-conn's) are kept. */
+    public static final ConfigSpec<RedisConfig> REDIS = RedisConfig.CONFIG;
+
     /**
      * The attribute holding the request's outcome, a {@link Status}, once a limit was checked;
      * kept across internal redirects, so that a request counts once (nginx's {@code r->main}).
@@ -67,8 +72,12 @@ public final class LimitReqModule implements Module {
     /** nginx's $limit_req_status values. */
     public enum Status { PASSED, DELAYED, REJECTED, DELAYED_DRY_RUN, REJECTED_DRY_RUN }
 
-    /** A zone's states, and its key compiled. */
-    record ZoneTable(Zone zone, Template key, long ratePerMs1000, KeyTable<Bucket> buckets) {
+    /** A zone's states, its key compiled, and the Redis it counts in ({@code backend=redis}; else null). */
+    record ZoneTable(Zone zone, Template key, long ratePerMs1000, KeyTable<Bucket> buckets, RedisZones redis) {
+    }
+
+    /** The outcome of the zones looked at: rejected by the limit at {@code rejectedBy} (ms until one would pass), or a wait. */
+    private record Verdict(int rejectedBy, long ms) {
     }
 
     /** One key's bucket: excess in thousandths of a request, as nginx keeps it. */
@@ -95,7 +104,8 @@ public final class LimitReqModule implements Module {
                     // a reload keeps a zone's buckets while its name, size and key stay (the rate may change)
                     KeyTable<Bucket> buckets = registry.carry(List.of("limit-req-zone", z.name(), z.size(), z.key()),
                             () -> new KeyTable<>(z.capacity()), null);
-                    return new ZoneTable(z, key, Math.round(z.ratePerSecond() * 1000), buckets);
+                    RedisZones redis = z.backend() == Zone.Backend.REDIS ? Zone.redis(registry, "limit-req-zone") : null;
+                    return new ZoneTable(z, key, Math.round(z.ratePerSecond() * 1000), buckets, redis);
                 },
                 CONFIG, "limit-req", c -> c.limitReq().stream().map(LimitReq::zone).toList());
         registry.handler(Phase.PREACCESS, this::handle).name("limit-req")
@@ -107,30 +117,91 @@ public final class LimitReqModule implements Module {
         if (exchange.attribute(STATUS) != null) {
             return Result.DECLINED; // limited once already (an internal redirect came back here)
         }
-        long now = System.nanoTime() / 1_000_000;
         List<LimitReq> limits = conf.limitReq();
         String[] keys = new String[limits.size()];
+        RedisZones redis = null;
+        int shared = 0;
+        for (int i = 0; i < limits.size(); i++) {
+            ZoneTable t = zones.get(limits.get(i).zone());
+            keys[i] = Zone.keyOf(t.key(), exchange, 65535); // nginx does not count an empty key
+            if (keys[i] != null && t.redis() != null) {
+                redis = t.redis();
+                shared++;
+            }
+        }
+        if (redis == null || !redis.usable()) {
+            return finish(exchange, conf, passes(limits, keys, false, 0), 0);
+        }
+        // the zones counted here look first; Redis decides its zones at once; then the zones here count
+        Verdict looked = passes(limits, keys, true, 0);
+        if (looked.rejectedBy() >= 0) {
+            return finish(exchange, conf, looked, 0);
+        }
+        byte[][] buckets = new byte[shared][];
+        long[] args = new long[shared * 3];
+        int[] limitOf = new int[shared];
+        for (int i = 0, n = 0; i < limits.size(); i++) {
+            ZoneTable t = zones.get(limits.get(i).zone());
+            if (keys[i] != null && t.redis() != null) {
+                LimitReq limit = limits.get(i);
+                limitOf[n] = i;
+                buckets[n] = redis.key("limit-req", limit.zone(), keys[i]);
+                args[n * 3] = t.ratePerMs1000();
+                args[n * 3 + 1] = limit.burst();
+                args[n * 3 + 2] = limit.delay() == Integer.MAX_VALUE ? -1 : limit.delay();
+                n++;
+            }
+        }
+        RedisZones r = redis;
+        CompletableFuture<Result> decided = new CompletableFuture<>();
+        r.take(buckets, args).whenComplete((answer, error) -> exchange.eventLoop().execute(() -> {
+            if (decided.isDone()) {
+                return; // the request ended meanwhile
+            }
+            if (error != null) {
+                r.markDown(error);
+                decided.complete(finish(exchange, conf, passes(limits, keys, false, 0), 0));
+            } else if (answer.get(0) < 0) {
+                decided.complete(finish(exchange, conf, new Verdict(limitOf[(int) -answer.get(0) - 1], answer.get(1)), 0));
+            } else {
+                decided.complete(finish(exchange, conf, passes(limits, keys, true, 1), answer.get(1)));
+            }
+        }));
+        return Result.pending(decided);
+    }
+
+    /**
+     * nginx's two passes over the zones counted on this engine, from pass {@code first}: pass 0
+     * looks in every zone, pass 1 counts in every one, so that a request counts in none unless
+     * all let it pass. With {@code skipShared}, the zones counted in Redis are left out.
+     */
+    private Verdict passes(List<LimitReq> limits, String[] keys, boolean skipShared, int first) {
+        long now = System.nanoTime() / 1_000_000;
         long delayMs = 0;
-        // as nginx: every zone is looked at first, and a request counts in none unless all let it pass
-        for (int pass = 0; pass < 2; pass++) {
+        for (int pass = first; pass < 2; pass++) {
             boolean commit = pass == 1;
             for (int i = 0; i < limits.size(); i++) {
                 LimitReq limit = limits.get(i);
                 ZoneTable t = zones.get(limit.zone());
-                if (!commit) {
-                    keys[i] = Zone.keyOf(t.key(), exchange, 65535); // nginx does not count an empty key
-                }
-                if (keys[i] == null) {
+                if (keys[i] == null || skipShared && t.redis() != null) {
                     continue;
                 }
                 long verdict = t.buckets().apply(keys[i], k -> new Bucket(),
                         b -> take(b, now, t.ratePerMs1000(), limit, commit));
                 if (verdict < 0) {
-                    return reject(exchange, conf, limit, -verdict);
+                    return new Verdict(i, -verdict);
                 }
                 delayMs = Math.max(delayMs, verdict);
             }
         }
+        return new Verdict(-1, delayMs);
+    }
+
+    private Result finish(HttpExchange exchange, LimitReqConfig conf, Verdict verdict, long sharedDelayMs) {
+        if (verdict.rejectedBy() >= 0) {
+            return reject(exchange, conf, conf.limitReq().get(verdict.rejectedBy()), verdict.ms());
+        }
+        long delayMs = Math.max(verdict.ms(), sharedDelayMs);
         if (delayMs == 0) {
             exchange.attribute(STATUS, Status.PASSED);
             return Result.DECLINED;

@@ -22,14 +22,22 @@ import java.util.function.Function;
  * a request whose key renders empty is not counted. The size bounds the number of keys the
  * zone remembers, one per 64 bytes as in nginx (10m: about 160,000); when it is full, the
  * least recently used key is forgotten.
+ *
+ * <p>{@code backend=redis} (not in nginx) keeps the zone in Redis, shared by every engine
+ * pointing at the same one ({@link RedisZones}); the local table then serves while Redis does
+ * not answer. The default, {@code backend=local}, counts on this engine alone, as nginx does.
  */
-public record Zone(String key, String name, Size size, Double ratePerSecond) {
+public record Zone(String key, String name, Size size, Double ratePerSecond, Backend backend) {
+
+    /** Where a zone counts. */
+    public enum Backend { LOCAL, REDIS }
 
     public static Zone parse(String text) {
         String[] parts = text.trim().split("\\s+");
         String name = null;
         Size size = null;
         Double rate = null;
+        Backend backend = Backend.LOCAL;
         if (parts.length < 2 || parts[0].startsWith("zone=")) {
             throw new IllegalArgumentException("'" + text + "' is not \"key zone=name:size [rate=Nr/s]\"");
         }
@@ -47,14 +55,17 @@ public record Zone(String key, String name, Size size, Double ratePerSecond) {
                 }
             } else if (p.startsWith("rate=")) {
                 rate = rate(p.substring(5));
+            } else if (p.equals("backend=redis") || p.equals("backend=local")) {
+                backend = p.equals("backend=redis") ? Backend.REDIS : Backend.LOCAL;
             } else {
-                throw new IllegalArgumentException("unknown parameter '" + p + "' in '" + text + "'");
+                throw new IllegalArgumentException("unknown parameter '" + p + "' in '" + text
+                        + "' (rate=Nr/s, backend=local or backend=redis)");
             }
         }
         if (name == null) {
             throw new IllegalArgumentException("'" + text + "' has no zone=name:size");
         }
-        return new Zone(parts[0], name, size, rate);
+        return new Zone(parts[0], name, size, rate, backend);
     }
 
     private static double rate(String text) {
@@ -112,6 +123,30 @@ public record Zone(String key, String name, Size size, Double ratePerSecond) {
             return c;
         });
         return zones;
+    }
+
+    /**
+     * The Redis the zones with {@code backend=redis} share: one per {@code redis:} block, kept
+     * over reloads that do not change it, closed when no configuration uses it any more.
+     *
+     * @throws ConfigException naming {@code zoneKey} when Lettuce is not on the classpath, or
+     *     {@code redis.url} when Lettuce does not read it
+     */
+    static RedisZones redis(ModuleRegistry registry, String zoneKey) {
+        try {
+            Class.forName("io.lettuce.core.RedisClient", false, Zone.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new ConfigException("", zoneKey, "backend=redis needs Lettuce on the classpath (io.lettuce:lettuce-core; "
+                    + "spring-boot-starter-data-redis brings it)", e);
+        }
+        RedisConfig c = registry.config().main(RedisConfig.CONFIG);
+        return registry.carry(List.of("redis", c), () -> {
+            try {
+                return new RedisZones(c);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("", "redis.url", e.getMessage(), e);
+            }
+        }, RedisZones::close);
     }
 
     /** The key of a request in a zone, or null when it does not count (empty, or longer than {@code max}). */

@@ -1,0 +1,39 @@
+package dev.modhttp.engine.modules.limit;
+
+import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.Scope;
+import java.time.Duration;
+
+/**
+ * The {@code redis:} block, at main scope: the Redis that limit zones with {@code backend=redis}
+ * share ({@link RedisZones}). Not read unless such a zone is declared.
+ *
+ * <pre>
+ * redis:
+ *   url: redis://redis.internal:6379
+ *   timeout: 100ms
+ * limit-req-zone: ["$binary_remote_addr zone=api:10m rate=10r/s backend=redis"]
+ * </pre>
+ *
+ * @param url Lettuce's URI: {@code redis://[user:password@]host[:port][/database]},
+ *     {@code rediss://} for TLS, {@code redis-sentinel://}; default {@code redis://localhost:6379}
+ *     (in the starter, from {@code spring.data.redis.*} when this block does not set it)
+ * @param timeout how long a check waits for Redis before it counts locally; default 250ms
+ * @param keyPrefix the start of every key the engine writes; default {@code modhttp:}
+ */
+public record RedisConfig(String url, Duration timeout, String keyPrefix) {
+
+    public static final RedisConfig DEFAULTS = new RedisConfig("redis://localhost:6379", Duration.ofMillis(250),
+            "modhttp:");
+
+    public static final ConfigSpec<RedisConfig> CONFIG = ConfigSpec.block("redis", RedisConfig.class)
+            .scopes(Scope.MAIN)
+            .defaults(DEFAULTS)
+            .build();
+
+    public RedisConfig {
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("redis.timeout must be above 0");
+        }
+    }
+}
