@@ -13,6 +13,7 @@ import dev.modhttp.engine.modules.compression.CompressionConfig;
 import dev.modhttp.engine.modules.headers.HeadersConfig;
 import dev.modhttp.engine.modules.limit.LimitConnModule.LimitConnConfig;
 import dev.modhttp.engine.modules.limit.LimitReqModule.LimitReqConfig;
+import dev.modhttp.engine.modules.limit.RedisConfig;
 import dev.modhttp.engine.modules.log.AccessLogModule.AccessLogConfig;
 import dev.modhttp.engine.modules.proxy.ProxyConfig;
 import dev.modhttp.engine.modules.proxy.ProxyHeadersConfig;
@@ -131,6 +132,13 @@ class BuiltInConfigHandlerTests {
         }
     }
 
+    static class TakesRedis {
+        @PhaseHandler(phase = Phase.ACCESS)
+        Result handle(RedisConfig c) {
+            return Result.DECLINED;
+        }
+    }
+
     static class TakesAccess {
         @PhaseHandler(phase = Phase.ACCESS)
         Result handle(AccessConfig c) {
@@ -208,6 +216,7 @@ class BuiltInConfigHandlerTests {
             Map.entry(RealIpConfig.class, TakesRealIp.class),
             Map.entry(LimitReqConfig.class, TakesLimitReq.class),
             Map.entry(LimitConnConfig.class, TakesLimitConn.class),
+            Map.entry(RedisConfig.class, TakesRedis.class),
             Map.entry(AccessConfig.class, TakesAccess.class),
             Map.entry(AuthBasicConfig.class, TakesAuthBasic.class),
             Map.entry(StubStatusConfig.class, TakesStubStatus.class),
