@@ -101,15 +101,24 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /** Stops it by its PID (TERM, then KILL) and waits until it is gone. */
-    public void stop() throws InterruptedException {
+    public void stop() throws IOException, InterruptedException {
         if (process == null) {
             return;
         }
+        pause(false); // a paused Redis would not act on TERM
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         process = null;
+    }
+
+    /** Stops (SIGSTOP) or resumes (SIGCONT) the process: a Redis that holds connections open and answers nothing. */
+    public void pause(boolean paused) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", paused ? "-STOP" : "-CONT", Long.toString(process.pid())).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("cannot signal redis-server " + process.pid());
+        }
     }
 
     /**
@@ -154,7 +163,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws IOException, InterruptedException {
         stop();
     }
 }

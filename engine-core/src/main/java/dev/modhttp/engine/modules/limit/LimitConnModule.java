@@ -150,12 +150,12 @@ public final class LimitConnModule implements Module {
             counts[i] = r.key("limit-conn", shared.get(i).zone(), sharedKeys.get(i));
             max[i] = shared.get(i).max();
         }
-        String[] holder = new String[1];
+        RedisZones.Hold hold = r.newHold(counts);
         CompletableFuture<Result> decided = new CompletableFuture<>();
-        r.hold(counts, max, holder).whenComplete((full, error) -> exchange.eventLoop().execute(() -> {
+        r.hold(hold, max).whenComplete((full, error) -> exchange.eventLoop().execute(() -> {
             if (decided.isDone()) { // the request ended meanwhile
                 if (error == null && full == 0) {
-                    r.giveBack(counts, holder[0]);
+                    r.giveBack(hold);
                 }
                 return;
             }
@@ -174,7 +174,7 @@ public final class LimitConnModule implements Module {
                     return;
                 }
             } else {
-                held.add(() -> r.giveBack(counts, holder[0]));
+                held.add(() -> r.giveBack(hold));
             }
             decided.complete(passed(exchange));
         }));

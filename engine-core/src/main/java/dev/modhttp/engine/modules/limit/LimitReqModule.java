@@ -130,10 +130,10 @@ public final class LimitReqModule implements Module {
             }
         }
         if (redis == null || !redis.usable()) {
-            return finish(exchange, conf, passes(limits, keys, false, 0), 0);
+            return finish(exchange, conf, passes(limits, keys, false, 0, 1), 0);
         }
         // the zones counted here look first; Redis decides its zones at once; then the zones here count
-        Verdict looked = passes(limits, keys, true, 0);
+        Verdict looked = passes(limits, keys, true, 0, 0);
         if (looked.rejectedBy() >= 0) {
             return finish(exchange, conf, looked, 0);
         }
@@ -160,25 +160,26 @@ public final class LimitReqModule implements Module {
             }
             if (error != null) {
                 r.markDown(error);
-                decided.complete(finish(exchange, conf, passes(limits, keys, false, 0), 0));
+                decided.complete(finish(exchange, conf, passes(limits, keys, false, 0, 1), 0));
             } else if (answer.get(0) < 0) {
                 decided.complete(finish(exchange, conf, new Verdict(limitOf[(int) -answer.get(0) - 1], answer.get(1)), 0));
             } else {
-                decided.complete(finish(exchange, conf, passes(limits, keys, true, 1), answer.get(1)));
+                decided.complete(finish(exchange, conf, passes(limits, keys, true, 1, 1), answer.get(1)));
             }
         }));
         return Result.pending(decided);
     }
 
     /**
-     * nginx's two passes over the zones counted on this engine, from pass {@code first}: pass 0
-     * looks in every zone, pass 1 counts in every one, so that a request counts in none unless
-     * all let it pass. With {@code skipShared}, the zones counted in Redis are left out.
+     * nginx's two passes over the zones counted on this engine, from pass {@code first} to pass
+     * {@code last}: pass 0 looks in every zone, pass 1 counts in every one, so that a request
+     * counts in none unless all let it pass. With {@code skipShared}, the zones counted in Redis
+     * are left out.
      */
-    private Verdict passes(List<LimitReq> limits, String[] keys, boolean skipShared, int first) {
+    private Verdict passes(List<LimitReq> limits, String[] keys, boolean skipShared, int first, int last) {
         long now = System.nanoTime() / 1_000_000;
         long delayMs = 0;
-        for (int pass = first; pass < 2; pass++) {
+        for (int pass = first; pass <= last; pass++) {
             boolean commit = pass == 1;
             for (int i = 0; i < limits.size(); i++) {
                 LimitReq limit = limits.get(i);

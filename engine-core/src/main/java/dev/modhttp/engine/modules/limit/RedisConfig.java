@@ -35,5 +35,8 @@ public record RedisConfig(String url, Duration timeout, String keyPrefix) {
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
             throw new IllegalArgumentException("redis.timeout must be above 0");
         }
+        if (timeout != null && timeout.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("redis.timeout must be at most 1m (a limit check waits that long)");
+        }
     }
 }

@@ -38,6 +38,7 @@ public record Zone(String key, String name, Size size, Double ratePerSecond, Bac
         Size size = null;
         Double rate = null;
         Backend backend = Backend.LOCAL;
+        boolean backendSet = false;
         if (parts.length < 2 || parts[0].startsWith("zone=")) {
             throw new IllegalArgumentException("'" + text + "' is not \"key zone=name:size [rate=Nr/s]\"");
         }
@@ -56,7 +57,11 @@ public record Zone(String key, String name, Size size, Double ratePerSecond, Bac
             } else if (p.startsWith("rate=")) {
                 rate = rate(p.substring(5));
             } else if (p.equals("backend=redis") || p.equals("backend=local")) {
+                if (backendSet) {
+                    throw new IllegalArgumentException("backend= is given twice in '" + text + "'");
+                }
                 backend = p.equals("backend=redis") ? Backend.REDIS : Backend.LOCAL;
+                backendSet = true;
             } else {
                 throw new IllegalArgumentException("unknown parameter '" + p + "' in '" + text
                         + "' (rate=Nr/s, backend=local or backend=redis)");
@@ -79,13 +84,14 @@ public record Zone(String key, String name, Size size, Double ratePerSecond, Bac
             throw new IllegalArgumentException("rate '" + text + "' is not Nr/s or Nr/m");
         }
         try {
-            double n = Double.parseDouble(t.substring(0, t.length() - 3));
-            if (n <= 0) {
+            long n = Long.parseLong(t.substring(0, t.length() - 3));
+            if (n <= 0 || n > 1_000_000_000L) {
                 throw new NumberFormatException();
             }
             return n / per;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("rate '" + text + "' is not Nr/s or Nr/m with N above 0");
+            throw new IllegalArgumentException("rate '" + text + "' is not Nr/s or Nr/m with N a whole number above 0"
+                    + " (as nginx)");
         }
     }
 
@@ -115,9 +121,14 @@ public record Zone(String key, String name, Size size, Double ratePerSecond, Bac
             }
         }
         registry.compileEach(spec, limitKey, c -> {
-            for (String zone : limitZones.apply(c)) {
+            List<String> named = limitZones.apply(c);
+            for (int i = 0; i < named.size(); i++) {
+                String zone = named.get(i);
                 if (!zones.containsKey(zone)) {
                     throw new IllegalArgumentException("unknown zone \"" + zone + "\" (declare it in " + key + ")");
+                }
+                if (named.indexOf(zone) != i) {
+                    throw new IllegalArgumentException("zone \"" + zone + "\" is duplicate (as nginx: one entry per zone)");
                 }
             }
             return c;

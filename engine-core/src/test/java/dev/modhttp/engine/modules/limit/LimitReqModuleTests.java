@@ -244,6 +244,14 @@ class LimitReqModuleTests {
                 .hasMessageContaining("is not Nr/s or Nr/m");
         assertThatThrownBy(() -> TestEngine.start(YAML.replace("burst=2 nodelay", "burst=2 nodelay delay=1")).close())
                 .hasMessageContaining("nodelay and delay= cannot both be set");
+        assertThatThrownBy(() -> TestEngine.start(YAML.replace("rate=1r/m", "rate=0.01r/m")).close())
+                .as("nginx takes whole numbers only (a rate rounding to 0 divided by zero)")
+                .hasMessageContaining("is not Nr/s or Nr/m with N a whole number above 0");
+        assertThatThrownBy(() -> TestEngine.start(YAML.replace("[\"zone=one burst=2 nodelay\"]",
+                "[\"zone=one burst=2 nodelay\", \"zone=one\"]")).close())
+                .hasMessageContaining("zone \"one\" is duplicate");
+        assertThatThrownBy(() -> TestEngine.start(YAML.replace("rate=1r/m", "rate=1r/m backend=redis backend=local")).close())
+                .hasMessageContaining("backend= is given twice");
     }
 
     /** nginx keeps limit_req's and limit_conn's state in the main request: an internal redirect does not count again. */

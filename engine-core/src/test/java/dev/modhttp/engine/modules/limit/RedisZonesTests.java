@@ -179,6 +179,7 @@ class RedisZonesTests {
         String yaml = yaml(redis.url(), "limit-req-zone: [\"$http_x_key zone=api:1m rate=1r/m backend=redis\"]",
                 "limit-req: [\"zone=api burst=2 nodelay\"]");
         try (TestEngine e = start(yaml, List.of()); RawClient c = e.raw()) {
+            awaitLine(" fails (", () -> 0);
             // Redis is not there at the start: the zone counts on this engine (the first request, then the burst)
             assertThat(List.of(status(c, "k"), status(c, "k"), status(c, "k"), status(c, "k")))
                     .containsExactly(200, 200, 200, 503);
@@ -199,8 +200,76 @@ class RedisZonesTests {
             }
             assertThat(warnings()).hasSize(2);
             assertThat(MemoryAppender.lines()).filteredOn(l -> l.startsWith("WARN") || l.startsWith("ERROR"))
-                    .allMatch(l -> l.contains("does not answer") || l.contains("limiting requests"));
+                    .allMatch(l -> l.contains("redis at") && l.contains(" fails (") || l.contains("limiting requests"));
         } finally {
+            engineLog.setLevel(before);
+        }
+    }
+
+    @Test
+    void aLocalZoneBesideARedisZoneCountsEachRequestOnce() throws Exception {
+        String yaml = yaml(redis.url(), """
+                limit-req-zone: ["$http_x_key zone=shared:1m rate=100r/s backend=redis", "$http_x_key zone=here:1m rate=1r/m"]
+                """, "limit-req: [\"zone=shared burst=100 nodelay\", \"zone=here burst=2 nodelay\"]");
+        try (TestEngine e = start(yaml, List.of()); RawClient c = e.raw()) {
+            assertThat(List.of(status(c, "k"), status(c, "k"), status(c, "k"), status(c, "k")))
+                    .as("the first request, the burst of 2 in the local zone, then its rate").containsExactly(200, 200, 200, 503);
+            assertThat(redis.command("EXISTS modhttp:limit-req:shared:k")).isEqualTo(":1");
+        }
+    }
+
+    /** A stall just over the timeout: the hold Redis runs when it wakes is given back, not left for 15 s. */
+    @Test
+    void aHoldThatTimedOutIsGivenBackWhenRedisWakes() throws Exception {
+        String yaml = yaml(redis.url(), "limit-conn-zone: [\"$http_x_key zone=addr:1m backend=redis\"]",
+                "limit-conn: [\"addr 1\"]").replace("timeout: 500ms", "timeout: 200ms");
+        try (TestEngine a = start(yaml, List.of()); TestEngine b = start(yaml, List.of());
+                RawClient ca = a.raw(); RawClient cb = b.raw()) {
+            assertThat(status(ca, "k")).isEqualTo(200);
+            redis.pause(true);
+            try {
+                assertThat(status(ca, "k")).as("counted on engine a alone after the timeout").isEqualTo(200);
+            } finally {
+                redis.pause(false);
+            }
+            assertThat(warnings()).hasSize(1);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            String left = redis.command("HKEYS modhttp:limit-conn:addr:k");
+            while (!left.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                left = redis.command("HKEYS modhttp:limit-conn:addr:k");
+            }
+            assertThat(left).as("held in Redis after the stall").isEmpty();
+            assertThat(status(cb, "k")).as("engine b is not blocked by a hold nobody has").isEqualTo(200);
+        }
+    }
+
+    /** A Redis that answers with errors (out of memory here; a read-only replica alike) is an outage, logged once. */
+    @Test
+    void aRedisAnsweringWithErrorsIsAnOutageLoggedOnce() throws Exception {
+        Logger engineLog = (Logger) LoggerFactory.getLogger("dev.modhttp.engine");
+        Level before = engineLog.getLevel();
+        engineLog.setLevel(Level.INFO);
+        String yaml = yaml(redis.url(), "limit-req-zone: [\"$http_x_key zone=api:1m rate=1r/m backend=redis\"]",
+                "limit-req: [\"zone=api burst=2 nodelay\"]");
+        try (TestEngine e = start(yaml, List.of()); RawClient c = e.raw()) {
+            assertThat(status(c, "k")).isEqualTo(200);
+            redis.command("CONFIG SET maxmemory 1");
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
+            List<Integer> statuses = new ArrayList<>();
+            while (System.nanoTime() < until) { // Redis is tried again twice meanwhile: its refusal is no recovery
+                statuses.add(status(c, "m"));
+                Thread.sleep(50);
+            }
+            assertThat(statuses).startsWith(200, 200, 200).contains(503).doesNotContain(500);
+            assertThat(warnings()).hasSize(1);
+            assertThat(warnings().get(0)).contains("OOM");
+            assertThat(MemoryAppender.lines()).noneMatch(l -> l.contains("answers again"));
+            redis.command("CONFIG SET maxmemory 0");
+            awaitLine("answers again", () -> status(c, "n"));
+            assertThat(warnings()).hasSize(1);
+        } finally {
+            redis.command("CONFIG SET maxmemory 0");
             engineLog.setLevel(before);
         }
     }
@@ -262,7 +331,7 @@ class RedisZonesTests {
     }
 
     private static List<String> warnings() {
-        return MemoryAppender.lines().stream().filter(l -> l.startsWith("WARN") && l.contains("does not answer")).toList();
+        return MemoryAppender.lines().stream().filter(l -> l.startsWith("WARN") && l.contains("redis at") && l.contains(" fails (")).toList();
     }
 
     /**
