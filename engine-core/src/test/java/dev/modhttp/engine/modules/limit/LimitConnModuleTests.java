@@ -2,6 +2,7 @@ package dev.modhttp.engine.modules.limit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modhttp.engine.EngineBuilder;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import dev.modhttp.engine.test.RawClient;
@@ -9,6 +10,7 @@ import dev.modhttp.engine.test.TestEngine;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,17 +31,21 @@ class LimitConnModuleTests {
                     limit-conn-dry-run: on
             """;
 
-    /** Requests with X-Hold wait until the test completes their future, the others answer at once. */
     static TestEngine start(List<CompletableFuture<Result>> held) {
-        return TestEngine.start(YAML, b -> b.handler(Phase.CONTENT, ex -> {
-            ex.response().body("done");
+        return TestEngine.start(YAML, holding(held, "done"));
+    }
+
+    /** A content handler answering {@code body}: requests with X-Hold wait until the test completes their future. */
+    static Consumer<EngineBuilder> holding(List<CompletableFuture<Result>> held, String body) {
+        return b -> b.handler(Phase.CONTENT, ex -> {
+            ex.response().body(body);
             if (ex.request().header("X-Hold") == null) {
                 return Result.OK;
             }
             CompletableFuture<Result> f = new CompletableFuture<>();
             held.add(f);
             return Result.pending(f);
-        }));
+        });
     }
 
     static void awaitHeld(List<CompletableFuture<Result>> held) throws InterruptedException {

@@ -7,7 +7,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.modhttp.engine.Engine;
 import dev.modhttp.engine.config.ConfigException;
-import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import dev.modhttp.engine.test.MemoryAppender;
 import dev.modhttp.engine.test.RawClient;
@@ -74,15 +73,7 @@ class RedisZonesTests {
     }
 
     static TestEngine start(String yaml, List<CompletableFuture<Result>> held) {
-        return TestEngine.start(yaml, b -> b.handler(Phase.CONTENT, ex -> {
-            ex.response().body("ok");
-            if (ex.request().header("X-Hold") == null) {
-                return Result.OK;
-            }
-            CompletableFuture<Result> f = new CompletableFuture<>();
-            held.add(f);
-            return Result.pending(f);
-        }));
+        return TestEngine.start(yaml, LimitConnModuleTests.holding(held, "ok"));
     }
 
     static int status(RawClient c, String key) {
