@@ -105,7 +105,9 @@ public final class RedisServer implements AutoCloseable {
         if (process == null) {
             return;
         }
-        pause(false); // a paused Redis would not act on TERM
+        if (process.isAlive()) {
+            pause(false); // a paused Redis would not act on TERM
+        }
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
