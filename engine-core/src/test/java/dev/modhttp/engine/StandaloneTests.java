@@ -34,6 +34,15 @@ class StandaloneTests {
         return err.toString(StandardCharsets.UTF_8);
     }
 
+    /** One server answering "hello" at /: six lines, the last ending the location list. */
+    private static final String HELLO = """
+            servers:
+              - listen: ["127.0.0.1:0"]
+                locations:
+                  - location: /
+                    return: "200 hello"
+            """;
+
     private Path file(String yaml) throws Exception {
         Path f = dir.resolve("engine.yml");
         Files.writeString(f, yaml);
@@ -42,13 +51,7 @@ class StandaloneTests {
 
     @Test
     void dashTSaysAGoodConfigurationIsSuccessful() throws Exception {
-        Path f = file("""
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    locations:
-                      - location: /
-                        return: "200 hello"
-                """);
+        Path f = file(HELLO);
         assertThat(run("-t", "-c", f.toString()).exitCode()).isZero();
         assertThat(out()).contains("engine: the configuration file " + f + " syntax is ok")
                 .contains("engine: configuration file " + f + " test is successful");
@@ -57,12 +60,7 @@ class StandaloneTests {
 
     @Test
     void dashTNamesTheBadPropertyAndItsLine() throws Exception {
-        Path f = file("""
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    locations:
-                      - location: /
-                        return: "200 hello"
+        Path f = file(HELLO + """
                       - location: /up/
                         client-max-body-size: lots
                 """);
