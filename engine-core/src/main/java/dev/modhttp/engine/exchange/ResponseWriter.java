@@ -70,7 +70,7 @@ public final class ResponseWriter {
     }
 
     long bodyBytesSent() {
-        return bodyBytesSent;
+        return bodyBytesSent - ex.transport.unsentBytes(); // a download broken off counts what the client took
     }
 
     /** Sends the response as it is set: hooks, header filters, body. */
@@ -132,8 +132,7 @@ public final class ResponseWriter {
                     files.start();
                 } else {
                     writePieces(pieces, ex.location.config(CoreModule.CONFIG).tcpNopush());
-                    ex.transport.endBody();
-                    ex.complete();
+                    ended();
                 }
                 return;
             }
@@ -173,6 +172,16 @@ public final class ResponseWriter {
             if (cork) {
                 ex.transport.cork(false);
             }
+        }
+    }
+
+    /** The body is written: the request ends once the client has taken it (at once when it leaves with the next flush). */
+    private void ended() {
+        ex.transport.endBody();
+        if (ex.transport.sending()) {
+            ex.transport.whenSent(ex::complete);
+        } else {
+            ex.complete();
         }
     }
 
@@ -224,8 +233,7 @@ public final class ResponseWriter {
         }
         if (last) {
             w.streamer = null;
-            w.ex.transport.endBody();
-            w.ex.complete();
+            w.ended();
         }
     }
 }

@@ -98,6 +98,24 @@ public interface Transport {
     void endBody();
 
     /**
+     * Whether bytes written for the response still wait for the client after {@link #endBody()}:
+     * then the request ends through {@link #whenSent}, as nginx ends a request only once its last
+     * byte has left (limit-conn holds, LOG runs then). False where the protocol cannot tell (HTTP/2,
+     * whose flow control paces the stream) and for a response that leaves at the next flush.
+     */
+    boolean sending();
+
+    /**
+     * Runs {@code sent} on the event loop once every byte written has left for the client; while
+     * bytes wait, send-timeout runs between two successive writes. Nothing runs when the
+     * connection dies first (the request is aborted then). Only after {@link #sending()} said true.
+     */
+    void whenSent(Runnable sent);
+
+    /** Body bytes written zero-copy that the client has not taken yet; 0 where the protocol cannot tell. */
+    long unsentBytes();
+
+    /**
      * After a 101 head was written: flushes it and hands the connection to {@code tunnel}
      * ({@link Tunnel#start}); the request is logged when the connection ends.
      *

@@ -78,8 +78,9 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.transport = new Http1Transport(this, binding, ctx);
         this.timer = new Http1Timer(ctx, this::expired);
+        this.transport = new Http1Transport(this, binding, ctx, new PendingSend(ctx, timer, () -> current != null
+                ? current.location().config(CoreModule.CONFIG).sendTimeout() : serverCore.sendTimeout(), this::flush));
     }
 
     @Override
@@ -216,14 +217,12 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
         if (ctx.channel().isWritable()) {
-            timer.disarmSend();
+            transport.pendingSend().writable();
             if (streamer != null) {
                 streamer.resume();
             }
         } else if (current != null || streamer != null) {
-            Duration d = current != null ? current.location().config(CoreModule.CONFIG).sendTimeout()
-                    : serverCore.sendTimeout();
-            timer.armSend(d);
+            transport.pendingSend().stalled();
         }
         ctx.fireChannelWritabilityChanged();
     }

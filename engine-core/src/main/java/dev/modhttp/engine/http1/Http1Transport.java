@@ -13,18 +13,16 @@ import dev.modhttp.engine.http.HeaderFields;
 import dev.modhttp.engine.http.Response;
 import dev.modhttp.engine.http.Tunnel;
 import dev.modhttp.engine.internal.HeaderNames;
-import dev.modhttp.engine.internal.Log;
 import dev.modhttp.engine.internal.StatusText;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -70,14 +68,35 @@ final class Http1Transport implements Transport {
     private BodyMode mode = BodyMode.NONE;
     /** The encoded status line and headers, not yet written. */
     private ByteBuf pendingHead;
-    /** The socket corked around a body of pieces ({@code tcp-nopush}); null when not corked. */
-    private EpollSocketChannel corked;
     private boolean needsFlush;
+    /** What of the response the client has not taken yet. */
+    private final PendingSend pending;
 
-    Http1Transport(Http1Connection conn, ConnectionBinding binding, ChannelHandlerContext ctx) {
+    Http1Transport(Http1Connection conn, ConnectionBinding binding, ChannelHandlerContext ctx, PendingSend pending) {
         this.conn = conn;
         this.binding = binding;
         this.ctx = ctx;
+        this.pending = pending;
+    }
+
+    /** The response's body on its way: corking, and what the client has not taken yet. */
+    PendingSend pendingSend() {
+        return pending;
+    }
+
+    @Override
+    public boolean sending() {
+        return pending.pending();
+    }
+
+    @Override
+    public void whenSent(Runnable sent) {
+        pending.whenSent(sent);
+    }
+
+    @Override
+    public long unsentBytes() {
+        return pending.unsentBytes();
     }
 
     @Override
@@ -285,16 +304,16 @@ final class Http1Transport implements Transport {
             output(chunk);
             return;
         }
-        writeChunk(chunk, chunk.readableBytes());
+        writeChunk(chunk, chunk.readableBytes(), ctx.voidPromise());
     }
 
     /** One chunk of a chunked body: its size line, {@code msg} (bytes or a file region), CRLF. */
-    private void writeChunk(Object msg, long length) {
+    private void writeChunk(Object msg, long length, ChannelPromise promise) {
         ByteBuf size = ctx.alloc().buffer(20);
         ByteBufUtil.writeAscii(size, Long.toHexString(length));
         size.writeBytes(CRLF);
         output(size);
-        output(msg);
+        output(msg, promise);
         output(Unpooled.wrappedBuffer(CRLF));
     }
 
@@ -312,45 +331,30 @@ final class Http1Transport implements Transport {
     @Override
     public void writePiece(Response.Piece piece) throws IOException {
         Object msg;
+        ChannelPromise promise = ctx.voidPromise();
         if (piece instanceof Response.FileBody file) {
             FileChannel fc = file.channel() != null ? file.channel()
                     : FileChannel.open(file.path(), StandardOpenOption.READ);
-            msg = new DefaultFileRegion(fc, file.position(), file.length());
+            DefaultFileRegion region = new DefaultFileRegion(fc, file.position(), file.length());
+            msg = region;
+            if (file.length() > PendingSend.FOLLOWED) {
+                promise = pending.follow(region);
+            }
         } else {
             msg = ((Response.Bytes) piece).buf();
         }
         if (mode != BodyMode.CHUNKED) {
-            output(msg);
+            output(msg, promise);
         } else if (piece.length() == 0) {
             ReferenceCountUtil.release(msg); // an empty chunk would end the body
         } else {
-            writeChunk(msg, piece.length());
+            writeChunk(msg, piece.length(), promise);
         }
     }
 
     @Override
     public void cork(boolean on) {
-        if (on) {
-            corked = ctx.channel() instanceof EpollSocketChannel epoll && setCork(epoll, true) ? epoll : null;
-        } else if (corked != null) {
-            // once everything before it is written, the tail goes out
-            EpollSocketChannel ch = corked;
-            corked = null;
-            ctx.write(Unpooled.EMPTY_BUFFER).addListener(f -> setCork(ch, false));
-        }
-    }
-
-    private static boolean setCork(EpollSocketChannel ch, boolean on) {
-        if (!ch.isOpen()) {
-            return false;
-        }
-        try {
-            ch.config().setTcpCork(on);
-            return true;
-        } catch (ChannelException e) {
-            Log.debug("TCP_CORK not changed: {}", e.toString());
-            return false;
-        }
+        pending.cork(on);
     }
 
     /** The interim 100 response, at once. */
@@ -361,6 +365,11 @@ final class Http1Transport implements Transport {
 
     /** Writes response bytes, the pending head first, merged with small bytes; {@code null} writes only the head. */
     private void output(Object msg) {
+        output(msg, ctx.voidPromise());
+    }
+
+    /** As {@link #output(Object)}, {@code msg} written with {@code promise} (only bytes are merged, never a followed region). */
+    private void output(Object msg, ChannelPromise promise) {
         ByteBuf head = pendingHead;
         if (head != null) {
             pendingHead = null;
@@ -378,7 +387,8 @@ final class Http1Transport implements Transport {
             write(head);
         }
         if (msg != null) {
-            write(msg);
+            ctx.write(msg, promise);
+            needsFlush = true;
         }
     }
 
@@ -417,6 +427,7 @@ final class Http1Transport implements Transport {
 
     /** A response abandoned after its head was encoded. */
     void release() {
+        pending.release();
         if (pendingHead != null) {
             pendingHead.release();
             pendingHead = null;

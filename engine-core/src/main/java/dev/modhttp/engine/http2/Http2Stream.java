@@ -343,6 +343,22 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
         output.end(malformed);
     }
 
+    /** A stream's DATA is paced by flow control, and its request ends once the frames are written. */
+    @Override
+    public boolean sending() {
+        return false;
+    }
+
+    @Override
+    public void whenSent(Runnable sent) {
+        sent.run();
+    }
+
+    @Override
+    public long unsentBytes() {
+        return 0;
+    }
+
     /** HTTP/2 has no 101: a stream cannot switch protocols. */
     @Override
     public boolean upgrade(Exchange exchange, Tunnel tunnel) {
