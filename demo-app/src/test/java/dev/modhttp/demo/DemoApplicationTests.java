@@ -12,11 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The demo end to end, over a real socket, as a reader would try it with curl. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 @Timeout(30)
 class DemoApplicationTests {
 
@@ -31,6 +35,18 @@ class DemoApplicationTests {
 
     HttpRequest.Builder get(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    }
+
+    @Test
+    void theAccessLogLineOfARequestWithATraceparentCarriesItsTraceId(CapturedOutput output) throws Exception {
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        assertThat(send(get("/hi").header("traceparent", "00-" + trace + "-00f067aa0ba902b7-01")).statusCode())
+                .isEqualTo(200);
+        long deadline = System.nanoTime() + 5_000_000_000L; // the log is written off the event loop
+        while (!output.getOut().contains("trace=" + trace) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(output.getOut()).containsPattern("\"GET /hi HTTP/1.1\" 200 2 .* trace=" + trace);
     }
 
     @Test

@@ -46,6 +46,9 @@ import org.springframework.util.ClassUtils;
 public final class EngineAutoConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(EngineAutoConfiguration.class);
+    /** Micrometer's core (the metrics module's) and its observation API, which it brings. */
+    private static final boolean OBSERVATION = ClassUtils.isPresent("io.micrometer.core.instrument.MeterRegistry", null)
+            && ClassUtils.isPresent("io.micrometer.observation.Observation", null);
 
     @Bean
     @ConditionalOnMissingBean
@@ -158,10 +161,12 @@ public final class EngineAutoConfiguration {
         }
     }
 
+    /** The handler a bean defines; inside its request's observation scope when micrometer-observation is there. */
     private static HandlerDefinition wrap(String bean,
             Supplier<HandlerDefinition> definition) {
         try {
-            return definition.get();
+            HandlerDefinition d = definition.get();
+            return OBSERVATION ? ObservedHandlers.wrap(d) : d;
         } catch (IllegalStateException e) {
             throw new EngineException("bean '" + bean + "': " + e.getMessage(), e);
         }

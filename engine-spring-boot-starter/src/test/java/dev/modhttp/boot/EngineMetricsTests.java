@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,14 +49,14 @@ class EngineMetricsTests {
     }
 
     @Test
-    void withoutAMeterRegistryNothingIsAdded() throws Exception {
-        SpringApplication app = new SpringApplication(EngineApplicationTests.App.class);
-        app.setWebApplicationType(WebApplicationType.NONE);
-        try (ConfigurableApplicationContext context = app.run("--server.port=0",
-                "--engine.servers[0].locations[0].location=/")) {
-            assertThat(context.getBeansOfType(MeterRegistry.class)).isEmpty();
-            assertThat(context.getBean(dev.modhttp.engine.Engine.class).pipelines().get("servers[0].locations[0] /"))
-                    .noneMatch(step -> step.contains("metrics"));
-        }
+    void withoutAMeterRegistryOrAnObservationRegistryNothingIsAdded() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(EngineMetricsAutoConfiguration.class, EngineAutoConfiguration.class))
+                .withPropertyValues("engine.servers[0].listen[0]=127.0.0.1:0", "engine.servers[0].locations[0].location=/")
+                .run(context -> {
+                    assertThat(context).doesNotHaveBean(MeterRegistry.class);
+                    assertThat(context.getBean(dev.modhttp.engine.Engine.class).pipelines().get("servers[0].locations[0] /"))
+                            .noneMatch(step -> step.contains("metrics"));
+                });
     }
 }

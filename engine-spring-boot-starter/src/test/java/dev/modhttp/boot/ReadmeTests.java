@@ -109,7 +109,9 @@ class ReadmeTests {
     void everyYamlBlockBindsAndBuildsAnEngine(Block block, @TempDir Path dir) throws Exception {
         Map<String, Object> tree = tree(block.toString(), withCertificates(block.text(), dir));
         assertThat(tree).as(block + " configures the engine").isNotEmpty();
-        assertThat(Engine.builder().config(tree).defaultListen("0").build().config().servers()).isNotEmpty();
+        // with the variables the starter adds ($trace_id, $span_id)
+        assertThat(Engine.builder().config(tree).defaultListen("0").module(new TraceVariables()).build().config().servers())
+                .isNotEmpty();
     }
 
     private static Map<String, Object> tree(String name, String yaml) throws IOException {

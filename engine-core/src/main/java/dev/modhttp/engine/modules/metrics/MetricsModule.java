@@ -1,7 +1,6 @@
 package dev.modhttp.engine.modules.metrics;
 
 import dev.modhttp.engine.phase.Order;
-import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.EngineInfo;
 import dev.modhttp.engine.module.Hook;
@@ -14,11 +13,15 @@ import dev.modhttp.engine.modules.proxy.PeerView;
 import dev.modhttp.engine.modules.proxy.ProxyModule;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
+import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -35,20 +38,65 @@ import java.util.function.ToDoubleFunction;
  * DELAYED, REJECTED, ... as {@code $limit_req_status} and {@code $limit_conn_status} say), and per
  * upstream peer ({@code upstream}, {@code peer} tags) the counters {@code engine.upstream.requests}
  * and {@code engine.upstream.failures} and the gauge {@code engine.upstream.active}.
- * Needs {@code micrometer-core} on the classpath; the starter adds it when a
- * {@code MeterRegistry} bean exists.
+ *
+ * <p>With an {@link ObservationRegistry}, each request is a Micrometer {@link Observation}
+ * instead ({@link EngineRequestObservationContext}, named and keyed by an
+ * {@link EngineRequestObservationConvention}, Boot's {@code http.server.requests} by default):
+ * started when the request head has been read (POST_READ), stopped in LOG. The registry's
+ * handlers then make the timer (Boot registers a meter handler) and, with a tracer, a span per
+ * request whose parent is the request's {@code traceparent} (or B3) fields. An internal redirect
+ * keeps the observation: a request is observed once.
+ *
+ * <p>Needs {@code micrometer-core} on the classpath; the starter adds the module when a
+ * {@code MeterRegistry} or an {@code ObservationRegistry} bean exists.
  */
 public final class MetricsModule implements Module {
 
-    private final MeterRegistry registry;
+    /** The request's {@link Observation}: started in POST_READ, stopped first thing in LOG. */
+    private static final Object OBSERVATION = new HttpExchange.KeptKey() { };
 
+    /** Null without a meter registry: no gauges, counters or timers of the module's own. */
+    private final MeterRegistry registry;
+    /** Null without an observation registry: the module times requests itself. */
+    private final ObservationRegistry observations;
+    private final EngineRequestObservationConvention convention;
+    private static final DefaultEngineRequestObservationConvention DEFAULT = new DefaultEngineRequestObservationConvention();
+
+    /** Timers, gauges and counters in {@code registry}; no observations. */
     public MetricsModule(MeterRegistry registry) {
+        this(registry, null, null);
+    }
+
+    /**
+     * Requests observed in {@code observations} (when not null) with {@code convention} (null for
+     * {@link DefaultEngineRequestObservationConvention}); gauges and counters in {@code registry}
+     * (when not null).
+     */
+    public MetricsModule(MeterRegistry registry, ObservationRegistry observations,
+            EngineRequestObservationConvention convention) {
         this.registry = registry;
+        this.observations = observations;
+        this.convention = convention;
+    }
+
+    /**
+     * The request's observation: running from POST_READ, stopped at the start of LOG (its
+     * context, a tracer's span in it, stays readable); null when requests are not observed or
+     * before POST_READ.
+     */
+    public static Observation observation(HttpExchange exchange) {
+        return (Observation) exchange.attribute(OBSERVATION);
     }
 
     @Override
     public void register(ModuleRegistry modules) {
         modules.handler(Phase.LOG, this::record).name("metrics").order(Order.FIRST);
+        if (observations != null) {
+            modules.handler(Phase.POST_READ, this::observe).name("metrics").order(Order.FIRST);
+        }
+        if (registry == null) {
+            return;
+        }
         modules.hook(new Hook() {
             @Override
             public HookResult init(EngineInfo engine) {
@@ -105,18 +153,48 @@ public final class MetricsModule implements Module {
                 .register(registry);
     }
 
+    private Result observe(HttpExchange exchange) {
+        if (exchange.attribute(OBSERVATION) == null) {
+            exchange.attribute(OBSERVATION, start(exchange));
+        }
+        return Result.DECLINED;
+    }
+
+    private Observation start(HttpExchange exchange) {
+        return Observation.createNotStarted(convention, DEFAULT, () -> new EngineRequestObservationContext(exchange),
+                observations).start();
+    }
+
     private Result record(HttpExchange exchange) {
-        int status = exchange.response().status();
-        Location location = exchange.location();
-        Timer.builder("http.server.requests")
-                .tags(Tags.of("method", exchange.request().method(), "status", Integer.toString(status),
-                        "outcome", outcome(status),
-                        "location", location.kind() == Location.Kind.SERVER ? "NONE" : location.pattern()))
-                .register(registry)
-                .record(System.nanoTime() - exchange.startNanos(), TimeUnit.NANOSECONDS);
+        if (observations != null) {
+            Observation observation = observation(exchange);
+            if (observation == null) {
+                observation = start(exchange); // answered before POST_READ: a malformed request's 400
+            }
+            exchange.attribute(OBSERVATION, observation); // stopped, its context stays readable in LOG ($trace_id)
+            ((EngineRequestObservationContext) observation.getContext()).setResponse(exchange);
+            observation.stop();
+        }
+        if (registry == null) {
+            return Result.OK;
+        }
+        if (observations == null) {
+            Timer.builder(DefaultEngineRequestObservationConvention.DEFAULT_NAME)
+                    .tags(tags(DEFAULT.getLowCardinalityKeyValues(new EngineRequestObservationContext(exchange))))
+                    .register(registry)
+                    .record(System.nanoTime() - exchange.startNanos(), TimeUnit.NANOSECONDS);
+        }
         count(exchange, LimitReqModule.STATUS, "req");
         count(exchange, LimitConnModule.STATUS, "conn");
         return Result.OK;
+    }
+
+    private static Tags tags(KeyValues values) {
+        Tags tags = Tags.empty();
+        for (KeyValue v : values) {
+            tags = tags.and(v.getKey(), v.getValue());
+        }
+        return tags;
     }
 
     /** {@code engine.limit.requests}: requests a limit looked at, by limit and outcome ($limit_req_status). */

@@ -1,0 +1,148 @@
+package dev.modhttp.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.phase.Phase;
+import dev.modhttp.engine.phase.Result;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * An application with Micrometer Tracing over OpenTelemetry (Boot's auto-configuration, no
+ * exporter): each request is a span continuing its {@code traceparent}, current in the
+ * application's handlers, and {@code $trace_id}/{@code $span_id} name it in the access log.
+ */
+@Timeout(60)
+class EngineTracingTests {
+
+    static final String TRACE = "0af7651916cd43dd8448eb211c80319c";
+    static final String PARENT = "b7ad6b7169203331";
+
+    @TempDir
+    Path dir;
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class App {
+
+        /** Answers with the span current in the handler: on the event loop, or on a worker when blocking. */
+        @Bean
+        Spans spans(Tracer tracer) {
+            return new Spans(tracer);
+        }
+    }
+
+    static class Spans {
+        private final Tracer tracer;
+
+        Spans(Tracer tracer) {
+            this.tracer = tracer;
+        }
+
+        @PhaseHandler(phase = Phase.CONTENT)
+        Result current(HttpExchange exchange) {
+            if (exchange.request().uri().startsWith("/fail")) {
+                throw new IllegalStateException("the handler failed");
+            }
+            return answer(exchange);
+        }
+
+        @PhaseHandler(phase = Phase.CONTENT, blocking = true, order = -1)
+        Result blocking(HttpExchange exchange) {
+            return exchange.request().uri().startsWith("/blocking") ? answer(exchange) : Result.DECLINED;
+        }
+
+        private Result answer(HttpExchange exchange) {
+            Span span = tracer.currentSpan();
+            exchange.response().body(span == null ? "none" : span.context().traceId() + " " + span.context().spanId());
+            return Result.OK;
+        }
+    }
+
+    ConfigurableApplicationContext start() {
+        SpringApplication app = new SpringApplication(App.class);
+        app.setWebApplicationType(WebApplicationType.NONE);
+        return app.run("--server.port=0", "--management.tracing.sampling.probability=1.0",
+                "--engine.log-format.traced=$uri $status $trace_id $span_id",
+                "--engine.access-log[0]=" + dir.resolve("access.log") + " traced",
+                "--engine.servers[0].locations[0].location=/",
+                "--engine.servers[0].locations[0].add-header[0]=X-Trace-Id $trace_id");
+    }
+
+    static HttpResponse<String> get(ConfigurableApplicationContext context, String path, String traceparent)
+            throws Exception {
+        int port = context.getEnvironment().getProperty("local.server.port", Integer.class);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5));
+        if (traceparent != null) {
+            request.header("traceparent", traceparent);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    List<String> log(int count) throws Exception {
+        Path file = dir.resolve("access.log");
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
+            if (lines.size() >= count || System.nanoTime() > deadline) {
+                return lines;
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void aRequestsSpanContinuesItsTraceparentAndIsCurrentInTheHandlerAndNamedInTheLog() throws Exception {
+        try (ConfigurableApplicationContext context = start()) {
+            HttpResponse<String> r = get(context, "/a", "00-" + TRACE + "-" + PARENT + "-01");
+            assertThat(r.statusCode()).isEqualTo(200);
+            String[] inHandler = r.body().split(" ");
+            assertThat(inHandler[0]).as("the handler's current span is in the request's trace").isEqualTo(TRACE);
+            assertThat(inHandler[1]).as("a span of its own, child of the caller's").matches("[0-9a-f]{16}").isNotEqualTo(PARENT);
+            assertThat(r.headers().firstValue("X-Trace-Id")).hasValue(TRACE);
+            assertThat(log(1)).containsExactly("/a 200 " + TRACE + " " + inHandler[1]);
+
+            HttpResponse<String> fresh = get(context, "/b", null);
+            String[] own = fresh.body().split(" ");
+            assertThat(own[0]).as("no traceparent: a new trace").matches("[0-9a-f]{32}").isNotEqualTo(TRACE);
+            assertThat(log(2)).element(1).isEqualTo("/b 200 " + own[0] + " " + own[1]);
+
+            HttpResponse<String> blocking = get(context, "/blocking", "00-" + TRACE + "-" + PARENT + "-01");
+            assertThat(blocking.body()).as("current on the worker thread too").startsWith(TRACE + " ");
+
+            MeterRegistry meters = context.getBean(MeterRegistry.class);
+            assertThat(meters.get("http.server.requests").tag("location", "/").tag("status", "200")
+                    .tag("exception", "none").timer().count()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void whatAHandlerThrowsIsTheObservationsError() throws Exception {
+        try (ConfigurableApplicationContext context = start()) {
+            assertThat(get(context, "/fail", null).statusCode()).isEqualTo(500);
+            MeterRegistry meters = context.getBean(MeterRegistry.class);
+            assertThat(meters.get("http.server.requests").tag("status", "500")
+                    .tag("exception", "IllegalStateException").tag("outcome", "SERVER_ERROR").timer().count()).isEqualTo(1);
+        }
+    }
+}
