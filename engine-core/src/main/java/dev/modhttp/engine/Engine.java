@@ -97,14 +97,14 @@ public final class Engine implements EngineInfo {
     private final boolean reloadOnSighup;
     private Runnable restoreSighup;
 
-    Engine(Compiler compiler, Map<String, ?> raw, int ioThreads, int blockingLimit,
+    Engine(Compiler compiler, Map<String, ?> raw, int ioThreads, BlockingExecutor blocking,
             List<Consumer<ServerBootstrap>> bootstrapCustomizers, boolean reloadOnSighup) {
         this.compiler = compiler;
         this.raw = raw;
         this.ioThreads = ioThreads;
         this.bootstrapCustomizers = bootstrapCustomizers;
         this.reloadOnSighup = reloadOnSighup;
-        this.blocking = new BlockingExecutor(blockingLimit);
+        this.blocking = blocking;
         this.shared = new EngineRuntime.Shared(blocking);
         CarriedState first = new CarriedState();
         try {

@@ -9,6 +9,7 @@ import dev.modhttp.engine.filter.BodyFilter;
 import dev.modhttp.engine.filter.BodyFilterDefinition;
 import dev.modhttp.engine.filter.HeaderFilter;
 import dev.modhttp.engine.filter.HeaderFilterDefinition;
+import dev.modhttp.engine.internal.BlockingExecutor;
 import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.phase.Handler;
@@ -41,6 +42,8 @@ import java.util.function.Consumer;
  *   <tr><td>{@link #sslBundles}</td><td>none: key material by name for {@code ssl-bundle}</td></tr>
  *   <tr><td>{@link #ioThreads}</td><td>number of cores: event loop threads</td></tr>
  *   <tr><td>{@link #blockingLimit}</td><td>1024: blocking handlers running or waiting at once</td></tr>
+ *   <tr><td>{@link #virtualThreads}</td><td>null: blocking handlers on virtual threads when the JVM has
+ *       them (Java 21+), else on a bounded pool of platform threads</td></tr>
  * </table>
  */
 public final class EngineBuilder {
@@ -49,6 +52,7 @@ public final class EngineBuilder {
     private String defaultListen = "8080";
     private int ioThreads = Runtime.getRuntime().availableProcessors();
     private int blockingLimit = 1024;
+    private Boolean virtualThreads;
     private boolean reloadOnSighup;
     private SslBundleSource sslBundles;
     /** The user's modules; the built-in ones are made for each generation. */
@@ -90,6 +94,17 @@ public final class EngineBuilder {
 
     public EngineBuilder blockingLimit(int limit) {
         this.blockingLimit = limit;
+        return this;
+    }
+
+    /**
+     * Whether blocking handlers run on virtual threads: true where the JVM has them (on Java 17
+     * they run on platform threads, as Boot's {@code spring.threads.virtual.enabled} does), false
+     * for a bounded pool of platform threads, null (the default) for virtual threads when the JVM
+     * has them.
+     */
+    public EngineBuilder virtualThreads(Boolean enabled) {
+        this.virtualThreads = enabled;
         return this;
     }
 
@@ -178,6 +193,7 @@ public final class EngineBuilder {
     public Engine build() {
         Compiler compiler = new Compiler(defaultListen, sslBundles, modules, handlers, contentHandlers, headerFilters,
                 bodyFilters, hooks);
-        return new Engine(compiler, raw, ioThreads, blockingLimit, List.copyOf(bootstrapCustomizers), reloadOnSighup);
+        BlockingExecutor blocking = new BlockingExecutor(blockingLimit, !Boolean.FALSE.equals(virtualThreads));
+        return new Engine(compiler, raw, ioThreads, blocking, List.copyOf(bootstrapCustomizers), reloadOnSighup);
     }
 }

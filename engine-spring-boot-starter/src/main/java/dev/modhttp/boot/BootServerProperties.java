@@ -3,13 +3,17 @@ package dev.modhttp.boot;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.web.server.Compression;
 import org.springframework.boot.web.server.Ssl;
 import org.springframework.boot.web.server.WebServerSslBundle;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Spring Boot's own server properties for the servers without {@code listen}, as Boot's servers
@@ -22,6 +26,16 @@ import org.springframework.core.env.Environment;
  * property. {@code spring.data.redis.*} (url, or host, port, username, password, database and
  * ssl.enabled) gives {@code redis.url}, where limit zones with {@code backend=redis} are kept,
  * unless the engine's own {@code redis.url} is set.
+ *
+ * <p>Also: {@code server.address} is the address those servers listen on ({@code server.port}
+ * alone listens on every address); {@code server.max-http-request-header-size}, when set, bounds
+ * a request's head as {@code large-client-header-buffers: "1 SIZE"} does (one large buffer of
+ * that size for the request line and fields that do not fit the first 1k); and
+ * {@code server.compression.enabled=true} turns {@code gzip} on with {@code gzip-types} from
+ * {@code server.compression.mime-types} and {@code additional-mime-types} and
+ * {@code gzip-min-length} from {@code server.compression.min-response-size} (Boot's defaults
+ * when not set). {@code server.compression.excluded-user-agents} has no engine key and is
+ * refused with a message that says so.
  */
 final class BootServerProperties {
 
@@ -50,6 +64,12 @@ final class BootServerProperties {
      */
     static Applied apply(Environment environment, Map<String, Object> tree, String serverPort, SslBundles bundles) {
         redis(environment, tree);
+        headerSize(environment, tree);
+        compression(environment, tree);
+        String address = environment.getProperty("server.address");
+        if (address != null && !address.isBlank()) {
+            serverPort = (address.contains(":") && !address.startsWith("[") ? "[" + address + "]" : address) + ":" + serverPort;
+        }
         Ssl ssl = Binder.get(environment).bind("server.ssl", Ssl.class).orElse(null);
         boolean http2 = environment.getProperty("server.http2.enabled", Boolean.class, false);
         if (http2) {
@@ -74,6 +94,29 @@ final class BootServerProperties {
         tree.putIfAbsent("ssl-bundle", SERVER_SSL_BUNDLE);
         SslBundle made = bundles == null ? WebServerSslBundle.get(ssl) : WebServerSslBundle.get(ssl, bundles);
         return new Applied(serverPort + " ssl", made);
+    }
+
+    private static void headerSize(Environment environment, Map<String, Object> tree) {
+        DataSize size = Binder.get(environment).bind("server.max-http-request-header-size", DataSize.class).orElse(null);
+        if (size != null) {
+            tree.putIfAbsent("large-client-header-buffers", "1 " + size.toBytes());
+        }
+    }
+
+    private static void compression(Environment environment, Map<String, Object> tree) {
+        Compression c = Binder.get(environment).bind("server.compression", Compression.class).orElse(null);
+        if (c == null || !c.getEnabled()) {
+            return;
+        }
+        if (c.getExcludedUserAgents() != null && c.getExcludedUserAgents().length > 0) {
+            String property = "server.compression.excluded-user-agents";
+            throw new EngineConfigurationException(property, environment instanceof ConfigurableEnvironment ce
+                    ? EngineConfigTree.origin(ce, property) : null, "the engine has no gzip-disable: remove the property, "
+                    + "or set engine.gzip and engine.gzip-types instead of server.compression.*", null);
+        }
+        tree.putIfAbsent("gzip", "on");
+        tree.putIfAbsent("gzip-types", List.of(c.getAllMimeTypes()));
+        tree.putIfAbsent("gzip-min-length", Math.toIntExact(c.getMinResponseSize().toBytes()));
     }
 
     /** Sets {@code redis.url} from {@code spring.data.redis.*} where the engine's configuration does not set it. */

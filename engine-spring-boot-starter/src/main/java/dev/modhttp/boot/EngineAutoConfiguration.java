@@ -62,6 +62,7 @@ public final class EngineAutoConfiguration {
         EngineBuilder builder = Engine.builder()
                 .config(tree)
                 .defaultListen(boot.listen())
+                .virtualThreads(environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false))
                 .reloadOnSighup(environment.getProperty(EngineLifecycle.RELOAD_SIGHUP, Boolean.class, false));
         if (bundles != null || boot.serverSsl() != null) {
             builder.sslBundles(new BootSslBundles(bundles, boot.serverSsl()));

@@ -23,9 +23,15 @@ public final class BlockingExecutor implements Executor, AutoCloseable {
     private final Semaphore permits;
     private final boolean virtual;
 
+    /** Virtual threads when the JVM has them. */
     public BlockingExecutor(int limit) {
+        this(limit, true);
+    }
+
+    /** With {@code virtual} false, or on a JVM without virtual threads (before Java 21), a bounded pool of platform threads. */
+    public BlockingExecutor(int limit, boolean virtual) {
         this.permits = new Semaphore(limit);
-        ExecutorService v = newVirtualThreadExecutor();
+        ExecutorService v = virtual ? newVirtualThreadExecutor() : null;
         this.virtual = v != null;
         if (v != null) {
             this.delegate = v;
