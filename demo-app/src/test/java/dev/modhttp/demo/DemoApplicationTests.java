@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The demo end to end, over a real socket, as a reader would try it with curl. */
@@ -26,6 +27,9 @@ class DemoApplicationTests {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -47,6 +51,20 @@ class DemoApplicationTests {
             Thread.sleep(10);
         }
         assertThat(output.getOut()).containsPattern("\"GET /hi HTTP/1.1\" 200 2 .* trace=" + trace);
+    }
+
+    @Test
+    void actuatorIsServedByTheEngineOnTheManagementPort() throws Exception {
+        assertThat(managementPort).isNotEqualTo(port);
+        assertThat(send(get("/hi")).statusCode()).isEqualTo(200);
+        HttpResponse<String> health = send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness")));
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("{\"status\":\"UP\"}");
+        HttpResponse<String> prometheus = send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus")));
+        assertThat(prometheus.body()).containsPattern("http_server_requests_seconds_count\\{.*location=\"= /hi\".*}");
+        assertThat(send(get("/actuator/health")).statusCode()).as("not on the application's port").isEqualTo(404);
     }
 
     @Test

@@ -60,10 +60,15 @@ final class BootServerProperties {
      * them itself.
      *
      * @param bundles Boot's SSL bundles, for {@code server.ssl.bundle}; null without them
+     * @param actuator whether the engine serves Actuator's endpoints ({@link ManagementServer} adds where)
      * @throws org.springframework.boot.ssl.NoSuchSslBundleException for a server.ssl.bundle Boot does not know
      */
-    static Applied apply(Environment environment, Map<String, Object> tree, String serverPort, SslBundles bundles) {
+    static Applied apply(Environment environment, Map<String, Object> tree, String serverPort, SslBundles bundles,
+            boolean actuator) {
         redis(environment, tree);
+        if (actuator) {
+            ManagementServer.apply(environment, tree);
+        }
         headerSize(environment, tree);
         compression(environment, tree);
         String address = environment.getProperty("server.address");

@@ -58,7 +58,8 @@ public final class EngineAutoConfiguration {
         String serverPort = environment.getProperty("server.port", "8080");
         checkServers(context, tree, serverPort);
         SslBundles bundles = sslBundles.getIfAvailable();
-        BootServerProperties.Applied boot = BootServerProperties.apply(environment, tree, serverPort, bundles);
+        BootServerProperties.Applied boot = BootServerProperties.apply(environment, tree, serverPort, bundles,
+                ManagementServer.served(context));
         EngineBuilder builder = Engine.builder()
                 .config(tree)
                 .defaultListen(boot.listen())

@@ -58,7 +58,7 @@ final class EngineConfigSource implements ConfigSource {
         ConfigurableEnvironment env = reread();
         lastRead = env;
         Map<String, Object> tree = EngineConfigTree.read(env);
-        BootServerProperties.apply(env, tree, serverPort, bundles);
+        BootServerProperties.apply(env, tree, serverPort, bundles, ManagementServer.served(resources));
         return tree;
     }
 

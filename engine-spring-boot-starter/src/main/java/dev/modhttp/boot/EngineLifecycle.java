@@ -71,6 +71,9 @@ public final class EngineLifecycle implements SmartLifecycle, ApplicationListene
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("local.engine.port", ports.get(0));
         values.put("local.server.port", ports.get(0));
+        if (ManagementServer.served(context) && ManagementServer.separate(environment)) {
+            values.put("local.management.port", ports.get(ports.size() - 1)); // its server is the last one
+        }
         for (int i = 0; i < ports.size(); i++) {
             values.put("local.engine.ports[" + i + "]", ports.get(i));
         }

@@ -256,7 +256,8 @@ class ConfigReloadTests {
     void sighupAndAPostToTheEngineEndpointReadTheFileAgain() throws Exception {
         Path config = dir.resolve("application.yml");
         write(config, yaml("A"));
-        try (ConfigurableApplicationContext context = start(config, "--engine.reload.sighup=true")) {
+        try (ConfigurableApplicationContext context = start(config, "--engine.reload.sighup=true",
+                "--management.endpoints.web.exposure.include=engine")) {
             Engine engine = context.getBean(Engine.class);
             int port = engine.ports().get(0);
             write(config, yaml("B"));

@@ -40,8 +40,21 @@ public final class ActuatorModule implements Module {
     public interface Endpoint extends Function<Function<String, String>, Object> {
     }
 
+    /**
+     * Answers every request at a location with {@code actuator: on}, off the event loop; the
+     * starter's serves Spring Boot Actuator's web endpoints through it.
+     */
+    public interface Dispatcher {
+        /**
+         * @param path what follows the location's prefix: "" for the location itself, else starting
+         *     with "/" ({@code /health/liveness})
+         */
+        Result dispatch(HttpExchange exchange, String path) throws Exception;
+    }
+
     private final Map<String, Endpoint> endpoints;
     private final Map<String, Endpoint> writes;
+    private final Dispatcher dispatcher;
 
     public ActuatorModule(Map<String, Endpoint> endpoints) {
         this(endpoints, Map.of());
@@ -51,11 +64,39 @@ public final class ActuatorModule implements Module {
     public ActuatorModule(Map<String, Endpoint> endpoints, Map<String, Endpoint> writes) {
         this.endpoints = Map.copyOf(endpoints);
         this.writes = Map.copyOf(writes);
+        this.dispatcher = null;
+    }
+
+    /** Every request at an enabled location goes to {@code dispatcher}, on the engine's blocking executor. */
+    public ActuatorModule(Dispatcher dispatcher) {
+        this.endpoints = Map.of();
+        this.writes = Map.of();
+        this.dispatcher = dispatcher;
     }
 
     @Override
     public void register(ModuleRegistry registry) {
-        registry.contentHandler(CONFIG, this::handle).name("actuator");
+        if (dispatcher != null) {
+            registry.contentHandler(CONFIG, this::dispatch).name("actuator").blocking();
+        } else {
+            registry.contentHandler(CONFIG, this::handle).name("actuator");
+        }
+    }
+
+    private Result dispatch(HttpExchange exchange) throws Exception {
+        if (!Boolean.TRUE.equals(exchange.config(CONFIG).enabled())) {
+            return Result.DECLINED;
+        }
+        String path = below(exchange);
+        return dispatcher.dispatch(exchange, path.isEmpty() || path.startsWith("/") ? path : "/" + path);
+    }
+
+    /** What follows the location's prefix (for a regex or exact location, the last segment). */
+    private static String below(HttpExchange exchange) {
+        Location l = exchange.location();
+        String uri = exchange.request().uri();
+        return l.kind() == Location.Kind.PREFIX || l.kind() == Location.Kind.PREFIX_NOREGEX
+                ? uri.substring(Math.min(l.name().length(), uri.length())) : uri.substring(uri.lastIndexOf('/') + 1);
     }
 
     private Result handle(HttpExchange exchange) {
@@ -68,10 +109,7 @@ public final class ActuatorModule implements Module {
             exchange.response().header("Allow", writes.isEmpty() ? "GET, HEAD" : "GET, HEAD, POST");
             return Result.status(405);
         }
-        Location l = exchange.location();
-        String uri = request.uri();
-        String name = l.kind() == Location.Kind.PREFIX || l.kind() == Location.Kind.PREFIX_NOREGEX
-                ? uri.substring(Math.min(l.name().length(), uri.length())) : uri.substring(uri.lastIndexOf('/') + 1);
+        String name = below(exchange);
         if (name.startsWith("/")) {
             name = name.substring(1);
         }

@@ -1,0 +1,320 @@
+package dev.modhttp.boot;
+
+import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.http.Request;
+import dev.modhttp.engine.modules.actuator.ActuatorModule;
+import dev.modhttp.engine.phase.Result;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.IncludeExcludeEndpointFilter;
+import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
+import org.springframework.boot.actuate.endpoint.EndpointFilter;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.InvocationContext;
+import org.springframework.boot.actuate.endpoint.OperationArgumentResolver;
+import org.springframework.boot.actuate.endpoint.OperationFilter;
+import org.springframework.boot.actuate.endpoint.ProducibleOperationArgumentResolver;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.invoke.OperationInvokerAdvisor;
+import org.springframework.boot.actuate.endpoint.invoke.ParameterValueMapper;
+import org.springframework.boot.actuate.endpoint.invoke.convert.ConversionServiceParameterValueMapper;
+import org.springframework.boot.actuate.endpoint.jackson.EndpointJsonMapper;
+import org.springframework.boot.actuate.endpoint.web.AdditionalPathsMapper;
+import org.springframework.boot.actuate.endpoint.web.EndpointLinksResolver;
+import org.springframework.boot.actuate.endpoint.web.EndpointMediaTypes;
+import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
+import org.springframework.boot.actuate.endpoint.web.PathMapper;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.WebOperation;
+import org.springframework.boot.actuate.endpoint.web.WebOperationRequestPredicate;
+import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
+import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpointDiscoverer;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.Resource;
+import org.springframework.util.MimeType;
+import org.springframework.util.MimeTypeUtils;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Spring Boot Actuator's web endpoints served by the engine, as Boot's own servers serve them,
+ * at a location with {@code actuator: on} (the starter adds one: {@link ManagementServer}).
+ *
+ * <ul>
+ *   <li>Which endpoints: Boot's discovery of {@code @Endpoint} beans with its rules:
+ *       {@code management.endpoints.web.exposure.include/exclude} (default {@code health}),
+ *       {@code management.endpoint.NAME.access}, {@code management.endpoints.web.path-mapping.*};
+ *       with a web application's own discoverer, that one.</li>
+ *   <li>Requests: the operation whose path ({@code metrics/{requiredMetricName}},
+ *       {@code health/{*path}}) and method match; query arguments and a JSON body are its
+ *       arguments; {@code Accept} chooses what an operation produces (Prometheus' text formats,
+ *       the actuator's API versions). The location itself answers the links, as {@code /actuator}
+ *       does.</li>
+ *   <li>Responses: Boot's statuses (404 for a read with no result, 204 for a write without one, 400
+ *       for a missing or invalid argument, 405 for a path with no operation of the method); bodies
+ *       as JSON through the actuator's {@code EndpointJsonMapper} (Jackson), text and bytes as
+ *       they are. The default type for {@code Accept: *}{@code /*} is Boot's,
+ *       {@code application/vnd.spring-boot.actuator.v3+json}.</li>
+ * </ul>
+ *
+ * Discovery happens at the first request, since endpoints may depend on the engine. Operations run
+ * on the engine's blocking executor.
+ */
+final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
+
+    private final ApplicationContext context;
+    private final Environment environment;
+    private final WebServerNamespace namespace;
+    private volatile Discovered discovered;
+
+    private record Discovered(Collection<ExposableWebEndpoint> endpoints, JsonMapper json) {
+    }
+
+    /** @param namespace {@code MANAGEMENT} when served on {@code management.server.port}, else {@code SERVER} */
+    ActuatorEndpoints(ApplicationContext context, Environment environment, WebServerNamespace namespace) {
+        this.context = context;
+        this.environment = environment;
+        this.namespace = namespace;
+    }
+
+    @Override
+    public Result dispatch(HttpExchange exchange, String path) throws Exception {
+        Discovered d = discovered();
+        Request request = exchange.request();
+        String method = request.isHead() ? "GET" : request.method();
+        if (path.isEmpty() || path.equals("/")) {
+            if (!method.equals("GET")) {
+                exchange.response().header("Allow", "GET, HEAD");
+                return Result.status(405);
+            }
+            String uri = request.uri().endsWith("/") ? request.uri().substring(0, request.uri().length() - 1)
+                    : request.uri();
+            String host = request.header("Host"); // with its port, as the client reached the server
+            if (host == null || host.isEmpty()) {
+                host = request.host() + ":" + request.localAddress().getPort();
+            }
+            String self = (request.secure() ? "https" : "http") + "://" + host + uri;
+            return write(exchange, d, Map.of("_links", new EndpointLinksResolver(d.endpoints()).resolveLinks(self)),
+                    EndpointMediaTypes.DEFAULT.getProduced());
+        }
+        String[] segments = path.substring(1).split("/", -1);
+        boolean otherMethod = false;
+        for (boolean remaining : new boolean[] {false, true}) { // "health" before "health/{*path}"
+            for (ExposableWebEndpoint endpoint : d.endpoints()) {
+                for (WebOperation operation : endpoint.getOperations()) {
+                    WebOperationRequestPredicate predicate = operation.getRequestPredicate();
+                    if ((predicate.getMatchAllRemainingPathSegmentsVariable() != null) != remaining) {
+                        continue;
+                    }
+                    Map<String, Object> arguments = match(predicate.getPath(), segments);
+                    if (arguments == null) {
+                        continue;
+                    }
+                    if (!predicate.getHttpMethod().name().equals(method)) {
+                        otherMethod = true;
+                        continue;
+                    }
+                    return invoke(exchange, d, operation, arguments);
+                }
+            }
+        }
+        return Result.status(otherMethod ? 405 : 404);
+    }
+
+    private Result invoke(HttpExchange exchange, Discovered d, WebOperation operation, Map<String, Object> arguments)
+            throws IOException {
+        Request request = exchange.request();
+        queryArguments(request.args(), arguments);
+        if (request.hasBody() && !request.method().equals("GET")) {
+            try {
+                d.json().readValue(request.bodyAsString(), Map.class).forEach((k, v) -> arguments.put((String) k, v));
+            } catch (RuntimeException notAnObject) {
+                return error(exchange, d, 400, "the body is not a JSON object");
+            }
+        }
+        List<String> accept = request.headers().getAll("Accept");
+        InvocationContext invocation = new InvocationContext(SecurityContext.NONE, arguments,
+                OperationArgumentResolver.of(WebServerNamespace.class, () -> namespace),
+                new ProducibleOperationArgumentResolver(() -> accept));
+        Object result;
+        try {
+            result = operation.invoke(invocation);
+        } catch (InvalidEndpointRequestException e) {
+            return error(exchange, d, 400, e.getReason());
+        }
+        if (result == null) {
+            return answer(exchange, request.isHead() || request.method().equals("GET") ? 404 : 204);
+        }
+        int status = 200;
+        MimeType type = null;
+        if (result instanceof WebEndpointResponse<?> r) {
+            status = r.getStatus();
+            type = r.getContentType();
+            result = r.getBody();
+        }
+        if (result == null) {
+            return answer(exchange, status);
+        }
+        exchange.response().status(status);
+        return type != null ? body(exchange, d, result, type.toString())
+                : write(exchange, d, result, operation.getRequestPredicate().getProduces());
+    }
+
+    /** {@code result} as the first of {@code produces} the request accepts (the first when it says nothing). */
+    private static Result write(HttpExchange exchange, Discovered d, Object result, Collection<String> produces)
+            throws IOException {
+        List<MimeType> accepted = new ArrayList<>();
+        for (String a : exchange.request().headers().getAll("Accept")) {
+            try {
+                accepted.addAll(MimeTypeUtils.parseMimeTypes(a));
+            } catch (RuntimeException malformed) {
+                // as no Accept
+            }
+        }
+        String type = produces.isEmpty() ? "application/json" : produces.iterator().next();
+        outer:
+        for (String p : produces) {
+            MimeType produced = MimeTypeUtils.parseMimeType(p);
+            for (MimeType a : accepted) {
+                if (a.includes(produced)) {
+                    type = p;
+                    break outer;
+                }
+            }
+        }
+        return body(exchange, d, result, type);
+    }
+
+    private static Result body(HttpExchange exchange, Discovered d, Object result, String type) throws IOException {
+        byte[] bytes;
+        if (result instanceof byte[] b) {
+            bytes = b;
+        } else if (result instanceof CharSequence text) {
+            bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        } else if (result instanceof Resource resource) {
+            if (resource.isFile()) { // a heap dump, a log file: sent from the file, not through memory
+                exchange.response().contentType(type).file(resource.getFile().toPath(), 0, resource.contentLength());
+                return Result.OK;
+            }
+            bytes = resource.getContentAsByteArray();
+        } else {
+            bytes = d.json().writeValueAsBytes(result);
+        }
+        exchange.response().contentType(type).body(bytes);
+        return Result.OK;
+    }
+
+    private static Result answer(HttpExchange exchange, int status) {
+        exchange.response().status(status);
+        return status >= 400 ? Result.status(status) : Result.OK;
+    }
+
+    /** Boot's error body for a bad request, with the reason. */
+    private static Result error(HttpExchange exchange, Discovered d, int status, String reason) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("error", "Bad Request");
+        body.put("message", reason);
+        body.put("path", exchange.request().uri());
+        exchange.response().status(status).contentType("application/json").body(d.json().writeValueAsBytes(body));
+        return Result.OK;
+    }
+
+    /** The path variables of {@code pattern} ({@code name/{x}/{*rest}}) in {@code segments}, or null when it does not match. */
+    static Map<String, Object> match(String pattern, String[] segments) {
+        String[] parts = pattern.split("/");
+        Map<String, Object> variables = new LinkedHashMap<>();
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            if (part.startsWith("{*")) {
+                String[] rest = Arrays.copyOfRange(segments, Math.min(i, segments.length), segments.length);
+                variables.put(part.substring(2, part.length() - 1),
+                        Arrays.stream(rest).filter(s -> !s.isEmpty()).toArray(String[]::new));
+                return variables;
+            }
+            if (i >= segments.length || segments[i].isEmpty()) {
+                return null;
+            }
+            if (part.startsWith("{")) {
+                variables.put(part.substring(1, part.length() - 1), segments[i]);
+            } else if (!part.equals(segments[i])) {
+                return null;
+            }
+        }
+        return parts.length == segments.length ? variables : null;
+    }
+
+    /** The query's arguments, decoded; a name given more than once has the list of its values, as Boot's servers give it. */
+    @SuppressWarnings("unchecked")
+    static void queryArguments(String query, Map<String, Object> into) {
+        if (query.isEmpty()) {
+            return;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            Object known = into.get(name);
+            if (known == null) {
+                into.put(name, value);
+            } else if (known instanceof List<?> list) {
+                ((List<Object>) list).add(value);
+            } else {
+                into.put(name, new ArrayList<>(List.of(known, value)));
+            }
+        }
+    }
+
+    private Discovered discovered() {
+        Discovered d = discovered;
+        if (d == null) {
+            synchronized (this) {
+                d = discovered;
+                if (d == null) {
+                    discovered = d = discover();
+                }
+            }
+        }
+        return d;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Discovered discover() {
+        Binder binder = Binder.get(environment);
+        Map<String, String> pathMapping = binder.bind("management.endpoints.web.path-mapping",
+                Bindable.mapOf(String.class, String.class)).orElse(Map.of());
+        List<EndpointFilter<ExposableWebEndpoint>> filters = new ArrayList<>();
+        filters.add(new IncludeExcludeEndpointFilter<>(ExposableWebEndpoint.class, environment,
+                "management.endpoints.web.exposure", "health"));
+        ObjectProvider<EndpointFilter<ExposableWebEndpoint>> more = (ObjectProvider<EndpointFilter<ExposableWebEndpoint>>)
+                (ObjectProvider<?>) context.getBeanProvider(
+                        ResolvableType.forClassWithGenerics(EndpointFilter.class, ExposableWebEndpoint.class));
+        more.orderedStream().forEach(filters::add);
+        List<OperationFilter<WebOperation>> operationFilters = new ArrayList<>();
+        context.getBeanProvider(EndpointAccessResolver.class).ifAvailable(r -> operationFilters.add(OperationFilter.byAccess(r)));
+        WebEndpointDiscoverer discoverer = new WebEndpointDiscoverer(context,
+                context.getBeanProvider(ParameterValueMapper.class).getIfAvailable(ConversionServiceParameterValueMapper::new),
+                context.getBeanProvider(EndpointMediaTypes.class).getIfAvailable(() -> EndpointMediaTypes.DEFAULT),
+                List.<PathMapper>of(id -> pathMapping.get(id.toString())), // path-mapping.NAME, as Boot's mapper reads it
+                context.getBeanProvider(AdditionalPathsMapper.class).orderedStream().toList(),
+                context.getBeanProvider(OperationInvokerAdvisor.class).orderedStream().toList(),
+                filters, operationFilters);
+        JsonMapper json = context.getBeanProvider(EndpointJsonMapper.class).getIfAvailable(() -> () ->
+                context.getBeanProvider(JsonMapper.class).getIfAvailable(JsonMapper::new)).get();
+        return new Discovered(discoverer.getEndpoints(), json);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.modhttp.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Actuator's web endpoints served by the engine in an application with Actuator and no other web
+ * server: Boot's exposure rules, base path, management port, health groups, metrics and
+ * Prometheus, over real sockets.
+ */
+@Timeout(60)
+class ActuatorOverEngineTests {
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class App {
+    }
+
+    static ConfigurableApplicationContext start(String... properties) {
+        SpringApplication app = new SpringApplication(App.class);
+        app.setWebApplicationType(WebApplicationType.NONE);
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--engine.servers[0].locations[0].location=/",
+                "--engine.servers[0].locations[0].return=200 app"));
+        for (String p : properties) {
+            args.add("--" + p);
+        }
+        return app.run(args.toArray(String[]::new));
+    }
+
+    static int port(ConfigurableApplicationContext context, String property) {
+        return context.getEnvironment().getProperty(property, Integer.class);
+    }
+
+    static HttpResponse<String> send(int port, String method, String path, String accept) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (accept != null) {
+            r.header("Accept", accept);
+        }
+        return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> get(int port, String path) throws Exception {
+        return send(port, "GET", path, null);
+    }
+
+    @Test
+    void byDefaultHealthIsServedAtActuatorOnServerPortAndNothingElse() throws Exception {
+        try (ConfigurableApplicationContext context = start()) {
+            int port = port(context, "local.server.port");
+            HttpResponse<String> health = get(port, "/actuator/health");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.headers().firstValue("Content-Type")).hasValue("application/vnd.spring-boot.actuator.v3+json");
+            assertThat(health.body()).as("no components or details: Boot's show-details=never").startsWith("{")
+                    .contains("\"status\":\"UP\"").doesNotContain("components", "diskSpace");
+            assertThat(send(port, "GET", "/actuator/health", "application/json").headers().firstValue("Content-Type"))
+                    .hasValue("application/json");
+            assertThat(get(port, "/actuator").body()).contains("\"self\":{\"href\":\"http://127.0.0.1:" + port + "/actuator\"")
+                    .contains("\"health\":{").doesNotContain("\"engine\"");
+            assertThat(get(port, "/actuator/engine").statusCode()).as("not exposed").isEqualTo(404);
+            assertThat(send(port, "POST", "/actuator/health", null).statusCode()).isEqualTo(405);
+            assertThat(get(port, "/other").body()).as("the configuration's own locations answer the rest").isEqualTo("app");
+        }
+    }
+
+    @Test
+    void exposedEndpointsHealthGroupsMetricsAndPrometheus() throws Exception {
+        try (ConfigurableApplicationContext context = start(
+                "management.endpoints.web.exposure.include=health,info,metrics,prometheus,engine,enginelocation",
+                "management.endpoint.health.probes.enabled=true")) {
+            int port = port(context, "local.server.port");
+            get(port, "/hello");
+            HttpResponse<String> liveness = get(port, "/actuator/health/liveness");
+            assertThat(liveness.statusCode()).isEqualTo(200);
+            assertThat(liveness.body()).isEqualTo("{\"status\":\"UP\"}");
+            assertThat(get(port, "/actuator/health/nosuchgroup").statusCode()).isEqualTo(404);
+            HttpResponse<String> timer = get(port, "/actuator/metrics/http.server.requests?tag=location:/");
+            assertThat(timer.statusCode()).isEqualTo(200);
+            assertThat(timer.body()).contains("\"name\":\"http.server.requests\"").contains("\"statistic\":\"COUNT\"");
+            assertThat(get(port, "/actuator/metrics/no.such.meter").statusCode()).isEqualTo(404);
+            HttpResponse<String> prometheus = get(port, "/actuator/prometheus");
+            assertThat(prometheus.statusCode()).isEqualTo(200);
+            assertThat(prometheus.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+            assertThat(prometheus.body()).containsPattern("http_server_requests_seconds_count\\{.*location=\"/\".*} \\d");
+            HttpResponse<String> openMetrics = send(port, "GET", "/actuator/prometheus",
+                    "application/openmetrics-text;version=1.0.0");
+            assertThat(openMetrics.headers().firstValue("Content-Type").orElseThrow())
+                    .startsWith("application/openmetrics-text");
+            assertThat(get(port, "/actuator/enginelocation?uri=/x").body()).contains("\"location\":\"/\"");
+            HttpResponse<String> missing = get(port, "/actuator/enginelocation");
+            assertThat(missing.statusCode()).as("a missing argument").isEqualTo(400);
+            assertThat(missing.body()).contains("uri");
+            assertThat(get(port, "/actuator/info").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void managementServerPortIsAServerOfItsOwn() throws Exception {
+        try (ConfigurableApplicationContext context = start("management.server.port=0",
+                "management.endpoints.web.base-path=/manage")) {
+            int server = port(context, "local.server.port");
+            int management = port(context, "local.management.port");
+            assertThat(management).isNotEqualTo(server);
+            assertThat(get(management, "/manage/health").body()).contains("\"status\":\"UP\"");
+            assertThat(get(server, "/manage/health").body()).as("not on server.port").isEqualTo("app");
+            assertThat(get(management, "/other").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aLocationOfTheConfigurationWithActuatorDecidesWhereTheyAre() throws Exception {
+        try (ConfigurableApplicationContext context = start("engine.servers[0].locations[1].location=/ops/",
+                "engine.servers[0].locations[1].actuator=on", "engine.servers[0].locations[1].access[0]=allow 127.0.0.1",
+                "management.endpoints.web.exposure.include=*", "management.endpoints.web.exposure.exclude=env")) {
+            int port = port(context, "local.server.port");
+            assertThat(get(port, "/ops/health").body()).contains("\"status\":\"UP\"");
+            assertThat(get(port, "/ops/beans").statusCode()).isEqualTo(200);
+            assertThat(get(port, "/ops/env").statusCode()).as("excluded").isEqualTo(404);
+            assertThat(get(port, "/actuator/health").body()).as("no location added").isEqualTo("app");
+        }
+    }
+
+    @Test
+    void managementServerPortMinusOneServesNoEndpoints() throws Exception {
+        try (ConfigurableApplicationContext context = start("management.server.port=-1")) {
+            assertThat(get(port(context, "local.server.port"), "/actuator/health").body()).isEqualTo("app");
+        }
+    }
+}
