@@ -31,6 +31,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.util.ClassUtils;
 
@@ -149,10 +150,22 @@ public final class EngineAutoConfiguration {
                 }
                 builder.handler(wrap(name, () -> methods.forBean(name, handler, onBean)));
             }
-            Map<Method, PhaseHandler> annotated = MethodIntrospector.selectMethods(ClassUtils.getUserClass(type),
-                    (MethodIntrospector.MetadataLookup<PhaseHandler>) m -> m.isAnnotationPresent(Bean.class)
-                            ? null // a @Bean method's handler is the bean it returns, found above
-                            : AnnotatedElementUtils.findMergedAnnotation(m, PhaseHandler.class));
+            if (!AnnotationUtils.isCandidateClass(type, PhaseHandler.class)) {
+                continue;
+            }
+            Map<Method, PhaseHandler> annotated;
+            try {
+                annotated = MethodIntrospector.selectMethods(ClassUtils.getUserClass(type),
+                        (MethodIntrospector.MetadataLookup<PhaseHandler>) m -> m.isAnnotationPresent(Bean.class)
+                                ? null // a @Bean method's handler is the bean it returns, found above
+                                : AnnotatedElementUtils.findMergedAnnotation(m, PhaseHandler.class));
+            } catch (IllegalStateException | LinkageError unresolvable) {
+                // a class whose methods name classes that are not there (an optional library's bean,
+                // such as a test client): it cannot hold a handler the engine could call; as Spring's
+                // own method processors, skip it
+                LOG.debug("Could not look for @PhaseHandler methods of bean '{}': {}", name, unresolvable.toString());
+                continue;
+            }
             if (!annotated.isEmpty()) {
                 Object bean = context.getBean(name);
                 annotated.entrySet().stream()

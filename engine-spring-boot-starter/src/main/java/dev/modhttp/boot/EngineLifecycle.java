@@ -24,7 +24,8 @@ import org.springframework.core.env.PropertySource;
  * serving for {@code engine.shutdown.quiet-period} (default 0: none) while load balancers notice,
  * then stops accepting and gives requests in flight the rest of
  * {@code spring.lifecycle.timeout-per-shutdown-phase} (30 s) to finish. Publishes the bound ports
- * as {@code local.engine.port} and {@code local.server.port}. With {@code engine.reload.watch:
+ * as {@code local.engine.port} and {@code local.server.port} (in parent contexts too), and the
+ * management server's as {@code local.management.port}. With {@code engine.reload.watch:
  * true}, reloads the engine when one of its config files changes ({@link ConfigWatcher}).
  */
 public final class EngineLifecycle implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
@@ -80,6 +81,13 @@ public final class EngineLifecycle implements SmartLifecycle, ApplicationListene
         PropertySource<?> source = new MapPropertySource(PORTS_SOURCE, values);
         environment.getPropertySources().remove(PORTS_SOURCE);
         environment.getPropertySources().addFirst(source);
+        // as Boot's servers publish their port: parent contexts (a child with the web server) see it too
+        for (ApplicationContext parent = context.getParent(); parent != null; parent = parent.getParent()) {
+            if (parent.getEnvironment() instanceof ConfigurableEnvironment up && up != environment) {
+                up.getPropertySources().remove(PORTS_SOURCE);
+                up.getPropertySources().addFirst(source);
+            }
+        }
         if (environment.getProperty(RELOAD_WATCH, Boolean.class, false)
                 && engine.configSource() instanceof EngineConfigSource files) {
             try {
