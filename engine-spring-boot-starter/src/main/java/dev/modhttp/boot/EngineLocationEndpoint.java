@@ -1,19 +1,17 @@
 package dev.modhttp.boot;
 
 import dev.modhttp.engine.Engine;
-import dev.modhttp.engine.config.Location;
-import dev.modhttp.engine.config.ServerConfig;
-import java.util.ArrayList;
+import dev.modhttp.engine.LocationChoice;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code enginelocation} endpoint: which server and location a host and an already
- * normalized URI select, and the steps of nginx's search that led there.
+ * The {@code enginelocation} endpoint: which server and location a host and a request target
+ * select, and the steps of nginx's search that led there ({@link LocationChoice}).
  */
 @Endpoint(id = "enginelocation")
 public class EngineLocationEndpoint {
@@ -24,18 +22,23 @@ public class EngineLocationEndpoint {
         this.engine = engine;
     }
 
+    /**
+     * @param uri the request target as a client sends it (escapes and dot segments are resolved as for a request)
+     * @param host the Host header's value; none for the default server
+     */
     @ReadOperation
     public Map<String, Object> select(String uri, @Nullable String host) {
-        ServerConfig server = engine.selectServer(host);
-        List<String> trace = new ArrayList<>();
-        trace.add("server " + server.path() + " " + server.names() + (host == null ? " (no host given: the default)"
-                : " for host " + host));
-        Location l = server.scope().explain(Location.toByteString(uri), trace);
+        LocationChoice choice;
+        try {
+            choice = LocationChoice.of(engine, host, uri);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidEndpointRequestException(e.getMessage(), e.getMessage()); // 400, the caller's mistake
+        }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("server", server.path());
-        out.put("location", l == null ? null : l.pattern());
-        out.put("path", l == null ? null : l.path());
-        out.put("why", trace);
+        out.put("server", choice.server());
+        out.put("location", choice.location());
+        out.put("path", choice.path());
+        out.put("why", choice.why());
         return out;
     }
 }

@@ -104,6 +104,8 @@ class ActuatorOverEngineTests {
             HttpResponse<String> missing = get(port, "/actuator/enginelocation");
             assertThat(missing.statusCode()).as("a missing argument").isEqualTo(400);
             assertThat(missing.body()).contains("uri");
+            assertThat(get(port, "/actuator/enginelocation?uri=/../x").statusCode()).as("a target the engine refuses")
+                    .isEqualTo(400);
             assertThat(get(port, "/actuator/info").statusCode()).isEqualTo(200);
         }
     }
