@@ -15,7 +15,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +55,32 @@ class EngineTracingTests {
         @Bean
         Spans spans(Tracer tracer) {
             return new Spans(tracer);
+        }
+
+        /** An in-test collector: Boot's OpenTelemetry configuration exports finished spans to SpanExporter beans. */
+        @Bean
+        Collected collected() {
+            return new Collected();
+        }
+    }
+
+    static class Collected implements SpanExporter {
+        final List<SpanData> spans = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CompletableResultCode export(Collection<SpanData> batch) {
+            spans.addAll(batch);
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode flush() {
+            return CompletableResultCode.ofSuccess();
+        }
+
+        @Override
+        public CompletableResultCode shutdown() {
+            return CompletableResultCode.ofSuccess();
         }
     }
 
@@ -133,6 +166,23 @@ class EngineTracingTests {
             MeterRegistry meters = context.getBean(MeterRegistry.class);
             assertThat(meters.get("http.server.requests").tag("location", "/").tag("status", "200")
                     .tag("exception", "none").timer().count()).isEqualTo(3);
+
+            // the span as an exporter receives it: a server span, child of the caller's, keyed as the timer
+            Collected collected = context.getBean(Collected.class);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); // the batch processor exports every few seconds
+            while (collected.spans.stream().noneMatch(x -> x.getSpanId().equals(inHandler[1]))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            SpanData span = collected.spans.stream().filter(x -> x.getSpanId().equals(inHandler[1])).findFirst()
+                    .orElseThrow(() -> new AssertionError("no span " + inHandler[1] + " exported: " + collected.spans));
+            assertThat(span.getName()).isEqualTo("http get");
+            assertThat(span.getKind()).isEqualTo(SpanKind.SERVER);
+            assertThat(span.getTraceId()).isEqualTo(TRACE);
+            assertThat(span.getParentSpanId()).isEqualTo(PARENT);
+            assertThat(span.getAttributes().asMap()).containsEntry(AttributeKey.stringKey("location"), "/")
+                    .containsEntry(AttributeKey.stringKey("status"), "200")
+                    .containsEntry(AttributeKey.stringKey("http.url"), "/a");
         }
     }
 
