@@ -4,7 +4,12 @@ import java.lang.reflect.RecordComponent;
 import java.util.Collection;
 import java.util.Map;
 
-/** Renders maps, lists, records, strings, numbers and booleans as JSON; anything else as its string. */
+/**
+ * Renders maps, lists, records, strings, numbers and booleans as JSON; anything else as its string.
+ * Only for the engine without Spring (its endpoint map): engine-core depends on Netty and SLF4J
+ * alone, so it has no Jackson. In a Spring application the starter serves Actuator's endpoints
+ * and writes their JSON with the actuator's Jackson mapper instead.
+ */
 final class Json {
 
     private Json() {
