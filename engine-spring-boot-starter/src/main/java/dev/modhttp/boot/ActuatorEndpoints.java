@@ -5,6 +5,7 @@ import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.modules.actuator.ActuatorModule;
 import dev.modhttp.engine.phase.Result;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,6 +14,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.IncludeExcludeEndpointFilter;
 import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
@@ -43,6 +46,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.Resource;
+import org.springframework.util.InvalidMimeTypeException;
 import org.springframework.util.MimeType;
 import org.springframework.util.MimeTypeUtils;
 import tools.jackson.databind.json.JsonMapper;
@@ -76,6 +80,11 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
     private final ApplicationContext context;
     private final Environment environment;
     private final WebServerNamespace namespace;
+    /**
+     * Whether the base path answers the links: as Boot decides it, when discovery is on and the
+     * endpoints have a base path or a server of their own (not at "/" of the application's port).
+     */
+    private final boolean links;
     private volatile Discovered discovered;
 
     private record Discovered(Collection<ExposableWebEndpoint> endpoints, JsonMapper json) {
@@ -86,6 +95,9 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
         this.context = context;
         this.environment = environment;
         this.namespace = namespace;
+        String base = environment.getProperty("management.endpoints.web.base-path", "/actuator").trim();
+        this.links = environment.getProperty("management.endpoints.web.discovery.enabled", Boolean.class, true)
+                && (!base.isEmpty() && !base.equals("/") || namespace == WebServerNamespace.MANAGEMENT);
     }
 
     @Override
@@ -93,23 +105,39 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
         Discovered d = discovered();
         Request request = exchange.request();
         String method = request.isHead() ? "GET" : request.method();
+        Map<String, Object> query = new LinkedHashMap<>();
+        List<MimeType> accepted;
+        try {
+            queryArguments(request.args(), query);
+            accepted = accepted(request);
+        } catch (IllegalArgumentException e) { // a malformed escape, or Accept: InvalidMimeTypeException is one
+            return e instanceof InvalidMimeTypeException ? answer(exchange, 406)
+                    : error(exchange, d, 400, "malformed query string: " + e.getMessage());
+        }
         if (path.isEmpty() || path.equals("/")) {
+            if (!links) {
+                return Result.status(404);
+            }
             if (!method.equals("GET")) {
                 exchange.response().header("Allow", "GET, HEAD");
-                return Result.status(405);
+                return method.equals("OPTIONS") ? answer(exchange, 200) : Result.status(405);
             }
             String uri = request.uri().endsWith("/") ? request.uri().substring(0, request.uri().length() - 1)
                     : request.uri();
             String host = request.header("Host"); // with its port, as the client reached the server
-            if (host == null || host.isEmpty()) {
-                host = request.host() + ":" + request.localAddress().getPort();
+            if (host == null || host.isEmpty()) { // HTTP/1.0 without Host: the address it came to
+                InetSocketAddress local = request.localAddress();
+                host = local.getAddress().getHostAddress() + ":" + local.getPort();
+                host = host.contains(":") && host.indexOf(':') != host.lastIndexOf(':') ? "[" + host.substring(0,
+                        host.lastIndexOf(':')) + "]" + host.substring(host.lastIndexOf(':')) : host;
             }
             String self = (request.secure() ? "https" : "http") + "://" + host + uri;
-            return write(exchange, d, Map.of("_links", new EndpointLinksResolver(d.endpoints()).resolveLinks(self)),
-                    EndpointMediaTypes.DEFAULT.getProduced());
+            String type = negotiate(EndpointMediaTypes.DEFAULT.getProduced(), accepted);
+            return type == null ? answer(exchange, 406) : body(exchange, d,
+                    Map.of("_links", new EndpointLinksResolver(d.endpoints()).resolveLinks(self)), type);
         }
         String[] segments = path.substring(1).split("/", -1);
-        boolean otherMethod = false;
+        Set<String> allowed = new TreeSet<>();
         for (boolean remaining : new boolean[] {false, true}) { // "health" before "health/{*path}"
             for (ExposableWebEndpoint endpoint : d.endpoints()) {
                 for (WebOperation operation : endpoint.getOperations()) {
@@ -122,23 +150,42 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
                         continue;
                     }
                     if (!predicate.getHttpMethod().name().equals(method)) {
-                        otherMethod = true;
+                        allowed.add(predicate.getHttpMethod().name());
                         continue;
                     }
-                    return invoke(exchange, d, operation, arguments);
+                    String type = negotiate(predicate.getProduces(), accepted);
+                    if (type == null) {
+                        return answer(exchange, 406);
+                    }
+                    arguments.putAll(query); // as Boot's servers: the query's arguments over the body's
+                    return invoke(exchange, d, operation, arguments, query.keySet(), type);
                 }
             }
         }
-        return Result.status(otherMethod ? 405 : 404);
+        if (allowed.isEmpty()) {
+            return Result.status(404);
+        }
+        if (allowed.contains("GET")) {
+            allowed.add("HEAD");
+        }
+        exchange.response().header("Allow", String.join(", ", allowed));
+        return method.equals("OPTIONS") ? answer(exchange, 200) : Result.status(405);
     }
 
-    private Result invoke(HttpExchange exchange, Discovered d, WebOperation operation, Map<String, Object> arguments)
-            throws IOException {
+    private Result invoke(HttpExchange exchange, Discovered d, WebOperation operation, Map<String, Object> arguments,
+            Set<String> fromQuery, String type) throws IOException {
         Request request = exchange.request();
-        queryArguments(request.args(), arguments);
         if (request.hasBody() && !request.method().equals("GET")) {
+            String contentType = request.header("Content-Type");
+            if (contentType == null || !isJson(contentType)) {
+                return answer(exchange, 415); // Boot's servers take JSON bodies only
+            }
             try {
-                d.json().readValue(request.bodyAsString(), Map.class).forEach((k, v) -> arguments.put((String) k, v));
+                d.json().readValue(request.bodyAsString(), Map.class).forEach((k, v) -> {
+                    if (!fromQuery.contains((String) k)) {
+                        arguments.put((String) k, v);
+                    }
+                });
             } catch (RuntimeException notAnObject) {
                 return error(exchange, d, 400, "the body is not a JSON object");
             }
@@ -157,43 +204,73 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
             return answer(exchange, request.isHead() || request.method().equals("GET") ? 404 : 204);
         }
         int status = 200;
-        MimeType type = null;
+        MimeType contentType = null;
         if (result instanceof WebEndpointResponse<?> r) {
             status = r.getStatus();
-            type = r.getContentType();
+            contentType = r.getContentType();
             result = r.getBody();
         }
         if (result == null) {
             return answer(exchange, status);
         }
         exchange.response().status(status);
-        return type != null ? body(exchange, d, result, type.toString())
-                : write(exchange, d, result, operation.getRequestPredicate().getProduces());
+        return body(exchange, d, result, contentType != null ? contentType.toString() : type);
     }
 
-    /** {@code result} as the first of {@code produces} the request accepts (the first when it says nothing). */
-    private static Result write(HttpExchange exchange, Discovered d, Object result, Collection<String> produces)
-            throws IOException {
-        List<MimeType> accepted = new ArrayList<>();
-        for (String a : exchange.request().headers().getAll("Accept")) {
-            try {
-                accepted.addAll(MimeTypeUtils.parseMimeTypes(a));
-            } catch (RuntimeException malformed) {
-                // as no Accept
-            }
+    private static boolean isJson(String contentType) {
+        try {
+            MimeType t = MimeTypeUtils.parseMimeType(contentType);
+            return t.getSubtype().equals("json") || t.getSubtype().endsWith("+json");
+        } catch (InvalidMimeTypeException e) {
+            return false;
         }
-        String type = produces.isEmpty() ? "application/json" : produces.iterator().next();
-        outer:
+    }
+
+    /** The request's Accept header, parsed; empty when it has none (anything goes). */
+    private static List<MimeType> accepted(Request request) {
+        List<MimeType> accepted = new ArrayList<>();
+        for (String a : request.headers().getAll("Accept")) {
+            accepted.addAll(MimeTypeUtils.parseMimeTypes(a));
+        }
+        return accepted;
+    }
+
+    /**
+     * The one of {@code produces} the request accepts best (highest q, then the operation's order),
+     * as Spring MVC negotiates; the first with no Accept; null when none is acceptable (406).
+     */
+    static String negotiate(Collection<String> produces, List<MimeType> accepted) {
+        if (produces.isEmpty()) {
+            return "application/json";
+        }
+        if (accepted.isEmpty()) {
+            return produces.iterator().next();
+        }
+        String best = null;
+        double bestQ = 0;
         for (String p : produces) {
             MimeType produced = MimeTypeUtils.parseMimeType(p);
+            double q = 0;
             for (MimeType a : accepted) {
                 if (a.includes(produced)) {
-                    type = p;
-                    break outer;
+                    q = Math.max(q, quality(a));
                 }
             }
+            if (q > bestQ) {
+                best = p;
+                bestQ = q;
+            }
         }
-        return body(exchange, d, result, type);
+        return best;
+    }
+
+    private static double quality(MimeType type) {
+        String q = type.getParameter("q");
+        try {
+            return q == null ? 1 : Double.parseDouble(q);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static Result body(HttpExchange exchange, Discovered d, Object result, String type) throws IOException {

@@ -54,6 +54,15 @@ class ActuatorOverEngineTests {
         return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The response to a GET of {@code target} sent as it is (a client library would refuse a malformed escape). */
+    static String raw(int port, String target) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     static HttpResponse<String> get(int port, String path) throws Exception {
         return send(port, "GET", path, null);
     }
@@ -107,6 +116,53 @@ class ActuatorOverEngineTests {
             assertThat(get(port, "/actuator/enginelocation?uri=/../x").statusCode()).as("a target the engine refuses")
                     .isEqualTo(400);
             assertThat(get(port, "/actuator/info").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void clientMistakesGetBootsStatusesNever500() throws Exception {
+        try (ConfigurableApplicationContext context = start("management.endpoints.web.exposure.include=*",
+                "management.endpoints.web.discovery.enabled=false")) {
+            int port = port(context, "local.server.port");
+            assertThat(raw(port, "/actuator/health?%zz")).as("a malformed escape").startsWith("HTTP/1.1 400");
+            assertThat(raw(port, "/actuator/prometheus?includedNames=%")).startsWith("HTTP/1.1 400");
+            assertThat(send(port, "GET", "/actuator/health", "foo").statusCode()).as("a malformed Accept").isEqualTo(406);
+            assertThat(send(port, "GET", "/actuator/prometheus", "application/json").statusCode())
+                    .as("nothing it produces is accepted").isEqualTo(406);
+            assertThat(send(port, "GET", "/actuator/health", "application/json;q=0").statusCode()).isEqualTo(406);
+            assertThat(send(port, "GET", "/actuator/info", "application/vnd.spring-boot.actuator.v2+json;q=0.1, application/json")
+                    .headers().firstValue("Content-Type")).as("the higher q").hasValue("application/json");
+            HttpResponse<String> options = send(port, "OPTIONS", "/actuator/loggers/x", null);
+            assertThat(options.statusCode()).isEqualTo(200);
+            assertThat(options.headers().firstValue("Allow")).hasValue("GET, HEAD, POST");
+            HttpResponse<String> delete = send(port, "DELETE", "/actuator/loggers/x", null);
+            assertThat(delete.statusCode()).isEqualTo(405);
+            assertThat(delete.headers().firstValue("Allow")).hasValue("GET, HEAD, POST");
+            HttpResponse<String> text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/actuator/loggers/x")).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"configuredLevel\":\"INFO\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(text.statusCode()).as("Boot's servers take JSON bodies only").isEqualTo(415);
+            HttpResponse<String> json = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/actuator/loggers/x")).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"configuredLevel\":\"DEBUG\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(json.statusCode()).isEqualTo(204);
+            assertThat(get(port, "/actuator/loggers/x").body()).contains("\"configuredLevel\":\"DEBUG\"");
+            assertThat(get(port, "/actuator").statusCode()).as("discovery off: no links").isEqualTo(404);
+        }
+    }
+
+    @Test
+    void theLinksOfARequestWithoutHostNameTheAddressItCameTo() throws Exception {
+        try (ConfigurableApplicationContext context = start()) {
+            int port = port(context, "local.server.port");
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                s.getOutputStream().write("GET /actuator HTTP/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(answer).startsWith("HTTP/1.1 200").contains("\"href\":\"http://127.0.0.1:" + port + "/actuator\"")
+                        .doesNotContain("null");
+            }
         }
     }
 

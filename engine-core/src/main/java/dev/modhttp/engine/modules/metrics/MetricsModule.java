@@ -3,6 +3,7 @@ package dev.modhttp.engine.modules.metrics;
 import dev.modhttp.engine.phase.Order;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.EngineInfo;
+import dev.modhttp.engine.module.EngineStatus;
 import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Module;
@@ -104,7 +105,7 @@ public final class MetricsModule implements Module {
                 gauge(engine, "reading", e -> e.status().reading());
                 gauge(engine, "writing", e -> e.status().writing());
                 gauge(engine, "waiting", e -> e.status().waiting());
-                FunctionCounter.builder("engine.connections.refused", engine, e -> e.status().accepted() - e.status().handled())
+                FunctionCounter.builder("engine.connections.refused", engine, MetricsModule::refused)
                         .description("Connections accepted and closed at once because worker-connections were all taken")
                         .register(registry);
                 FunctionCounter.builder("engine.tls.handshakes.failed", engine, e -> e.status().tlsHandshakesFailed())
@@ -145,6 +146,15 @@ public final class MetricsModule implements Module {
     private static PeerView find(EngineInfo engine, PeerView p) {
         PeerView now = engine.module(ProxyModule.class).map(m -> m.peer(p.upstream(), p.address())).orElse(null);
         return now != null ? now : p;
+    }
+
+    /**
+     * Connections refused beyond worker-connections, from one snapshot of the counts: two
+     * snapshots would see a connection accepted between them and make the counter negative.
+     */
+    private static double refused(EngineInfo engine) {
+        EngineStatus s = engine.status();
+        return s.accepted() - s.handled();
     }
 
     private void gauge(EngineInfo engine, String state, ToDoubleFunction<EngineInfo> value) {
