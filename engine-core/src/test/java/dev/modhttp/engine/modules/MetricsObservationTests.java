@@ -8,6 +8,7 @@ import dev.modhttp.engine.modules.metrics.EngineRequestObservationContext;
 import dev.modhttp.engine.modules.metrics.MetricsModule;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
+import dev.modhttp.engine.test.MemoryAppender;
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
 import io.micrometer.common.KeyValue;
@@ -104,6 +105,22 @@ class MetricsObservationTests {
                     .hasLowCardinalityKeyValue("location", "NONE")
                     .hasBeenStopped();
         }
+    }
+
+    @Test
+    void observationsTheRegistryTurnsOffCostNothingAndFailNothing() {
+        TestObservationRegistry observations = TestObservationRegistry.create();
+        // as management.observations.enable.http.server.requests=false does: every observation a no-op
+        observations.observationConfig().observationPredicate((name, context) -> false);
+        MemoryAppender.clear();
+        try (TestEngine e = TestEngine.start(YAML, b -> b.module(new MetricsModule(null, observations, null)));
+                RawClient c = e.raw()) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(c.send("GET /users/1 HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).isEqualTo(200);
+            }
+            assertThat(observations).doesNotHaveAnyObservation();
+        }
+        assertThat(MemoryAppender.lines()).noneMatch(l -> l.contains("metrics failed"));
     }
 
     @Test

@@ -182,7 +182,9 @@ public final class MetricsModule implements Module {
                 observation = start(exchange); // answered before POST_READ: a malformed request's 400
             }
             exchange.attribute(OBSERVATION, observation); // stopped, its context stays readable in LOG ($trace_id)
-            ((EngineRequestObservationContext) observation.getContext()).setResponse(exchange);
+            if (observation.getContext() instanceof EngineRequestObservationContext context) {
+                context.setResponse(exchange); // not when the registry turned it off: a no-op, with a context of its own
+            }
             observation.stop();
         }
         if (registry == null) {
