@@ -2,6 +2,7 @@ package dev.modhttp.engine.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modhttp.engine.test.LogFiles;
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
 import java.io.IOException;
@@ -78,17 +79,6 @@ class ResponseEndTests {
         return n;
     }
 
-    static List<String> log(Path file, int count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
-            if (lines.size() >= count || System.nanoTime() > deadline) {
-                return lines;
-            }
-            Thread.sleep(10);
-        }
-    }
-
     @Test
     void aFileBeingSentKeepsItsLimitConnPlaceUntilItsLastByteHasLeft() throws Exception {
         try (TestEngine e = start(); Socket slow = stalled(e, "/files/big.bin"); RawClient other = e.raw()) {
@@ -117,7 +107,7 @@ class ResponseEndTests {
             long received = drain(s.getInputStream());
             assertThat(received).as("the download was cut off").isLessThan(BIG);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
-            List<String> lines = log(dir.resolve("access.log"), 1);
+            List<String> lines = LogFiles.lines(dir.resolve("access.log"), 1);
             assertThat(lines).hasSize(1);
             String[] f = lines.get(0).split(" ");
             assertThat(f[0]).isEqualTo("/cut/big.bin");

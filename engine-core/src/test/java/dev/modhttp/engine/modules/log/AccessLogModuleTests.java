@@ -1,5 +1,6 @@
 package dev.modhttp.engine.modules.log;
 
+import static dev.modhttp.engine.test.LogFiles.lines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,18 +60,6 @@ class AccessLogModuleTests {
     static RawClient.Response send(TestEngine e, String request) {
         try (RawClient c = e.raw()) {
             return c.send(request).read();
-        }
-    }
-
-    /** The lines of a log once {@code count} are there (the writer runs on its own thread). */
-    static List<String> lines(Path file, int count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (true) {
-            List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
-            if (lines.size() >= count || System.nanoTime() > deadline) {
-                return lines;
-            }
-            Thread.sleep(10);
         }
     }
 
