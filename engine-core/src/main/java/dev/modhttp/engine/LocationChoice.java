@@ -32,7 +32,8 @@ public record LocationChoice(String server, String location, String path, List<S
      *     root, {@code %00}, a malformed escape)
      */
     public static LocationChoice of(Engine engine, String host, String target) {
-        UriNormalizer.Normalized normalized = target.isEmpty() ? null : UriNormalizer.normalize(target);
+        boolean form = target.startsWith("/") || target.startsWith("http://") || target.startsWith("https://");
+        UriNormalizer.Normalized normalized = form ? UriNormalizer.normalize(target) : null; // origin or absolute form
         if (normalized == null) {
             throw new IllegalArgumentException("the engine answers 400 to the request target '" + target + "'");
         }

@@ -103,8 +103,13 @@ final class BootServerProperties {
 
     private static void headerSize(Environment environment, Map<String, Object> tree) {
         DataSize size = Binder.get(environment).bind("server.max-http-request-header-size", DataSize.class).orElse(null);
-        if (size != null) {
-            tree.putIfAbsent("large-client-header-buffers", "1 " + size.toBytes());
+        if (size != null && !tree.containsKey("large-client-header-buffers")) {
+            if (size.toBytes() < 64 || size.toBytes() > 1024 * 1024) { // the engine's bounds of a header buffer
+                String property = "server.max-http-request-header-size";
+                throw new EngineConfigurationException(property, environment instanceof ConfigurableEnvironment ce
+                        ? EngineConfigTree.origin(ce, property) : null, "must be between 64B and 1MB for the engine", null);
+            }
+            tree.put("large-client-header-buffers", "1 " + size.toBytes());
         }
     }
 

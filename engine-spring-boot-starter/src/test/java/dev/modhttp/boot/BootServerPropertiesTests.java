@@ -81,6 +81,8 @@ class BootServerPropertiesTests {
         });
         runner.run(context -> assertThat(exchange("127.0.0.1", port(context), big)).as("the engine's 4 8k")
                 .startsWith("HTTP/1.1 200"));
+        runner.withPropertyValues("server.max-http-request-header-size=10MB").run(context -> assertThat(context).hasFailed()
+                .getFailure().rootCause().hasMessageContaining("server.max-http-request-header-size"));
         runner.withPropertyValues("server.max-http-request-header-size=2KB",
                 "engine.large-client-header-buffers=4 8k").run(context ->
                 assertThat(exchange("127.0.0.1", port(context), big)).as("the engine's key wins").startsWith("HTTP/1.1 200"));

@@ -46,6 +46,9 @@ class EngineAssertTests {
                     .hasMessageContaining("selected ~* \\.(gif|jpg)$");
             assertThatIllegalArgumentException().isThrownBy(() -> assertThat(engine).request("GET", "/../etc/passwd"))
                     .withMessageContaining("400");
+            assertThatIllegalArgumentException().as("not a request target").isThrownBy(() -> assertThat(engine)
+                    .request("GET", "images/a.gif")).withMessageContaining("400");
+            assertThat(engine).request("GET", "http://api.test/exact").host("api.test").selects("= /exact");
         });
     }
 
