@@ -71,12 +71,21 @@ public final class SoakLoad {
         /**
          * Growth of the heap after GC over the last {@code fraction} of the run, in KiB: the live heap
          * is small (about 10 MiB) and moves by a MiB or two with what the caches hold, so it is
-         * judged in bytes (a leak of 100 bytes a request grows it by 12 MiB in two minutes).
+         * judged in bytes (a leak of 100 bytes a request grows it by 12 MiB in two minutes). A leak
+         * grows it sample after sample, so the growth is the least of the last three samples over
+         * the window's first: one sample taken while requests in flight held their buffers (one
+         * CI run saw 72 MiB in a single sample, then 0 again) is not a leak.
          */
         public long heapGrowthKib(double fraction) {
             int from = (int) Math.floor(samples.size() * (1 - fraction));
             long base = samples.get(from).heapKib();
-            return samples.subList(from, samples.size()).stream().mapToLong(Sample::heapKib).max().orElse(base) - base;
+            return samples.subList(Math.max(from, samples.size() - 3), samples.size()).stream().mapToLong(Sample::heapKib)
+                    .min().orElse(base) - base;
+        }
+
+        /** The heap after GC of every sample, in KiB, for a failure's message. */
+        public String heapSeries() {
+            return samples.stream().map(x -> Long.toString(x.heapKib())).collect(java.util.stream.Collectors.joining(" "));
         }
     }
 
