@@ -90,7 +90,11 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
     private record Discovered(Collection<ExposableWebEndpoint> endpoints, JsonMapper json) {
     }
 
-    /** @param namespace {@code MANAGEMENT} when served on {@code management.server.port}, else {@code SERVER} */
+    /**
+     * @param namespace {@code MANAGEMENT} when {@code management.server.port} gives the endpoints a
+     *     server of their own (requests to it are in that namespace, the others in {@code SERVER}), else
+     *     {@code SERVER}
+     */
     ActuatorEndpoints(ApplicationContext context, Environment environment, WebServerNamespace namespace) {
         this.context = context;
         this.environment = environment;
@@ -113,6 +117,14 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
         } catch (IllegalArgumentException e) { // a malformed escape, or Accept: InvalidMimeTypeException is one
             return e instanceof InvalidMimeTypeException ? answer(exchange, 406)
                     : error(exchange, d, 400, "malformed query string: " + e.getMessage());
+        }
+        WebServerNamespace ns = namespace(request);
+        for (ExposableWebEndpoint endpoint : d.endpoints()) { // a health group's additional path (/livez)
+            for (String extra : endpoint.getAdditionalPaths(ns)) {
+                if (request.uri().equals(extra) || request.uri().equals(extra + "/")) {
+                    return additional(exchange, d, endpoint, extra, method, accepted, ns);
+                }
+            }
         }
         if (path.isEmpty() || path.equals("/")) {
             if (!links) {
@@ -158,7 +170,7 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
                         return answer(exchange, 406);
                     }
                     arguments.putAll(query); // as Boot's servers: the query's arguments over the body's
-                    return invoke(exchange, d, operation, arguments, query.keySet(), type);
+                    return invoke(exchange, d, operation, arguments, query.keySet(), type, ns);
                 }
             }
         }
@@ -172,8 +184,42 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
         return method.equals("OPTIONS") ? answer(exchange, 200) : Result.status(405);
     }
 
+    /** A request to {@code extra}: the endpoint's read operation over the rest of the path, with the path's segments. */
+    private Result additional(HttpExchange exchange, Discovered d, ExposableWebEndpoint endpoint, String extra, String method,
+            List<MimeType> accepted, WebServerNamespace ns) throws IOException {
+        for (WebOperation operation : endpoint.getOperations()) {
+            WebOperationRequestPredicate predicate = operation.getRequestPredicate();
+            String rest = predicate.getMatchAllRemainingPathSegmentsVariable();
+            if (rest == null || !predicate.getHttpMethod().name().equals("GET")) {
+                continue;
+            }
+            if (!method.equals("GET")) {
+                exchange.response().header("Allow", "GET, HEAD");
+                return method.equals("OPTIONS") ? answer(exchange, 200) : Result.status(405);
+            }
+            String type = negotiate(predicate.getProduces(), accepted);
+            if (type == null) {
+                return answer(exchange, 406);
+            }
+            Map<String, Object> arguments = new LinkedHashMap<>();
+            arguments.put(rest, Arrays.stream(extra.split("/")).filter(x -> !x.isEmpty()).toArray(String[]::new));
+            return invoke(exchange, d, operation, arguments, Set.of(), type, ns);
+        }
+        return Result.status(404);
+    }
+
+    /** MANAGEMENT for a request to the management server (management.server.port), else SERVER. */
+    private WebServerNamespace namespace(Request request) {
+        if (namespace != WebServerNamespace.MANAGEMENT) {
+            return WebServerNamespace.SERVER;
+        }
+        Integer management = environment.getProperty("local.management.port", Integer.class);
+        return management != null && management == request.localAddress().getPort() ? WebServerNamespace.MANAGEMENT
+                : WebServerNamespace.SERVER;
+    }
+
     private Result invoke(HttpExchange exchange, Discovered d, WebOperation operation, Map<String, Object> arguments,
-            Set<String> fromQuery, String type) throws IOException {
+            Set<String> fromQuery, String type, WebServerNamespace ns) throws IOException {
         Request request = exchange.request();
         if (request.hasBody() && !request.method().equals("GET")) {
             String contentType = request.header("Content-Type");
@@ -192,7 +238,7 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
         }
         List<String> accept = request.headers().getAll("Accept");
         InvocationContext invocation = new InvocationContext(SecurityContext.NONE, arguments,
-                OperationArgumentResolver.of(WebServerNamespace.class, () -> namespace),
+                OperationArgumentResolver.of(WebServerNamespace.class, () -> ns),
                 new ProducibleOperationArgumentResolver(() -> accept));
         Object result;
         try {

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
@@ -27,6 +29,9 @@ import org.springframework.util.ClassUtils;
  *       {@code actuator} (then the configuration decides where they are) or has that name;</li>
  *   <li>{@code management.server.port=-1}: nowhere.</li>
  * </ul>
+ *
+ * The health groups' additional paths ({@code /livez}, {@code /readyz}, {@code server:/path} and
+ * {@code management:/path}) are exact locations on the servers of their namespace.
  *
  * Applies with Actuator's auto-configuration on the classpath; which endpoints answer is
  * {@link ActuatorEndpoints}' affair ({@code management.endpoints.web.exposure.*}).
@@ -76,6 +81,8 @@ final class ManagementServer {
         }
         String base = path(environment.getProperty("management.endpoints.web.base-path", "/actuator"));
         List<Object> servers = tree.get("servers") instanceof List<?> l ? new ArrayList<>(l) : new ArrayList<>();
+        boolean own = servers.stream().anyMatch(s -> s instanceof Map<?, ?> m && m.get("locations") instanceof List<?> ls
+                && ls.stream().anyMatch(ManagementServer::setsActuator)); // the configuration decides where they are
         if (separate(environment)) {
             String address = environment.getProperty("management.server.address");
             String listen = address == null || address.isBlank() ? port
@@ -83,34 +90,58 @@ final class ManagementServer {
             String at = path(environment.getProperty("management.server.base-path", "")) + base;
             Map<String, Object> server = new LinkedHashMap<>();
             server.put("listen", List.of(listen));
-            server.put("locations", new ArrayList<>(List.of(location(at.isEmpty() ? "/" : at))));
+            List<Object> locations = new ArrayList<>(List.of(location("^~ " + (at.isEmpty() ? "/" : at))));
+            additionalPaths(environment, "management").forEach(extra -> locations.add(location("= " + extra)));
+            server.put("locations", locations);
             servers.add(server);
-            tree.put("servers", servers);
-            return;
         }
-        if (servers.stream().anyMatch(s -> s instanceof Map<?, ?> m && m.get("locations") instanceof List<?> locations
-                && locations.stream().anyMatch(ManagementServer::setsActuator))) {
-            return;
+        List<String> atServerPort = new ArrayList<>();
+        if (!own && !separate(environment)) {
+            atServerPort.add("^~ " + (base.isEmpty() ? "/" : base));
         }
-        if (servers.isEmpty()) {
-            return; // the engine's own server on server.port, without locations: nothing to add to
-        }
-        String at = base.isEmpty() ? "/" : base;
+        additionalPaths(environment, "server").forEach(extra -> atServerPort.add("= " + extra));
         for (int i = 0; i < servers.size(); i++) {
-            if (!(servers.get(i) instanceof Map<?, ?> m) || m.get("listen") != null) {
+            if (!(servers.get(i) instanceof Map<?, ?> m) || m.get("listen") != null || own && atServerPort.isEmpty()) {
                 continue;
             }
             Map<String, Object> server = new LinkedHashMap<>((Map<String, Object>) m);
-            List<Object> locations = server.get("locations") instanceof List<?> own ? new ArrayList<>(own) : new ArrayList<>();
-            if (locations.stream().anyMatch(l -> l instanceof Map<?, ?> lm && lm.get("location") instanceof String name
-                    && name.replaceFirst("^(\\^~|=)\\s*", "").equals(at))) {
-                continue; // the configuration has a location of that name: it answers there
+            List<Object> locations = server.get("locations") instanceof List<?> ls ? new ArrayList<>(ls) : new ArrayList<>();
+            for (String pattern : atServerPort) {
+                String name = pattern.substring(pattern.indexOf(' ') + 1);
+                if (locations.stream().noneMatch(l -> l instanceof Map<?, ?> lm && lm.get("location") instanceof String n
+                        && n.replaceFirst("^(\\^~|=)\\s*", "").equals(name))) { // a location of that name answers there
+                    locations.add(location(pattern)); // last: the configuration's own keep their indexes (and messages)
+                }
             }
-            locations.add(location(at)); // last: the configuration's own keep their indexes (and so their messages)
             server.put("locations", locations);
             servers.set(i, server);
         }
-        tree.put("servers", servers);
+        if (!servers.isEmpty()) {
+            tree.put("servers", servers); // none: the engine's own server on server.port, left as it is
+        }
+    }
+
+    /**
+     * The health groups' additional paths in {@code namespace} ({@code server} or {@code management}),
+     * as Boot reads them: {@code /livez} and {@code /readyz} with
+     * {@code management.endpoint.health.probes.add-additional-paths}, and each
+     * {@code management.endpoint.health.group.NAME.additional-path} of the form {@code server:/path}.
+     */
+    static List<String> additionalPaths(Environment environment, String namespace) {
+        List<String> paths = new ArrayList<>();
+        if (namespace.equals("server")
+                && environment.getProperty("management.endpoint.health.probes.add-additional-paths", Boolean.class, false)) {
+            paths.addAll(List.of("/livez", "/readyz"));
+        }
+        Map<String, Object> groups = Binder.get(environment).bind("management.endpoint.health.group",
+                Bindable.mapOf(String.class, Object.class)).orElse(Map.of());
+        for (Object group : groups.values()) {
+            if (group instanceof Map<?, ?> g && g.get("additional-path") instanceof String extra
+                    && extra.startsWith(namespace + ":")) {
+                paths.add(path(extra.substring(namespace.length() + 1)));
+            }
+        }
+        return paths;
     }
 
     private static int freePort() {
@@ -129,9 +160,9 @@ final class ManagementServer {
                 && nested.stream().anyMatch(ManagementServer::setsActuator);
     }
 
-    private static Map<String, Object> location(String at) {
+    private static Map<String, Object> location(String pattern) {
         Map<String, Object> location = new LinkedHashMap<>();
-        location.put("location", "^~ " + at);
+        location.put("location", pattern);
         location.put("actuator", "on");
         return location;
     }

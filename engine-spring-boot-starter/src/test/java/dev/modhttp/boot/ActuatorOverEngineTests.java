@@ -167,6 +167,28 @@ class ActuatorOverEngineTests {
     }
 
     @Test
+    void healthGroupsAnswerAtTheirAdditionalPathsInTheirNamespace() throws Exception {
+        try (ConfigurableApplicationContext context = start("management.endpoint.health.probes.enabled=true",
+                "management.endpoint.health.probes.add-additional-paths=true",
+                "management.endpoint.health.group.custom.include=ping",
+                "management.endpoint.health.group.custom.additional-path=server:/customhealth",
+                "management.endpoint.health.group.ops.include=ping",
+                "management.endpoint.health.group.ops.additional-path=management:/opshealth",
+                "management.server.port=0")) {
+            int server = port(context, "local.server.port");
+            int management = port(context, "local.management.port");
+            HttpResponse<String> livez = get(server, "/livez");
+            assertThat(livez.statusCode()).isEqualTo(200);
+            assertThat(livez.body()).isEqualTo("{\"status\":\"UP\"}");
+            assertThat(get(server, "/readyz").body()).isEqualTo("{\"status\":\"UP\"}");
+            assertThat(get(server, "/customhealth").body()).isEqualTo("{\"status\":\"UP\"}");
+            assertThat(get(server, "/opshealth").body()).as("a management path, not on server.port").isEqualTo("app");
+            assertThat(get(management, "/opshealth").body()).isEqualTo("{\"status\":\"UP\"}");
+            assertThat(get(management, "/livez").statusCode()).as("a server path, not on the management port").isEqualTo(404);
+        }
+    }
+
+    @Test
     void managementServerPortIsAServerOfItsOwn() throws Exception {
         try (ConfigurableApplicationContext context = start("management.server.port=0",
                 "management.endpoints.web.base-path=/manage")) {
