@@ -332,14 +332,7 @@ class EngineConfigSchemaTests {
     /** Each key's meaning and default, from the README's reference table. */
     private static Map<String, String> meanings() {
         Map<String, String> out = new TreeMap<>();
-        String readme = Readme.read(Readme.root().resolve("README.md"));
-        String table = readme.substring(readme.indexOf("## Configuration reference"));
-        table = table.substring(0, table.indexOf("\n\n", table.indexOf("| key |")));
-        for (String row : table.split("\n")) {
-            String[] cells = row.split("(?<!\\\\)\\|");
-            if (cells.length < 5 || !cells[1].trim().startsWith("`")) {
-                continue;
-            }
+        for (String[] cells : Readme.referenceRows()) {
             String text = plain(cells[4]) + " (default: " + plain(cells[3]) + "; scopes: " + cells[2].trim() + ")";
             Matcher key = Pattern.compile("`([a-z0-9-]+)`").matcher(cells[1]);
             while (key.find()) {

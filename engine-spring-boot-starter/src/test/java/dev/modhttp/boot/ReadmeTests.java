@@ -303,14 +303,7 @@ class ReadmeTests {
     @Test
     void theConfigurationReferenceListsEveryKeyAtTheScopesThatTakeIt() {
         Map<String, Set<Scope>> documented = new TreeMap<>();
-        String readme = Readme.read(Readme.root().resolve("README.md"));
-        String table = readme.substring(readme.indexOf("## Configuration reference"));
-        table = table.substring(0, table.indexOf("\n\n", table.indexOf("| key |")));
-        for (String row : table.split("\n")) {
-            String[] cells = row.split("\\|");
-            if (cells.length < 3 || !cells[1].trim().startsWith("`")) {
-                continue;
-            }
+        for (String[] cells : Readme.referenceRows()) {
             Set<Scope> scopes = EnumSet.noneOf(Scope.class);
             for (String scope : cells[2].split(",")) {
                 scopes.add(Scope.valueOf(scope.trim().toUpperCase(java.util.Locale.ROOT)));
@@ -347,16 +340,9 @@ class ReadmeTests {
     @Test
     void everyExampleValueInTheConfigurationReferenceBindsAtItsKey(@TempDir Path dir) throws IOException {
         Path htpasswd = Files.writeString(dir.resolve("htpasswd"), "bob:{SHA}fEqNCco3Yq9h5ZUglD3CZJT4lBs=\n");
-        String readme = Readme.read(Readme.root().resolve("README.md"));
-        String table = readme.substring(readme.indexOf("## Configuration reference"));
-        table = table.substring(0, table.indexOf("\n\n", table.indexOf("| key |")));
         SoftAssertions each = new SoftAssertions();
         int checked = 0;
-        for (String row : table.split("\n")) {
-            String[] cells = row.split("(?<!\\\\)\\|");
-            if (cells.length < 5 || !cells[1].trim().startsWith("`")) {
-                continue;
-            }
+        for (String[] cells : Readme.referenceRows()) {
             Matcher keyMatch = Pattern.compile("`([a-z0-9-]+)`").matcher(cells[1]);
             keyMatch.find();
             String key = keyMatch.group(1);

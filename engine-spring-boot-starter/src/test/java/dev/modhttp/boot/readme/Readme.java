@@ -78,6 +78,24 @@ public final class Readme {
                 .filter(b -> markerKind == null || b.marked(markerKind) != null).toList();
     }
 
+    /**
+     * The key rows of the README's configuration reference, each split into its cells at the
+     * unescaped {@code |} ({@code [ "", key, scopes, default, meaning ]}).
+     */
+    public static List<String[]> referenceRows() {
+        String readme = read(root().resolve("README.md"));
+        String table = readme.substring(readme.indexOf("## Configuration reference"));
+        table = table.substring(0, table.indexOf("\n\n", table.indexOf("| key |")));
+        List<String[]> rows = new java.util.ArrayList<>();
+        for (String row : table.split("\n")) {
+            String[] cells = row.split("(?<!\\\\)\\|");
+            if (cells.length >= 5 && cells[1].trim().startsWith("`")) {
+                rows.add(cells);
+            }
+        }
+        return rows;
+    }
+
     public static String read(Path file) {
         try {
             return Files.readString(file);
