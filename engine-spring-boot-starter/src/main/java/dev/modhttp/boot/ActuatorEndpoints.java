@@ -87,7 +87,9 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
     private final boolean links;
     private volatile Discovered discovered;
 
-    private record Discovered(Collection<ExposableWebEndpoint> endpoints, JsonMapper json) {
+    /** @param additional per namespace, the endpoint each health group's additional path (/livez) belongs to */
+    private record Discovered(Collection<ExposableWebEndpoint> endpoints, JsonMapper json,
+            Map<WebServerNamespace, Map<String, ExposableWebEndpoint>> additional) {
     }
 
     /**
@@ -119,12 +121,11 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
                     : error(exchange, d, 400, "malformed query string: " + e.getMessage());
         }
         WebServerNamespace ns = namespace(request);
-        for (ExposableWebEndpoint endpoint : d.endpoints()) { // a health group's additional path (/livez)
-            for (String extra : endpoint.getAdditionalPaths(ns)) {
-                if (request.uri().equals(extra) || request.uri().equals(extra + "/")) {
-                    return additional(exchange, d, endpoint, extra, method, accepted, ns);
-                }
-            }
+        String uri = request.uri().length() > 1 && request.uri().endsWith("/")
+                ? request.uri().substring(0, request.uri().length() - 1) : request.uri();
+        ExposableWebEndpoint extra = d.additional().getOrDefault(ns, Map.of()).get(uri);
+        if (extra != null) { // a health group's additional path (/livez)
+            return additional(exchange, d, extra, uri, method, accepted, ns);
         }
         if (path.isEmpty() || path.equals("/")) {
             if (!links) {
@@ -134,8 +135,6 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
                 exchange.response().header("Allow", "GET, HEAD");
                 return method.equals("OPTIONS") ? answer(exchange, 200) : Result.status(405);
             }
-            String uri = request.uri().endsWith("/") ? request.uri().substring(0, request.uri().length() - 1)
-                    : request.uri();
             String host = request.header("Host"); // with its port, as the client reached the server
             if (host == null || host.isEmpty()) { // HTTP/1.0 without Host: the address it came to
                 InetSocketAddress local = request.localAddress();
@@ -143,7 +142,7 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
                 host = host.contains(":") && host.indexOf(':') != host.lastIndexOf(':') ? "[" + host.substring(0,
                         host.lastIndexOf(':')) + "]" + host.substring(host.lastIndexOf(':')) : host;
             }
-            String self = (request.secure() ? "https" : "http") + "://" + host + uri;
+            String self = (request.secure() ? "https" : "http") + "://" + host + (uri.equals("/") ? "" : uri);
             String type = negotiate(EndpointMediaTypes.DEFAULT.getProduced(), accepted);
             return type == null ? answer(exchange, 406) : body(exchange, d,
                     Map.of("_links", new EndpointLinksResolver(d.endpoints()).resolveLinks(self)), type);
@@ -438,6 +437,13 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
                 filters, operationFilters);
         JsonMapper json = context.getBeanProvider(EndpointJsonMapper.class).getIfAvailable(() -> () ->
                 context.getBeanProvider(JsonMapper.class).getIfAvailable(JsonMapper::new)).get();
-        return new Discovered(discoverer.getEndpoints(), json);
+        Collection<ExposableWebEndpoint> endpoints = discoverer.getEndpoints();
+        Map<WebServerNamespace, Map<String, ExposableWebEndpoint>> additional = new LinkedHashMap<>();
+        for (WebServerNamespace ns : List.of(WebServerNamespace.SERVER, WebServerNamespace.MANAGEMENT)) {
+            Map<String, ExposableWebEndpoint> paths = new LinkedHashMap<>();
+            endpoints.forEach(e -> e.getAdditionalPaths(ns).forEach(p -> paths.put(p, e)));
+            additional.put(ns, paths);
+        }
+        return new Discovered(endpoints, json, additional);
     }
 }

@@ -14,8 +14,6 @@ import dev.modhttp.engine.modules.proxy.PeerView;
 import dev.modhttp.engine.modules.proxy.ProxyModule;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
-import io.micrometer.common.KeyValue;
-import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -192,21 +190,13 @@ public final class MetricsModule implements Module {
         }
         if (observations == null) {
             Timer.builder(DefaultEngineRequestObservationConvention.DEFAULT_NAME)
-                    .tags(tags(DEFAULT.getLowCardinalityKeyValues(new EngineRequestObservationContext(exchange))))
+                    .tags(DefaultEngineRequestObservationConvention.lowCardinality(exchange, null))
                     .register(registry)
                     .record(System.nanoTime() - exchange.startNanos(), TimeUnit.NANOSECONDS);
         }
         count(exchange, LimitReqModule.STATUS, "req");
         count(exchange, LimitConnModule.STATUS, "conn");
         return Result.OK;
-    }
-
-    private static Tags tags(KeyValues values) {
-        Tags tags = Tags.empty();
-        for (KeyValue v : values) {
-            tags = tags.and(v.getKey(), v.getValue());
-        }
-        return tags;
     }
 
     /** {@code engine.limit.requests}: requests a limit looked at, by limit and outcome ($limit_req_status). */
