@@ -9,7 +9,9 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.modhttp.boot.readme.Readme;
 import dev.modhttp.engine.Engine;
+import dev.modhttp.engine.config.ConfigReference;
 import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.KeyDoc;
 import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.config.Scopes;
 import dev.modhttp.engine.config.Size;
@@ -33,8 +35,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -48,7 +48,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * {@code engine.servers[].locations[]…}, which Boot's metadata cannot describe inside lists. It
  * is generated here from the modules' config records (every key at every scope that takes it,
  * the Java type's form: on/off, durations, sizes, enum values, lists, blocks), with each key's
- * meaning and default from the README's reference; the test fails when the shipped file is
+ * meaning and default from its {@link KeyDoc}; the test fails when the shipped file is
  * stale. {@code -Dengine.schema.write=true} writes it. The demo's configuration and every
  * configuration in the README validate against it.
  */
@@ -133,7 +133,7 @@ class EngineConfigSchemaTests {
     @SuppressWarnings("unchecked")
     static String generate() {
         List<ConfigSpec<?>> specs = Engine.builder().module(new ActuatorModule(Map.of())).build().configSpecs();
-        Map<String, String> meanings = meanings();
+        Map<String, String> meanings = meanings(specs);
         Map<Scope, Map<String, Object>> keys = new LinkedHashMap<>();
         for (Scope s : Scope.values()) {
             keys.put(s, new TreeMap<>());
@@ -329,21 +329,20 @@ class EngineConfigSchemaTests {
         }
     }
 
-    /** Each key's meaning and default, from the README's reference table. */
-    private static Map<String, String> meanings() {
+    /** Each key's meaning and default, from its {@link KeyDoc} (the README's reference is made from the same). */
+    private static Map<String, String> meanings(List<ConfigSpec<?>> specs) {
         Map<String, String> out = new TreeMap<>();
-        for (String[] cells : Readme.referenceRows()) {
-            String text = plain(cells[4]) + " (default: " + plain(cells[3]) + "; scopes: " + cells[2].trim() + ")";
-            Matcher key = Pattern.compile("`([a-z0-9-]+)`").matcher(cells[1]);
-            while (key.find()) {
-                out.put(key.group(1), text);
+        for (ConfigReference.Row row : ConfigReference.rows(specs)) {
+            for (int i = 0; i < row.keys().size(); i++) {
+                out.put(row.keys().get(i), plain(row.meaning()) + " (default: " + plain(row.defaults().get(i)) + "; scopes: "
+                        + row.scopeNames() + ")");
             }
         }
         return out;
     }
 
     private static String plain(String markdown) {
-        return markdown.trim().replace("`", "").replace("\\|", "|");
+        return markdown.trim().replace("`", "");
     }
 
     private static String kebab(String camel) {

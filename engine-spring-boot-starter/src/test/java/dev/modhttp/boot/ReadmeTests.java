@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.modhttp.boot.readme.Readme;
 import dev.modhttp.boot.readme.Readme.Block;
 import dev.modhttp.engine.Engine;
+import dev.modhttp.engine.config.ConfigReference;
 import dev.modhttp.engine.config.ConfigSpec;
-import dev.modhttp.engine.config.Scope;
-import dev.modhttp.engine.config.Scopes;
 import dev.modhttp.engine.modules.actuator.ActuatorModule;
 import dev.modhttp.engine.module.Module;
 import java.io.IOException;
@@ -24,15 +23,11 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.lang.reflect.RecordComponent;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -296,36 +291,21 @@ class ReadmeTests {
         }
     }
 
-    /** Keys the engine reads itself rather than through a module's record. */
-    private static final Map<String, Set<Scope>> STRUCTURAL = Map.of(
-            "listen", EnumSet.of(Scope.SERVER), "server-names", EnumSet.of(Scope.SERVER));
-
     @Test
-    void theConfigurationReferenceListsEveryKeyAtTheScopesThatTakeIt() {
-        Map<String, Set<Scope>> documented = new TreeMap<>();
-        for (String[] cells : Readme.referenceRows()) {
-            Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-            for (String scope : cells[2].split(",")) {
-                scopes.add(Scope.valueOf(scope.trim().toUpperCase(java.util.Locale.ROOT)));
-            }
-            Matcher key = Pattern.compile("`([a-z0-9-]+)`").matcher(cells[1]);
-            while (key.find()) {
-                documented.put(key.group(1), scopes);
-            }
-        }
-        Map<String, Set<Scope>> declared = new TreeMap<>(STRUCTURAL);
+    void theConfigurationReferenceIsTheOneTheConfigRecordsGive() throws IOException {
         // the actuator module comes with the starter's Actuator support
-        for (ConfigSpec<?> spec : Engine.builder().module(new ActuatorModule(Map.of())).build().configSpecs()) {
-            if (!spec.isFlat()) {
-                declared.put(spec.key(), spec.scopes());
-                continue;
-            }
-            for (RecordComponent c : spec.type().getRecordComponents()) {
-                Scopes only = c.getAnnotation(Scopes.class);
-                declared.put(kebab(c.getName()), only == null ? spec.scopes() : EnumSet.copyOf(Arrays.asList(only.value())));
-            }
+        List<ConfigSpec<?>> specs = Engine.builder().module(new ActuatorModule(Map.of())).build().configSpecs();
+        String generated = ConfigReference.markdown(ConfigReference.rows(specs));
+        Path readme = Readme.root().resolve("README.md");
+        String text = Files.readString(readme);
+        int start = text.indexOf("| key |", text.indexOf("## Configuration reference"));
+        int end = text.indexOf("\n\n", start) + 1;
+        if (Boolean.getBoolean("engine.readme.write")) {
+            Files.writeString(readme, text.substring(0, start) + generated + text.substring(end));
+            text = Files.readString(readme);
         }
-        assertThat(documented).isEqualTo(declared);
+        assertThat(text.substring(start, text.indexOf("\n\n", start) + 1))
+                .as("README.md's reference is stale: run this test with -Dengine.readme.write=true").isEqualTo(generated);
     }
 
     /** What the reference's examples may rely on, at main scope, unless the example is that key. */
@@ -383,9 +363,5 @@ class ReadmeTests {
         }
         each.assertAll();
         assertThat(checked).as("examples in the reference").isGreaterThan(20);
-    }
-
-    private static String kebab(String camel) {
-        return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -1,5 +1,6 @@
 package dev.modhttp.engine.core;
 
+import dev.modhttp.engine.config.KeyDoc;
 import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.config.Scopes;
 import dev.modhttp.engine.config.Size;
@@ -11,60 +12,68 @@ import java.util.Map;
 /**
  * The core directives, each written directly at a scope ({@code root: ./public}).
  *
- * <table>
- *   <caption>Keys, scopes and defaults</caption>
- *   <tr><th>key</th><th>scopes</th><th>default</th></tr>
- *   <tr><td>root</td><td>main, server, location</td><td>none (no files are served)</td></tr>
- *   <tr><td>alias</td><td>location</td><td>none</td></tr>
- *   <tr><td>index</td><td>main, server, location</td><td>[index.html]</td></tr>
- *   <tr><td>client-max-body-size</td><td>main, server, location</td><td>1m (0 = no limit)</td></tr>
- *   <tr><td>client-header-timeout</td><td>main, server</td><td>60s</td></tr>
- *   <tr><td>client-body-timeout</td><td>main, server, location</td><td>60s</td></tr>
- *   <tr><td>client-body-buffer-size</td><td>main, server, location</td><td>16k: a larger body goes to a
- *       temporary file</td></tr>
- *   <tr><td>client-body-temp-path</td><td>main, server, location</td><td>the JVM's {@code java.io.tmpdir}</td></tr>
- *   <tr><td>client-body-in-file-only</td><td>main, server, location</td><td>off (on: every body to a file,
- *       kept after the request; clean: deleted)</td></tr>
- *   <tr><td>send-timeout</td><td>main, server, location</td><td>60s</td></tr>
- *   <tr><td>keepalive-timeout</td><td>main, server, location</td><td>75s (0 = no keep-alive)</td></tr>
- *   <tr><td>keepalive-requests</td><td>main, server, location</td><td>1000</td></tr>
- *   <tr><td>large-client-header-buffers</td><td>main, server</td><td>"4 8k"</td></tr>
- *   <tr><td>error-page</td><td>main, server, location</td><td>none</td></tr>
- *   <tr><td>satisfy</td><td>main, server, location</td><td>all</td></tr>
- *   <tr><td>if-modified-since</td><td>main, server, location</td><td>exact</td></tr>
- *   <tr><td>max-ranges</td><td>main, server, location</td><td>unlimited (0 turns ranges off)</td></tr>
- *   <tr><td>types</td><td>main, server, location</td><td>none: extension to type, added to the built-in table</td></tr>
- *   <tr><td>default-type</td><td>main, server, location</td><td>application/octet-stream</td></tr>
- *   <tr><td>disable-symlinks</td><td>main, server, location</td><td>outside-root</td></tr>
- *   <tr><td>tcp-nopush</td><td>main, server, location</td><td>on (nginx: off): a file sent zero-copy leaves with its
- *       head in full packets (TCP_CORK around the send, epoll only)</td></tr>
- *   <tr><td>worker-connections</td><td>main</td><td>8192 (nginx: 512 per worker): client connections open at once
- *       in the whole engine; one more is accepted and closed at once, logged and counted as accepted but not
- *       handled (stub_status, {@code engine.connections.refused})</td></tr>
- * </table>
+ * <p>Each component is a key; its default and meaning are in its {@link KeyDoc}, from which the README's
+ * reference is generated.
  */
 public record CoreConfig(
+        @KeyDoc(defaultValue = "none (no files served)", meaning = "document root; variables allowed (`/srv/$host`)")
         Path root,
+        @KeyDoc(meaning = "replaces the location prefix; in a regex location the whole path, with its captures (`/srv/img/$1`)")
         @Scopes(Scope.LOCATION) Path alias,
+        @KeyDoc(defaultValue = "`[index.html]`", meaning = "index files, tried in order")
         List<String> index,
+        @KeyDoc(defaultValue = "`1m`", meaning = "larger bodies get 413; `0` = no limit")
         Size clientMaxBodySize,
+        @KeyDoc(defaultValue = "`60s`", meaning = "deadline for the whole request head")
         @Scopes({Scope.MAIN, Scope.SERVER}) Duration clientHeaderTimeout,
+        @KeyDoc(defaultValue = "`60s`", meaning = "between two reads of the body")
         Duration clientBodyTimeout,
+        @KeyDoc(defaultValue = "`16k`", meaning = "a larger body is written to a temporary file as it arrives (logged at "
+                + "warn, as nginx does) and handed to the request as `Request.bodyFile()`; `Request.body()` reads such a file "
+                + "into memory at its first call")
         Size clientBodyBufferSize,
+        @KeyDoc(defaultValue = "the JVM's `java.io.tmpdir`", meaning = "the directory of those files (its last level made at "
+                + "startup, as nginx does; one that cannot be made or written fails startup); a file is deleted when its "
+                + "request ends")
         Path clientBodyTempPath,
+        @KeyDoc(defaultValue = "`off`", meaning = "`on`: every body goes to a file, kept after the request "
+                + "(`$request_body_file` names it, for a backend reading it); `clean`: to a file, deleted")
         InFileOnly clientBodyInFileOnly,
+        @KeyDoc(defaultValue = "`60s`", meaning = "while the client does not take the response")
         Duration sendTimeout,
+        @KeyDoc(defaultValue = "`75s`", meaning = "idle keep-alive; `0` disables keep-alive")
         Duration keepaliveTimeout,
+        @KeyDoc(defaultValue = "`1000`", meaning = "requests per connection")
         Integer keepaliveRequests,
+        @KeyDoc(defaultValue = "`\"4 8k\"`", meaning = "request line and each header line fit one buffer, the head `number` "
+                + "of them")
         @Scopes({Scope.MAIN, Scope.SERVER}) HeaderBuffers largeClientHeaderBuffers,
+        @KeyDoc(meaning = "`[\"404 /404.html\", \"500 502 =200 @fallback\"]`")
         List<ErrorPage> errorPage,
+        @KeyDoc(defaultValue = "`all`", meaning = "ACCESS handlers: `all` must allow or `any` may")
         Satisfy satisfy,
+        @KeyDoc(defaultValue = "`exact`", meaning = "304 for an If-Modified-Since equal to the file's time (`exact`), that "
+                + "time or later (`before`), or never (`off`)")
         IfModifiedSince ifModifiedSince,
+        @KeyDoc(defaultValue = "unlimited", meaning = "byte ranges per request (more get the whole file); `0` turns ranges "
+                + "off. Several ranges are sent as `multipart/byteranges`, file slices zero-copy")
         Integer maxRanges,
+        @KeyDoc(meaning = "`{ wasm: application/wasm }`: extension to type, on top of the built-in table (an inner scope's "
+                + "map replaces an outer one)")
         Map<String, String> types,
+        @KeyDoc(defaultValue = "`application/octet-stream`", meaning = "type for unknown extensions (as the stock nginx.conf "
+                + "sets it)")
         String defaultType,
+        @KeyDoc(defaultValue = "`outside-root`", meaning = "`outside-root`: refuse symlinks leading out of the root; `on`: "
+                + "refuse any symlink; `off`: follow all (nginx's default)")
         DisableSymlinks disableSymlinks,
+        @KeyDoc(defaultValue = "`on`", meaning = "a file's head and first bytes leave in full packets (TCP_CORK around the "
+                + "zero-copy send, epoll only), as nginx's tcp_nopush; `off`: each write goes out as it comes")
         Boolean tcpNopush,
+        @KeyDoc(defaultValue = "`8192`", meaning = "client connections open at once in the whole engine (every listen "
+                + "address, all event loops); one more is accepted and closed at once, as nginx does, counted in stub_status' "
+                + "accepts but not its handled, and logged (`8192 worker-connections are not enough, 3 connection(s) "
+                + "refused`, at most a line a second)")
         @Scopes(Scope.MAIN) Integer workerConnections) {
 
     /** How ACCESS handlers combine: all must allow, or any one is enough. */

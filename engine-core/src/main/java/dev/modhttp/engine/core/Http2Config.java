@@ -1,33 +1,40 @@
 package dev.modhttp.engine.core;
 
+import dev.modhttp.engine.config.KeyDoc;
 import dev.modhttp.engine.config.Size;
 
 /**
  * nginx's http2 module directives, at main or server scope.
  *
- * <table>
- *   <caption>Keys, scopes and defaults</caption>
- *   <tr><th>key</th><th>scopes</th><th>default</th></tr>
- *   <tr><td>http2</td><td>main, server</td><td>on for a server listening with {@code ssl} (offered by
- *       ALPN), off on plain ports; on a plain port, {@code on} accepts h2c with prior knowledge
- *       (RFC 9113 §3.3). nginx's default is off everywhere: see the README's differences.</td></tr>
- *   <tr><td>http2-max-concurrent-streams</td><td>main, server</td><td>128: SETTINGS_MAX_CONCURRENT_STREAMS;
- *       a stream beyond it is refused (REFUSED_STREAM)</td></tr>
- *   <tr><td>http2-chunk-size</td><td>main, server</td><td>8k: the largest DATA frame a response body is cut into</td></tr>
- *   <tr><td>http2-body-preread-size</td><td>main, server</td><td>64k: SETTINGS_INITIAL_WINDOW_SIZE, what a client
- *       may send of a request body before the handler reads it</td></tr>
- *   <tr><td>http2-recv-buffer-size</td><td>main, server</td><td>256k: the connection's receive window (what a
- *       client may send ahead across all its streams)</td></tr>
- *   <tr><td>http2-upgrade</td><td>main, server</td><td>off: on a plain port with {@code http2}, {@code on} also
- *       switches an HTTP/1.1 request with {@code Upgrade: h2c} to HTTP/2 (RFC 7540 §3.2, which RFC 9113
- *       deprecates; nginx has no such path)</td></tr>
- * </table>
+ * <p>Each component is a key; its default and meaning are in its {@link KeyDoc}, from which the README's
+ * reference is generated.
  *
- * The header list limit of a request follows {@code large-client-header-buffers} (number × size,
+ * <p>The header list limit of a request follows {@code large-client-header-buffers} (number × size,
  * 32k by default), as in nginx 1.19.7 and later.
  */
-public record Http2Config(Boolean http2, Integer http2MaxConcurrentStreams, Size http2ChunkSize,
-        Size http2BodyPrereadSize, Size http2RecvBufferSize, Boolean http2Upgrade) {
+public record Http2Config(
+        @KeyDoc(defaultValue = "`on` with `ssl`, else `off`", meaning = "HTTP/2 (RFC 9113): offered by ALPN on a TLS server; "
+                + "on a plain port, `on` takes h2c with prior knowledge (a client opening with the HTTP/2 preface) beside "
+                + "HTTP/1.1. The same phases, modules, filters, hooks, variables (`$server_protocol` is `HTTP/2.0`) and "
+                + "access log")
+        Boolean http2,
+        @KeyDoc(defaultValue = "`128`", meaning = "streams a client may have open at once; one more is refused (RST_STREAM "
+                + "REFUSED_STREAM)")
+        Integer http2MaxConcurrentStreams,
+        @KeyDoc(defaultValue = "`8k`", meaning = "the largest DATA frame a response body is cut into while the client's "
+                + "window is open")
+        Size http2ChunkSize,
+        @KeyDoc(defaultValue = "`64k`", meaning = "the initial stream window: what a client may send of a request body before "
+                + "a handler reads it")
+        Size http2BodyPrereadSize,
+        @KeyDoc(defaultValue = "`256k`", meaning = "the connection's receive window, across its streams")
+        Size http2RecvBufferSize,
+        @KeyDoc(defaultValue = "`off`", meaning = "`on`, on a plain port with `http2`: an HTTP/1.1 request without a body "
+                + "asking `Upgrade: h2c` (with `HTTP2-Settings`, RFC 7540 §3.2; what `curl --http2 http://...` sends) gets "
+                + "`101 Switching Protocols` and its response on stream 1 of the HTTP/2 connection that follows (the first "
+                + "request of a connection, with nothing sent behind it yet; any other is served over HTTP/1.1); nginx has no "
+                + "such path, and RFC 9113 deprecates it. Off: the request is served over HTTP/1.1")
+        Boolean http2Upgrade) {
 
     public static final Http2Config DEFAULTS = new Http2Config(null, 128, Size.parse("8k"), Size.parse("64k"),
             Size.parse("256k"), false);

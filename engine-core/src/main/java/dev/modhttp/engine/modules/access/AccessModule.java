@@ -1,8 +1,9 @@
 package dev.modhttp.engine.modules.access;
 
 import dev.modhttp.engine.config.ConfigSpec;
-import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.config.KeyDoc;
 import dev.modhttp.engine.http.Addresses;
+import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
 import dev.modhttp.engine.phase.Phase;
@@ -30,7 +31,11 @@ public final class AccessModule implements Module {
     private static final Logger LOG = LoggerFactory.getLogger("dev.modhttp.engine");
 
     /** The rules of a scope, in order. */
-    public record AccessConfig(List<AccessRule> access) {
+    public record AccessConfig(
+            @KeyDoc(meaning = "`[\"deny 192.168.1.1\", \"allow 192.168.1.0/24\", \"allow 2001:db8::/32\", \"deny all\"]`: "
+                    + "nginx's allow/deny as one ordered list, first match wins (403), in ACCESS; IPv4 rules match "
+                    + "IPv4-mapped IPv6 clients")
+            List<AccessRule> access) {
     }
 
     public static final ConfigSpec<AccessConfig> CONFIG = ConfigSpec.flat(AccessConfig.class).build();

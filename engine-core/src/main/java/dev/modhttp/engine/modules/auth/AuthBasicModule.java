@@ -2,6 +2,7 @@ package dev.modhttp.engine.modules.auth;
 
 import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.KeyDoc;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.EngineInfo;
 import dev.modhttp.engine.module.Hook;
@@ -49,7 +50,15 @@ public final class AuthBasicModule implements Module {
     private static final int REMEMBERED = 1024;
 
     /** The realm ({@code off}: none) and the users' file. */
-    public record AuthBasicConfig(String authBasic, Path authBasicUserFile) {
+    public record AuthBasicConfig(
+            @KeyDoc(defaultValue = "off", meaning = "`\"Admin area\"`: HTTP Basic against `auth-basic-user-file`, 401 with "
+                    + "`WWW-Authenticate`; `off` lifts it in a child; hashes checked off the event loop, good credentials "
+                    + "remembered")
+            String authBasic,
+            @KeyDoc(meaning = "htpasswd file with bcrypt (`htpasswd -B`), `{SHA}` or `{SSHA}` entries; plain text refused at "
+                    + "startup; read again when it changes (checked once a second; a broken version is refused, the old one "
+                    + "kept) and on the `reload` hook")
+            Path authBasicUserFile) {
 
         boolean isOn() {
             return authBasic != null && !authBasic.equals("off") && !authBasic.equals("false");

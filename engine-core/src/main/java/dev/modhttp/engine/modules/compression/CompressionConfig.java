@@ -1,5 +1,6 @@
 package dev.modhttp.engine.modules.compression;
 
+import dev.modhttp.engine.config.KeyDoc;
 import java.util.List;
 
 /**
@@ -7,23 +8,37 @@ import java.util.List;
  * modules, each written directly at a scope. The types, minimum length, Vary and proxy rules
  * apply to every coding.
  *
- * <table>
- *   <caption>Keys and defaults</caption>
- *   <tr><td>gzip</td><td>off</td></tr>
- *   <tr><td>brotli</td><td>off (needs com.aayushatharva.brotli4j:brotli4j and its native library)</td></tr>
- *   <tr><td>zstd</td><td>off (needs com.github.luben:zstd-jni)</td></tr>
- *   <tr><td>gzip-types</td><td>[text/html] (text/html is always included; "*" for any type)</td></tr>
- *   <tr><td>gzip-min-length</td><td>20: responses with a known shorter length are sent as they are</td></tr>
- *   <tr><td>gzip-comp-level</td><td>1 (1-9)</td></tr>
- *   <tr><td>brotli-comp-level</td><td>6 (0-11)</td></tr>
- *   <tr><td>zstd-comp-level</td><td>1 (1-22)</td></tr>
- *   <tr><td>gzip-vary</td><td>off: Vary: Accept-Encoding on responses that could be compressed</td></tr>
- *   <tr><td>gzip-proxied</td><td>off: requests with a Via header (from a proxy) get no compression; any</td></tr>
- * </table>
+ * <p>Each component is a key; its default and meaning are in its {@link KeyDoc}, from which the README's
+ * reference is generated.
  */
-public record CompressionConfig(Boolean gzip, Boolean brotli, Boolean zstd, List<String> gzipTypes,
-        Integer gzipMinLength, Integer gzipCompLevel, Integer brotliCompLevel, Integer zstdCompLevel,
-        Boolean gzipVary, Proxied gzipProxied) {
+public record CompressionConfig(
+        @KeyDoc(defaultValue = "`off`", meaning = "compress responses (200/403/404) of `gzip-types` for clients accepting "
+                + "gzip; chunked, weak ETag, no `Accept-Ranges`; HEAD gets the same headers; never ranges or encoded responses")
+        Boolean gzip,
+        @KeyDoc(defaultValue = "`off`", meaning = "the same with br or zstd, when `com.aayushatharva.brotli4j:brotli4j` (plus "
+                + "its native library) or `com.github.luben:zstd-jni` is on the classpath (else startup fails naming the "
+                + "key); the coding is chosen by Accept-Encoding q-values, br then zstd then gzip among equals; `gzip-types`, "
+                + "`gzip-min-length`, `gzip-vary` and `gzip-proxied` apply to all three")
+        Boolean brotli,
+        @KeyDoc(defaultValue = "`off`", meaning = "the same with br or zstd, when `com.aayushatharva.brotli4j:brotli4j` (plus "
+                + "its native library) or `com.github.luben:zstd-jni` is on the classpath (else startup fails naming the "
+                + "key); the coding is chosen by Accept-Encoding q-values, br then zstd then gzip among equals; `gzip-types`, "
+                + "`gzip-min-length`, `gzip-vary` and `gzip-proxied` apply to all three")
+        Boolean zstd,
+        @KeyDoc(defaultValue = "`[text/html]`", meaning = "more types (`*` for all); text/html is always included")
+        List<String> gzipTypes,
+        @KeyDoc(defaultValue = "`20`", meaning = "smaller known lengths are sent as they are")
+        Integer gzipMinLength,
+        @KeyDoc(defaultValue = "`1`", meaning = "1-9")
+        Integer gzipCompLevel,
+        @KeyDoc(defaultValue = "`6`", meaning = "0-11 and 1-22")
+        Integer brotliCompLevel,
+        @KeyDoc(defaultValue = "`1`", meaning = "0-11 and 1-22")
+        Integer zstdCompLevel,
+        @KeyDoc(defaultValue = "`off`", meaning = "`Vary: Accept-Encoding` on compressible responses")
+        Boolean gzipVary,
+        @KeyDoc(defaultValue = "`off`", meaning = "`off`: no compression for requests with `Via`; `any`")
+        Proxied gzipProxied) {
 
     public enum Proxied { OFF, ANY }
 

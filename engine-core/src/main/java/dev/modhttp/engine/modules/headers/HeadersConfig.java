@@ -1,6 +1,7 @@
 package dev.modhttp.engine.modules.headers;
 
 import dev.modhttp.engine.config.Durations;
+import dev.modhttp.engine.config.KeyDoc;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,18 +9,20 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * The headers module's keys, each written directly at a scope:
+ * The headers module's keys, each written directly at a scope.
  *
- * <table>
- *   <caption>Keys</caption>
- *   <tr><td>add-header</td><td>["X-Frame-Options DENY", "Cache-Control no-store always"]</td></tr>
- *   <tr><td>add-header-inherit</td><td>merge (default): the enclosing scopes' headers stay, a name given here
- *       replaces theirs; replace: nginx's rule, headers given here replace all inherited ones;
- *       off: nothing is inherited</td></tr>
- *   <tr><td>expires</td><td>a duration, a negative one ("-1h": Cache-Control no-cache), epoch, max or off</td></tr>
- * </table>
+ * <p>Each component is a key; its default and meaning are in its {@link KeyDoc}, from which the README's
+ * reference is generated.
  */
-public record HeadersConfig(List<AddHeader> addHeader, Inherit addHeaderInherit, Expires expires) {
+public record HeadersConfig(
+        @KeyDoc(meaning = "`[\"X-Frame-Options DENY\", \"Cache-Control no-store always\"]`; on 2xx/3xx (204, 206, 304 "
+                + "included) unless `always`")
+        List<AddHeader> addHeader,
+        @KeyDoc(defaultValue = "`merge`", meaning = "`merge`: a scope keeps the headers of its enclosing scopes (a name it "
+                + "gives replaces theirs); `replace`: nginx's rule; `off`: none inherited")
+        Inherit addHeaderInherit,
+        @KeyDoc(defaultValue = "`off`", meaning = "`1h`, `-1h` (no-cache), `epoch`, `max`, `off`: Expires and Cache-Control")
+        Expires expires) {
 
     /** How a scope treats the add-header entries of the scopes around it. */
     public enum Inherit {

@@ -1,7 +1,7 @@
 package dev.modhttp.engine.modules.limit;
 
-import dev.modhttp.engine.phase.Order;
 import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.KeyDoc;
 import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.config.Scopes;
 import dev.modhttp.engine.http.HttpExchange;
@@ -9,6 +9,7 @@ import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.phase.Order;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import dev.modhttp.engine.variable.Template;
@@ -42,8 +43,18 @@ public final class LimitConnModule implements Module {
     private static final Logger LOG = LoggerFactory.getLogger("dev.modhttp.engine");
 
     /** The zones (main scope) and a scope's limits; entries of a child replace its parent's. */
-    public record LimitConnConfig(@Scopes(Scope.MAIN) List<Zone> limitConnZone, List<Limit> limitConn,
-            Integer limitConnStatus, Boolean limitConnDryRun, LogLevel limitConnLogLevel) {
+    public record LimitConnConfig(
+            @KeyDoc(meaning = "`[\"$binary_remote_addr zone=addr:10m\"]`; `backend=redis` as for limit-req-zone")
+            @Scopes(Scope.MAIN) List<Zone> limitConnZone,
+            @KeyDoc(meaning = "`[\"addr 10\"]`: requests in progress per key")
+            List<Limit> limitConn,
+            @KeyDoc(defaultValue = "`503`", meaning = "as for limit-req; `$limit_conn_status`")
+            Integer limitConnStatus,
+            @KeyDoc(defaultValue = "`off`", meaning = "as for limit-req; `$limit_conn_status`")
+            Boolean limitConnDryRun,
+            @KeyDoc(defaultValue = "`error`", meaning = "`info`, `notice`, `warn` or `error` for rejections (limit-req delays "
+                    + "one level lower)")
+            LogLevel limitConnLogLevel) {
 
         public static final LimitConnConfig DEFAULTS = new LimitConnConfig(List.of(), List.of(), 503, false,
                 LogLevel.ERROR);

@@ -1,6 +1,7 @@
 package dev.modhttp.engine.modules.limit;
 
 import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.KeyDoc;
 import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.config.Scopes;
 import dev.modhttp.engine.http.HttpExchange;
@@ -43,8 +44,22 @@ public final class LimitReqModule implements Module {
     private static final Logger LOG = LoggerFactory.getLogger("dev.modhttp.engine");
 
     /** The zones (main scope) and a scope's limits; entries of a child replace its parent's. */
-    public record LimitReqConfig(@Scopes(Scope.MAIN) List<Zone> limitReqZone, List<LimitReq> limitReq,
-            Integer limitReqStatus, Boolean limitReqDryRun, LogLevel limitReqLogLevel) {
+    public record LimitReqConfig(
+            @KeyDoc(meaning = "`[\"$binary_remote_addr zone=perip:10m rate=10r/s\"]`: key (any variables; empty is not "
+                    + "counted), name, size (one key per 64 bytes, least recently used forgotten when full), rate (`r/s` or "
+                    + "`r/m`); `backend=redis` shares the zone through Redis (`redis`)")
+            @Scopes(Scope.MAIN) List<Zone> limitReqZone,
+            @KeyDoc(meaning = "`[\"zone=perip burst=20 nodelay\"]` or `delay=N`: nginx's leaky bucket in PREACCESS; beyond "
+                    + "the burst rejected with `Retry-After`; within it delayed to the rate; with several entries a request "
+                    + "counts in none unless all let it pass; `[]` lifts inherited limits")
+            List<LimitReq> limitReq,
+            @KeyDoc(defaultValue = "`503`", meaning = "e.g. `429`")
+            Integer limitReqStatus,
+            @KeyDoc(defaultValue = "`off`", meaning = "log and set `$limit_req_status` only")
+            Boolean limitReqDryRun,
+            @KeyDoc(defaultValue = "`error`", meaning = "`info`, `notice`, `warn` or `error` for rejections (limit-req delays "
+                    + "one level lower)")
+            LogLevel limitReqLogLevel) {
 
         public static final LimitReqConfig DEFAULTS = new LimitReqConfig(List.of(), List.of(), 503, false,
                 LogLevel.ERROR);

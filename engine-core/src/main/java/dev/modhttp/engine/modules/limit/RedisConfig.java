@@ -1,6 +1,7 @@
 package dev.modhttp.engine.modules.limit;
 
 import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.KeyDoc;
 import dev.modhttp.engine.config.Scope;
 import java.time.Duration;
 
@@ -21,6 +22,9 @@ import java.time.Duration;
  * @param timeout how long a check waits for Redis before it counts locally; default 250ms
  * @param keyPrefix the start of every key the engine writes; default {@code modhttp:}
  */
+@KeyDoc(defaultValue = "`{url: redis://localhost:6379, timeout: 250ms, key-prefix: \"modhttp:\"}`",
+        meaning = "where zones with `backend=redis` count; `url` is Lettuce's (`rediss://` for TLS, `redis-sentinel://`), "
+        + "from `spring.data.redis.*` in the starter; `timeout`: how long a check waits before it counts locally")
 public record RedisConfig(String url, Duration timeout, String keyPrefix) {
 
     public static final RedisConfig DEFAULTS = new RedisConfig("redis://localhost:6379", Duration.ofMillis(250),

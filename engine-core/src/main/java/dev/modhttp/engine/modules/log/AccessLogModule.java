@@ -1,6 +1,7 @@
 package dev.modhttp.engine.modules.log;
 
 import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.KeyDoc;
 import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.config.Scopes;
 import dev.modhttp.engine.config.ServerConfig;
@@ -45,7 +46,14 @@ import java.util.Map;
 public final class AccessLogModule implements Module {
 
     /** The logs of a scope (a child without any inherits its parent's) and, at main scope, the formats. */
-    public record AccessLogConfig(List<AccessLog> accessLog, @Scopes(Scope.MAIN) Map<String, LogFormat> logFormat) {
+    public record AccessLogConfig(
+            @KeyDoc(meaning = "`[\"/var/log/app/access.log main if=$arg_debug\", \"logger:http.access\"]` or `off`; written "
+                    + "by a thread per file, reopened on the `reload` hook; requests rejected before a location was chosen "
+                    + "are logged with the server's settings")
+            List<AccessLog> accessLog,
+            @KeyDoc(defaultValue = "`combined` predefined", meaning = "`{ name: '$remote_addr \"$request\" $status' }`; a "
+                    + "leading `escape=json` or `escape=none` changes escaping")
+            @Scopes(Scope.MAIN) Map<String, LogFormat> logFormat) {
     }
 
     public static final ConfigSpec<AccessLogConfig> CONFIG = ConfigSpec.flat(AccessLogConfig.class).build();

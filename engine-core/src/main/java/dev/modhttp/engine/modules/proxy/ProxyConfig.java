@@ -1,5 +1,6 @@
 package dev.modhttp.engine.modules.proxy;
 
+import dev.modhttp.engine.config.KeyDoc;
 import dev.modhttp.engine.config.Size;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,59 +10,94 @@ import java.util.Set;
 
 /**
  * The proxy module's keys at main, server and location scope (nginx's {@code proxy_*}
- * directives of the same names), each inherited field by field:
+ * directives of the same names), each inherited field by field.
  *
- * <table>
- *   <caption>Keys and defaults</caption>
- *   <tr><td>proxy-pass-request-headers</td><td>on: the client's header fields go to the backend</td></tr>
- *   <tr><td>proxy-pass-request-body</td><td>on: the client's body goes to the backend</td></tr>
- *   <tr><td>proxy-hide-header</td><td>more backend header fields not passed to the client (Date, Server,
- *       X-Pad, X-Accel-* never are)</td></tr>
- *   <tr><td>proxy-pass-header</td><td>of those hidden by default, the ones to pass after all</td></tr>
- *   <tr><td>proxy-http-version</td><td>1.1 (nginx: 1.0): pooled connections need it</td></tr>
- *   <tr><td>proxy-connect-timeout, proxy-send-timeout, proxy-read-timeout</td><td>60s each: to connect;
- *       between two writes of the request; between two reads of the response</td></tr>
- *   <tr><td>proxy-redirect</td><td>[default]: a Location or Refresh naming the proxy-pass URL is rewritten
- *       to the location's; [off]; or entries "FROM TO"</td></tr>
- *   <tr><td>proxy-next-upstream</td><td>[error, timeout]: what makes a request go to the next peer; also
- *       invalid_header, http_500, http_502, http_503, http_504, http_403, http_404, http_429,
- *       non_idempotent, or [off]</td></tr>
- *   <tr><td>proxy-next-upstream-tries</td><td>0: peers to try per request, 0 for all</td></tr>
- *   <tr><td>proxy-next-upstream-timeout</td><td>0: time to go on trying, 0 for no limit</td></tr>
- *   <tr><td>proxy-intercept-errors</td><td>off: on, a backend status of 300 or more that has an error-page
- *       is answered by that page</td></tr>
- *   <tr><td>proxy-buffer-size</td><td>4k: the most the backend's status line and header may take</td></tr>
- *   <tr><td>proxy-upgrade</td><td>off: on, a request asking to upgrade (WebSocket) passes its Upgrade
- *       field with "Connection: upgrade" (nginx's recipe in one key); a 101 then makes a tunnel</td></tr>
- *   <tr><td>proxy-request-buffering</td><td>on: the client's body is read whole (in memory up to
- *       client-body-buffer-size, else in a temporary file) before the backend is chosen; off: it goes to the
- *       backend as it arrives, chunked when the client's had no length, and a request whose body started
- *       cannot go to a next peer</td></tr>
- *   <tr><td>proxy-buffering</td><td>on: the backend's body is read as fast as it comes, into
- *       proxy-buffers and beyond them into a temporary file, so a slow client does not hold the backend;
- *       off: read only as fast as the client takes it. A backend's {@code X-Accel-Buffering: yes|no} decides
- *       per response</td></tr>
- *   <tr><td>proxy-buffers</td><td>"8 4k": the memory for one buffered response</td></tr>
- *   <tr><td>proxy-max-temp-file-size</td><td>1024m: the most of a response in its temporary file; beyond,
- *       the backend waits for the client; 0 keeps responses out of files</td></tr>
- *   <tr><td>proxy-temp-path</td><td>the JVM's {@code java.io.tmpdir}: where the temporary files go</td></tr>
- *   <tr><td>proxy-ignore-headers</td><td>none: backend fields not acted on, of X-Accel-Redirect and
- *       X-Accel-Buffering (X-Accel-Limit-Rate, X-Accel-Expires, X-Accel-Charset, Expires, Cache-Control,
- *       Set-Cookie and Vary are accepted as nginx does; the engine has no module that acts on them)</td></tr>
- *   <tr><td>proxy-ssl-server-name</td><td>off: with {@code https://}, send the name as SNI</td></tr>
- *   <tr><td>proxy-ssl-name</td><td>the proxy-pass host: the name sent as SNI and verified</td></tr>
- *   <tr><td>proxy-ssl-verify</td><td>off: verify the backend's certificate chain and name</td></tr>
- *   <tr><td>proxy-ssl-trusted-certificate</td><td>PEM file of trusted CAs for proxy-ssl-verify (the JVM's
- *       trust store when not written)</td></tr>
- * </table>
+ * <p>Each component is a key; its default and meaning are in its {@link KeyDoc}, from which the README's
+ * reference is generated.
  */
-public record ProxyConfig(Boolean proxyPassRequestHeaders, Boolean proxyPassRequestBody, List<String> proxyHideHeader,
-        List<String> proxyPassHeader, String proxyHttpVersion, Duration proxyConnectTimeout,
-        Duration proxySendTimeout, Duration proxyReadTimeout, List<String> proxyRedirect,
-        List<String> proxyNextUpstream, Integer proxyNextUpstreamTries, Duration proxyNextUpstreamTimeout,
-        Boolean proxyInterceptErrors, Size proxyBufferSize, Boolean proxySslServerName, String proxySslName,
-        Boolean proxySslVerify, String proxySslTrustedCertificate, Boolean proxyUpgrade, Boolean proxyRequestBuffering,
-        Boolean proxyBuffering, Buffers proxyBuffers, Size proxyMaxTempFileSize, Path proxyTempPath,
+public record ProxyConfig(
+        @KeyDoc(defaultValue = "`on`", meaning = "whether the client's fields, and its body, go to the backend")
+        Boolean proxyPassRequestHeaders,
+        @KeyDoc(defaultValue = "`on`", meaning = "whether the client's fields, and its body, go to the backend")
+        Boolean proxyPassRequestBody,
+        @KeyDoc(meaning = "backend fields not passed to the client, besides `Date`, `Server`, `X-Pad`, `X-Accel-*` and "
+                + "hop-by-hop ones; of the hidden ones, those passed after all")
+        List<String> proxyHideHeader,
+        @KeyDoc(meaning = "backend fields not passed to the client, besides `Date`, `Server`, `X-Pad`, `X-Accel-*` and "
+                + "hop-by-hop ones; of the hidden ones, those passed after all")
+        List<String> proxyPassHeader,
+        @KeyDoc(defaultValue = "`1.1`", meaning = "`1.0` or `1.1`; nginx's default is 1.0, but pooled connections need 1.1")
+        String proxyHttpVersion,
+        @KeyDoc(defaultValue = "`60s`", meaning = "to connect; between two writes of the request; between two reads of the "
+                + "response (504 before its head, the connection closed after)")
+        Duration proxyConnectTimeout,
+        @KeyDoc(defaultValue = "`60s`", meaning = "to connect; between two writes of the request; between two reads of the "
+                + "response (504 before its head, the connection closed after)")
+        Duration proxySendTimeout,
+        @KeyDoc(defaultValue = "`60s`", meaning = "to connect; between two writes of the request; between two reads of the "
+                + "response (504 before its head, the connection closed after)")
+        Duration proxyReadTimeout,
+        @KeyDoc(defaultValue = "`[default]`", meaning = "`default`: a `Location` or `Refresh` that starts with the "
+                + "`proxy-pass` URL gets the location's name instead (without a URI part: `http://host:port/` becomes `/`); "
+                + "`off`; or `\"FROM TO\"` entries. A `Location` that is then relative is made absolute as nginx makes it")
+        List<String> proxyRedirect,
+        @KeyDoc(defaultValue = "`[error, timeout]`", meaning = "what sends a request on to the next peer: `error`, `timeout`, "
+                + "`invalid_header`, `http_500`, `http_502`, `http_503`, `http_504`, `http_403`, `http_404`, `http_429`, "
+                + "`non_idempotent` (POST, LOCK, PATCH are not sent twice otherwise), or `[off]`")
+        List<String> proxyNextUpstream,
+        @KeyDoc(defaultValue = "`0`", meaning = "at most that many peers, that long (0: no limit)")
+        Integer proxyNextUpstreamTries,
+        @KeyDoc(defaultValue = "`0`", meaning = "at most that many peers, that long (0: no limit)")
+        Duration proxyNextUpstreamTimeout,
+        @KeyDoc(defaultValue = "`off`", meaning = "`on`: a backend status of 300 or more that has an `error-page` is answered "
+                + "by that page")
+        Boolean proxyInterceptErrors,
+        @KeyDoc(defaultValue = "`4k`", meaning = "the most the backend's status line and header fields may take (\"upstream "
+                + "sent too big header\": 502)")
+        Size proxyBufferSize,
+        @KeyDoc(defaultValue = "`off`", meaning = "for `https://`: send the name as SNI; the name sent and verified")
+        Boolean proxySslServerName,
+        @KeyDoc(defaultValue = "the `proxy-pass` host", meaning = "for `https://`: send the name as SNI; the name sent and "
+                + "verified")
+        String proxySslName,
+        @KeyDoc(defaultValue = "`off`", meaning = "verify the backend's chain (against the PEM file, else the JVM's trust "
+                + "store; nginx requires the file) and that its certificate names `proxy-ssl-name`; a failure is a 502 logged "
+                + "as \"SSL_do_handshake() failed\"")
+        Boolean proxySslVerify,
+        @KeyDoc(meaning = "verify the backend's chain (against the PEM file, else the JVM's trust store; nginx requires the "
+                + "file) and that its certificate names `proxy-ssl-name`; a failure is a 502 logged as \"SSL_do_handshake() "
+                + "failed\"")
+        String proxySslTrustedCertificate,
+        @KeyDoc(defaultValue = "`off`", meaning = "`on`: a request asking to upgrade (a WebSocket) passes its `Upgrade` field "
+                + "with `Connection: upgrade`, nginx's recipe (`proxy-set-header: [\"Upgrade $http_upgrade\", \"Connection "
+                + "upgrade\"]`, which works too) in one key; the backend's 101 then turns both connections into a tunnel of "
+                + "bytes both ways, reads paced by the other side, closed when either side ends or after `proxy-read-timeout` "
+                + "without a byte; logged with status 101 when it ends. HTTP/1.1 clients only (HTTP/2 has no 101)")
+        Boolean proxyUpgrade,
+        @KeyDoc(defaultValue = "`on`", meaning = "`on`: the client's body is read whole first (memory, then a temporary file "
+                + "past `client-body-buffer-size`), so a slow upload costs the backend nothing and the request can go to a "
+                + "next peer; `off`: it goes to the backend as it arrives (chunked when the client sent no length), reading "
+                + "from the client paced by the backend; once its first byte is sent the request cannot go to another peer")
+        Boolean proxyRequestBuffering,
+        @KeyDoc(defaultValue = "`on`", meaning = "`on`: the backend's body is read as fast as it comes, what the client "
+                + "cannot take yet waits in `proxy-buffers`, then in a temporary file; `off`: read as fast as the client "
+                + "takes it (the backend waits). A backend's `X-Accel-Buffering: yes` or `no` decides per response")
+        Boolean proxyBuffering,
+        @KeyDoc(defaultValue = "`\"8 4k\"`", meaning = "number and size: the memory one buffered response may hold besides "
+                + "the client connection's write buffer")
+        Buffers proxyBuffers,
+        @KeyDoc(defaultValue = "`1024m`", meaning = "the most of one response held in its temporary file; past it the backend "
+                + "waits for the client; `0`: no temporary files")
+        Size proxyMaxTempFileSize,
+        @KeyDoc(defaultValue = "the JVM's `java.io.tmpdir`", meaning = "where responses' temporary files go (made at startup "
+                + "as `client-body-temp-path`; each file unlinked as soon as it is open: nothing is left behind)")
+        Path proxyTempPath,
+        @KeyDoc(meaning = "`[X-Accel-Redirect, X-Accel-Buffering]`: backend fields not acted on. Acted on otherwise: "
+                + "`X-Accel-Redirect` (the request goes on as GET at that URI or named location, keeping the backend's "
+                + "`Content-Type`, `Set-Cookie`, `Content-Disposition`, `Cache-Control`, `Expires`, `Accept-Ranges`; a `..` "
+                + "segment is a 404) and `X-Accel-Buffering`; `X-Accel-Limit-Rate`, `X-Accel-Expires`, `X-Accel-Charset`, "
+                + "`Expires`, `Cache-Control`, `Set-Cookie`, `Vary` are accepted, as nginx's names, with no module acting on "
+                + "them")
         List<String> proxyIgnoreHeaders) {
 
     private static final Set<String> NEXT_UPSTREAM = Set.of("error", "timeout", "invalid_header", "http_500",

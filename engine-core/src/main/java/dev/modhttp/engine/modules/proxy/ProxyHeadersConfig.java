@@ -1,5 +1,6 @@
 package dev.modhttp.engine.modules.proxy;
 
+import dev.modhttp.engine.config.KeyDoc;
 import dev.modhttp.engine.modules.headers.AddHeader;
 import dev.modhttp.engine.modules.headers.HeadersConfig.Inherit;
 import java.util.List;
@@ -12,7 +13,14 @@ import java.util.List;
  * {@code proxy-set-header-inherit} is {@code add-header-inherit}'s rule: merge (default; an
  * inner scope's entry replaces an outer one of the same name), replace (nginx's rule), off.
  */
-public record ProxyHeadersConfig(List<SetHeader> proxySetHeader, Inherit proxySetHeaderInherit) {
+public record ProxyHeadersConfig(
+        @KeyDoc(meaning = "`[\"X-Real-IP $remote_addr\", \"X-Forwarded-For $proxy_add_x_forwarded_for\", \"Accept-Encoding "
+                + "''\"]`: fields of the request to the backend (an empty value removes the client's); under them nginx's "
+                + "defaults `Host $proxy_host`, and `Connection close` when the connection is not pooled. The client's other "
+                + "fields follow, except hop-by-hop ones and those the `Connection` header names")
+        List<SetHeader> proxySetHeader,
+        @KeyDoc(defaultValue = "`merge`", meaning = "as `add-header-inherit`")
+        Inherit proxySetHeaderInherit) {
 
     public static final ProxyHeadersConfig DEFAULTS = new ProxyHeadersConfig(List.of(), Inherit.MERGE);
 

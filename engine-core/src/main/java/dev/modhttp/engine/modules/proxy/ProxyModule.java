@@ -4,7 +4,6 @@ import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.Scope;
-import dev.modhttp.engine.config.Scopes;
 import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.core.ErrorPage;
 import dev.modhttp.engine.core.TempDirectories;
@@ -63,14 +62,6 @@ import org.slf4j.LoggerFactory;
 public final class ProxyModule implements Module {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.modhttp.engine");
-
-    /** {@code proxy-pass} (location scope, not inherited by nested locations, as nginx's). */
-    public record ProxyPassConfig(ProxyPass proxyPass) {
-    }
-
-    /** {@code upstreams} (main scope). */
-    public record UpstreamsConfig(@Scopes(Scope.MAIN) List<Upstream> upstreams) {
-    }
 
     public static final ConfigSpec<ProxyPassConfig> PASS = ConfigSpec.flat(ProxyPassConfig.class)
             .scopes(Scope.LOCATION).inherited(false).build();

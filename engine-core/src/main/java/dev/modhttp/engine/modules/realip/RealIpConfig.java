@@ -1,20 +1,24 @@
 package dev.modhttp.engine.modules.realip;
 
 import dev.modhttp.engine.config.Cidr;
+import dev.modhttp.engine.config.KeyDoc;
 import java.net.InetAddress;
 import java.util.List;
 
 /**
  * nginx's realip directives, each written directly at a scope.
  *
- * <table>
- *   <caption>Keys and defaults</caption>
- *   <tr><td>set-real-ip-from</td><td>none: the proxies trusted to tell the client's address</td></tr>
- *   <tr><td>real-ip-header</td><td>X-Real-IP; or X-Forwarded-For, any header, or proxy_protocol</td></tr>
- *   <tr><td>real-ip-recursive</td><td>off: the last address of the header; on: the last one not trusted</td></tr>
- * </table>
+ * <p>Each component is a key; its default and meaning are in its {@link KeyDoc}, from which the README's
+ * reference is generated.
  */
-public record RealIpConfig(List<Cidr> setRealIpFrom, String realIpHeader, Boolean realIpRecursive) {
+public record RealIpConfig(
+        @KeyDoc(meaning = "trusted proxies (`10.0.0.0/8`, `::1`); from them the client's address is taken from "
+                + "`real-ip-header`")
+        List<Cidr> setRealIpFrom,
+        @KeyDoc(defaultValue = "`X-Real-IP`", meaning = "or `X-Forwarded-For`, any header, `proxy_protocol`")
+        String realIpHeader,
+        @KeyDoc(defaultValue = "`off`", meaning = "`on`: the last address in the header that is not a trusted proxy")
+        Boolean realIpRecursive) {
 
     public static final RealIpConfig DEFAULTS = new RealIpConfig(List.of(), "X-Real-IP", false);
 

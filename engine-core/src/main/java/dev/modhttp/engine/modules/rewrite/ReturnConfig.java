@@ -1,11 +1,15 @@
 package dev.modhttp.engine.modules.rewrite;
 
+import dev.modhttp.engine.config.KeyDoc;
+
 /**
  * {@code return: { status: 301, body: "/new" }}, or in nginx's one-line form
  * {@code return: "301 /new"}. For 301, 302, 303, 307 and 308 the body is the redirect
  * target; for other statuses it is the response text (without one, a status of 400 or more
  * gets the standard error page).
  */
+@KeyDoc(meaning = "`\"301 https://$host$request_uri\"`, `\"200 text\"`, `{ status, body }`; variables and a regex location's "
+        + "captures; not inherited")
 public record ReturnConfig(Integer status, String body) {
 
     public ReturnConfig {

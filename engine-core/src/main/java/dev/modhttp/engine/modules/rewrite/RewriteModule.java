@@ -1,6 +1,7 @@
 package dev.modhttp.engine.modules.rewrite;
 
 import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.KeyDoc;
 import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
@@ -32,7 +33,10 @@ import java.util.regex.Pattern;
 public final class RewriteModule implements Module {
 
     /** The entries of one scope, in order. */
-    public record RewriteConfig(List<Rewrite> rewrite) {
+    public record RewriteConfig(
+            @KeyDoc(meaning = "`[\"^/old/(.*)$ /new/$1 last\"]`: captures `$1`..`$9` and any variable; flags `last`, `break`, "
+                    + "`redirect`, `permanent`; runs before `return`; not inherited")
+            List<Rewrite> rewrite) {
     }
 
     public static final ConfigSpec<RewriteConfig> CONFIG = ConfigSpec.flat(RewriteConfig.class)

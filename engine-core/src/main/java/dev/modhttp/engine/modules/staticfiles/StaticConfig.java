@@ -1,6 +1,7 @@
 package dev.modhttp.engine.modules.staticfiles;
 
 import dev.modhttp.engine.config.Durations;
+import dev.modhttp.engine.config.KeyDoc;
 import dev.modhttp.engine.config.Size;
 import java.time.Duration;
 import java.util.Locale;
@@ -16,9 +17,36 @@ import java.util.Locale;
  * files up to {@code open-file-cache-memory} are kept in memory once used
  * {@code open-file-cache-min-uses} times; {@code open-file-cache-errors} caches "not found".
  */
-public record StaticConfig(Boolean autoindex, Format autoindexFormat, Boolean gzipStatic, Boolean brotliStatic,
-        Boolean zstdStatic, CacheLimits openFileCache, Duration openFileCacheValid, Integer openFileCacheMinUses,
-        Boolean openFileCacheErrors, Size openFileCacheMemory) {
+public record StaticConfig(
+        @KeyDoc(defaultValue = "`off`", meaning = "list directories without an index file (else 403)")
+        Boolean autoindex,
+        @KeyDoc(defaultValue = "`html`", meaning = "`html` (nginx's page) or `json`")
+        Format autoindexFormat,
+        @KeyDoc(defaultValue = "`off`", meaning = "serve `file.gz`/`.br`/`.zst` with `Content-Encoding` and `Vary: "
+                + "Accept-Encoding` to clients accepting the coding (q-values; never an older sidecar)")
+        Boolean gzipStatic,
+        @KeyDoc(defaultValue = "`off`", meaning = "serve `file.gz`/`.br`/`.zst` with `Content-Encoding` and `Vary: "
+                + "Accept-Encoding` to clients accepting the coding (q-values; never an older sidecar)")
+        Boolean brotliStatic,
+        @KeyDoc(defaultValue = "`off`", meaning = "serve `file.gz`/`.br`/`.zst` with `Content-Encoding` and `Vary: "
+                + "Accept-Encoding` to clients accepting the coding (q-values; never an older sidecar)")
+        Boolean zstdStatic,
+        @KeyDoc(defaultValue = "implicit: 256 entries, idle 20s, checked every second",
+                meaning = "`\"max=1000 inactive=20s\"`: keep what a stat found (per event loop, least recently used evicted, "
+                + "entries idle for `inactive` (60s) dropped); a scope that writes it gets its own cache. Without the key a "
+                + "small implicit cache serves hot files (those up to `open-file-cache-memory` from memory) and trusts a stat "
+                + "for at most a second, so a changed or deleted small file shows within a second (a rewrite that keeps size "
+                + "and mtime too: the status change time is compared for files held in memory); `off` turns it off, as nginx "
+                + "has none")
+        CacheLimits openFileCache,
+        @KeyDoc(defaultValue = "`60s`", meaning = "how long a cached stat is trusted; a changed file shows after this")
+        Duration openFileCacheValid,
+        @KeyDoc(defaultValue = "`1`", meaning = "uses before a small file is kept in memory")
+        Integer openFileCacheMinUses,
+        @KeyDoc(defaultValue = "`off`", meaning = "cache \"not found\" too")
+        Boolean openFileCacheErrors,
+        @KeyDoc(defaultValue = "`16k`", meaning = "files up to this size are served from memory while cached; `0` never")
+        Size openFileCacheMemory) {
 
     public enum Format { HTML, JSON }
 

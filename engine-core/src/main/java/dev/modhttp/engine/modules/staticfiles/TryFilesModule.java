@@ -1,18 +1,19 @@
 package dev.modhttp.engine.modules.staticfiles;
 
 import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.KeyDoc;
 import dev.modhttp.engine.config.Scope;
+import dev.modhttp.engine.core.CoreConfig;
+import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
-import dev.modhttp.engine.core.CoreConfig;
-import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
+import dev.modhttp.engine.variable.Template;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.modhttp.engine.variable.Template;
 import java.util.List;
 import java.util.Map;
 
@@ -40,6 +41,9 @@ public final class TryFilesModule implements Module {
     }
 
     /** The entries, the last one being the fallback. */
+    @KeyDoc(meaning = "`[$uri, $uri/, /index.html]`: first existing file becomes the URI, else the last entry (a URI with its "
+            + "own arguments only, as nginx: `/index.php?$args` keeps the request's; `=code`; `@name`); an entry written with "
+            + "a final `/` must be a directory (then nginx's 301); not inherited")
     public record TryFilesConfig(List<String> entries) {
         public TryFilesConfig {
             if (entries != null && entries.size() < 2) {

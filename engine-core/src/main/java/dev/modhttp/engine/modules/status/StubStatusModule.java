@@ -1,6 +1,7 @@
 package dev.modhttp.engine.modules.status;
 
 import dev.modhttp.engine.config.ConfigSpec;
+import dev.modhttp.engine.config.KeyDoc;
 import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.module.EngineInfo;
@@ -27,7 +28,10 @@ import dev.modhttp.engine.phase.Result;
 public final class StubStatusModule implements Module {
 
     /** {@code stub-status: on}. */
-    public record StubStatusConfig(Boolean stubStatus) {
+    public record StubStatusConfig(
+            @KeyDoc(defaultValue = "off", meaning = "`on`: nginx's status text (active, accepts, handled, requests, reading, "
+                    + "writing, waiting)")
+            Boolean stubStatus) {
     }
 
     public static final ConfigSpec<StubStatusConfig> CONFIG = ConfigSpec.flat(StubStatusConfig.class)
