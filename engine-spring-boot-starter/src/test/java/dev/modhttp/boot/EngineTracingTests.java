@@ -8,6 +8,13 @@ import dev.modhttp.engine.phase.Result;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,11 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -111,14 +114,26 @@ class EngineTracingTests {
         }
     }
 
-    ConfigurableApplicationContext start() {
+    ConfigurableApplicationContext start(String... more) {
         SpringApplication app = new SpringApplication(App.class);
         app.setWebApplicationType(WebApplicationType.NONE);
-        return app.run("--server.port=0", "--management.tracing.sampling.probability=1.0",
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.tracing.sampling.probability=1.0",
                 "--engine.log-format.traced=$uri $status $trace_id $span_id",
                 "--engine.access-log[0]=" + dir.resolve("access.log") + " traced",
                 "--engine.servers[0].locations[0].location=/",
-                "--engine.servers[0].locations[0].add-header[0]=X-Trace-Id $trace_id");
+                "--engine.servers[0].locations[0].add-header[0]=X-Trace-Id $trace_id"));
+        args.addAll(List.of(more));
+        return app.run(args.toArray(String[]::new));
+    }
+
+    static SpanData exported(ConfigurableApplicationContext context, String spanId) throws InterruptedException {
+        Collected collected = context.getBean(Collected.class);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); // the batch processor exports every few seconds
+        while (collected.spans.stream().noneMatch(x -> x.getSpanId().equals(spanId)) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return collected.spans.stream().filter(x -> x.getSpanId().equals(spanId)).findFirst()
+                .orElseThrow(() -> new AssertionError("no span " + spanId + " exported: " + collected.spans));
     }
 
     static HttpResponse<String> get(ConfigurableApplicationContext context, String path, String traceparent)
@@ -168,14 +183,7 @@ class EngineTracingTests {
                     .tag("exception", "none").timer().count()).isEqualTo(3);
 
             // the span as an exporter receives it: a server span, child of the caller's, keyed as the timer
-            Collected collected = context.getBean(Collected.class);
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); // the batch processor exports every few seconds
-            while (collected.spans.stream().noneMatch(x -> x.getSpanId().equals(inHandler[1]))
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            SpanData span = collected.spans.stream().filter(x -> x.getSpanId().equals(inHandler[1])).findFirst()
-                    .orElseThrow(() -> new AssertionError("no span " + inHandler[1] + " exported: " + collected.spans));
+            SpanData span = exported(context, inHandler[1]);
             assertThat(span.getName()).isEqualTo("http get");
             assertThat(span.getKind()).isEqualTo(SpanKind.SERVER);
             assertThat(span.getTraceId()).isEqualTo(TRACE);
@@ -183,6 +191,45 @@ class EngineTracingTests {
             assertThat(span.getAttributes().asMap()).containsEntry(AttributeKey.stringKey("location"), "/")
                     .containsEntry(AttributeKey.stringKey("status"), "200")
                     .containsEntry(AttributeKey.stringKey("http.url"), "/a");
+        }
+    }
+
+    @Test
+    void aProxiedRequestCarriesItsAttemptsSpanToTheBackendWhoseSpanIsItsChild() throws Exception {
+        int backend;
+        try (ServerSocket free = new ServerSocket(0)) {
+            backend = free.getLocalPort();
+        }
+        // the application proxies /api/ to a second server of its own, whose handler answers with its current span
+        try (ConfigurableApplicationContext context = start(
+                "--engine.servers[0].locations[1].location=/api/",
+                "--engine.servers[0].locations[1].proxy-pass=http://127.0.0.1:" + backend + "/",
+                "--engine.servers[1].listen[0]=127.0.0.1:" + backend,
+                "--engine.servers[1].locations[0].location=/")) {
+            HttpResponse<String> r = get(context, "/api/users", "00-" + TRACE + "-" + PARENT + "-01");
+            assertThat(r.statusCode()).isEqualTo(200);
+            String[] atBackend = r.body().split(" ");
+            assertThat(atBackend[0]).as("the backend's handler is in the client's trace").isEqualTo(TRACE);
+
+            SpanData inner = exported(context, atBackend[1]);
+            assertThat(inner.getKind()).isEqualTo(SpanKind.SERVER);
+            SpanData attempt = exported(context, inner.getParentSpanId());
+            assertThat(attempt.getKind()).as("the backend's span is the proxy attempt's child").isEqualTo(SpanKind.CLIENT);
+            assertThat(attempt.getName()).isEqualTo("http get");
+            assertThat(attempt.getTraceId()).isEqualTo(TRACE);
+            assertThat(attempt.getAttributes().asMap())
+                    .containsEntry(AttributeKey.stringKey("client.name"), "127.0.0.1:" + backend)
+                    .containsEntry(AttributeKey.stringKey("status"), "200")
+                    .containsEntry(AttributeKey.stringKey("http.url"), "http://127.0.0.1:" + backend + "/users");
+            assertThat(attempt.getEvents()).extracting(EventData::getName).containsExactly("connected", "response head");
+            SpanData outer = exported(context, attempt.getParentSpanId());
+            assertThat(outer.getKind()).isEqualTo(SpanKind.SERVER);
+            assertThat(outer.getParentSpanId()).as("the request's span, child of the caller's").isEqualTo(PARENT);
+            assertThat(outer.getAttributes().asMap()).containsEntry(AttributeKey.stringKey("location"), "/api/");
+
+            MeterRegistry meters = context.getBean(MeterRegistry.class);
+            assertThat(meters.get("http.client.requests").tag("client.name", "127.0.0.1:" + backend).tag("status", "200")
+                    .tag("outcome", "SUCCESS").timer().count()).isEqualTo(1);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.module.UpstreamObserver;
 import dev.modhttp.engine.modules.limit.LimitConnModule;
 import dev.modhttp.engine.modules.limit.LimitReqModule;
 import dev.modhttp.engine.modules.proxy.PeerView;
@@ -21,7 +22,9 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -44,12 +47,16 @@ import java.util.function.ToDoubleFunction;
  * started when the request head has been read (POST_READ), stopped in LOG. The registry's
  * handlers then make the timer (Boot registers a meter handler) and, with a tracer, a span per
  * request whose parent is the request's {@code traceparent} (or B3) fields. An internal redirect
- * keeps the observation: a request is observed once.
+ * keeps the observation: a request is observed once. Each attempt of the proxy at a backend is an
+ * {@code http.client.requests} observation, its child ({@link EngineUpstreamObservationContext},
+ * {@link DefaultEngineUpstreamObservationConvention}), whose span a tracer passes to the backend
+ * in the attempt's {@code traceparent} (or B3) field, with the events {@code connected} and
+ * {@code response head}.
  *
  * <p>Needs {@code micrometer-core} on the classpath; the starter adds the module when a
  * {@code MeterRegistry} or an {@code ObservationRegistry} bean exists.
  */
-public final class MetricsModule implements Module {
+public final class MetricsModule implements Module, UpstreamObserver {
 
     /** The request's {@link Observation}: started in POST_READ, stopped first thing in LOG. */
     private static final Object OBSERVATION = new HttpExchange.KeptKey() { };
@@ -60,6 +67,7 @@ public final class MetricsModule implements Module {
     private final ObservationRegistry observations;
     private final EngineRequestObservationConvention convention;
     private static final DefaultEngineRequestObservationConvention DEFAULT = new DefaultEngineRequestObservationConvention();
+    private static final DefaultEngineUpstreamObservationConvention UPSTREAM = new DefaultEngineUpstreamObservationConvention();
 
     /** Timers, gauges and counters in {@code registry}; no observations. */
     public MetricsModule(MeterRegistry registry) {
@@ -171,6 +179,34 @@ public final class MetricsModule implements Module {
     private Observation start(HttpExchange exchange) {
         return Observation.createNotStarted(convention, DEFAULT, () -> new EngineRequestObservationContext(exchange),
                 observations).start();
+    }
+
+    /** An attempt at a backend, observed as a child of the request's observation; null when requests are not observed. */
+    @Override
+    public UpstreamObserver.Call start(HttpExchange exchange, String upstream, String method, String url,
+            BiConsumer<String, String> fields) {
+        Observation request = observations == null ? null : observation(exchange);
+        if (request == null) {
+            return null;
+        }
+        EngineUpstreamObservationContext context = new EngineUpstreamObservationContext(fields, upstream, method, url);
+        Observation attempt = Observation.createNotStarted(null, UPSTREAM, () -> context, observations)
+                .parentObservation(request).start();
+        return new UpstreamObserver.Call() {
+            @Override
+            public void event(String name) {
+                attempt.event(Observation.Event.of(name));
+            }
+
+            @Override
+            public void end(int status, String failure) {
+                context.setResponse(status);
+                if (failure != null) {
+                    attempt.error(new IOException(failure));
+                }
+                attempt.stop();
+            }
+        };
     }
 
     private Result record(HttpExchange exchange) {

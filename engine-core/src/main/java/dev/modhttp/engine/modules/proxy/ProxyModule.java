@@ -14,6 +14,7 @@ import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.module.UpstreamObserver;
 import dev.modhttp.engine.phase.Order;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
@@ -62,6 +63,9 @@ import org.slf4j.LoggerFactory;
 public final class ProxyModule implements Module {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.modhttp.engine");
+
+    /** Observes each attempt at a backend; null without one. */
+    private UpstreamObserver observer;
 
     public static final ConfigSpec<ProxyPassConfig> PASS = ConfigSpec.flat(ProxyPassConfig.class)
             .scopes(Scope.LOCATION).inherited(false).build();
@@ -177,6 +181,15 @@ public final class ProxyModule implements Module {
         registry.handler(Phase.PRECONTENT, this::takeBody).order(Order.LATE).onlyWhere(PASS)
                 .onlyWhere(CONFIG, c -> !c.proxyRequestBuffering() && c.proxyPassRequestBody())
                 .name("proxy-request-buffering");
+        if (!routes.isEmpty()) { // the generation's observer of attempts (the metrics module), when there is one
+            registry.hook(new Hook() {
+                @Override
+                public HookResult init(EngineInfo engine) {
+                    observer = engine.module(UpstreamObserver.class).orElse(null);
+                    return HookResult.GO_ON;
+                }
+            });
+        }
         if (!resolver.isEmpty()) {
             registry.hook(new Hook() {
                 @Override
@@ -300,6 +313,10 @@ public final class ProxyModule implements Module {
         }
         return new ProxyRequest(this, ex, route, peers, new Route.Target(proxyHost, target, tlsHost), pick(ex, peers))
                 .start(request);
+    }
+
+    UpstreamObserver observer() {
+        return observer;
     }
 
     private static void logError(HttpExchange ex, String message) {

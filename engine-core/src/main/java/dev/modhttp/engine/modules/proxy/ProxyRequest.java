@@ -56,7 +56,7 @@ final class ProxyRequest implements RequestSender.Progress {
         this.ex = ex;
         this.route = route;
         this.to = to;
-        this.stats = UpstreamState.of(ex);
+        this.stats = UpstreamState.of(ex, module.observer());
         this.attempts = new Attempts(peers, pick, route.conf().proxyNextUpstreamTries());
         result.whenComplete((r, error) -> {
             if (error instanceof CancellationException) {
@@ -88,7 +88,7 @@ final class ProxyRequest implements RequestSender.Progress {
             finish(Result.status(502));
             return;
         }
-        stats.attempt(peer.name, System.nanoTime());
+        stats.attempt(ex, peer.name, System.nanoTime(), sender, attempts.peers.upstream.name(), to.tlsHost() != null);
         BackendPool pool = module.pool(ex.eventLoop(), attempts.peers);
         BackendConnection c = pool.take(peer.address);
         if (c != null) {
@@ -317,7 +317,7 @@ final class ProxyRequest implements RequestSender.Progress {
                 && retriable();
         LOG.error("{}, {}", message, context());
         stats.status(kind == Failure.TIMEOUT ? 504 : 502);
-        stats.done(System.nanoTime());
+        stats.done(System.nanoTime(), message);
         dropConnection();
         if (wasCached) {
             attempts.untry();
@@ -335,7 +335,7 @@ final class ProxyRequest implements RequestSender.Progress {
     /** The backend failed after the response head went out: the client's connection ends too. */
     private void bodyFailed(String message) {
         LOG.error("{}, {}", message, context());
-        stats.done(System.nanoTime());
+        stats.done(System.nanoTime(), message);
         stop(true);
         if (body != null) {
             body.fail(message);
@@ -350,6 +350,7 @@ final class ProxyRequest implements RequestSender.Progress {
     }
 
     private void stop(boolean peerFailed) {
+        stats.done(System.nanoTime()); // the client left: nginx's response time ends here too
         disarm();
         state = State.DONE;
         attempts.free(peerFailed);

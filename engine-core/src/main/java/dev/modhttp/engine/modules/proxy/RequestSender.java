@@ -57,6 +57,20 @@ final class RequestSender {
         this.live = live;
     }
 
+    /** Puts a header field into the request head, replacing any of that name (a tracer's {@code traceparent}). */
+    void field(String name, String value) {
+        head.headers().set(name, value);
+    }
+
+    String method() {
+        return head.method().name();
+    }
+
+    /** The target sent. */
+    String uri() {
+        return head.uri();
+    }
+
     /** Whether the request can go to another peer: a streamed body cannot once its first byte was sent. */
     boolean replayable() {
         return live == null || !live.sent();

@@ -1,6 +1,7 @@
 package dev.modhttp.engine.modules.proxy;
 
 import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.module.UpstreamObserver;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,8 @@ final class UpstreamState {
         long response = -1;
         /** Body bytes read from the backend ($upstream_response_length). */
         long received;
+        /** The observer's call, or null. */
+        UpstreamObserver.Call call;
         /** Bytes read from and written to the connection, head and framing included (after TLS). */
         long bytesIn;
         long bytesOut;
@@ -37,15 +40,18 @@ final class UpstreamState {
     }
 
     private final List<Attempt> attempts = new ArrayList<>(1);
+    private UpstreamObserver observer;
     /** The header fields of the last response a backend sent ({@code $upstream_http_NAME}). */
     private HttpHeaders headers;
 
-    static UpstreamState of(HttpExchange ex) {
+    /** The exchange's state, whose attempts {@code observer} (when not null) observes. */
+    static UpstreamState of(HttpExchange ex, UpstreamObserver observer) {
         UpstreamState s = ex.attribute(KEY);
         if (s == null) {
             s = new UpstreamState();
             ex.attribute(KEY, s);
         }
+        s.observer = observer;
         return s;
     }
 
@@ -54,8 +60,19 @@ final class UpstreamState {
         return ex.attribute(KEY);
     }
 
+    /** A next attempt; the one before it ends now if nothing ended it (nginx sets its response time at the next connect). */
     void attempt(String addr, long now) {
+        done(now);
         attempts.add(new Attempt(addr, now));
+    }
+
+    /** An attempt at peer {@code addr} of {@code upstream} sending {@code sender}'s head, started with the observer. */
+    void attempt(HttpExchange ex, String addr, long now, RequestSender sender, String upstream, boolean https) {
+        attempt(addr, now);
+        if (observer != null) {
+            last().call = observer.start(ex, upstream, sender.method(), (https ? "https://" : "http://") + addr + sender.uri(),
+                    sender::field);
+        }
     }
 
     private Attempt last() {
@@ -65,6 +82,9 @@ final class UpstreamState {
     void connected() {
         Attempt a = last();
         a.connect = System.nanoTime() - a.start;
+        if (a.call != null) {
+            a.call.event("connected");
+        }
     }
 
     void header(int status, HttpHeaders fields) {
@@ -72,6 +92,13 @@ final class UpstreamState {
         Attempt a = last();
         a.status = status;
         a.header = System.nanoTime() - a.start;
+        if (a.call != null && status == 101) { // a tunnel follows: the attempt's HTTP exchange is over
+            UpstreamObserver.Call call = a.call;
+            a.call = null;
+            call.end(status, null);
+        } else if (a.call != null) {
+            a.call.event("response head");
+        }
     }
 
     /** An attempt that ended without a response: nginx's 502 or 504. */
@@ -99,9 +126,22 @@ final class UpstreamState {
     }
 
     void done(long now) {
+        done(now, null);
+    }
+
+    /** The current attempt ended, having failed as {@code failure} says (null: it did not). */
+    void done(long now, String failure) {
+        if (attempts.isEmpty()) {
+            return;
+        }
         Attempt a = last();
         if (a.response < 0) {
             a.response = now - a.start;
+        }
+        if (a.call != null) {
+            UpstreamObserver.Call call = a.call;
+            a.call = null;
+            call.end(a.status, failure);
         }
     }
 
