@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -86,6 +88,10 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
      */
     private final boolean links;
     private volatile Discovered discovered;
+    /** management.endpoints.web.cors.*, or null without an allowed origin. */
+    private final ActuatorCors cors;
+    /** Boot's error timestamps ({@code 2026-12-02T02:30:00.123+00:00}). */
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxxx");
 
     /** @param additional per namespace, the endpoint each health group's additional path (/livez) belongs to */
     private record Discovered(Collection<ExposableWebEndpoint> endpoints, JsonMapper json,
@@ -104,11 +110,16 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
         String base = environment.getProperty("management.endpoints.web.base-path", "/actuator").trim();
         this.links = environment.getProperty("management.endpoints.web.discovery.enabled", Boolean.class, true)
                 && (!base.isEmpty() && !base.equals("/") || namespace == WebServerNamespace.MANAGEMENT);
+        this.cors = ActuatorCors.of(environment);
     }
 
     @Override
     public Result dispatch(HttpExchange exchange, String path) throws Exception {
         Discovered d = discovered();
+        Result crossOrigin = cors == null ? null : cors.apply(exchange);
+        if (crossOrigin != null) {
+            return crossOrigin;
+        }
         Request request = exchange.request();
         String method = request.isHead() ? "GET" : request.method();
         Map<String, Object> query = new LinkedHashMap<>();
@@ -118,7 +129,7 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
             accepted = accepted(request);
         } catch (IllegalArgumentException e) { // a malformed escape, or Accept: InvalidMimeTypeException is one
             return e instanceof InvalidMimeTypeException ? answer(exchange, 406)
-                    : error(exchange, d, 400, "malformed query string: " + e.getMessage());
+                    : failure(exchange, d, 400, "malformed query string: " + e.getMessage());
         }
         WebServerNamespace ns = namespace(request);
         String uri = request.uri().length() > 1 && request.uri().endsWith("/")
@@ -129,11 +140,11 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
         }
         if (path.isEmpty() || path.equals("/")) {
             if (!links) {
-                return Result.status(404);
+                return failure(exchange, d, 404, null);
             }
             if (!method.equals("GET")) {
                 exchange.response().header("Allow", "GET, HEAD");
-                return method.equals("OPTIONS") ? answer(exchange, 200) : Result.status(405);
+                return method.equals("OPTIONS") ? answer(exchange, 200) : failure(exchange, d, 405, null);
             }
             String host = request.header("Host"); // with its port, as the client reached the server
             if (host == null || host.isEmpty()) { // HTTP/1.0 without Host: the address it came to
@@ -174,13 +185,13 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
             }
         }
         if (allowed.isEmpty()) {
-            return Result.status(404);
+            return failure(exchange, d, 404, null);
         }
         if (allowed.contains("GET")) {
             allowed.add("HEAD");
         }
         exchange.response().header("Allow", String.join(", ", allowed));
-        return method.equals("OPTIONS") ? answer(exchange, 200) : Result.status(405);
+        return method.equals("OPTIONS") ? answer(exchange, 200) : failure(exchange, d, 405, null);
     }
 
     /** A request to {@code extra}: the endpoint's read operation over the rest of the path, with the path's segments. */
@@ -194,7 +205,7 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
             }
             if (!method.equals("GET")) {
                 exchange.response().header("Allow", "GET, HEAD");
-                return method.equals("OPTIONS") ? answer(exchange, 200) : Result.status(405);
+                return method.equals("OPTIONS") ? answer(exchange, 200) : failure(exchange, d, 405, null);
             }
             String type = negotiate(predicate.getProduces(), accepted);
             if (type == null) {
@@ -204,7 +215,7 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
             arguments.put(rest, Arrays.stream(extra.split("/")).filter(x -> !x.isEmpty()).toArray(String[]::new));
             return invoke(exchange, d, operation, arguments, Set.of(), type, ns);
         }
-        return Result.status(404);
+        return failure(exchange, d, 404, null);
     }
 
     /** MANAGEMENT for a request to the management server (management.server.port), else SERVER. */
@@ -223,7 +234,7 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
         if (request.hasBody() && !request.method().equals("GET")) {
             String contentType = request.header("Content-Type");
             if (contentType == null || !isJson(contentType)) {
-                return answer(exchange, 415); // Boot's servers take JSON bodies only
+                return failure(exchange, d, 415, null); // Boot's servers take JSON bodies only
             }
             try {
                 d.json().readValue(request.bodyAsString(), Map.class).forEach((k, v) -> {
@@ -232,7 +243,7 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
                     }
                 });
             } catch (RuntimeException notAnObject) {
-                return error(exchange, d, 400, "the body is not a JSON object");
+                return failure(exchange, d, 400, "the body is not a JSON object");
             }
         }
         List<String> accept = request.headers().getAll("Accept");
@@ -243,7 +254,7 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
         try {
             result = operation.invoke(invocation);
         } catch (InvalidEndpointRequestException e) {
-            return error(exchange, d, 400, e.getReason());
+            return failure(exchange, d, 400, e.getReason());
         }
         if (result == null) {
             return answer(exchange, request.isHead() || request.method().equals("GET") ? 404 : 204);
@@ -337,17 +348,35 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
         return Result.OK;
     }
 
+    /** {@code status} without a body, as Boot's endpoint adapters answer a 406, an empty read (404) or write (204). */
     private static Result answer(HttpExchange exchange, int status) {
         exchange.response().status(status);
-        return status >= 400 ? Result.status(status) : Result.OK;
+        return Result.OK;
     }
 
-    /** Boot's error body for a bad request, with the reason. */
-    private static Result error(HttpExchange exchange, Discovered d, int status, String reason) {
+    /**
+     * Boot's error answer for {@code status}: its JSON attributes ({@code timestamp}, {@code status},
+     * {@code error}, {@code path}, and {@code message} when {@code server.error.include-message=always}),
+     * or, for a client asking for {@code text/html} (a browser), the engine's error page where Boot
+     * would render its HTML one.
+     */
+    private Result failure(HttpExchange exchange, Discovered d, int status, String reason) {
+        String accept = exchange.request().header("Accept");
+        if (accept != null && accept.contains("text/html")) {
+            return Result.status(status);
+        }
         Map<String, Object> body = new LinkedHashMap<>();
+        body.put("timestamp", OffsetDateTime.now().format(TIMESTAMP));
         body.put("status", status);
-        body.put("error", "Bad Request");
-        body.put("message", reason);
+        body.put("error", switch (status) {
+            case 400 -> "Bad Request";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            default -> "Unsupported Media Type";
+        });
+        if (reason != null && "always".equalsIgnoreCase(environment.getProperty("server.error.include-message"))) {
+            body.put("message", reason);
+        }
         body.put("path", exchange.request().uri());
         exchange.response().status(status).contentType("application/json").body(d.json().writeValueAsBytes(body));
         return Result.OK;

@@ -112,7 +112,8 @@ class ActuatorOverEngineTests {
             assertThat(get(port, "/actuator/enginelocation?uri=/x").body()).contains("\"location\":\"/\"");
             HttpResponse<String> missing = get(port, "/actuator/enginelocation");
             assertThat(missing.statusCode()).as("a missing argument").isEqualTo(400);
-            assertThat(missing.body()).contains("uri");
+            assertThat(missing.body()).as("Boot's error attributes, without the reason by default")
+                    .contains("\"status\":400,\"error\":\"Bad Request\"");
             assertThat(get(port, "/actuator/enginelocation?uri=/../x").statusCode()).as("a target the engine refuses")
                     .isEqualTo(400);
             assertThat(get(port, "/actuator/info").statusCode()).isEqualTo(200);
@@ -150,6 +151,90 @@ class ActuatorOverEngineTests {
             assertThat(json.statusCode()).isEqualTo(204);
             assertThat(get(port, "/actuator/loggers/x").body()).contains("\"configuredLevel\":\"DEBUG\"");
             assertThat(get(port, "/actuator").statusCode()).as("discovery off: no links").isEqualTo(404);
+        }
+    }
+
+    @Test
+    void errorsAreBootsJsonAttributesAndABrowserGetsAPage() throws Exception {
+        try (ConfigurableApplicationContext context = start("management.endpoints.web.exposure.include=*")) {
+            int port = port(context, "local.server.port");
+            HttpResponse<String> missing = get(port, "/actuator/nothing");
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(missing.headers().firstValue("Content-Type")).hasValue("application/json");
+            assertThat(missing.body()).matches("\\{\"timestamp\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}"
+                    + "[+-]\\d\\d:\\d\\d\",\"status\":404,\"error\":\"Not Found\",\"path\":\"/actuator/nothing\"}");
+            HttpResponse<String> delete = send(port, "DELETE", "/actuator/loggers/x", null);
+            assertThat(delete.body()).contains("\"status\":405,\"error\":\"Method Not Allowed\"");
+            assertThat(raw(port, "/actuator/health?%zz")).contains("\"status\":400,\"error\":\"Bad Request\"")
+                    .as("no message unless server.error.include-message=always").doesNotContain("\"message\"");
+            HttpResponse<String> browser = send(port, "GET", "/actuator/nothing", "text/html,application/xhtml+xml,*/*;q=0.8");
+            assertThat(browser.statusCode()).isEqualTo(404);
+            assertThat(browser.body()).contains("<title>404 Not Found</title>");
+            assertThat(send(port, "GET", "/actuator/prometheus", "application/json").body())
+                    .as("a 406 has no body, as Boot's").isEmpty();
+        }
+        try (ConfigurableApplicationContext context = start("management.endpoints.web.exposure.include=*",
+                "server.error.include-message=always")) {
+            assertThat(raw(port(context, "local.server.port"), "/actuator/health?%zz"))
+                    .contains("\"message\":\"malformed query string: ");
+        }
+    }
+
+    static HttpResponse<String> cors(int port, String method, String path, String... fields) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody());
+        for (int i = 0; i < fields.length; i += 2) {
+            r.header(fields[i], fields[i + 1]);
+        }
+        return HttpClient.newHttpClient().send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void corsPropertiesDecideCrossOriginRequestsAsBootsServersDo() throws Exception {
+        try (ConfigurableApplicationContext context = start("management.endpoints.web.exposure.include=*",
+                "management.endpoints.web.cors.allowed-origins=https://console.example.com",
+                "management.endpoints.web.cors.allowed-methods=GET,POST",
+                "management.endpoints.web.cors.allowed-headers=Authorization,Content-Type",
+                "management.endpoints.web.cors.exposed-headers=X-Trace",
+                "management.endpoints.web.cors.allow-credentials=true",
+                "management.endpoints.web.cors.max-age=10m")) {
+            int port = port(context, "local.server.port");
+            HttpResponse<String> preflight = cors(port, "OPTIONS", "/actuator/loggers/x", "Origin",
+                    "https://console.example.com", "Access-Control-Request-Method", "POST",
+                    "Access-Control-Request-Headers", "content-type");
+            assertThat(preflight.statusCode()).isEqualTo(200);
+            assertThat(preflight.headers().map()).containsEntry("access-control-allow-origin",
+                    List.of("https://console.example.com")).containsEntry("access-control-allow-methods", List.of("GET,POST"))
+                    .containsEntry("access-control-allow-headers", List.of("content-type"))
+                    .containsEntry("access-control-allow-credentials", List.of("true"))
+                    .containsEntry("access-control-max-age", List.of("600"));
+            assertThat(preflight.headers().firstValue("Vary")).hasValue(
+                    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+
+            HttpResponse<String> allowed = cors(port, "GET", "/actuator/health", "Origin", "https://console.example.com");
+            assertThat(allowed.statusCode()).isEqualTo(200);
+            assertThat(allowed.body()).contains("\"status\":\"UP\"");
+            assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://console.example.com");
+            assertThat(allowed.headers().firstValue("Access-Control-Expose-Headers")).hasValue("X-Trace");
+
+            HttpResponse<String> otherOrigin = cors(port, "GET", "/actuator/health", "Origin", "https://evil.example.com");
+            assertThat(otherOrigin.statusCode()).isEqualTo(403);
+            assertThat(otherOrigin.body()).isEqualTo("Invalid CORS request");
+            assertThat(otherOrigin.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+            assertThat(cors(port, "OPTIONS", "/actuator/loggers/x", "Origin", "https://console.example.com",
+                    "Access-Control-Request-Method", "DELETE").statusCode()).as("a method not allowed").isEqualTo(403);
+            assertThat(cors(port, "OPTIONS", "/actuator/loggers/x", "Origin", "https://console.example.com",
+                    "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "X-Other").statusCode())
+                    .as("a field not allowed").isEqualTo(403);
+            assertThat(cors(port, "GET", "/actuator/health", "Origin", "http://127.0.0.1:" + port).statusCode())
+                    .as("the same origin is not cross-origin").isEqualTo(200);
+            assertThat(get(port, "/actuator/health").statusCode()).as("no Origin").isEqualTo(200);
+        }
+        try (ConfigurableApplicationContext context = start("management.endpoints.web.exposure.include=health")) {
+            HttpResponse<String> none = cors(port(context, "local.server.port"), "GET", "/actuator/health",
+                    "Origin", "https://console.example.com");
+            assertThat(none.statusCode()).as("no allowed origin: no CORS, as in Boot").isEqualTo(200);
+            assertThat(none.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         }
     }
 
