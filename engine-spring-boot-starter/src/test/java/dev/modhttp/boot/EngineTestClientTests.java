@@ -11,22 +11,26 @@ import org.springframework.boot.resttestclient.TestRestTemplate;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureRestTestClient;
 import org.springframework.boot.resttestclient.autoconfigure.AutoConfigureTestRestTemplate;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.boot.test.http.server.LocalTestWebServer;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 /**
- * Boot's test clients find the engine by themselves in a {@code @SpringBootTest} with a random
+ * Boot's test clients ({@code RestTestClient}, {@code TestRestTemplate}, {@code WebTestClient})
+ * find the engine by themselves in a {@code @SpringBootTest} with a random
  * port, as they find Boot's own servers, and a parent context sees {@code local.server.port}.
  */
 @SpringBootTest(classes = EngineTestClientTests.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"engine.servers[0].locations[0].location=/", "engine.servers[0].locations[0].return=200 from the engine"})
 @AutoConfigureRestTestClient
 @AutoConfigureTestRestTemplate
+@AutoConfigureWebTestClient
 @Timeout(60)
 class EngineTestClientTests {
 
@@ -46,6 +50,9 @@ class EngineTestClientTests {
     TestRestTemplate template;
 
     @Autowired
+    WebTestClient webClient;
+
+    @Autowired
     ApplicationContext context;
 
     @LocalServerPort
@@ -55,6 +62,11 @@ class EngineTestClientTests {
     void restTestClientSendsToTheEnginesPort() {
         client.get().uri("/anything").exchange().expectStatus().isOk().expectBody(String.class).isEqualTo("from the engine");
         assertThat(LocalTestWebServer.obtain(context).uri()).isEqualTo("http://localhost:" + port);
+    }
+
+    @Test
+    void webTestClientSendsToTheEnginesPort() {
+        webClient.get().uri("/reactive").exchange().expectStatus().isOk().expectBody(String.class).isEqualTo("from the engine");
     }
 
     @Test
