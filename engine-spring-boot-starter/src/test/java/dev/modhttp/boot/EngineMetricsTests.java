@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.SpringApplication;
@@ -46,6 +48,33 @@ class EngineMetricsTests {
                     .tag("outcome", "SUCCESS").tag("method", "GET").timer().count()).isEqualTo(1);
             assertThat(registry.get("engine.connections").tag("state", "active").gauge()).isNotNull();
         }
+    }
+
+    static MeterRegistry afterOneRequest(String... properties) throws Exception {
+        SpringApplication app = new SpringApplication(App.class);
+        app.setWebApplicationType(WebApplicationType.NONE);
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--engine.servers[0].locations[0].location=/api/",
+                "--engine.servers[0].locations[0].return=204"));
+        args.addAll(List.of(properties));
+        try (ConfigurableApplicationContext context = app.run(args.toArray(String[]::new))) {
+            int port = context.getEnvironment().getProperty("local.server.port", Integer.class);
+            HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/1"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+            return context.getBean(MeterRegistry.class);
+        }
+    }
+
+    @Test
+    void managementObservationsPropertiesApplyAsToBootsServers() throws Exception {
+        MeterRegistry renamed = afterOneRequest("--management.observations.http.server.requests.name=edge.requests",
+                "--management.observations.key-values.region=eu");
+        assertThat(renamed.get("edge.requests").tag("region", "eu").tag("location", "/api/").tag("status", "204")
+                .timer().count()).isEqualTo(1);
+        assertThat(renamed.find("http.server.requests").timer()).isNull();
+
+        MeterRegistry off = afterOneRequest("--management.observations.enable.http.server.requests=false");
+        assertThat(off.find("http.server.requests").timer()).as("observations turned off: no timer").isNull();
+        assertThat(off.find("engine.connections").gauge()).as("the engine's gauges stay").isNotNull();
     }
 
     @Test
