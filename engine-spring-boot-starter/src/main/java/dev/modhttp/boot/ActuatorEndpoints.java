@@ -88,6 +88,8 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
      */
     private final boolean links;
     private volatile Discovered discovered;
+    /** local.management.port, once known. */
+    private volatile Integer managementPort;
     /** management.endpoints.web.cors.*, or null without an allowed origin. */
     private final ActuatorCors cors;
     /** Boot's error timestamps ({@code 2026-12-02T02:30:00.123+00:00}). */
@@ -223,7 +225,11 @@ final class ActuatorEndpoints implements ActuatorModule.Dispatcher {
         if (namespace != WebServerNamespace.MANAGEMENT) {
             return WebServerNamespace.SERVER;
         }
-        Integer management = environment.getProperty("local.management.port", Integer.class);
+        Integer management = managementPort;
+        if (management == null) { // published once the management server listens; a reload keeps its port
+            management = environment.getProperty("local.management.port", Integer.class);
+            managementPort = management;
+        }
         return management != null && management == request.localAddress().getPort() ? WebServerNamespace.MANAGEMENT
                 : WebServerNamespace.SERVER;
     }
