@@ -366,6 +366,11 @@ public final class Exchange implements HttpExchange {
         return writer.bodyBytesSent();
     }
 
+    /** Bytes the connection's tunnel wrote to the client after the 101, counted in {@link #bodyBytesSent()}. */
+    public void tunneled(long bytes) {
+        writer.tunneled(bytes);
+    }
+
     @Override
     public long bytesSent() {
         return writer.headBytesSent() + writer.bodyBytesSent();

@@ -73,6 +73,11 @@ public final class ResponseWriter {
         return bodyBytesSent - ex.transport.unsentBytes(); // a download broken off counts what the client took
     }
 
+    /** Bytes a tunnel (after a 101) wrote to the client: nginx counts them as the body's. */
+    void tunneled(long bytes) {
+        bodyBytesSent += bytes;
+    }
+
     /** Sends the response as it is set: hooks, header filters, body. */
     void send() {
         ex.finished = true;

@@ -27,6 +27,15 @@ public interface Tunnel {
     /** The tunnel will not start (the 101 could not be sent): release what it holds. */
     void discard();
 
+    /**
+     * The engine stops gracefully: end the tunnel's protocol as it allows (a WebSocket's close
+     * 1001). Called again until it answers true (the connection may then be closed) or the stop's
+     * grace ends. By default a tunnel has no such end and is closed when the grace ends.
+     */
+    default boolean drain() {
+        return false;
+    }
+
     /** The client's side of the tunnel. */
     interface End {
 

@@ -141,6 +141,10 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
         if (h2 != null) {
             return h2.drain(); // GOAWAY: no new streams; idle once the open ones ended
         }
+        Http1Tunnel tunnel = ch.pipeline().get(Http1Tunnel.class);
+        if (tunnel != null) {
+            return tunnel.drain(); // an upgraded connection: its protocol's own end (a WebSocket's close 1001)
+        }
         Http1Connection c = ch.pipeline().get(Http1Connection.class);
         return c == null || c.state() == ConnectionState.REQUEST_START || c.state() == ConnectionState.CONNECT;
     }

@@ -186,7 +186,7 @@ final class Http1Transport implements Transport {
     /** The 101 head is written: the decoder leaves, its unread bytes go to the tunnel, which starts. */
     @Override
     public boolean upgrade(Exchange ex, Tunnel tunnel) {
-        Http1Tunnel end = new Http1Tunnel(tunnel);
+        Http1Tunnel end = new Http1Tunnel(tunnel, ex);
         ctx.pipeline().addBefore(ctx.name(), "tunnel", end);
         output(null); // the 101 head
         conn.flush();

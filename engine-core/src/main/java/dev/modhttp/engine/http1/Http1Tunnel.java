@@ -1,5 +1,6 @@
 package dev.modhttp.engine.http1;
 
+import dev.modhttp.engine.exchange.Exchange;
 import dev.modhttp.engine.http.Tunnel;
 import dev.modhttp.engine.internal.Log;
 import io.netty.buffer.ByteBuf;
@@ -17,11 +18,14 @@ import io.netty.util.ReferenceCountUtil;
 final class Http1Tunnel extends ChannelInboundHandlerAdapter implements Tunnel.End {
 
     private final Tunnel tunnel;
+    /** The upgraded request, which counts what the tunnel sends ($body_bytes_sent when it is logged). */
+    private final Exchange exchange;
     private ChannelHandlerContext ctx;
     private boolean ended;
 
-    Http1Tunnel(Tunnel tunnel) {
+    Http1Tunnel(Tunnel tunnel, Exchange exchange) {
         this.tunnel = tunnel;
+        this.exchange = exchange;
     }
 
     @Override
@@ -73,6 +77,11 @@ final class Http1Tunnel extends ChannelInboundHandlerAdapter implements Tunnel.E
         ctx.close();
     }
 
+    /** The engine stops: whether the tunnel ended, or ended its protocol ({@link Tunnel#drain()}). */
+    boolean drain() {
+        return ended || tunnel.drain();
+    }
+
     private void end() {
         if (!ended) {
             ended = true;
@@ -85,6 +94,7 @@ final class Http1Tunnel extends ChannelInboundHandlerAdapter implements Tunnel.E
         if (ended) {
             data.release();
         } else {
+            exchange.tunneled(data.readableBytes());
             ctx.write(data, ctx.voidPromise());
         }
     }
