@@ -10,6 +10,8 @@ import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Module;
 import dev.modhttp.engine.module.ModuleRegistry;
+import dev.modhttp.engine.modules.websocket.WebSocketEndpoint;
+import dev.modhttp.engine.modules.websocket.WebSocketSession;
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
 import java.time.Duration;
@@ -76,6 +78,25 @@ class DemoHandlers {
             @Override
             public HookResult uriClean(HttpExchange exchange) {
                 return exchange.request().uri().startsWith("/.git") ? HookResult.finished(404) : HookResult.GO_ON;
+            }
+        };
+    }
+
+    /**
+     * A WebSocket endpoint, named after its bean: {@code websocket: echo} at /ws/echo sends each
+     * text and binary message back (websocat ws://localhost:8080/ws/echo).
+     */
+    @Bean
+    WebSocketEndpoint echo() {
+        return new WebSocketEndpoint() {
+            @Override
+            public void onText(WebSocketSession session, String message) {
+                session.sendText(message);
+            }
+
+            @Override
+            public void onBinary(WebSocketSession session, byte[] message) {
+                session.sendBinary(message);
             }
         };
     }

@@ -8,8 +8,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -127,6 +133,34 @@ class DemoApplicationTests {
         HttpResponse<String> status = send(get("/status"));
         assertThat(status.statusCode()).isEqualTo(200);
         assertThat(status.body()).startsWith("Active connections: ").contains("server accepts handled requests");
+    }
+
+    @Test
+    void theEchoEndpointSendsTextAndBinaryMessagesBack() throws Exception {
+        BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+        WebSocket ws = client.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/echo"),
+                new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket w, CharSequence data,
+                            boolean last) {
+                        heard.add("text " + data);
+                        w.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onBinary(WebSocket w,
+                            ByteBuffer data, boolean last) {
+                        heard.add("binary " + data.remaining());
+                        w.request(1);
+                        return null;
+                    }
+                }).join();
+        ws.sendText("hello, engine", true).join();
+        assertThat(heard.poll(10, TimeUnit.SECONDS)).isEqualTo("text hello, engine");
+        ws.sendBinary(ByteBuffer.wrap(new byte[300]), true).join();
+        assertThat(heard.poll(10, TimeUnit.SECONDS)).isEqualTo("binary 300");
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "").join();
     }
 
     @Test

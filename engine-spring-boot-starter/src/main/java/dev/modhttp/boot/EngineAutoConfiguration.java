@@ -7,26 +7,29 @@ import dev.modhttp.engine.config.ConfigException;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.filter.BodyFilter;
 import dev.modhttp.engine.filter.BodyFilterDefinition;
-import dev.modhttp.engine.filter.HeaderFilterDefinition;
 import dev.modhttp.engine.filter.HeaderFilter;
+import dev.modhttp.engine.filter.HeaderFilterDefinition;
 import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.Module;
+import dev.modhttp.engine.modules.websocket.WebSocketEndpoint;
+import dev.modhttp.engine.modules.websocket.WebSocketModule;
 import dev.modhttp.engine.phase.Handler;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import java.lang.reflect.Method;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.MethodIntrospector;
@@ -72,6 +75,9 @@ public final class EngineAutoConfiguration {
         for (Map.Entry<String, Module> m : ordered(context, Module.class)) {
             builder.module(m.getKey(), m.getValue()); // what it registers is named after the bean
         }
+        Map<String, WebSocketEndpoint> endpoints = new LinkedHashMap<>(); // a location's websocket key names one
+        ordered(context, WebSocketEndpoint.class).forEach(e -> endpoints.put(e.getKey(), e.getValue()));
+        builder.module(new WebSocketModule(endpoints));
         Map<Class<?>, ConfigSpec<?>> specs = new HashMap<>();
         builder.configs().forEach(spec -> specs.put(spec.type(), spec)); // built-in modules' and the beans'
         registerHandlers(context, builder, new HandlerMethods(specs));

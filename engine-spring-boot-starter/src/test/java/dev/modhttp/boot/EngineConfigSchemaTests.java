@@ -16,6 +16,7 @@ import dev.modhttp.engine.config.Scope;
 import dev.modhttp.engine.config.Scopes;
 import dev.modhttp.engine.config.Size;
 import dev.modhttp.engine.modules.actuator.ActuatorModule;
+import dev.modhttp.engine.modules.websocket.WebSocketModule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
@@ -132,7 +133,8 @@ class EngineConfigSchemaTests {
 
     @SuppressWarnings("unchecked")
     static String generate() {
-        List<ConfigSpec<?>> specs = Engine.builder().module(new ActuatorModule(Map.of())).build().configSpecs();
+        List<ConfigSpec<?>> specs = Engine.builder().module(new ActuatorModule(Map.of()))
+                .module(new WebSocketModule(Map.of())).build().configSpecs();
         Map<String, String> meanings = meanings(specs);
         Map<Scope, Map<String, Object>> keys = new LinkedHashMap<>();
         for (Scope s : Scope.values()) {

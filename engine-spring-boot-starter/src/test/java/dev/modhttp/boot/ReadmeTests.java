@@ -9,6 +9,8 @@ import dev.modhttp.engine.Engine;
 import dev.modhttp.engine.config.ConfigReference;
 import dev.modhttp.engine.config.ConfigSpec;
 import dev.modhttp.engine.modules.actuator.ActuatorModule;
+import dev.modhttp.engine.modules.websocket.WebSocketEndpoint;
+import dev.modhttp.engine.modules.websocket.WebSocketModule;
 import dev.modhttp.engine.module.Module;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -104,8 +106,9 @@ class ReadmeTests {
     void everyYamlBlockBindsAndBuildsAnEngine(Block block, @TempDir Path dir) throws Exception {
         Map<String, Object> tree = tree(block.toString(), withCertificates(block.text(), dir));
         assertThat(tree).as(block + " configures the engine").isNotEmpty();
-        // with the variables the starter adds ($trace_id, $span_id)
-        assertThat(Engine.builder().config(tree).defaultListen("0").module(new TraceVariables()).build().config().servers())
+        // with the variables the starter adds ($trace_id, $span_id), and an endpoint for the WebSocket example
+        assertThat(Engine.builder().config(tree).defaultListen("0").module(new TraceVariables())
+                .module(new WebSocketModule(Map.of("chat", new WebSocketEndpoint() { }))).build().config().servers())
                 .isNotEmpty();
     }
 
@@ -294,7 +297,8 @@ class ReadmeTests {
     @Test
     void theConfigurationReferenceIsTheOneTheConfigRecordsGive() throws IOException {
         // the actuator module comes with the starter's Actuator support
-        List<ConfigSpec<?>> specs = Engine.builder().module(new ActuatorModule(Map.of())).build().configSpecs();
+        List<ConfigSpec<?>> specs = Engine.builder().module(new ActuatorModule(Map.of()))
+                .module(new WebSocketModule(Map.of())).build().configSpecs();
         String generated = ConfigReference.markdown(ConfigReference.rows(specs));
         Path readme = Readme.root().resolve("README.md");
         String text = Files.readString(readme);
@@ -354,7 +358,8 @@ class ReadmeTests {
                     StandardEnvironment environment = new StandardEnvironment();
                     new YamlPropertySourceLoader().load(key, new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))
                             .forEach(environment.getPropertySources()::addLast);
-                    Engine.builder().config(EngineConfigTree.read(environment)).defaultListen("0").build();
+                    Engine.builder().config(EngineConfigTree.read(environment)).defaultListen("0")
+                            .module(new WebSocketModule(Map.of("chat", new WebSocketEndpoint() { }))).build();
                 } catch (RuntimeException e) {
                     each.fail("README reference, " + key + ": `" + value + "` does not bind: " + e.getMessage());
                 }

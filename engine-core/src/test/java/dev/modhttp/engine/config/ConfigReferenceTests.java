@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modhttp.engine.Engine;
 import dev.modhttp.engine.modules.actuator.ActuatorModule;
+import dev.modhttp.engine.modules.websocket.WebSocketModule;
 import dev.modhttp.engine.test.TestEngine;
 import java.lang.reflect.RecordComponent;
 import java.util.List;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class ConfigReferenceTests {
 
-    static final List<ConfigSpec<?>> SPECS = Engine.builder().module(new ActuatorModule(Map.of())).build().configSpecs();
+    static final List<ConfigSpec<?>> SPECS = Engine.builder().module(new ActuatorModule(Map.of()))
+                .module(new WebSocketModule(Map.of())).build().configSpecs();
 
     /** A default written as one value ({@code `60s`}, {@code `[index.html]`}), not in words. */
     private static final Pattern VALUE = Pattern.compile("`([^`]+)`");
