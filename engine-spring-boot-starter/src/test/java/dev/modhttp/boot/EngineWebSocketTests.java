@@ -69,6 +69,6 @@ class EngineWebSocketTests {
     @Test
     void aLocationNamingNoSuchBeanFailsStartupNamingTheProperty() {
         assertThatThrownBy(() -> start("missing").close()).hasStackTraceContaining("engine.servers[0].locations[0].websocket")
-                .hasStackTraceContaining("no WebSocket endpoint named \\"missing\\" (known: [shout])");
+                .hasStackTraceContaining("no WebSocket endpoint named \"missing\" (known: [shout])");
     }
 }
