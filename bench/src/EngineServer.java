@@ -1,4 +1,8 @@
 import dev.modhttp.engine.Engine;
+import dev.modhttp.engine.EngineBuilder;
+import dev.modhttp.engine.modules.websocket.WebSocketEndpoint;
+import dev.modhttp.engine.modules.websocket.WebSocketModule;
+import dev.modhttp.engine.modules.websocket.WebSocketSession;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +14,8 @@ import java.util.Map;
  * other key (the defaults), and {@code location /cached/} (an alias of ROOT/files/) with
  * {@code open-file-cache: "max=1000 inactive=60s"} (tuned). -Dkeepalive.requests=N sets
  * keepalive-requests and -Dworker.connections=N worker-connections (default: the engine's);
- * -Daccess.log=PATH logs every request there in nginx's combined format. Usage: EngineServer LISTEN IO_THREADS [ROOT]
+ * -Daccess.log=PATH logs every request there in nginx's combined format; -Dwebsocket=true adds /ws/echo,
+ * a WebSocket endpoint echoing each message. Usage: EngineServer LISTEN IO_THREADS [ROOT]
  */
 public final class EngineServer {
 
@@ -37,11 +42,22 @@ public final class EngineServer {
         if (log != null) {
             config.put("access-log", List.of(log));
         }
-        Engine.builder()
-                .ioThreads(Integer.parseInt(args[1]))
-                .config(config)
-                .build()
-                .start();
+        EngineBuilder builder = Engine.builder().ioThreads(Integer.parseInt(args[1])).config(config);
+        if (Boolean.getBoolean("websocket")) { // /ws/echo echoes text and binary messages
+            locations.add(Map.of("location", "/ws/echo", "websocket", "echo"));
+            builder.module(new WebSocketModule(Map.of("echo", new WebSocketEndpoint() {
+                @Override
+                public void onText(WebSocketSession session, String message) {
+                    session.sendText(message);
+                }
+
+                @Override
+                public void onBinary(WebSocketSession session, byte[] message) {
+                    session.sendBinary(message);
+                }
+            })));
+        }
+        builder.build().start();
         System.out.println("engine listening on " + args[0]);
     }
 }

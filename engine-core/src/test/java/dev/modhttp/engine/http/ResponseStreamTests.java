@@ -1,0 +1,218 @@
+package dev.modhttp.engine.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modhttp.engine.phase.Phase;
+import dev.modhttp.engine.phase.Result;
+import dev.modhttp.engine.test.TestEngine;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.Inflater;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Handlers writing their responses in pieces over time, and Server-Sent Events. */
+@Timeout(60)
+class ResponseStreamTests {
+
+    final ExecutorService worker = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        worker.shutdownNow();
+    }
+
+    static final String YAML = """
+            servers:
+              - listen: ["127.0.0.1:0"]
+                locations:
+                  - location: /
+                  - location: /gz/
+                    gzip: on
+                    gzip-types: [text/event-stream]
+                    gzip-min-length: 1
+            """;
+
+    /** A connection reading one response's head, then its chunks one at a time. */
+    static final class Chunks implements AutoCloseable {
+        final Socket socket;
+        final DataInputStream in;
+        final List<String> head = new ArrayList<>();
+
+        Chunks(int port, String request) throws IOException {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            in = new DataInputStream(socket.getInputStream());
+            for (String l = line(); !l.isEmpty(); l = line()) {
+                head.add(l);
+            }
+        }
+
+        String line() throws IOException {
+            StringBuilder sb = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new IOException("closed");
+                }
+                if (c != '\r') {
+                    sb.append((char) c);
+                }
+            }
+            return sb.toString();
+        }
+
+        /** The next chunk's bytes; empty for the last chunk. */
+        byte[] next() throws IOException {
+            int size = Integer.parseInt(line().trim(), 16);
+            byte[] data = in.readNBytes(size);
+            line();
+            return data;
+        }
+
+        boolean has(String field) {
+            return head.stream().anyMatch(h -> h.equalsIgnoreCase(field));
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Test
+    void piecesWrittenFromAnotherThreadArriveAsTheyAreWrittenAndTheEndCompletesTheResponse() throws Exception {
+        CountDownLatch second = new CountDownLatch(1);
+        try (TestEngine e = TestEngine.start(YAML, b -> b.handler(Phase.CONTENT, ex -> {
+            ResponseStream out = ResponseStream.open(ex.response().status(200).contentType("text/plain"), ex);
+            out.write("one\n");
+            worker.submit(() -> {
+                second.await(10, TimeUnit.SECONDS);
+                out.write("two\n").toCompletableFuture().join();
+                out.end();
+                return null;
+            });
+            return Result.OK;
+        })); Chunks c = new Chunks(e.port(), "GET /a HTTP/1.1\r\nHost: h\r\n\r\n")) {
+            assertThat(c.head.get(0)).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(c.has("Transfer-Encoding: chunked")).isTrue();
+            assertThat(new String(c.next(), StandardCharsets.UTF_8)).as("before the second is written").isEqualTo("one\n");
+            second.countDown();
+            assertThat(new String(c.next(), StandardCharsets.UTF_8)).isEqualTo("two\n");
+            assertThat(c.next()).as("the last chunk").isEmpty();
+        }
+    }
+
+    @Test
+    void aWriterThatWaitsForEachWriteIsPacedByTheClientAndLearnsWhenItLeaves() throws Exception {
+        AtomicLong written = new AtomicLong();
+        AtomicBoolean closed = new AtomicBoolean();
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        byte[] piece = new byte[1 << 20];
+        try (TestEngine e = TestEngine.start(YAML, b -> b.handler(Phase.CONTENT, ex -> {
+            ResponseStream out = ResponseStream.open(ex.response().status(200), ex);
+            out.onClose(() -> closed.set(true));
+            worker.submit(() -> {
+                try {
+                    for (int i = 0; i < 256; i++) { // 256 MiB, were nothing holding it back
+                        out.write(piece).toCompletableFuture().join();
+                        written.addAndGet(piece.length);
+                    }
+                    out.end();
+                } catch (RuntimeException gone) {
+                    failure.complete(gone.getCause());
+                }
+            });
+            return Result.OK;
+        }))) {
+            Chunks c = new Chunks(e.port(), "GET /big HTTP/1.1\r\nHost: h\r\n\r\n");
+            Thread.sleep(1000); // the client reads nothing
+            long held = written.get();
+            assertThat(held).as("written while the client read nothing").isLessThanOrEqualTo(16L << 20);
+            long received = 0;
+            while (received < 32L << 20) {
+                received += c.next().length;
+            }
+            assertThat(written.get()).as("the writer goes on as the client reads").isGreaterThan(held);
+            c.close(); // the client leaves mid-body
+            Throwable why = failure.get(10, TimeUnit.SECONDS);
+            assertThat(why).isInstanceOf(IOException.class).hasMessage("the response stream is closed");
+            assertThat(closed).isTrue();
+        }
+    }
+
+    @Test
+    void serverSentEventsAreFramedSentAtOnceThroughCompressionAndKeptAliveByComments() throws Exception {
+        CountDownLatch second = new CountDownLatch(1);
+        List<String> lastIds = new ArrayList<>();
+        try (TestEngine e = TestEngine.start(YAML, b -> b.handler(Phase.CONTENT, ex -> {
+            ServerSentEvents events = ServerSentEvents.open(ex, Duration.ofMillis(300));
+            lastIds.add(String.valueOf(events.lastEventId()));
+            events.retry(Duration.ofSeconds(3));
+            events.send("price", "7", "{\"eur\": 1}\n{\"usd\": 2}");
+            worker.submit(() -> {
+                second.await(10, TimeUnit.SECONDS);
+                events.send("bye").toCompletableFuture().join();
+                events.close();
+                return null;
+            });
+            return Result.OK;
+        }))) {
+            try (Chunks c = new Chunks(e.port(), "GET /events HTTP/1.1\r\nHost: h\r\nLast-Event-ID: 6\r\n\r\n")) {
+                assertThat(c.head).contains("Content-Type: text/event-stream; charset=utf-8", "Cache-Control: no-cache",
+                        "X-Accel-Buffering: no");
+                assertThat(new String(c.next(), StandardCharsets.UTF_8)).isEqualTo("retry: 3000\n\n");
+                assertThat(new String(c.next(), StandardCharsets.UTF_8))
+                        .isEqualTo("event: price\nid: 7\ndata: {\"eur\": 1}\ndata: {\"usd\": 2}\n\n");
+                assertThat(new String(c.next(), StandardCharsets.UTF_8)).as("a heartbeat while nothing is sent")
+                        .isEqualTo(":\n\n");
+                second.countDown();
+                String rest = "";
+                for (byte[] chunk = c.next(); chunk.length > 0; chunk = c.next()) {
+                    rest += new String(chunk, StandardCharsets.UTF_8);
+                }
+                assertThat(rest).endsWith("data: bye\n\n");
+            }
+            assertThat(lastIds).containsExactly("6");
+
+            // through gzip: the first event can be decoded before the second is sent
+            try (Chunks c = new Chunks(e.port(), "GET /gz/events HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\n\r\n")) {
+                assertThat(c.has("Content-Encoding: gzip")).isTrue();
+                ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+                String inflated = "";
+                while (!inflated.contains("data: {\"usd\": 2}\n\n")) {
+                    compressed.writeBytes(c.next());
+                    inflated = inflate(compressed.toByteArray());
+                }
+                assertThat(inflated).isEqualTo("retry: 3000\n\nevent: price\nid: 7\ndata: {\"eur\": 1}\ndata: {\"usd\": 2}\n\n");
+            }
+        }
+    }
+
+    /** What a gzip stream so far decodes to (its 10-byte header skipped; each block was flushed). */
+    static String inflate(byte[] gzip) throws Exception {
+        if (gzip.length <= 10) {
+            return "";
+        }
+        Inflater inflater = new Inflater(true);
+        inflater.setInput(gzip, 10, gzip.length - 10);
+        byte[] out = new byte[65536];
+        int n = inflater.inflate(out);
+        inflater.end();
+        return new String(out, 0, n, StandardCharsets.UTF_8);
+    }
+}
