@@ -62,6 +62,14 @@ final class RequestSender {
         head.headers().set(name, value);
     }
 
+    /** The client's trace context fields (W3C and B3), which the attempt's own replace when a tracer injects it. */
+    void clearTraceContext() {
+        for (String name : new String[] {"traceparent", "tracestate", "b3", "X-B3-TraceId", "X-B3-SpanId",
+            "X-B3-ParentSpanId", "X-B3-Sampled", "X-B3-Flags"}) {
+            head.headers().remove(name);
+        }
+    }
+
     String method() {
         return head.method().name();
     }

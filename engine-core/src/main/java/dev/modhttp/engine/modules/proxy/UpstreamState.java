@@ -70,8 +70,15 @@ final class UpstreamState {
     void attempt(HttpExchange ex, String addr, long now, RequestSender sender, String upstream, boolean https) {
         attempt(addr, now);
         if (observer != null) {
+            boolean[] injected = {false};
             last().call = observer.start(ex, upstream, sender.method(), (https ? "https://" : "http://") + addr + sender.uri(),
-                    sender::field);
+                    (name, value) -> {
+                        if (!injected[0]) { // the attempt's context replaces the client's, W3C and B3 alike
+                            injected[0] = true;
+                            sender.clearTraceContext();
+                        }
+                        sender.field(name, value);
+                    });
         }
     }
 

@@ -120,6 +120,9 @@ final class WebSocketConnection implements Tunnel, WebSocketSession {
 
     @Override
     public void onWritable() {
+        if (client.isWritable() && state != State.CLOSED) {
+            client.read(true);
+        }
         while (!waiting.isEmpty() && client.isWritable()) {
             waiting.poll().complete(null);
         }
@@ -213,6 +216,10 @@ final class WebSocketConnection implements Tunnel, WebSocketSession {
     /** §5.5.1: the peer's close is answered with its code (an empty close with an empty one), then the engine closes. */
     private void onCloseFrame(CloseWebSocketFrame close) {
         int code = close.statusCode();
+        if (code > 4999) { // §7.4.2 defines none above 4999 (Netty's decoder lets them through)
+            fail(new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR, "close code " + code));
+            return;
+        }
         String reason = code == -1 ? "" : close.reasonText();
         if (state == State.OPEN) {
             emit(code == -1 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, null));
@@ -288,8 +295,15 @@ final class WebSocketConnection implements Tunnel, WebSocketSession {
         }
     }
 
+    /**
+     * Writes a frame. While the client does not take bytes, its frames are not read either: what
+     * the endpoint answers to them (an echo, a pong) cannot pile up without bound.
+     */
     private void emit(WebSocketFrame frame) {
         codec.encode(frame, client::write);
+        if (!client.isWritable()) {
+            client.read(false);
+        }
     }
 
     private static long nonZero(long ms) {

@@ -19,10 +19,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -81,15 +83,18 @@ public final class WebSocketModule implements Module {
             return Result.status(426);
         }
         String key = request.header("Sec-WebSocket-Key");
-        if (!hasToken(request, "Connection", "upgrade") || !validKey(key)) {
+        if (!hasToken(request, "Connection", "upgrade") || !validKey(key)
+                || request.headers().getAll("Sec-WebSocket-Key").size() > 1) { // §11.3.1: once
             return Result.status(400);
         }
-        if (!"13".equals(trimmed(request.header("Sec-WebSocket-Version")))) {
+        if (!"13".equals(trimmed(request.header("Sec-WebSocket-Version")))
+                || request.headers().getAll("Sec-WebSocket-Version").size() > 1) {
             exchange.response().header("Sec-WebSocket-Version", "13"); // §4.4: the versions the server speaks
             return Result.status(426);
         }
-        String origin = request.header("Origin");
-        if (!conf.origins().isEmpty() && !conf.origins().contains("*") && (origin == null || !conf.origins().contains(origin))) {
+        // without Origin a client is not a browser (Spring's OriginHandshakeInterceptor lets it through too)
+        if (!conf.origins().isEmpty() && !conf.origins().contains("*")
+                && !conf.origins().containsAll(request.headers().getAll("Origin"))) {
             return Result.status(403);
         }
         String subprotocol = subprotocol(request, conf.subprotocols());
@@ -164,9 +169,37 @@ public final class WebSocketModule implements Module {
         return null;
     }
 
+    /**
+     * RFC 7692 §7.1: a permessage-deflate offer's parameters each once, the two context flags
+     * without a value, window bits 8 to 15 (the client's may have none); other extensions pass.
+     */
+    static boolean validDeflateOffer(String offer) {
+        String[] parts = offer.split(";");
+        if (!parts[0].trim().equalsIgnoreCase("permessage-deflate")) {
+            return true;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 1; i < parts.length; i++) {
+            String[] nameValue = parts[i].split("=", 2);
+            String name = nameValue[0].trim().toLowerCase(Locale.ROOT);
+            String v = nameValue.length > 1 ? nameValue[1].trim().replace("\"", "") : null;
+            boolean ok = switch (name) {
+                case "server_no_context_takeover", "client_no_context_takeover" -> v == null;
+                case "server_max_window_bits" -> v != null && v.matches("[89]|1[0-5]");
+                case "client_max_window_bits" -> v == null || v.matches("[89]|1[0-5]");
+                default -> false;
+            };
+            if (!ok || !seen.add(name)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** RFC 7692: the first permessage-deflate offer the server can take, or null. */
     private static WebSocketServerExtension deflate(Request request, WebSocketConfig conf) {
-        PerMessageDeflateServerExtensionHandshaker handshaker = new PerMessageDeflateServerExtensionHandshaker(6, true,
+        // server_max_window_bits below 15 would need JZlib (Netty's JDK deflater has one window size): declined
+        PerMessageDeflateServerExtensionHandshaker handshaker = new PerMessageDeflateServerExtensionHandshaker(6, false,
                 15, true, false, WebSocketExtensionFilterProvider.DEFAULT, (int) conf.maxMessageSize().bytes());
         for (String value : request.headers().getAll("Sec-WebSocket-Extensions")) {
             List<WebSocketExtensionData> offers;
@@ -175,11 +208,21 @@ public final class WebSocketModule implements Module {
             } catch (RuntimeException malformed) {
                 return null;
             }
-            for (WebSocketExtensionData offer : offers) {
+            String[] raw = value.split(",");
+            for (int i = 0; i < offers.size(); i++) {
+                WebSocketExtensionData offer = offers.get(i);
+                if (i < raw.length && !validDeflateOffer(raw[i])) {
+                    continue; // RFC 7692 §7: an offer with a duplicate or invalid parameter is declined
+                }
                 Map<String, String> parameters = new LinkedHashMap<>();
                 offer.parameters().forEach((k, v) -> parameters.put(k.toLowerCase(Locale.ROOT), v));
-                WebSocketServerExtension agreed = handshaker.handshakeExtension(
-                        new WebSocketExtensionData(offer.name().toLowerCase(Locale.ROOT), parameters));
+                WebSocketServerExtension agreed;
+                try {
+                    agreed = handshaker.handshakeExtension(
+                            new WebSocketExtensionData(offer.name().toLowerCase(Locale.ROOT), parameters));
+                } catch (RuntimeException malformed) { // a parameter value Netty cannot read: declined
+                    continue;
+                }
                 if (agreed != null) {
                     return agreed;
                 }

@@ -81,10 +81,12 @@ class ProxyObservationTests {
                 """.formatted(dead, b.port()), x -> x.module(new MetricsModule(null, observations, null)));
                 RawClient c = e.raw()) {
             RawClient.Response r = c.send("GET /echo?x=1 HTTP/1.1\r\nHost: h\r\n"
-                    + "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\r\n\r\n").read();
+                    + "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\r\n"
+                    + "b3: 80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1\r\nX-B3-TraceId: 80f198ee56343ba8\r\n\r\n").read();
             assertThat(r.status()).isEqualTo(200);
-            // the client's own traceparent is replaced by the attempt's, once
-            assertThat(r.body()).contains("traceparent: attempt-2\n").doesNotContain("attempt-1").doesNotContain("0af765");
+            // the client's own trace context (W3C and B3) is replaced by the attempt's, once
+            assertThat(r.body()).contains("traceparent: attempt-2\n").doesNotContain("attempt-1").doesNotContain("0af765")
+                    .doesNotContain("80f198ee");
 
             assertThat(observations).hasNumberOfObservationsEqualTo(3)
                     .hasNumberOfObservationsWithNameEqualTo("http.client.requests", 2)
@@ -146,8 +148,9 @@ class ProxyObservationTests {
                       - location: /
                         proxy-pass: http://127.0.0.1:%d
                 """.formatted(b.port())); RawClient c = e.raw()) {
-            RawClient.Response r = c.send("GET /echo HTTP/1.1\r\nHost: h\r\ntraceparent: as-sent\r\n\r\n").read();
-            assertThat(r.body()).contains("traceparent: as-sent\n");
+            RawClient.Response r = c.send("GET /echo HTTP/1.1\r\nHost: h\r\ntraceparent: as-sent\r\nb3: as-sent\r\n\r\n")
+                    .read();
+            assertThat(r.body()).contains("traceparent: as-sent\n").contains("b3: as-sent\n");
         }
     }
 }

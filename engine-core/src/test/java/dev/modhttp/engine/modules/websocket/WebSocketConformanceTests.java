@@ -286,7 +286,7 @@ class WebSocketConformanceTests {
             4000, 4999}) {
             row("7.7 valid close code " + code, (c, d) -> c.send(Frames.close(code, new byte[0])), "close:" + code);
         }
-        for (int code : new int[] {0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999}) {
+        for (int code : new int[] {0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535}) {
             row("7.9 invalid close code " + code, (c, d) -> c.send(Frames.close(code, new byte[0])), "close:1002");
         }
     }
@@ -376,6 +376,18 @@ class WebSocketConformanceTests {
         row("13.2 an offer with an unknown parameter is not taken", "/deflate",
                 "Sec-WebSocket-Extensions: permessage-deflate; unknown=1\r\n",
                 (c, d) -> c.send(Frames.text("plain"), frame(true, 4, TEXT, utf8("x"))), "text:plain", "close:1002");
+        for (String[] declined : new String[][] {{"server_max_window_bits=10", "a smaller server window (it needs JZlib)"},
+            {"server_max_window_bits=abc", "a window size that is not a number"},
+            {"server_max_window_bits", "a server window without its value"},
+            {"server_no_context_takeover; server_no_context_takeover", "a parameter twice"},
+            {"client_no_context_takeover=1", "a context flag with a value"},
+            {"client_max_window_bits=16", "a window past 15"}}) {
+            row("13 declined: " + declined[1], "/deflate", "Sec-WebSocket-Extensions: permessage-deflate; " + declined[0] + "\r\n",
+                    (c, d) -> c.send(Frames.text("plain")), "text:plain");
+        }
+        row("13.3 a declined offer, then one taken", "/deflate",
+                "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=10, permessage-deflate\r\n",
+                (c, d) -> c.send(frame(true, 4, TEXT, d.compress(utf8("second offer")))), "deflated:second offer");
     }
 
     @ParameterizedTest(name = "{0}")

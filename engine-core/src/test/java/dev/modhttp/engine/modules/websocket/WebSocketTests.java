@@ -4,12 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modhttp.engine.config.ConfigException;
+import dev.modhttp.engine.http.HttpExchange;
+import dev.modhttp.engine.http.Request;
+import dev.modhttp.engine.http.Tunnel;
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpVersion;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +53,8 @@ class WebSocketTests {
                         websocket: echo
                       - location: /ws/origin
                         websocket: { endpoint: echo, origins: ["https://app.example.com"] }
+                      - location: /ws/defaults
+                        websocket: echo
                 %s
                 """.formatted(dir.resolve("access.log"), more);
     }
@@ -185,6 +195,13 @@ class WebSocketTests {
             assertThat(status(e, Frames.handshake("/ws/guarded", ""))).as("access: deny all").isEqualTo(403);
             assertThat(status(e, Frames.handshake("/ws/origin", "Origin: https://evil.example.com\r\n"))).isEqualTo(403);
             assertThat(status(e, Frames.handshake("/ws/origin", "Origin: https://app.example.com\r\n"))).isEqualTo(101);
+            assertThat(status(e, Frames.handshake("/ws/origin", ""))).as("no Origin: not a browser").isEqualTo(101);
+            assertThat(status(e, Frames.handshake("/ws/origin", "Origin: https://app.example.com\r\n"
+                    + "Origin: https://evil.example.com\r\n"))).isEqualTo(403);
+            assertThat(status(e, Frames.handshake("/ws/echo", "Sec-WebSocket-Key: AQIDBAUGBwgJCgsMDQ4PEA==\r\n")))
+                    .as("two keys").isEqualTo(400);
+            assertThat(status(e, Frames.handshake("/ws/echo", "Sec-WebSocket-Version: 8\r\n"))).as("two versions")
+                    .isEqualTo(426);
             assertThat(status(e, "POST /ws/echo HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n")).isEqualTo(405);
             RawClient.Response plain = response(e, "GET /ws/echo HTTP/1.1\r\nHost: h\r\n\r\n");
             assertThat(plain.status()).isEqualTo(426);
@@ -202,6 +219,101 @@ class WebSocketTests {
             assertThat(ok.header("Sec-WebSocket-Accept")).as("RFC 6455 §1.3's example").isEqualTo("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
             // the server goes on serving
             assertThat(status(e, "GET /ws/echo HTTP/1.1\r\nHost: h\r\n\r\n")).isEqualTo(426);
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotReadIsNotReadEitherSoEchoesCannotPileUp() throws Exception {
+        try (TestEngine e = TestEngine.start(yaml(""), b -> b.module(new WebSocketModule(Map.of("echo", new Echo()))))) {
+            java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                    new java.net.InetSocketAddress("127.0.0.1", e.port()));
+            ch.write(java.nio.ByteBuffer.wrap(Frames.handshake("/ws/defaults", "").getBytes(StandardCharsets.US_ASCII)));
+            java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(1024);
+            while (!new String(head.array(), 0, head.position(), StandardCharsets.US_ASCII).contains("\r\n\r\n")) {
+                ch.read(head); // the 101, then nothing more is read
+            }
+            ch.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4096);
+            ch.configureBlocking(false);
+            byte[] frame = Frames.frame(true, 0, Frames.BINARY, new byte[60_000]); // 60 KB messages, under max-frame-size
+            java.nio.ByteBuffer out = java.nio.ByteBuffer.wrap(frame);
+            long taken = 0;
+            long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < end) {
+                int n = ch.write(out);
+                taken += n;
+                if (!out.hasRemaining()) {
+                    out.rewind();
+                } else if (n == 0) {
+                    Thread.sleep(1);
+                }
+            }
+            ch.close();
+            // the server's write buffer, then the kernel's buffers both ways, and no more
+            assertThat(taken).as("bytes the server took from a client that reads nothing").isLessThan(32L << 20);
+
+            assertThat(status(e, "GET /ws/echo HTTP/1.1\r\nHost: h\r\n\r\n")).as("still serving").isEqualTo(426);
+        }
+    }
+
+    /** The client's side of an upgraded connection, as the engine gives it to the tunnel. */
+    static final class FakeEnd implements Tunnel.End {
+        boolean writable = true;
+        final List<Boolean> reads = new java.util.ArrayList<>();
+        int written;
+
+        @Override
+        public void write(io.netty.buffer.ByteBuf data) {
+            written += data.readableBytes();
+            data.release();
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public boolean isWritable() {
+            return writable;
+        }
+
+        @Override
+        public void read(boolean on) {
+            reads.add(on);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void readingPausesWhileTheClientTakesNoBytesAndResumesOnceItDoes() throws Exception {
+        io.netty.channel.DefaultEventLoop loop = new io.netty.channel.DefaultEventLoop();
+        try {
+            Request request = new Request("GET", "/ws", HttpVersion.HTTP_1_1, new DefaultHttpHeaders(), "h", "/ws", null,
+                    new java.net.InetSocketAddress("127.0.0.1", 1), new java.net.InetSocketAddress("127.0.0.1", 2), false);
+            HttpExchange exchange = (HttpExchange) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {HttpExchange.class}, (proxy, method, args) -> switch (method.getName()) {
+                        case "eventLoop" -> loop;
+                        case "request" -> request;
+                        default -> throw new UnsupportedOperationException(method.getName());
+                    });
+            WebSocketConnection c = new WebSocketConnection(exchange, new Echo(), WebSocketConfig.DEFAULTS, null, null);
+            FakeEnd end = new FakeEnd();
+            loop.submit(() -> {
+                c.start(end);
+                end.writable = false; // the client stopped reading
+                c.onData(Unpooled.wrappedBuffer(Frames.frame(true, 0, Frames.BINARY, new byte[100])));
+            }).get();
+            assertThat(end.written).as("the echo went out").isGreaterThan(100);
+            assertThat(end.reads).as("reading paused").containsExactly(false);
+            loop.submit(() -> {
+                end.writable = true;
+                c.onWritable();
+            }).get();
+            assertThat(end.reads).as("and resumed").containsExactly(false, true);
+        } finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
     }
 
