@@ -1,0 +1,242 @@
+package dev.modhttp.engine.http;
+
+import dev.modhttp.engine.core.CoreModule;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.multipart.Attribute;
+import io.netty.handler.codec.http.multipart.DefaultHttpDataFactory;
+import io.netty.handler.codec.http.multipart.FileUpload;
+import io.netty.handler.codec.http.multipart.HttpData;
+import io.netty.handler.codec.http.multipart.HttpPostMultipartRequestDecoder;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.netty.handler.codec.http.multipart.InterfaceHttpData;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The parts of a {@code multipart/form-data} request body (RFC 7578), parsed by Netty's
+ * multipart decoder from the body as the engine buffered it (memory, or its temporary file past
+ * {@code client-body-buffer-size}). A part past 16 KiB is kept in a file under the location's
+ * {@code client-body-temp-path}; {@link #close()} deletes them, so parse in a try-with-resources:
+ *
+ * <pre>{@code
+ * try (Multipart form = Multipart.parse(exchange, new Multipart.Limits(10 << 20, 50 << 20, 20))) {
+ *     Multipart.Part file = form.part("file");
+ *     Files.copy(file.path(), target);   // or file.bytes() when it is small
+ * } catch (Multipart.Failure e) {
+ *     return Result.status(e.status());   // 400, 413 or 415
+ * }
+ * }</pre>
+ *
+ * Parsing reads files: do it in a blocking handler. Limits apply on top of
+ * {@code client-max-body-size}, which bounds the whole body before a handler sees it.
+ */
+public final class Multipart implements AutoCloseable {
+
+    /** How much of a part is kept in memory before it goes to a file. */
+    static final long IN_MEMORY = 16 * 1024;
+
+    /**
+     * @param maxPartSize the most bytes one part may hold
+     * @param maxTotalSize the most bytes all parts may hold together
+     * @param maxParts the most parts
+     */
+    public record Limits(long maxPartSize, long maxTotalSize, int maxParts) {
+    }
+
+    /** A request the form cannot be read from: {@link #status()} is the answer (400, 413, 415). */
+    public static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        Failure(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    /** One part: a field (no filename) or a file. */
+    public static final class Part {
+        private final HttpData data;
+
+        Part(HttpData data) {
+            this.data = data;
+        }
+
+        /** The {@code name} of its Content-Disposition. */
+        public String name() {
+            return data.getName();
+        }
+
+        /** The file's name as the client sent it (never a path to trust), or null for a field. */
+        public String filename() {
+            return data instanceof FileUpload f ? f.getFilename() : null;
+        }
+
+        /** The part's Content-Type; {@code text/plain} for a field. */
+        public String contentType() {
+            return data instanceof FileUpload f ? f.getContentType() : "text/plain";
+        }
+
+        /** Its length in bytes. */
+        public long size() {
+            return data.length();
+        }
+
+        /** The file holding it, or null while it is small enough to be kept in memory. */
+        public Path path() {
+            try {
+                return data.isInMemory() ? null : data.getFile().toPath();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Its bytes (read from its file when it has one). */
+        public byte[] bytes() {
+            try {
+                return data.get();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Its text, in the part's charset or UTF-8. */
+        public String text() {
+            try {
+                return data.getString(data.getCharset() == null ? StandardCharsets.UTF_8 : data.getCharset());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private final HttpPostMultipartRequestDecoder decoder;
+    private final List<Part> parts;
+
+    private Multipart(HttpPostMultipartRequestDecoder decoder, List<Part> parts) {
+        this.decoder = decoder;
+        this.parts = parts;
+    }
+
+    /**
+     * Parses {@code exchange}'s request body.
+     *
+     * @throws Failure 415 for a body that is not {@code multipart/form-data} with a boundary, 400 for a
+     *     malformed one, 413 past a limit
+     */
+    public static Multipart parse(HttpExchange exchange, Limits limits) throws Failure {
+        Request request = exchange.request();
+        String type = request.header("Content-Type");
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
+                || !type.toLowerCase(Locale.ROOT).contains("boundary=")) {
+            throw new Failure(415, "not multipart/form-data with a boundary: " + type);
+        }
+        DefaultHttpDataFactory factory = new DefaultHttpDataFactory(IN_MEMORY);
+        factory.setBaseDir(exchange.config(CoreModule.CONFIG).clientBodyTempPath().toString());
+        factory.setDeleteOnExit(false); // close() deletes them; the JVM's list would only grow
+        factory.setMaxLimit(limits.maxPartSize());
+        HttpPostMultipartRequestDecoder decoder;
+        try {
+            decoder = new HttpPostMultipartRequestDecoder(factory,
+                    new DefaultHttpRequest(request.version(), HttpMethod.POST, request.rawUri(), request.headers()));
+        } catch (RuntimeException e) { // a Content-Type the decoder cannot take (a boundary it cannot read)
+            throw new Failure(400, "malformed multipart Content-Type: " + e);
+        }
+        try {
+            feed(decoder, request);
+        } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
+            decoder.destroy();
+            boolean tooBig = e.getCause() instanceof IOException io && String.valueOf(io.getMessage()).contains("exceed");
+            throw new Failure(tooBig ? 413 : 400, tooBig ? "a part is larger than " + limits.maxPartSize() + " bytes"
+                    : "malformed multipart body: " + e.getMessage());
+        } catch (UncheckedIOException e) { // the body's own file: the server's trouble, not the client's
+            decoder.destroy();
+            throw e;
+        } catch (RuntimeException e) { // the decoder's other complaints about the body
+            decoder.destroy();
+            throw new Failure(400, "malformed multipart body: " + e);
+        }
+        InterfaceHttpData partial = decoder.currentPartialHttpData();
+        if (partial != null) { // the body ended inside a part (its closing boundary missing)
+            String name = partial.getName();
+            decoder.destroy(); // the factory holds the partial part too, and lets go of it
+            throw new Failure(400, "malformed multipart body: it ends inside the part \"" + name + "\"");
+        }
+        List<Part> parts = new ArrayList<>();
+        long total = 0;
+        for (InterfaceHttpData data : decoder.getBodyHttpDatas()) {
+            if (data instanceof Attribute || data instanceof FileUpload) {
+                HttpData d = (HttpData) data;
+                parts.add(new Part(d));
+                total += d.length();
+            }
+        }
+        Multipart form = new Multipart(decoder, List.copyOf(parts));
+        if (parts.size() > limits.maxParts() || total > limits.maxTotalSize()) {
+            form.close();
+            throw new Failure(413, parts.size() > limits.maxParts() ? "more than " + limits.maxParts() + " parts"
+                    : "the parts hold more than " + limits.maxTotalSize() + " bytes");
+        }
+        return form;
+    }
+
+    /** The body, from memory or its file, in 64 KiB pieces. */
+    private static void feed(HttpPostMultipartRequestDecoder decoder, Request request) {
+        Path file = request.bodyFile();
+        if (file == null) {
+            offer(decoder, request.body().retainedDuplicate());
+        } else {
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                ByteBuffer piece = ByteBuffer.allocate(64 * 1024);
+                while (in.read(piece.clear()) > 0) {
+                    offer(decoder, Unpooled.copiedBuffer(piece.flip()));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        decoder.offer(LastHttpContent.EMPTY_LAST_CONTENT);
+    }
+
+    /** The decoder copies what it is offered: the piece is released after. */
+    private static void offer(HttpPostMultipartRequestDecoder decoder, ByteBuf piece) {
+        try {
+            decoder.offer(new DefaultHttpContent(piece));
+        } finally {
+            piece.release();
+        }
+    }
+
+    /** Every part, in the body's order. */
+    public List<Part> parts() {
+        return parts;
+    }
+
+    /** The first part named {@code name}, or null. */
+    public Part part(String name) {
+        return parts.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** Deletes the parts' files and lets go of their memory. */
+    @Override
+    public void close() {
+        decoder.destroy();
+    }
+}
