@@ -39,6 +39,10 @@ public record CoreConfig(
         @KeyDoc(defaultValue = "`off`", meaning = "`on`: every body goes to a file, kept after the request "
                 + "(`$request_body_file` names it, for a backend reading it); `clean`: to a file, deleted")
         InFileOnly clientBodyInFileOnly,
+        @KeyDoc(defaultValue = "`off`", meaning = "`on`: a body kept in memory is one contiguous buffer (the pieces it "
+                + "arrived in copied together once it is complete), for handlers and `$request_body` that read it whole; a "
+                + "body past `client-body-buffer-size` still goes to a file, as in nginx")
+        Boolean clientBodyInSingleBuffer,
         @KeyDoc(defaultValue = "`60s`", meaning = "while the client does not take the response")
         Duration sendTimeout,
         @KeyDoc(defaultValue = "`75s`", meaning = "idle keep-alive; `0` disables keep-alive")
@@ -92,7 +96,7 @@ public record CoreConfig(
     public enum IfModifiedSince { OFF, EXACT, BEFORE }
 
     public static final CoreConfig DEFAULTS = new CoreConfig(null, null, List.of("index.html"), Size.parse("1m"),
-            Duration.ofSeconds(60), Duration.ofSeconds(60), Size.parse("16k"), null, InFileOnly.OFF,
+            Duration.ofSeconds(60), Duration.ofSeconds(60), Size.parse("16k"), null, InFileOnly.OFF, false,
             Duration.ofSeconds(60), Duration.ofSeconds(75), 1000,
             new HeaderBuffers(4, Size.parse("8k")), List.of(), Satisfy.ALL, IfModifiedSince.EXACT, null, Map.of(),
             "application/octet-stream", DisableSymlinks.OUTSIDE_ROOT, true, 8192);

@@ -179,6 +179,9 @@ public final class RequestBody {
 
     /** The complete body to the request: in memory, or as its file. */
     private void handOver() {
+        if (buffered != null && buffered.numComponents() > 1 && Boolean.TRUE.equals(core().clientBodyInSingleBuffer())) {
+            buffered.consolidate(); // client-body-in-single-buffer: one copy, once
+        }
         HttpAccess.get().body(ex.request(), buffered == null ? Unpooled.EMPTY_BUFFER : buffered,
                 spool == null ? null : spool.path());
     }

@@ -161,10 +161,10 @@ public final class ResponseStream implements StreamedBody {
         }
         closed = true;
         release();
-        failWaiting();
         if (onClose != null && !endAsked) {
-            onClose.run();
+            onClose.run(); // first: a writer waiting on a stage learns of the end after the handler did
         }
+        failWaiting();
     }
 
     private void finish() {

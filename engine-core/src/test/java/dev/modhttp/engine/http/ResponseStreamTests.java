@@ -118,6 +118,47 @@ class ResponseStreamTests {
     }
 
     @Test
+    void onHttp2ThePiecesAreDataFramesAsTheyAreWritten() throws Exception {
+        CountDownLatch second = new CountDownLatch(1);
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    http2: on
+                    http2-upgrade: on
+                    locations:
+                      - location: /
+                """, b -> b.handler(Phase.CONTENT, ex -> {
+            ResponseStream out = ResponseStream.open(ex.response().status(200).contentType("text/plain"), ex);
+            out.write("one\n");
+            boolean waits = ex.request().uri().equals("/stream");
+            worker.submit(() -> {
+                if (waits) {
+                    second.await(10, TimeUnit.SECONDS);
+                }
+                out.write("two\n");
+                out.end();
+                return null;
+            });
+            return Result.OK;
+        }))) {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_2).build();
+            client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + e.port() + "/warm"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.discarding()); // the h2c upgrade; this one over HTTP/1.1
+            java.net.http.HttpResponse<java.io.InputStream> r = client.send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create("http://127.0.0.1:" + e.port() + "/stream")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(r.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(),
+                    StandardCharsets.UTF_8));
+            assertThat(lines.readLine()).as("before the second is written").isEqualTo("one");
+            second.countDown();
+            assertThat(lines.readLine()).isEqualTo("two");
+            assertThat(lines.readLine()).isNull();
+        }
+    }
+
+    @Test
     void aWriterThatWaitsForEachWriteIsPacedByTheClientAndLearnsWhenItLeaves() throws Exception {
         AtomicLong written = new AtomicLong();
         AtomicBoolean closed = new AtomicBoolean();
