@@ -43,6 +43,7 @@ public final class ResponseStream implements StreamedBody {
     private volatile boolean closed;
     private boolean endAsked;
     private Runnable onClose;
+    private Throwable failedWith;
 
     private ResponseStream(EventLoop loop) {
         this.loop = loop;
@@ -109,7 +110,9 @@ public final class ResponseStream implements StreamedBody {
                 failWaiting();
             } else if (!closed) {
                 closed = true;
+                failedWith = cause; // before the head went out: the body fails as it starts
                 release();
+                failWaiting();
             }
         });
     }
@@ -135,6 +138,10 @@ public final class ResponseStream implements StreamedBody {
     @Override
     public void start(Sink sink) {
         this.sink = sink;
+        if (failedWith != null) {
+            sink.fail(failedWith);
+            return;
+        }
         for (ByteBuf piece : early) {
             sink.write(piece);
         }

@@ -118,6 +118,17 @@ class ResponseStreamTests {
     }
 
     @Test
+    void aStreamThatFailsBeforeItsHeadWentOutEndsTheConnectionAfterTheHead() throws Exception {
+        try (TestEngine e = TestEngine.start(YAML, b -> b.handler(Phase.CONTENT, ex -> {
+            ResponseStream.open(ex.response().status(200), ex).fail(new IOException("the producer broke"));
+            return Result.OK;
+        })); Chunks c = new Chunks(e.port(), "GET /a HTTP/1.1\r\nHost: h\r\n\r\n")) {
+            assertThat(c.head.get(0)).isEqualTo("HTTP/1.1 200 OK");
+            assertThat(c.in.read()).as("no chunk, and no last chunk: the connection ends").isEqualTo(-1);
+        }
+    }
+
+    @Test
     void onHttp2ThePiecesAreDataFramesAsTheyAreWritten() throws Exception {
         CountDownLatch second = new CountDownLatch(1);
         try (TestEngine e = TestEngine.start("""

@@ -254,7 +254,7 @@ final class WebSocketConnection implements Tunnel, WebSocketSession {
             message.release();
             message = null;
         }
-        codec.release();
+        loop.execute(codec::release); // not from inside the codec's own decoding, which may have called this
         IOException closed = new IOException("the WebSocket session is closed");
         while (!waiting.isEmpty()) {
             waiting.poll().completeExceptionally(closed);
