@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modhttp.engine.phase.Phase;
 import dev.modhttp.engine.phase.Result;
+import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -118,13 +119,25 @@ class ResponseStreamTests {
     }
 
     @Test
-    void aStreamThatFailsBeforeItsHeadWentOutEndsTheConnectionAfterTheHead() throws Exception {
+    void aStreamThatFailsBeforeItWasStartedEndsTheConnectionWithoutACompleteResponse() throws Exception {
         try (TestEngine e = TestEngine.start(YAML, b -> b.handler(Phase.CONTENT, ex -> {
-            ResponseStream.open(ex.response().status(200), ex).fail(new IOException("the producer broke"));
+            if (ex.request().uri().equals("/fail")) {
+                ResponseStream.open(ex.response().status(200), ex).fail(new IOException("the producer broke"));
+            } else {
+                ResponseStream.open(ex.response().status(200), ex).end();
+            }
             return Result.OK;
-        })); Chunks c = new Chunks(e.port(), "GET /a HTTP/1.1\r\nHost: h\r\n\r\n")) {
-            assertThat(c.head.get(0)).isEqualTo("HTTP/1.1 200 OK");
-            assertThat(c.in.read()).as("no chunk, and no last chunk: the connection ends").isEqualTo(-1);
+        }))) {
+            try (RawClient c = e.raw().timeout(40_000)) {
+                long start = System.nanoTime();
+                String got = new String(c.send("GET /fail HTTP/1.1\r\nHost: h\r\n\r\n").readToEnd(), StandardCharsets.ISO_8859_1);
+                assertThat(got).as("no last chunk: the client cannot take it for a whole response").doesNotContain("0\r\n\r\n");
+                // ended by the failure, not by a timeout (send-timeout and keepalive-timeout are 60 s and more)
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+            }
+            try (RawClient c = e.raw()) {
+                assertThat(c.send("GET /ok HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).as("still serving").isEqualTo(200);
+            }
         }
     }
 

@@ -312,6 +312,17 @@ class WebSocketTests {
                 c.onWritable();
             }).get();
             assertThat(end.reads).as("and resumed").containsExactly(false, true);
+
+            // a send's stage completes once the client takes bytes again: back-pressure for the endpoint's sender
+            end.writable = false;
+            java.util.concurrent.CompletableFuture<Void> sent = c.sendText("x").toCompletableFuture();
+            Thread.sleep(100);
+            assertThat(sent).as("while the client takes no bytes").isNotDone();
+            loop.submit(() -> {
+                end.writable = true;
+                c.onWritable();
+            }).get();
+            assertThat(sent.get(5, TimeUnit.SECONDS)).isNull();
         } finally {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
