@@ -149,7 +149,8 @@ public final class Multipart implements AutoCloseable {
             throw new Failure(415, "not multipart/form-data with a boundary: " + type);
         }
         DefaultHttpDataFactory factory = new DefaultHttpDataFactory(IN_MEMORY);
-        factory.setBaseDir(exchange.config(CoreModule.CONFIG).clientBodyTempPath().toString());
+        Path temp = exchange.config(CoreModule.CONFIG).clientBodyTempPath(); // unset: the JVM's, as for bodies
+        factory.setBaseDir(temp == null ? System.getProperty("java.io.tmpdir") : temp.toString());
         factory.setDeleteOnExit(false); // close() deletes them; the JVM's list would only grow
         factory.setMaxLimit(limits.maxPartSize());
         HttpPostMultipartRequestDecoder decoder;

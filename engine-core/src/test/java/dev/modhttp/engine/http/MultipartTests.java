@@ -49,14 +49,18 @@ class MultipartTests {
     }
 
     TestEngine start() {
+        return start("client-body-temp-path: " + temp);
+    }
+
+    TestEngine start(String main) {
         return TestEngine.start("""
-                client-body-temp-path: %s
+                %s
                 servers:
                   - listen: ["127.0.0.1:0"]
                     client-max-body-size: 8m
                     locations:
                       - location: /
-                """.formatted(temp), b -> b.handler(new HandlerDefinition(Phase.CONTENT, 0, "form", ex -> {
+                """.formatted(main), b -> b.handler(new HandlerDefinition(Phase.CONTENT, 0, "form", ex -> {
             try (Multipart form = Multipart.parse(ex, new Multipart.Limits(1 << 20, 2 << 20, 3))) {
                 Multipart.Part title = form.part("title");
                 Multipart.Part photo = form.part("photo");
@@ -88,6 +92,16 @@ class MultipartTests {
             try (Stream<Path> left = Files.list(temp)) {
                 assertThat(left).as("temporary files left").isEmpty();
             }
+        }
+    }
+
+    @Test
+    void withoutClientBodyTempPathLargePartsGoToTheJvmsTemporaryDirectory() throws Exception {
+        byte[] large = new byte[100_000];
+        try (TestEngine e = start("")) {
+            HttpResponse<String> r = post(e, "/", "multipart/form-data; boundary=" + BOUNDARY, body(large));
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).endsWith("|file false"); // in a file, not under this test's directory
         }
     }
 
