@@ -2,6 +2,7 @@ package dev.modhttp.engine.http;
 
 import dev.modhttp.engine.core.CoreModule;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
@@ -22,8 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The parts of a {@code multipart/form-data} request body (RFC 7578), parsed by Netty's
@@ -144,8 +145,8 @@ public final class Multipart implements AutoCloseable {
     public static Multipart parse(HttpExchange exchange, Limits limits) throws Failure {
         Request request = exchange.request();
         String type = request.header("Content-Type");
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
-                || !type.toLowerCase(Locale.ROOT).contains("boundary=")) {
+        String boundary = type == null ? null : boundary(type);
+        if (boundary == null || !type.split(";")[0].trim().equalsIgnoreCase("multipart/form-data")) {
             throw new Failure(415, "not multipart/form-data with a boundary: " + type);
         }
         DefaultHttpDataFactory factory = new DefaultHttpDataFactory(IN_MEMORY);
@@ -156,12 +157,20 @@ public final class Multipart implements AutoCloseable {
         HttpPostMultipartRequestDecoder decoder;
         try {
             decoder = new HttpPostMultipartRequestDecoder(factory,
-                    new DefaultHttpRequest(request.version(), HttpMethod.POST, request.rawUri(), request.headers()));
+                    new DefaultHttpRequest(request.version(), HttpMethod.POST, request.rawUri(), request.headers()),
+                    StandardCharsets.UTF_8, Math.max(1, limits.maxParts()), 1024); // past maxParts: TooManyFormFields
         } catch (RuntimeException e) { // a Content-Type the decoder cannot take (a boundary it cannot read)
             throw new Failure(400, "malformed multipart Content-Type: " + e);
         }
+        byte[] closing = ("--" + boundary + "--").getBytes(StandardCharsets.ISO_8859_1);
         try {
-            feed(decoder, request);
+            if (!feed(decoder, request, closing)) { // RFC 2046 §5.1.1: the body ends with the close delimiter
+                decoder.destroy();
+                throw new Failure(400, "malformed multipart body: no closing boundary");
+            }
+        } catch (HttpPostRequestDecoder.TooManyFormFieldsException e) {
+            decoder.destroy();
+            throw new Failure(413, "more than " + limits.maxParts() + " parts");
         } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
             decoder.destroy();
             boolean tooBig = e.getCause() instanceof IOException io && String.valueOf(io.getMessage()).contains("exceed");
@@ -198,22 +207,48 @@ public final class Multipart implements AutoCloseable {
         return form;
     }
 
-    /** The body, from memory or its file, in 64 KiB pieces. */
-    private static void feed(HttpPostMultipartRequestDecoder decoder, Request request) {
+    /** The body, from memory or its file, in 64 KiB pieces; whether {@code closing} was in it. */
+    private static boolean feed(HttpPostMultipartRequestDecoder decoder, Request request, byte[] closing) {
         Path file = request.bodyFile();
+        boolean seen;
         if (file == null) {
-            offer(decoder, request.body().retainedDuplicate());
+            ByteBuf body = request.body();
+            seen = ByteBufUtil.indexOf(Unpooled.wrappedBuffer(closing), body) >= 0;
+            offer(decoder, body.retainedDuplicate());
         } else {
+            seen = false;
+            byte[] tail = new byte[0];
             try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
                 ByteBuffer piece = ByteBuffer.allocate(64 * 1024);
                 while (in.read(piece.clear()) > 0) {
-                    offer(decoder, Unpooled.copiedBuffer(piece.flip()));
+                    piece.flip();
+                    byte[] window = new byte[tail.length + piece.remaining()]; // the last piece's end, then this one
+                    System.arraycopy(tail, 0, window, 0, tail.length);
+                    piece.duplicate().get(window, tail.length, piece.remaining());
+                    seen |= ByteBufUtil.indexOf(Unpooled.wrappedBuffer(closing), Unpooled.wrappedBuffer(window)) >= 0;
+                    tail = Arrays.copyOfRange(window, Math.max(0, window.length - closing.length + 1), window.length);
+                    offer(decoder, Unpooled.copiedBuffer(piece));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         decoder.offer(LastHttpContent.EMPTY_LAST_CONTENT);
+        return seen;
+    }
+
+    /** The boundary parameter of a Content-Type, unquoted, or null. */
+    static String boundary(String contentType) {
+        for (String parameter : contentType.split(";")) {
+            String[] nameValue = parameter.trim().split("=", 2);
+            if (nameValue.length == 2 && nameValue[0].trim().equalsIgnoreCase("boundary")) {
+                String value = nameValue[1].trim();
+                value = value.length() > 1 && value.startsWith("\"") && value.endsWith("\"")
+                        ? value.substring(1, value.length() - 1) : value;
+                return value.isEmpty() ? null : value;
+            }
+        }
+        return null;
     }
 
     /** The decoder copies what it is offered: the piece is released after. */

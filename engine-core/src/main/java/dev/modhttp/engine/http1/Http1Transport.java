@@ -180,6 +180,7 @@ final class Http1Transport implements Transport {
 
     @Override
     public void flush() {
+        output(null); // a head still pending goes out too: a streamed body's, before its first piece
         conn.flush();
     }
 

@@ -117,6 +117,20 @@ class MultipartTests {
             byte[] truncated = java.util.Arrays.copyOf(cut, cut.length - 20);
             HttpResponse<String> malformed = post(e, "/", type, truncated);
             assertThat(malformed.statusCode()).as("no closing boundary: %s", malformed.body()).isIn(400);
+            assertThat(post(e, "/", "multipart/form-datax; boundary=" + BOUNDARY, body(new byte[1])).statusCode())
+                    .as("another media type").isEqualTo(415);
+            for (String broken : new String[] {"", "garbage without boundary",
+                "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"a\"\r\n\r"}) {
+                assertThat(post(e, "/", type, broken.getBytes(StandardCharsets.UTF_8)).statusCode()).as("[%s]", broken)
+                        .isEqualTo(400);
+            }
+            StringBuilder many = new StringBuilder();
+            for (int i = 0; i < 4; i++) {
+                many.append("--").append(BOUNDARY).append("\r\nContent-Disposition: form-data; name=\"p").append(i)
+                        .append("\"\r\n\r\nv\r\n");
+            }
+            assertThat(post(e, "/", type, (many + "--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.UTF_8)).statusCode())
+                    .as("more parts than the limit (3)").isEqualTo(413);
             assertThat(post(e, "/", type, body(new byte[10])).statusCode()).isEqualTo(200);
             try (Stream<Path> left = Files.list(temp)) {
                 assertThat(left).as("temporary files left").isEmpty();

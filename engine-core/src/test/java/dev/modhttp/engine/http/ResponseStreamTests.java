@@ -183,6 +183,27 @@ class ResponseStreamTests {
     }
 
     @Test
+    void theHeadGoesOutWhenTheStreamStartsNotWithItsFirstPiece() throws Exception {
+        CountDownLatch first = new CountDownLatch(1);
+        try (TestEngine e = TestEngine.start(YAML, b -> b.handler(Phase.CONTENT, ex -> {
+            ServerSentEvents events = ServerSentEvents.open(ex, Duration.ZERO); // no heartbeat
+            worker.submit(() -> {
+                first.await(30, TimeUnit.SECONDS);
+                events.send("late").toCompletableFuture().join();
+                events.close();
+                return null;
+            });
+            return Result.OK;
+        }))) {
+            Chunks c = new Chunks(e.port(), "GET /events HTTP/1.1\r\nHost: h\r\n\r\n"); // reads the head: an EventSource opens
+            assertThat(c.head.get(0)).isEqualTo("HTTP/1.1 200 OK");
+            first.countDown();
+            assertThat(new String(c.next(), StandardCharsets.UTF_8)).isEqualTo("data: late\n\n");
+            c.close();
+        }
+    }
+
+    @Test
     void aWriterThatWaitsForEachWriteIsPacedByTheClientAndLearnsWhenItLeaves() throws Exception {
         AtomicLong written = new AtomicLong();
         AtomicBoolean closed = new AtomicBoolean();
