@@ -1,5 +1,6 @@
 package dev.modhttp.engine.http;
 
+import dev.modhttp.engine.core.CoreModule;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
@@ -29,7 +30,9 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Back-pressure: a write's stage completes once the piece was handed on and the client takes
  * bytes again, so a writer that waits for each stage holds at most the connection's write buffer;
- * one that does not may queue without bound. Pieces written before the head went out wait for it.
+ * one that does not queues what the client cannot take yet, until the client has taken no bytes for
+ * {@code send-timeout} (nginx's send_timeout): then the connection ends and {@link #onClose} runs.
+ * Pieces written before the head went out wait for it.
  * After the client went away, or after {@link #end()} or {@link #fail}, writes fail with
  * {@link IOException}; {@link #onClose} tells the handler the client left.
  */
@@ -45,13 +48,20 @@ public final class ResponseStream implements StreamedBody {
     private Runnable onClose;
     private Throwable failedWith;
 
-    private ResponseStream(EventLoop loop) {
+    /** {@code send-timeout}, in nanoseconds: how long the client may take no bytes while writes keep coming. */
+    private final long sendTimeout;
+    /** When the client last stopped taking bytes, while it still takes none; 0 otherwise. */
+    private long stalledSince;
+
+    private ResponseStream(EventLoop loop, long sendTimeout) {
         this.loop = loop;
+        this.sendTimeout = sendTimeout;
     }
 
     /** Makes {@code exchange}'s response a stream of unknown length and returns it. */
     public static ResponseStream open(Response response, HttpExchange exchange) {
-        ResponseStream stream = new ResponseStream(exchange.eventLoop());
+        ResponseStream stream = new ResponseStream(exchange.eventLoop(),
+                exchange.config(CoreModule.CONFIG).sendTimeout().toNanos());
         response.stream(stream, -1);
         return stream;
     }
@@ -75,6 +85,15 @@ public final class ResponseStream implements StreamedBody {
             } else if (sink == null) {
                 early.add(piece);
                 waiting.add(done);
+            } else if (stalled()) { // nginx's send_timeout: the client took nothing for that long
+                piece.release();
+                done.completeExceptionally(new IOException("the response stream is closed: send-timeout"));
+                closed = true;
+                sink.fail(new IOException("the client took no bytes for send-timeout"));
+                failWaiting();
+                if (onClose != null) {
+                    onClose.run();
+                }
             } else {
                 sink.write(piece);
                 sink.flush();
@@ -154,8 +173,25 @@ public final class ResponseStream implements StreamedBody {
         }
     }
 
+    /**
+     * Whether the client has taken no bytes for {@code send-timeout} while the writer went on
+     * writing (a writer that waits for its stages is cut by the engine's own send-timeout instead).
+     */
+    private boolean stalled() {
+        if (sink.isWritable()) {
+            stalledSince = 0;
+            return false;
+        }
+        long now = System.nanoTime();
+        if (stalledSince == 0) {
+            stalledSince = now;
+        }
+        return sendTimeout > 0 && now - stalledSince >= sendTimeout;
+    }
+
     @Override
     public void resume() {
+        stalledSince = 0;
         while (!waiting.isEmpty() && sink.isWritable()) {
             waiting.poll().complete(null);
         }

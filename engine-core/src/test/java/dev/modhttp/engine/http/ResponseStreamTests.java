@@ -242,6 +242,40 @@ class ResponseStreamTests {
     }
 
     @Test
+    void aWriterThatDoesNotWaitIsCutWhenTheClientTakesNothingForSendTimeout() throws Exception {
+        CompletableFuture<Long> closedAfter = new CompletableFuture<>();
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    send-timeout: 1s
+                    locations:
+                      - location: /
+                """, b -> b.handler(Phase.CONTENT, ex -> {
+            ResponseStream out = ResponseStream.open(ex.response().status(200), ex);
+            long start = System.nanoTime();
+            out.onClose(() -> closedAfter.complete(System.nanoTime() - start));
+            worker.submit(() -> {
+                byte[] piece = new byte[64 * 1024];
+                while (out.isOpen()) {
+                    out.write(piece); // never waits for its stage
+                    Thread.sleep(5);
+                }
+                return null;
+            });
+            return Result.OK;
+        }))) {
+            Socket socket = new Socket();
+            socket.setReceiveBufferSize(4096);
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", e.port()));
+            socket.getOutputStream().write("GET /flood HTTP/1.1\r\nHost: h\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            // the client reads nothing; the stream ends once it has taken nothing for send-timeout (1 s)
+            long nanos = closedAfter.get(30, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(nanos)).isGreaterThanOrEqualTo(Duration.ofSeconds(1)).isLessThan(Duration.ofSeconds(20));
+            socket.close();
+        }
+    }
+
+    @Test
     void serverSentEventsAreFramedSentAtOnceThroughCompressionAndKeptAliveByComments() throws Exception {
         CountDownLatch second = new CountDownLatch(1);
         List<String> lastIds = new ArrayList<>();
