@@ -210,24 +210,30 @@ public final class Multipart implements AutoCloseable {
     /** The body, from memory or its file, in 64 KiB pieces; whether {@code closing} was in it. */
     private static boolean feed(HttpPostMultipartRequestDecoder decoder, Request request, byte[] closing) {
         Path file = request.bodyFile();
+        ByteBuf needle = Unpooled.wrappedBuffer(closing);
         boolean seen;
         if (file == null) {
             ByteBuf body = request.body();
-            seen = ByteBufUtil.indexOf(Unpooled.wrappedBuffer(closing), body) >= 0;
+            seen = ByteBufUtil.indexOf(needle, body) >= 0;
             offer(decoder, body.retainedDuplicate());
         } else {
             seen = false;
+            int keep = closing.length - 1; // what of a piece's end a delimiter across the seam may need
             byte[] tail = new byte[0];
             try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
                 ByteBuffer piece = ByteBuffer.allocate(64 * 1024);
                 while (in.read(piece.clear()) > 0) {
-                    piece.flip();
-                    byte[] window = new byte[tail.length + piece.remaining()]; // the last piece's end, then this one
-                    System.arraycopy(tail, 0, window, 0, tail.length);
-                    piece.duplicate().get(window, tail.length, piece.remaining());
-                    seen |= ByteBufUtil.indexOf(Unpooled.wrappedBuffer(closing), Unpooled.wrappedBuffer(window)) >= 0;
-                    tail = Arrays.copyOfRange(window, Math.max(0, window.length - closing.length + 1), window.length);
-                    offer(decoder, Unpooled.copiedBuffer(piece));
+                    ByteBuf bytes = Unpooled.copiedBuffer(piece.flip());
+                    if (!seen) { // in this piece, or across the seam with the last one
+                        byte[] seam = new byte[tail.length + Math.min(keep, bytes.readableBytes())];
+                        System.arraycopy(tail, 0, seam, 0, tail.length);
+                        bytes.getBytes(bytes.readerIndex(), seam, tail.length, seam.length - tail.length);
+                        seen = ByteBufUtil.indexOf(needle, bytes) >= 0
+                                || ByteBufUtil.indexOf(needle, Unpooled.wrappedBuffer(seam)) >= 0;
+                        tail = bytes.readableBytes() >= keep ? ByteBufUtil.getBytes(bytes, bytes.writerIndex() - keep, keep)
+                                : Arrays.copyOfRange(seam, Math.max(0, seam.length - keep), seam.length);
+                    }
+                    offer(decoder, bytes);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
