@@ -4,14 +4,22 @@
 # (RSS, from /proc) after 3 s idle; beside it, in the same run, the minimal hand-written Netty
 # server (bench/src/RawNettyServer.java), Spring Boot's own floor (bench/boot-floor: a Boot
 # application whose only server is the JDK's HttpServer, built here when missing) and nginx with
-# one worker. Runs alternate the servers so
-# that machine noise hits all of them. With CDS=1 the demo also runs from a class-data-sharing
-# archive, made as Spring Boot documents it: the jar extracted (-Djarmode=tools extract), then a
-# training run (-XX:ArchiveClassesAtExit, -Dspring.context.exit=onRefresh).
+# one worker, and the quick start's sample (samples/quickstart: the starter and two handlers, what a
+# user's own project holds), whose distance to the floor is the engine's and the starter's own start.
+# Runs alternate the servers so that machine noise hits all of them. With CDS=1 the demo also runs
+# as Spring Boot documents a faster start: the jar extracted (-Djarmode=tools extract), a training
+# run that exits once the context is refreshed (-Dspring.context.exit=onRefresh), then
+#   demo-cds      JDK 17, class-data-sharing archive (-XX:ArchiveClassesAtExit / -XX:SharedArchiveFile)
+#   demo-cds-aot  the same with Spring's AOT-generated bean definitions (-Dspring.aot.enabled=true;
+#                 the demo's build runs process-aot)
+#   demo-aotc     JDK 25's AOT cache (-XX:AOTCacheOutput / -XX:AOTCache) with spring.aot.enabled,
+#                 when a JDK 25 is found (JAVA25, else /usr/lib/jvm/*25*)
+#   quick-aotc    the sample with JDK 25's AOT cache (its build has no process-aot)
 #
 #   bench/startup.sh                 # 5 runs each, JVM flags as the README gives them
 #   RUNS=1 bench/startup.sh          # the short variant
-#   JAVA_FLAGS="-XX:+UseSerialGC -Xmx256m" bench/startup.sh   # the flags the README suggests
+#   CDS=1 bench/startup.sh           # also the faster starts above
+#   JAVA_FLAGS="-XX:+UseSerialGC -Xms16m -Xmx256m" bench/startup.sh   # the flags the README suggests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=$(realpath -m "${1:-demo-app/target/demo-app.jar}")
@@ -25,6 +33,12 @@ require_free_ports $PORT
 bench_classpath
 FLOOR=bench/boot-floor/target/boot-floor.jar
 [ -f "$FLOOR" ] || ./mvnw -q -f bench/boot-floor/pom.xml package -DskipTests
+QUICK=samples/quickstart/target/quickstart.jar
+if [ ! -f "$QUICK" ]; then # against this checkout's starter, installed into the local repository
+  ./mvnw -q -pl engine-spring-boot-starter -am install -DskipTests -Dinvoker.skip
+  ./mvnw -q -f samples/quickstart/pom.xml package -DskipTests
+fi
+JAVA25=${JAVA25:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}
 out=bench/out/startup
 mkdir -p "$out/nginx" "$out/www"
 echo -n "Hello, World!" > "$out/www/hello"
@@ -41,7 +55,7 @@ exec {pause}<> <(:) # a pipe that never has data: reading it with a timeout is a
 # curl process each time (on two cores those starts slowed the server being timed by about a second)
 hello_ok() {
   { exec 3<>"/dev/tcp/127.0.0.1/$PORT"; } 2>/dev/null || return 1
-  printf 'GET /hello HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' >&3
+  printf 'GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' "${HELLO:-/hello}" >&3
   local status=""
   IFS= read -r -t 2 status <&3 || true
   exec 3<&-
@@ -68,12 +82,24 @@ start_and_time() {
   echo "$((t1 - t0)) $rss"
 }
 
+# extract JAR JAVA DIR: the jar as Spring Boot's tools extract it (one directory, the libraries beside it)
+extract() { rm -rf "$3"; "$2" -Djarmode=tools -jar "$1" extract --destination "$3" > "$3.log" 2>&1; }
 if [ "${CDS:-0}" = 1 ]; then # Spring Boot's documented recipe: extract the jar, train once, exit when refreshed
-  rm -rf "$out/extracted"
-  java -Djarmode=tools -jar "$JAR" extract --destination "$out/extracted" > "$out/extract.log" 2>&1
+  train="-Dspring.context.exit=onRefresh"
+  extract "$JAR" java "$out/extracted"
   XJAR="$out/extracted/$(basename "$JAR")"
-  java -XX:ArchiveClassesAtExit="$out/demo.jsa" -Dspring.context.exit=onRefresh -jar "$XJAR" \
-    --server.port=$PORT > "$out/cds-training.log" 2>&1 || true
+  java -XX:ArchiveClassesAtExit="$out/demo.jsa" $train -jar "$XJAR" --server.port=$PORT > "$out/cds-training.log" 2>&1 || true
+  java -XX:ArchiveClassesAtExit="$out/demo-aot.jsa" -Dspring.aot.enabled=true $train -jar "$XJAR" \
+    --server.port=$PORT > "$out/cds-aot-training.log" 2>&1 || true
+  if [ -n "$JAVA25" ]; then
+    rm -f "$out/demo.aot" "$out/quick.aot"
+    "$JAVA25" -XX:AOTCacheOutput="$out/demo.aot" -Dspring.aot.enabled=true $train -jar "$XJAR" \
+      --server.port=$PORT > "$out/aotc-training.log" 2>&1 || true
+    extract "$QUICK" "$JAVA25" "$out/quick-extracted"
+    XQUICK="$out/quick-extracted/$(basename "$QUICK")"
+    "$JAVA25" -XX:AOTCacheOutput="$out/quick.aot" $train -jar "$XQUICK" --server.port=$PORT \
+      > "$out/quick-aotc-training.log" 2>&1 || true
+  fi
 fi
 
 declare -A ms rss
@@ -83,7 +109,20 @@ for r in $(seq 1 "$RUNS"); do
   if [ "${CDS:-0}" = 1 ]; then
     read -r m k < <(start_and_time demo-cds java $JAVA_FLAGS -XX:SharedArchiveFile="$out/demo.jsa" -jar "$XJAR" --server.port=$PORT)
     ms[demo-cds]+="$m "; rss[demo-cds]+="$k "
+    read -r m k < <(start_and_time demo-cds-aot java $JAVA_FLAGS -XX:SharedArchiveFile="$out/demo-aot.jsa" \
+      -Dspring.aot.enabled=true -jar "$XJAR" --server.port=$PORT)
+    ms[demo-cds-aot]+="$m "; rss[demo-cds-aot]+="$k "
+    if [ -n "$JAVA25" ]; then
+      read -r m k < <(start_and_time demo-aotc "$JAVA25" $JAVA_FLAGS -XX:AOTCache="$out/demo.aot" \
+        -Dspring.aot.enabled=true -jar "$XJAR" --server.port=$PORT)
+      ms[demo-aotc]+="$m "; rss[demo-aotc]+="$k "
+      read -r m k < <(HELLO=/health start_and_time quick-aotc "$JAVA25" $JAVA_FLAGS -XX:AOTCache="$out/quick.aot" \
+        -jar "$XQUICK" --server.port=$PORT)
+      ms[quick-aotc]+="$m "; rss[quick-aotc]+="$k "
+    fi
   fi
+  read -r m k < <(HELLO=/health start_and_time quickstart java $JAVA_FLAGS -jar "$QUICK" --server.port=$PORT)
+  ms[quickstart]+="$m "; rss[quickstart]+="$k "
   read -r m k < <(start_and_time boot-floor java $JAVA_FLAGS -jar "$FLOOR" --server.port=$PORT)
   ms[boot-floor]+="$m "; rss[boot-floor]+="$k "
   read -r m k < <(start_and_time netty java $JAVA_FLAGS -cp "$cp" RawNettyServer "$PORT" 1 "$PWD/$out/www")
@@ -92,13 +131,13 @@ for r in $(seq 1 "$RUNS"); do
   ms[nginx]+="$m "; rss[nginx]+="$k "
 done
 
-printf "\n%-10s %10s %10s %14s   %s\n" server "start ms" "(min-max)" "idle RSS MiB" "runs"
-for s in demo demo-cds boot-floor netty nginx; do
+printf "\n%-12s %10s %10s %14s   %s\n" server "start ms" "(min-max)" "idle RSS MiB" "runs"
+for s in demo demo-cds demo-cds-aot demo-aotc quickstart quick-aotc boot-floor netty nginx; do
   [ -n "${ms[$s]:-}" ] || continue
   med=$(echo "${ms[$s]}" | tr ' ' '\n' | grep . | median)
   lo=$(echo "${ms[$s]}" | tr ' ' '\n' | grep . | sort -n | head -1)
   hi=$(echo "${ms[$s]}" | tr ' ' '\n' | grep . | sort -n | tail -1)
   r=$(echo "${rss[$s]}" | tr ' ' '\n' | grep . | median)
-  printf "%-10s %10s %10s %14.1f   %s\n" "$s" "$med" "$lo-$hi" "$(awk -v k="$r" 'BEGIN {print k / 1024}')" "${ms[$s]}"
+  printf "%-12s %10s %10s %14.1f   %s\n" "$s" "$med" "$lo-$hi" "$(awk -v k="$r" 'BEGIN {print k / 1024}')" "${ms[$s]}"
 done
-echo "JVM flags: $JAVA_FLAGS; java: $(java -version 2>&1 | head -1)"
+echo "JVM flags: $JAVA_FLAGS; java: $(java -version 2>&1 | head -1)${JAVA25:+; JDK 25: $("$JAVA25" -version 2>&1 | head -1)}"
