@@ -100,8 +100,8 @@ public interface Transport {
     /**
      * Whether bytes written for the response still wait for the client after {@link #endBody()}:
      * then the request ends through {@link #whenSent}, as nginx ends a request only once its last
-     * byte has left (limit-conn holds, LOG runs then). False where the protocol cannot tell (HTTP/2,
-     * whose flow control paces the stream) and for a response that leaves at the next flush.
+     * byte has left (limit-conn holds, LOG runs then). False for an HTTP/1.1 response that leaves
+     * at the next flush; on HTTP/2, true until the stream's last frame has left.
      */
     boolean sending();
 
@@ -112,7 +112,10 @@ public interface Transport {
      */
     void whenSent(Runnable sent);
 
-    /** Body bytes written zero-copy that the client has not taken yet; 0 where the protocol cannot tell. */
+    /**
+     * Body bytes written that the socket has not taken (yet, or ever: a client gone first): on
+     * HTTP/1.1 those of a file sent zero-copy, on HTTP/2 those of DATA frames still queued.
+     */
     long unsentBytes();
 
     /**

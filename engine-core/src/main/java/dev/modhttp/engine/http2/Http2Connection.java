@@ -61,6 +61,8 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     private final CoreConfig core;
     final Http2Config config;
     final int fieldLimit;
+    /** The DATA bytes each stream has sent ({@code $body_bytes_sent}). */
+    final SentData sentData = new SentData();
     private ChannelHandlerContext ctx;
     private Http2FrameCodec codec;
     private int requests;
@@ -97,6 +99,7 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
                 .validateHeaders(true)
                 .gracefulShutdownTimeoutMillis(0) // the engine's stop waits for streams itself
                 .decoderEnforceMaxRstFramesPerWindow(200, 30)
+                .frameLogger(conn.sentData)
                 .build();
         Http2MultiplexHandler mux = new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override

@@ -188,6 +188,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
         closed = true;
         abort(499);
         output.close();
+        conn.sentData.forget(streamId());
         states.transition(ConnectionState.CLOSE);
         if (opened) {
             conn.streamClosed();
@@ -343,20 +344,29 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
         output.end(malformed);
     }
 
-    /** A stream's DATA is paced by flow control, and its request ends once the frames are written. */
+    /**
+     * A stream's request ends once its last frame has left for the client, as nginx's ends when
+     * the stream's last DATA frame is sent: LOG (with {@code $request_time} and
+     * {@code $body_bytes_sent}) runs then, or when the client resets the stream first.
+     */
     @Override
     public boolean sending() {
-        return false;
+        return output.pending();
     }
 
     @Override
     public void whenSent(Runnable sent) {
-        sent.run();
+        output.whenWritten(sent, () -> abort(499)); // a failed write: the stream is gone (abort keeps a sent status)
+        flush();
     }
 
     @Override
     public long unsentBytes() {
-        return 0;
+        return output.handed() - conn.sentData.of(streamId());
+    }
+
+    private int streamId() {
+        return ((Http2StreamChannel) ctx.channel()).stream().id();
     }
 
     /** HTTP/2 has no 101: a stream cannot switch protocols. */

@@ -14,7 +14,8 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * The frames of one stream's response (RFC 9113 §8.1): the HEADERS frame waits for the first
  * body bytes, DATA frames are cut at {@code http2-chunk-size}, and the last DATA bytes are held
- * back so that END_STREAM rides on them (a response without a body ends on its HEADERS).
+ * back so that END_STREAM rides on them (a response without a body ends on its HEADERS). It
+ * counts the body bytes handed to it; {@link SentData} counts those whose DATA frames left.
  */
 final class StreamOutput {
 
@@ -26,6 +27,8 @@ final class StreamOutput {
     private boolean closed;
     /** The write of the last frame: a reset goes out only after it, never ahead of queued DATA. */
     private ChannelFuture last;
+    /** Body bytes handed over. */
+    private long handed;
 
     StreamOutput(ChannelHandlerContext ctx, int chunkSize) {
         this.ctx = ctx;
@@ -38,6 +41,7 @@ final class StreamOutput {
 
     /** Body bytes, handed over. */
     void body(ByteBuf bytes) {
+        handed += bytes.readableBytes();
         writeHeadIfPending(false);
         writeHeld(false);
         while (bytes.readableBytes() > chunkSize) {
@@ -80,6 +84,28 @@ final class StreamOutput {
                 ctx.writeAndFlush(new DefaultHttp2ResetFrame(error), ctx.voidPromise());
             }
         });
+    }
+
+    /** Whether a frame written still waits for the socket (for the client's window, or for a flush). */
+    boolean pending() {
+        return last != null && !last.isDone();
+    }
+
+    /**
+     * Runs {@code written} once every frame written so far has left, or {@code failed} when one
+     * of them could not be (the stream or the connection closed first).
+     */
+    void whenWritten(Runnable written, Runnable failed) {
+        if (!pending()) {
+            written.run();
+            return;
+        }
+        last.addListener(f -> (f.isSuccess() && !closed ? written : failed).run());
+    }
+
+    /** Body bytes handed over, the DATA frames' payload. */
+    long handed() {
+        return handed;
     }
 
     /** Sends the held bytes without END_STREAM (a flush: a streamed body must not wait for its end). */

@@ -279,6 +279,52 @@ class Http2Tests {
         }
     }
 
+    /**
+     * As nginx counts a stream's DATA frames as they leave: a download the client resets logs
+     * what reached the socket (its window), not what waited for the window; a whole one logs all.
+     */
+    @Test
+    void aStreamLogsTheBodyBytesItsDataFramesCarriedWhenTheClientResetsIt() throws Exception {
+        MemoryAppender.clear();
+        try (TestEngine e = TestEngine.start("""
+                log-format:
+                  sent: '$request_uri $status $body_bytes_sent'
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    http2: on
+                    access-log: ["logger:test.access sent"]
+                    locations:
+                      - location: /files/
+                        root: %s
+                """.formatted(root)); H2Client c = H2Client.connect(e.port()).handshake()) {
+            c.get(1, "/files/big.bin?cut");
+            int received = c.drain(500).stream().filter(f -> f.type() == DATA).mapToInt(f -> f.payload().length).sum();
+            assertThat(received).as("the client's window").isEqualTo(65535);
+            c.frame(H2Client.RST_STREAM, 0, 1, H2Client.int32(0x8)); // CANCEL
+            // a whole download on the same connection, with the windows opened
+            c.frame(H2Client.WINDOW_UPDATE, 0, 0, H2Client.int32(2 * big.length));
+            c.get(3, "/files/big.bin?whole");
+            c.frame(H2Client.WINDOW_UPDATE, 0, 3, H2Client.int32(big.length));
+            long whole = 0;
+            for (H2Client.Frame f = c.read(); ; f = c.read()) {
+                if (f.type() == DATA && f.stream() == 3) {
+                    whole += f.payload().length;
+                }
+                if (f.stream() == 3 && f.endStream()) {
+                    break;
+                }
+            }
+            assertThat(whole).isEqualTo(big.length);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (MemoryAppender.lines().stream().filter(l -> l.contains("/files/big.bin?")).count() < 2
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(MemoryAppender.lines()).anyMatch(l -> l.endsWith(" /files/big.bin?cut 200 65535"))
+                    .anyMatch(l -> l.endsWith(" /files/big.bin?whole 200 " + big.length));
+        }
+    }
+
     @Test
     void keepaliveRequestsEndsTheConnectionWithGoawayAfterThatManyStreams() throws Exception {
         try (TestEngine e = h2c("keepalive-requests: 2"); H2Client c = H2Client.connect(e.port()).handshake()) {
