@@ -22,7 +22,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
@@ -167,11 +166,13 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
             }
         } else if (exchange != null && sendTimer == null) {
             Duration d = exchange.location().config(CoreModule.CONFIG).sendTimeout();
-            sendTimer = ctx.executor().schedule(() -> {
-                Log.debug("connection {}: client timed out while the response was sent", conn.id());
-                close();
-            }, d.toNanos(), TimeUnit.NANOSECONDS);
+            sendTimer = ctx.executor().schedule(this::sendTimedOut, d.toNanos(), TimeUnit.NANOSECONDS);
         }
+    }
+
+    private void sendTimedOut() {
+        Log.debug("connection {}: client timed out while the response was sent", conn.id());
+        output.resetNow(Http2Error.PROTOCOL_ERROR);
     }
 
     @Override
@@ -247,7 +248,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
                 if (exchange != null && !exchange.finished()) {
                     abort(408);
                 }
-                close();
+                output.resetNow(Http2Error.PROTOCOL_ERROR);
             }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
         if (!closed && !ctx.channel().config().isAutoRead()) {
@@ -345,9 +346,8 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     }
 
     /**
-     * A stream's request ends once its last frame has left for the client, as nginx's ends when
-     * the stream's last DATA frame is sent: LOG (with {@code $request_time} and
-     * {@code $body_bytes_sent}) runs then, or when the client resets the stream first.
+     * A stream's request ends once its last frame has left, as nginx's ends when the stream's last
+     * DATA frame is sent (send-timeout between writes): LOG runs then, or when the stream resets.
      */
     @Override
     public boolean sending() {
@@ -356,7 +356,9 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
 
     @Override
     public void whenSent(Runnable sent) {
-        output.whenWritten(sent, () -> abort(499)); // a failed write: the stream is gone (abort keeps a sent status)
+        output.whenWritten(sent, () -> abort(499), // a failed write: the stream is gone (abort keeps a sent status)
+                exchange.location().config(CoreModule.CONFIG).sendTimeout(), () -> conn.sentData.of(streamId()),
+                this::sendTimedOut);
         flush();
     }
 
@@ -420,12 +422,9 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
         ctx.flush();
     }
 
-    /** Resets the stream at once (an error after the head went out, a timeout); the connection goes on. */
+    /** Resets the stream at once (an error after the head went out); the connection goes on. */
     @Override
     public void close() {
-        if (!closed) {
-            ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR), ctx.voidPromise());
-            ctx.close();
-        }
+        output.resetNow(Http2Error.INTERNAL_ERROR);
     }
 }

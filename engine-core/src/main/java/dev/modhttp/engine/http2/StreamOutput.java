@@ -10,6 +10,10 @@ import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The frames of one stream's response (RFC 9113 §8.1): the HEADERS frame waits for the first
@@ -29,6 +33,8 @@ final class StreamOutput {
     private ChannelFuture last;
     /** Body bytes handed over. */
     private long handed;
+    /** While the last frames wait for the client: send-timeout between two successive writes. */
+    private ScheduledFuture<?> drainTimer;
 
     StreamOutput(ChannelHandlerContext ctx, int chunkSize) {
         this.ctx = ctx;
@@ -93,19 +99,54 @@ final class StreamOutput {
 
     /**
      * Runs {@code written} once every frame written so far has left, or {@code failed} when one
-     * of them could not be (the stream or the connection closed first).
+     * of them could not be (the stream or the connection closed first). While they wait,
+     * {@code timedOut} runs once {@code sendTimeout} passes with no bytes leaving, as
+     * {@code sent} counts them: nginx's send_timeout, between two successive writes.
      */
-    void whenWritten(Runnable written, Runnable failed) {
+    void whenWritten(Runnable written, Runnable failed, Duration sendTimeout, LongSupplier sent, Runnable timedOut) {
         if (!pending()) {
             written.run();
             return;
         }
-        last.addListener(f -> (f.isSuccess() && !closed ? written : failed).run());
+        watch(sendTimeout.toNanos(), sent, sent.getAsLong(), timedOut);
+        last.addListener(f -> {
+            stopWatching();
+            (f.isSuccess() && !closed ? written : failed).run();
+        });
+    }
+
+    private void watch(long nanos, LongSupplier sent, long before, Runnable timedOut) {
+        drainTimer = ctx.executor().schedule(() -> {
+            long now = sent.getAsLong();
+            if (now != before) {
+                watch(nanos, sent, now, timedOut); // bytes left: the timeout runs from the last write
+            } else {
+                timedOut.run();
+            }
+        }, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void stopWatching() {
+        if (drainTimer != null) {
+            drainTimer.cancel(false);
+            drainTimer = null;
+        }
     }
 
     /** Body bytes handed over, the DATA frames' payload. */
     long handed() {
         return handed;
+    }
+
+    /**
+     * RST_STREAM with {@code error} now, and the stream closed: INTERNAL_ERROR for an error after
+     * the head went out, PROTOCOL_ERROR for a client that timed out (as nginx resets it).
+     */
+    void resetNow(Http2Error error) {
+        if (!closed) {
+            ctx.writeAndFlush(new DefaultHttp2ResetFrame(error), ctx.voidPromise());
+            ctx.close();
+        }
     }
 
     /** Sends the held bytes without END_STREAM (a flush: a streamed body must not wait for its end). */
@@ -138,6 +179,7 @@ final class StreamOutput {
     /** The stream is gone: what is held is released, later writes are dropped. */
     void close() {
         closed = true;
+        stopWatching();
         if (held != null) {
             held.release();
             held = null;

@@ -325,6 +325,71 @@ class Http2Tests {
         }
     }
 
+    /**
+     * A response whose DATA waits for a window the client never opens ends after send-timeout, as
+     * nginx ends it: RST_STREAM PROTOCOL_ERROR, logged with its status and the 0 bytes that left.
+     */
+    @Test
+    void aStreamWhoseWindowNeverOpensIsResetAfterSendTimeoutAndLogged() throws Exception {
+        MemoryAppender.clear();
+        try (TestEngine e = TestEngine.start("""
+                log-format:
+                  sent: '$request_uri $status $body_bytes_sent'
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    http2: on
+                    send-timeout: 1s
+                    access-log: ["logger:test.access sent"]
+                    locations:
+                      - location: /files/
+                        root: %s
+                """.formatted(root));
+                H2Client c = H2Client.connect(e.port()).open(H2Client.SETTINGS_INITIAL_WINDOW_SIZE, 0)) {
+            c.get(1, "/files/small.txt");
+            H2Client.Frame head = c.read();
+            assertThat(head.type()).isEqualTo(HEADERS);
+            assertThat(head.headers().status().toString()).isEqualTo("200");
+            assertThat(MemoryAppender.lines()).as("not ended while its DATA waits").noneMatch(l -> l.contains("small"));
+            H2Client.Frame reset = c.read(); // within the client's read timeout, 10 s; send-timeout is 1 s
+            assertThat(reset.type()).isEqualTo(H2Client.RST_STREAM);
+            assertThat(reset.stream()).isEqualTo(1);
+            assertThat(reset.payload()).isEqualTo(H2Client.int32(0x1)); // PROTOCOL_ERROR, nginx's code for a timeout
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (MemoryAppender.lines().stream().noneMatch(l -> l.contains("small")) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(MemoryAppender.lines()).anyMatch(l -> l.endsWith(" /files/small.txt 200 0"));
+        }
+    }
+
+    /** A body that stops coming: 408 in the log and RST_STREAM PROTOCOL_ERROR after client-body-timeout, as nginx. */
+    @Test
+    void aStreamWhoseBodyStopsComingIsResetAfterClientBodyTimeout() throws Exception {
+        MemoryAppender.clear();
+        try (TestEngine e = TestEngine.start("""
+                log-format:
+                  sent: '$request_uri $status $body_bytes_sent'
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    http2: on
+                    client-body-timeout: 1s
+                    access-log: ["logger:test.access sent"]
+                    locations:
+                      - location: /echo
+                        echo: { enabled: true }
+                """, b -> b.module(echo())); H2Client c = H2Client.connect(e.port()).open()) {
+            c.headers(1, false, c.block("POST", "/echo", "localhost", "content-length", "10"));
+            H2Client.Frame reset = c.until(f -> f.type() == H2Client.RST_STREAM);
+            assertThat(reset.stream()).isEqualTo(1);
+            assertThat(reset.payload()).isEqualTo(H2Client.int32(0x1)); // PROTOCOL_ERROR, nginx's code for a timeout
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (MemoryAppender.lines().stream().noneMatch(l -> l.contains("/echo")) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(MemoryAppender.lines()).anyMatch(l -> l.endsWith(" /echo 408 0"));
+        }
+    }
+
     @Test
     void keepaliveRequestsEndsTheConnectionWithGoawayAfterThatManyStreams() throws Exception {
         try (TestEngine e = h2c("keepalive-requests: 2"); H2Client c = H2Client.connect(e.port()).handshake()) {
