@@ -108,10 +108,15 @@ final class StreamOutput {
             written.run();
             return;
         }
-        watch(sendTimeout.toNanos(), sent, sent.getAsLong(), timedOut);
         last.addListener(f -> {
             stopWatching();
             (f.isSuccess() && !closed ? written : failed).run();
+        });
+        // watched only when the frames still wait after this turn's flush: most leave with it
+        ctx.executor().execute(() -> {
+            if (pending() && !closed && drainTimer == null) {
+                watch(sendTimeout.toNanos(), sent, sent.getAsLong(), timedOut);
+            }
         });
     }
 
