@@ -210,8 +210,15 @@ public final class Exchange implements HttpExchange {
 
     // ---- the end of a request -------------------------------------------------------------
 
-    /** After the last body byte was written: RESPONSE_END, LOG, hooks, then the protocol goes on. */
+    /**
+     * After the last body byte was written: RESPONSE_END, LOG, hooks, then the protocol goes on.
+     * A request ends once: nothing after an abort ended it (a completion that comes late, as an
+     * HTTP/2 stream's last write may complete after the client reset the stream).
+     */
     void complete() {
+        if (logged) {
+            return;
+        }
         if (transport.connection().state() != ConnectionState.WRITE) {
             transport.transition(ConnectionState.RESPONSE_START); // ended without a response (444, a stopped filter)
         }

@@ -345,20 +345,17 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
         output.end(malformed);
     }
 
-    /**
-     * A stream's request ends once its last frame has left, as nginx's ends when the stream's last
-     * DATA frame is sent (send-timeout between writes): LOG runs then, or when the stream resets.
-     */
+    /** A stream's request ends when its last frame has left (nginx: its last DATA frame sent), or it resets. */
     @Override
     public boolean sending() {
         return output.pending();
     }
 
+    /** A failed write, or a reset first: the stream is gone, and its request aborted (a sent status stays). */
     @Override
     public void whenSent(Runnable sent) {
-        output.whenWritten(sent, () -> abort(499), // a failed write: the stream is gone (abort keeps a sent status)
-                exchange.location().config(CoreModule.CONFIG).sendTimeout(), () -> conn.sentData.of(streamId()),
-                this::sendTimedOut);
+        Duration timeout = exchange == null ? Duration.ZERO : exchange.location().config(CoreModule.CONFIG).sendTimeout();
+        output.whenWritten(sent, () -> abort(499), timeout, () -> conn.sentData.of(streamId()), this::sendTimedOut);
         flush();
     }
 

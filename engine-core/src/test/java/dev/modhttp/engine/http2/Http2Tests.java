@@ -362,6 +362,49 @@ class Http2Tests {
         }
     }
 
+    /**
+     * limit-conn over h2: a stream holds its place while its DATA waits for the window, as nginx's
+     * does; and a stream reset in the same read as its request, its HEADERS already queued, ends
+     * once: its place is given back once, not twice (which would let two downloads share one place).
+     */
+    @Test
+    void aStreamHoldsItsLimitConnPlaceUntilItsFramesLeaveAndGivesItBackOnce() throws Exception {
+        try (TestEngine e = TestEngine.start("""
+                limit-conn-zone: ["$http_x_key zone=dl:1m"]
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    http2: on
+                    limit-conn: ["dl 1"]
+                    locations:
+                      - location: /files/
+                        root: %s
+                """.formatted(root));
+                H2Client reset = H2Client.connect(e.port()).open();
+                H2Client stalled = H2Client.connect(e.port()).open(H2Client.SETTINGS_INITIAL_WINDOW_SIZE, 0);
+                H2Client other = H2Client.connect(e.port()).open()) {
+            // HEAD (the response is its HEADERS) and RST_STREAM in one write: one read on the server
+            reset.raw(H2Client.concat(
+                    H2Client.frameBytes(HEADERS, END_HEADERS | END_STREAM, 1,
+                            reset.block("HEAD", "/files/small.txt", "localhost", "x-key", "k")),
+                    H2Client.frameBytes(H2Client.RST_STREAM, 0, 1, H2Client.int32(0x8))));
+            reset.drain(300);
+            stalled.headers(1, true, stalled.block("GET", "/files/small.txt", "localhost", "x-key", "k"));
+            assertThat(stalled.read().headers().status().toString()).isEqualTo("200"); // its DATA waits
+            other.headers(1, true, other.block("GET", "/files/small.txt", "localhost", "x-key", "k"));
+            assertThat(other.response(1).head().status().toString()).as("the place is held").isEqualTo("503");
+            stalled.frame(H2Client.WINDOW_UPDATE, 0, 1, H2Client.int32(100)); // the DATA leaves, the place is free
+            assertThat(stalled.until(f -> f.type() == DATA && f.endStream()).payload()).isEqualTo(
+                    "small file\n".getBytes(StandardCharsets.US_ASCII));
+            int status = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            for (int id = 3; status != 200 && System.nanoTime() < deadline; id += 2) {
+                other.headers(id, true, other.block("GET", "/files/small.txt", "localhost", "x-key", "k"));
+                status = Integer.parseInt(other.response(id).head().status().toString());
+            }
+            assertThat(status).isEqualTo(200);
+        }
+    }
+
     /** A body that stops coming: 408 in the log and RST_STREAM PROTOCOL_ERROR after client-body-timeout, as nginx. */
     @Test
     void aStreamWhoseBodyStopsComingIsResetAfterClientBodyTimeout() throws Exception {
