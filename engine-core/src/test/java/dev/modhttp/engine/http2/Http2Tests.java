@@ -279,24 +279,45 @@ class Http2Tests {
         }
     }
 
-    /**
-     * As nginx counts a stream's DATA frames as they leave: a download the client resets logs
-     * what reached the socket (its window), not what waited for the window; a whole one logs all.
-     */
-    @Test
-    void aStreamLogsTheBodyBytesItsDataFramesCarriedWhenTheClientResetsIt() throws Exception {
+    /** The location /files/ on the test's root, for {@link #logged}. */
+    static String filesLocation() {
+        return """
+                      - location: /files/
+                        root: %s
+                """.formatted(root);
+    }
+
+    /** An h2c engine whose access log writes {@code $request_uri $status $body_bytes_sent} to the test logger. */
+    static TestEngine logged(String serverKeys, String locations) {
         MemoryAppender.clear();
-        try (TestEngine e = TestEngine.start("""
+        return TestEngine.start("""
                 log-format:
                   sent: '$request_uri $status $body_bytes_sent'
                 servers:
                   - listen: ["127.0.0.1:0"]
                     http2: on
                     access-log: ["logger:test.access sent"]
+                    %s
                     locations:
-                      - location: /files/
-                        root: %s
-                """.formatted(root)); H2Client c = H2Client.connect(e.port()).handshake()) {
+                """.formatted(serverKeys) + locations, b -> b.module(echo()));
+    }
+
+    /** Waits for an access-log line ending in {@code tail}: 5 s at most, as the log is written off the event loop. */
+    static void assertLogged(String tail) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (MemoryAppender.lines().stream().noneMatch(l -> l.endsWith(tail)) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(MemoryAppender.lines()).anyMatch(l -> l.endsWith(tail));
+    }
+
+    /**
+     * As nginx counts a stream's DATA frames as they leave: a download the client resets logs
+     * what reached the socket (its window), not what waited for the window; a whole one logs all.
+     */
+    @Test
+    void aStreamLogsTheBodyBytesItsDataFramesCarriedWhenTheClientResetsIt() throws Exception {
+        try (TestEngine e = logged("", filesLocation()); H2Client c = H2Client.connect(e.port()).handshake()) {
             c.get(1, "/files/big.bin?cut");
             int received = c.drain(500).stream().filter(f -> f.type() == DATA).mapToInt(f -> f.payload().length).sum();
             assertThat(received).as("the client's window").isEqualTo(65535);
@@ -315,13 +336,8 @@ class Http2Tests {
                 }
             }
             assertThat(whole).isEqualTo(big.length);
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (MemoryAppender.lines().stream().filter(l -> l.contains("/files/big.bin?")).count() < 2
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(MemoryAppender.lines()).anyMatch(l -> l.endsWith(" /files/big.bin?cut 200 65535"))
-                    .anyMatch(l -> l.endsWith(" /files/big.bin?whole 200 " + big.length));
+            assertLogged(" /files/big.bin?cut 200 65535");
+            assertLogged(" /files/big.bin?whole 200 " + big.length);
         }
     }
 
@@ -331,19 +347,7 @@ class Http2Tests {
      */
     @Test
     void aStreamWhoseWindowNeverOpensIsResetAfterSendTimeoutAndLogged() throws Exception {
-        MemoryAppender.clear();
-        try (TestEngine e = TestEngine.start("""
-                log-format:
-                  sent: '$request_uri $status $body_bytes_sent'
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    http2: on
-                    send-timeout: 1s
-                    access-log: ["logger:test.access sent"]
-                    locations:
-                      - location: /files/
-                        root: %s
-                """.formatted(root));
+        try (TestEngine e = logged("send-timeout: 1s", filesLocation());
                 H2Client c = H2Client.connect(e.port()).open(H2Client.SETTINGS_INITIAL_WINDOW_SIZE, 0)) {
             c.get(1, "/files/small.txt");
             H2Client.Frame head = c.read();
@@ -354,21 +358,17 @@ class Http2Tests {
             assertThat(reset.type()).isEqualTo(H2Client.RST_STREAM);
             assertThat(reset.stream()).isEqualTo(1);
             assertThat(reset.payload()).isEqualTo(H2Client.int32(0x1)); // PROTOCOL_ERROR, nginx's code for a timeout
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (MemoryAppender.lines().stream().noneMatch(l -> l.contains("small")) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(MemoryAppender.lines()).anyMatch(l -> l.endsWith(" /files/small.txt 200 0"));
+            assertLogged(" /files/small.txt 200 0");
         }
     }
 
     /**
      * limit-conn over h2: a stream holds its place while its DATA waits for the window, as nginx's
-     * does; and a stream reset in the same read as its request, its HEADERS already queued, ends
-     * once: its place is given back once, not twice (which would let two downloads share one place).
+     * does, and gives it back once its frames left; a stream reset in the same read as its request
+     * gives its place back too.
      */
     @Test
-    void aStreamHoldsItsLimitConnPlaceUntilItsFramesLeaveAndGivesItBackOnce() throws Exception {
+    void aStreamHoldsItsLimitConnPlaceUntilItsFramesLeave() throws Exception {
         try (TestEngine e = TestEngine.start("""
                 limit-conn-zone: ["$http_x_key zone=dl:1m"]
                 servers:
@@ -408,28 +408,15 @@ class Http2Tests {
     /** A body that stops coming: 408 in the log and RST_STREAM PROTOCOL_ERROR after client-body-timeout, as nginx. */
     @Test
     void aStreamWhoseBodyStopsComingIsResetAfterClientBodyTimeout() throws Exception {
-        MemoryAppender.clear();
-        try (TestEngine e = TestEngine.start("""
-                log-format:
-                  sent: '$request_uri $status $body_bytes_sent'
-                servers:
-                  - listen: ["127.0.0.1:0"]
-                    http2: on
-                    client-body-timeout: 1s
-                    access-log: ["logger:test.access sent"]
-                    locations:
+        try (TestEngine e = logged("client-body-timeout: 1s", """
                       - location: /echo
                         echo: { enabled: true }
-                """, b -> b.module(echo())); H2Client c = H2Client.connect(e.port()).open()) {
+                """); H2Client c = H2Client.connect(e.port()).open()) {
             c.headers(1, false, c.block("POST", "/echo", "localhost", "content-length", "10"));
             H2Client.Frame reset = c.until(f -> f.type() == H2Client.RST_STREAM);
             assertThat(reset.stream()).isEqualTo(1);
             assertThat(reset.payload()).isEqualTo(H2Client.int32(0x1)); // PROTOCOL_ERROR, nginx's code for a timeout
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (MemoryAppender.lines().stream().noneMatch(l -> l.contains("/echo")) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(MemoryAppender.lines()).anyMatch(l -> l.endsWith(" /echo 408 0"));
+            assertLogged(" /echo 408 0");
         }
     }
 
