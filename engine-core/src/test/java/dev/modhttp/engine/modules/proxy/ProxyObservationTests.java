@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,9 +39,24 @@ class ProxyObservationTests {
     /** What happened to each attempt's observation after its start, by its context. */
     static final Map<Observation.Context, List<String>> SEEN = new ConcurrentHashMap<>();
 
+    /** A permit per request observation stopped (at LOG, once the response's last byte left: after the client may read it). */
+    static final Semaphore REQUESTS_STOPPED = new Semaphore(0);
+
     /** Registry whose sender handler does what a tracer's propagator does: puts a field per attempt into the carrier. */
     static TestObservationRegistry propagating(List<Observation.Context> attempts) {
         TestObservationRegistry observations = TestObservationRegistry.create();
+        REQUESTS_STOPPED.drainPermits();
+        observations.observationConfig().observationHandler(new ObservationHandler<EngineRequestObservationContext>() {
+            @Override
+            public void onStop(EngineRequestObservationContext context) {
+                REQUESTS_STOPPED.release();
+            }
+
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return context instanceof EngineRequestObservationContext;
+            }
+        });
         AtomicInteger n = new AtomicInteger();
         observations.observationConfig().observationHandler(new ObservationHandler<EngineUpstreamObservationContext>() {
             @Override
@@ -88,6 +105,7 @@ class ProxyObservationTests {
             assertThat(r.body()).contains("traceparent: attempt-2\n").doesNotContain("attempt-1").doesNotContain("0af765")
                     .doesNotContain("80f198ee");
 
+            assertThat(REQUESTS_STOPPED.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
             assertThat(observations).hasNumberOfObservationsEqualTo(3)
                     .hasNumberOfObservationsWithNameEqualTo("http.client.requests", 2)
                     .hasObservationWithNameEqualTo("http.server.requests").that()
@@ -131,6 +149,7 @@ class ProxyObservationTests {
                 """.formatted(one.port(), two.port()), x -> x.module(new MetricsModule(null, observations, null)));
                 RawClient c = e.raw()) {
             assertThat(c.send("GET /status/503 HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).isEqualTo(503);
+            assertThat(REQUESTS_STOPPED.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
             assertThat(attempts).hasSize(2).allSatisfy(context ->
                     assertThat(context.getLowCardinalityKeyValue("status").getValue()).isEqualTo("503"));
             assertThat(attempts).allSatisfy(context -> assertThat(SEEN.get(context)).endsWith("stopped"));
