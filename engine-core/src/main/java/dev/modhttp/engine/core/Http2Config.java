@@ -21,8 +21,9 @@ public record Http2Config(
         @KeyDoc(defaultValue = "`128`", meaning = "streams a client may have open at once; one more is refused (RST_STREAM "
                 + "REFUSED_STREAM)")
         Integer http2MaxConcurrentStreams,
-        @KeyDoc(defaultValue = "`8k`", meaning = "the largest DATA frame a response body is cut into while the client's "
-                + "window is open")
+        @KeyDoc(defaultValue = "`8k`", meaning = "the pieces a response body is cut into as it is written. Unlike nginx's, "
+                + "pieces written together may leave as one DATA frame, up to the client's SETTINGS_MAX_FRAME_SIZE (16k "
+                + "unless it allows more): Netty's encoder joins them")
         Size http2ChunkSize,
         @KeyDoc(defaultValue = "`64k`", meaning = "the initial stream window: what a client may send of a request body before "
                 + "a handler reads it")

@@ -37,10 +37,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One HTTP/2 stream (RFC 9113 §5.1), on its own channel of Netty's multiplexer: its request
  * becomes an {@link Exchange}, and it is that exchange's {@link Transport}. A response leaves
- * as a HEADERS frame and DATA frames of at most {@code http2-chunk-size}; the END_STREAM flag
- * rides on the last frame. Files are read into bytes in pieces while the stream's flow-control
- * window and the connection take them; request body bytes are taken as the exchange wants them,
- * so a handler that does not read keeps the client at its window.
+ * as a HEADERS frame and DATA frames ({@link StreamOutput}). Files are read into bytes in pieces
+ * while the stream's flow-control window and the connection take them; request body bytes are
+ * taken as the exchange wants them, so a handler that does not read keeps the client at its window.
  *
  * <p>The stream's states are lighttpd's, as a connection's request has them; hooks and
  * variables see the connection's id, addresses and TLS facts ({@link StreamInfo}).
@@ -61,7 +60,9 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     private BodyPump streamer;
     private ScheduledFuture<?> bodyTimer;
     private Http2Messages.Head framing;
-    private ScheduledFuture<?> sendTimer;
+    /** send-timeout while the stream cannot take more of a body, and while a finished response's frames wait. */
+    private SendTimeout sending;
+    private SendTimeout draining;
     private boolean opened;
     private boolean windowOpened;
     /** A malformed request (RFC 9113 §8.1.1): its 400 ends with RST_STREAM PROTOCOL_ERROR, not END_STREAM. */
@@ -79,6 +80,8 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
         this.states = conn.binding.runtime().streamStates(conn.id());
         this.info = new StreamInfo(conn, states);
         this.output = new StreamOutput(ctx, chunkSize);
+        this.sending = new SendTimeout(ctx.executor(), () -> conn.sentData.lastWrite(streamId()), this::sendTimedOut);
+        this.draining = new SendTimeout(ctx.executor(), () -> conn.sentData.lastWrite(streamId()), this::sendTimedOut);
         states.transition(ConnectionState.REQUEST_START);
         states.transition(ConnectionState.READ);
     }
@@ -159,14 +162,12 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            cancel(sendTimer);
-            sendTimer = null;
+            sending.stop();
             if (streamer != null) {
                 streamer.resume();
             }
-        } else if (exchange != null && sendTimer == null) {
-            Duration d = exchange.location().config(CoreModule.CONFIG).sendTimeout();
-            sendTimer = ctx.executor().schedule(this::sendTimedOut, d.toNanos(), TimeUnit.NANOSECONDS);
+        } else if (exchange != null) {
+            sending.start(exchange.location().config(CoreModule.CONFIG).sendTimeout());
         }
     }
 
@@ -199,7 +200,8 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     /** Ends the exchange of a stream that was reset or failed; LOG sees {@code status}. */
     private void abort(int status) {
         cancel(bodyTimer);
-        cancel(sendTimer);
+        sending.stop();
+        draining.stop();
         if (streamer != null) {
             streamer.close();
             streamer = null;
@@ -211,10 +213,11 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
         }
     }
 
-    private static void cancel(ScheduledFuture<?> timer) {
+    private static ScheduledFuture<?> cancel(ScheduledFuture<?> timer) {
         if (timer != null) {
             timer.cancel(false);
         }
+        return null;
     }
 
     // ---- Transport: the request body ----------------------------------------------------------
@@ -245,10 +248,11 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
             cancel(bodyTimer);
             bodyTimer = ctx.executor().schedule(() -> {
                 Log.debug("connection {}: client body timeout on a stream", conn.id());
+                Http2Error code = exchange == null ? Http2Error.NO_ERROR : Http2Error.PROTOCOL_ERROR; // answered: it ends
                 if (exchange != null && !exchange.finished()) {
                     abort(408);
                 }
-                output.resetNow(Http2Error.PROTOCOL_ERROR);
+                output.resetNow(code);
             }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         }
         if (!closed && !ctx.channel().config().isAutoRead()) {
@@ -267,15 +271,13 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
 
     @Override
     public void bodyRead() {
-        cancel(bodyTimer);
-        bodyTimer = null;
+        bodyTimer = cancel(bodyTimer);
     }
 
     /** The discarded body ended: the stream closes as both sides are done. */
     @Override
     public void bodyDrained() {
-        cancel(bodyTimer);
-        bodyTimer = null;
+        bodyTimer = cancel(bodyTimer);
         discarding = null;
     }
 
@@ -354,8 +356,11 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     /** A failed write, or a reset first: the stream is gone, and its request aborted (a sent status stays). */
     @Override
     public void whenSent(Runnable sent) {
-        Duration timeout = exchange == null ? Duration.ZERO : exchange.location().config(CoreModule.CONFIG).sendTimeout();
-        output.whenWritten(sent, () -> abort(499), timeout, () -> conn.sentData.of(streamId()), this::sendTimedOut);
+        output.whenWritten(() -> {
+            draining.stop();
+            sent.run();
+        }, () -> abort(499), () -> draining.start(exchange == null ? Duration.ZERO
+                : exchange.location().config(CoreModule.CONFIG).sendTimeout()));
         flush();
     }
 
@@ -404,7 +409,8 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
     @Override
     public void responseDone(Exchange ex) {
         cancel(bodyTimer);
-        cancel(sendTimer);
+        sending.stop();
+        draining.stop();
         exchange = null;
         if (!ex.body().complete() && !closed && !malformed) {
             long declared = framing.contentLength();

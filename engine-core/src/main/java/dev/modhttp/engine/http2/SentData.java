@@ -16,6 +16,7 @@ import io.netty.util.collection.IntObjectHashMap;
  */
 final class SentData extends Http2FrameLogger {
 
+    /** Per stream: DATA payload bytes sent, and the {@link System#nanoTime()} of the last write. */
     private final IntObjectHashMap<long[]> sent = new IntObjectHashMap<>();
 
     SentData() {
@@ -28,10 +29,11 @@ final class SentData extends Http2FrameLogger {
         if (direction == Direction.OUTBOUND) {
             long[] n = sent.get(streamId);
             if (n == null) {
-                n = new long[1];
+                n = new long[2];
                 sent.put(streamId, n);
             }
             n[0] += data.readableBytes();
+            n[1] = System.nanoTime();
         }
         super.logData(direction, ctx, streamId, data, padding, endStream);
     }
@@ -40,6 +42,12 @@ final class SentData extends Http2FrameLogger {
     long of(int id) {
         long[] n = sent.get(id);
         return n == null ? 0 : n[0];
+    }
+
+    /** When stream {@code id} last wrote DATA ({@link System#nanoTime()}); 0 for never. */
+    long lastWrite(int id) {
+        long[] n = sent.get(id);
+        return n == null ? 0 : n[1];
     }
 
     /** Stream {@code id} is closed: its count goes. */

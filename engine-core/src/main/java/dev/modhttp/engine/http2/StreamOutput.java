@@ -10,16 +10,14 @@ import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.ReferenceCountUtil;
-import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
  * The frames of one stream's response (RFC 9113 §8.1): the HEADERS frame waits for the first
  * body bytes, DATA frames are cut at {@code http2-chunk-size}, and the last DATA bytes are held
- * back so that END_STREAM rides on them (a response without a body ends on its HEADERS). It
- * counts the body bytes handed to it; {@link SentData} counts those whose DATA frames left.
+ * back so that END_STREAM rides on them (a response without a body ends on its HEADERS). Netty's
+ * encoder may join a stream's frames that wait for the window into frames up to the client's
+ * SETTINGS_MAX_FRAME_SIZE; nginx's stay at its chunk size. It counts the body bytes handed to
+ * it; {@link SentData} counts those whose DATA frames left.
  */
 final class StreamOutput {
 
@@ -33,8 +31,6 @@ final class StreamOutput {
     private ChannelFuture last;
     /** Body bytes handed over. */
     private long handed;
-    /** While the last frames wait for the client: send-timeout between two successive writes. */
-    private ScheduledFuture<?> drainTimer;
 
     StreamOutput(ChannelHandlerContext ctx, int chunkSize) {
         this.ctx = ctx;
@@ -99,43 +95,20 @@ final class StreamOutput {
 
     /**
      * Runs {@code written} once every frame written so far has left, or {@code failed} when one
-     * of them could not be (the stream or the connection closed first). While they wait,
-     * {@code timedOut} runs once {@code sendTimeout} passes with no bytes leaving, as
-     * {@code sent} counts them: nginx's send_timeout, between two successive writes.
+     * of them could not be (the stream or the connection closed first); {@code stillWaiting} when
+     * they still wait after this turn's flush (most leave with it).
      */
-    void whenWritten(Runnable written, Runnable failed, Duration sendTimeout, LongSupplier sent, Runnable timedOut) {
+    void whenWritten(Runnable written, Runnable failed, Runnable stillWaiting) {
         if (!pending()) {
             written.run();
             return;
         }
-        last.addListener(f -> {
-            stopWatching();
-            (f.isSuccess() && !closed ? written : failed).run();
-        });
-        // watched only when the frames still wait after this turn's flush: most leave with it
+        last.addListener(f -> (f.isSuccess() && !closed ? written : failed).run());
         ctx.executor().execute(() -> {
-            if (pending() && !closed && drainTimer == null) {
-                watch(sendTimeout.toNanos(), sent, sent.getAsLong(), timedOut);
+            if (pending() && !closed) {
+                stillWaiting.run();
             }
         });
-    }
-
-    private void watch(long nanos, LongSupplier sent, long before, Runnable timedOut) {
-        drainTimer = ctx.executor().schedule(() -> {
-            long now = sent.getAsLong();
-            if (now != before) {
-                watch(nanos, sent, now, timedOut); // bytes left: the timeout runs from the last write
-            } else {
-                timedOut.run();
-            }
-        }, nanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void stopWatching() {
-        if (drainTimer != null) {
-            drainTimer.cancel(false);
-            drainTimer = null;
-        }
     }
 
     /** Body bytes handed over, the DATA frames' payload. */
@@ -184,7 +157,6 @@ final class StreamOutput {
     /** The stream is gone: what is held is released, later writes are dropped. */
     void close() {
         closed = true;
-        stopWatching();
         if (held != null) {
             held.release();
             held = null;

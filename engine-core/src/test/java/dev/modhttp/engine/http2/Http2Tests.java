@@ -363,6 +363,39 @@ class Http2Tests {
     }
 
     /**
+     * send-timeout runs between two successive writes, as nginx's: a download the client keeps
+     * taking slowly, each bit well within the timeout, goes on past the timeout as a whole.
+     */
+    @Test
+    void aSlowButSteadyDownloadIsNotCutBySendTimeout() throws Exception {
+        try (TestEngine e = logged("send-timeout: 2s", filesLocation());
+                H2Client c = H2Client.connect(e.port()).open(H2Client.SETTINGS_INITIAL_WINDOW_SIZE, 0)) {
+            c.get(1, "/files/big.bin");
+            assertThat(c.read().type()).isEqualTo(HEADERS);
+            long start = System.nanoTime();
+            int received = 0;
+            while (System.nanoTime() - start < Duration.ofSeconds(3).toNanos()) { // longer than send-timeout
+                c.frame(H2Client.WINDOW_UPDATE, 0, 1, H2Client.int32(4096));
+                H2Client.Frame f = c.read();
+                assertThat(f.type()).as("DATA, not a reset").isEqualTo(DATA);
+                received += f.payload().length;
+                Thread.sleep(300);
+            }
+            c.frame(H2Client.WINDOW_UPDATE, 0, 0, H2Client.int32(big.length)); // the connection's window too
+            c.frame(H2Client.WINDOW_UPDATE, 0, 1, H2Client.int32(big.length));
+            for (H2Client.Frame f = c.read(); ; f = c.read()) {
+                assertThat(f.type()).as("DATA, not a reset").isEqualTo(DATA);
+                received += f.payload().length;
+                if (f.endStream()) {
+                    break;
+                }
+            }
+            assertThat(received).isEqualTo(big.length);
+            assertLogged(" /files/big.bin 200 " + big.length);
+        }
+    }
+
+    /**
      * limit-conn over h2: a stream holds its place while its DATA waits for the window, as nginx's
      * does, and gives it back once its frames left; a stream reset in the same read as its request
      * gives its place back too.
@@ -417,6 +450,26 @@ class Http2Tests {
             assertThat(reset.stream()).isEqualTo(1);
             assertThat(reset.payload()).isEqualTo(H2Client.int32(0x1)); // PROTOCOL_ERROR, nginx's code for a timeout
             assertLogged(" /echo 408 0");
+        }
+    }
+
+    /**
+     * An answered stream whose small body stops coming is read and dropped until client-body-timeout,
+     * then ended with RST_STREAM NO_ERROR (RFC 9113 §8.1): the response was whole, nothing failed.
+     */
+    @Test
+    void anAnsweredStreamWhoseBodyStopsComingEndsWithNoError() throws Exception {
+        try (TestEngine e = logged("client-body-timeout: 1s", """
+                      - location: /answered
+                        return: "204"
+                """); H2Client c = H2Client.connect(e.port()).open()) {
+            c.headers(1, false, c.block("POST", "/answered", "localhost", "content-length", "10"));
+            H2Client.Frame head = c.until(f -> f.type() == HEADERS);
+            assertThat(head.headers().status().toString()).isEqualTo("204");
+            assertLogged(" /answered 204 0");
+            H2Client.Frame reset = c.until(f -> f.type() == H2Client.RST_STREAM);
+            assertThat(reset.stream()).isEqualTo(1);
+            assertThat(reset.payload()).isEqualTo(H2Client.int32(0x0)); // NO_ERROR
         }
     }
 
