@@ -104,6 +104,10 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
         Http2MultiplexHandler mux = new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel ch) {
+                // a write that fails because the client reset the stream must not close the stream's
+                // channel before Netty knows the stream ended: that close sends RST_STREAM CANCEL in
+                // reply to the client's RST_STREAM, which RFC 9113 §5.4.2 forbids
+                ch.config().setAutoClose(false);
                 ch.pipeline().addLast("stream", new Http2Stream(conn));
             }
         });

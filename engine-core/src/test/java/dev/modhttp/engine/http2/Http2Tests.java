@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -359,6 +360,29 @@ class Http2Tests {
             assertThat(reset.stream()).isEqualTo(1);
             assertThat(reset.payload()).isEqualTo(H2Client.int32(0x1)); // PROTOCOL_ERROR, nginx's code for a timeout
             assertLogged(" /files/small.txt 200 0");
+        }
+    }
+
+    /** RFC 9113 §5.4.2: a RST_STREAM is never answered with one, not even while the stream's DATA waits to go. */
+    @Test
+    void aClientsResetOfAStreamStillSendingIsNotAnsweredWithAReset() throws Exception {
+        try (TestEngine e = logged("", filesLocation());
+                H2Client c = H2Client.connect(e.port()).open(H2Client.SETTINGS_INITIAL_WINDOW_SIZE, 0)) {
+            c.get(1, "/files/big.bin");
+            assertThat(c.read().type()).isEqualTo(HEADERS);
+            c.frame(H2Client.SETTINGS, 0, 0, H2Client.settings(H2Client.SETTINGS_INITIAL_WINDOW_SIZE, 16384));
+            assertThat(c.until(f -> f.type() == DATA).stream()).isEqualTo(1); // the rest waits for the window
+            c.frame(H2Client.RST_STREAM, 0, 1, H2Client.int32(0x8)); // CANCEL
+            assertLogged(" /files/big.bin 200 16384");
+            c.get(3, "/files/small.txt");
+            List<H2Client.Frame> after = new ArrayList<>();
+            for (H2Client.Frame f = c.read(); ; f = c.read()) {
+                after.add(f);
+                if (f.stream() == 3 && f.endStream()) {
+                    break;
+                }
+            }
+            assertThat(after).noneMatch(f -> f.type() == H2Client.RST_STREAM);
         }
     }
 
