@@ -118,7 +118,8 @@ final class StreamOutput {
 
     /**
      * RST_STREAM with {@code error} now, and the stream closed: INTERNAL_ERROR for an error after
-     * the head went out, PROTOCOL_ERROR for a client that timed out (as nginx resets it).
+     * the head went out, PROTOCOL_ERROR for a client that timed out (as nginx resets it), NO_ERROR
+     * for an answered stream whose unread body stopped coming.
      */
     void resetNow(Http2Error error) {
         if (!closed) {
