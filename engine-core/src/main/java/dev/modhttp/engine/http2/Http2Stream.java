@@ -27,7 +27,6 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
-import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -110,10 +109,7 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Transpor
             if (data.isEndStream() && !closed) {
                 target.body().onEnd();
             }
-        } else if (msg instanceof Http2ResetFrame reset) {
-            Log.debug("connection {}: stream reset by the client ({})", conn.id(), reset.errorCode());
-            abort(499);
-        } else {
+        } else { // a client's RST_STREAM comes as a user event, then the stream's close aborts the request (499)
             ReferenceCountUtil.release(msg);
         }
     }
