@@ -16,6 +16,10 @@ import java.util.List;
  * REWRITE through CONTENT for a request that matches no location: nginx serves it with the
  * server block's own configuration. A location's holds REWRITE through CONTENT. LOG handlers
  * are kept apart: they run once when the request finishes, whatever happened before.
+ *
+ * <p>READ_BODY, which reads the request body whole, comes right before the first CONTENT
+ * handler that reads it; handlers that discard it ({@link HandlerDefinition#discardsBody()}, as
+ * the static files handler does) run before it, and a request they answer is not held for its body.
  */
 public final class Pipeline {
 
@@ -77,11 +81,20 @@ public final class Pipeline {
         addPhase(steps, Phase.ACCESS, Checker.ACCESS, handlers, location);
         steps.add(new Step(Phase.POST_ACCESS, Checker.POST_ACCESS, null, steps.size() + 1));
         addPhase(steps, Phase.PRECONTENT, Checker.GENERIC, handlers, location);
-        steps.add(new Step(Phase.CONTENT, Checker.READ_BODY, null, steps.size() + 1));
+        List<HandlerDefinition> content = new ArrayList<>();
         if (contentHandler != null) {
-            steps.add(new Step(Phase.CONTENT, Checker.CONTENT_HANDLER, contentHandler, steps.size() + 1));
+            content.add(contentHandler);
         }
-        addPhase(steps, Phase.CONTENT, Checker.CONTENT, handlers, location);
+        content.addAll(select(Phase.CONTENT, handlers, location));
+        boolean bodyRead = false;
+        for (HandlerDefinition h : content) {
+            if (!bodyRead && !h.discardsBody()) { // READ_BODY before the first handler that reads the body
+                steps.add(new Step(Phase.CONTENT, Checker.READ_BODY, null, steps.size() + 1));
+                bodyRead = true;
+            }
+            Checker checker = h == contentHandler ? Checker.CONTENT_HANDLER : Checker.CONTENT;
+            steps.add(new Step(Phase.CONTENT, checker, h, steps.size() + 1));
+        }
         steps.add(new Step(Phase.CONTENT, Checker.NO_CONTENT, null, steps.size()));
     }
 

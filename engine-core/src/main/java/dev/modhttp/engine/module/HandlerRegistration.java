@@ -30,6 +30,7 @@ public final class HandlerRegistration {
     private String name;
     private int order = Order.DEFAULT;
     private boolean blocking;
+    private boolean discardsBody;
     private Predicate<Location> where = location -> true;
 
     HandlerRegistration(Phase phase, Handler handler, ConfigSpec<?> contentOf) {
@@ -54,6 +55,17 @@ public final class HandlerRegistration {
     /** Runs off the event loop, on the engine's bounded executor. */
     public HandlerRegistration blocking() {
         this.blocking = true;
+        return this;
+    }
+
+    /**
+     * A CONTENT handler that answers without the request body (nginx's
+     * {@code ngx_http_discard_request_body}, as its static and stub_status handlers call): the
+     * body is not read before it runs, and is read and dropped after the response. Without this
+     * the body is read whole first (READ_BODY), for {@code request.body()}.
+     */
+    public HandlerRegistration discardsBody() {
+        this.discardsBody = true;
         return this;
     }
 
@@ -101,6 +113,6 @@ public final class HandlerRegistration {
      */
     public HandlerDefinition definition(String prefix, String defaultName) {
         return new HandlerDefinition(phase, order, FilterRegistration.fullName(prefix, name, defaultName), handler,
-                blocking, where);
+                blocking, where, discardsBody);
     }
 }

@@ -350,6 +350,7 @@ class PhaseTests {
                 - location: /upload
                 """), b -> b
                 .handler(at(Phase.ACCESS, 0, "deny", ex -> Result.status(403), "/denied"))
+                .handler(at(Phase.CONTENT, 0, "reads-body", CONTENT_OK, "/upload")) // READ_BODY runs first
                 .handler(HandlerDefinition.of(Phase.LOG, ex -> {
                     log.add(ex.request().rawUri() + " " + ex.response().status());
                     return Result.OK;

@@ -498,6 +498,28 @@ class Http2Tests {
     }
 
     @Test
+    void aGetWhoseBodyNeverComesIsAnsweredAtOnceAndItsStreamEndsWithNoError() throws Exception {
+        // nginx serves it without waiting for the body, then resets the stream with NO_ERROR
+        try (TestEngine e = logged("client-body-timeout: 1s", filesLocation() + """
+                      - location: /answered
+                        return: "200 yes"
+                """); H2Client c = H2Client.connect(e.port()).open()) {
+            for (int id : new int[] {1, 3}) {
+                c.headers(id, false, c.block("GET", id == 1 ? "/files/small.txt" : "/answered", "localhost"));
+                H2Client.Frame head = c.until(f -> f.type() == HEADERS);
+                assertThat(head.stream()).isEqualTo(id);
+                assertThat(head.headers().status().toString()).isEqualTo("200");
+                H2Client.Frame data = c.until(f -> f.type() == DATA);
+                assertThat(data.endStream()).isTrue();
+                H2Client.Frame reset = c.until(f -> f.type() == H2Client.RST_STREAM);
+                assertThat(reset.stream()).isEqualTo(id);
+                assertThat(reset.payload()).isEqualTo(H2Client.int32(0x0)); // NO_ERROR
+            }
+            assertLogged(" /answered 200 3");
+        }
+    }
+
+    @Test
     void keepaliveRequestsEndsTheConnectionWithGoawayAfterThatManyStreams() throws Exception {
         try (TestEngine e = h2c("keepalive-requests: 2"); H2Client c = H2Client.connect(e.port()).handshake()) {
             c.get(1, "/one");

@@ -88,7 +88,7 @@ public final class StaticModule implements Module {
         });
         // last in CONTENT everywhere, as nginx's static handler: without a root it answers as over
         // a root that holds nothing (405 for other methods, else 404)
-        registry.handler(Phase.CONTENT, this::handle).name("static").order(Order.LAST);
+        registry.handler(Phase.CONTENT, this::handle).name("static").order(Order.LAST).discardsBody();
     }
 
     private Result handle(HttpExchange exchange) throws IOException {

@@ -49,7 +49,7 @@ public final class StubStatusModule implements Module {
                 return HookResult.GO_ON;
             }
         });
-        registry.contentHandler(CONFIG, this::handle).name("stub-status");
+        registry.contentHandler(CONFIG, this::handle).name("stub-status").discardsBody();
     }
 
     private Result handle(HttpExchange exchange) {

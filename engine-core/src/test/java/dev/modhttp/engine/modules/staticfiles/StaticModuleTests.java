@@ -200,6 +200,23 @@ class StaticModuleTests {
     }
 
     @Test
+    void aFileIsServedWithoutWaitingForTheRequestBodyWhichIsThenDropped() {
+        // nginx's static handler discards the body: it answers at once, client-body-timeout aside
+        String yaml = yaml().replace("servers:", "client-body-timeout: 60s\nclient-max-body-size: 4\nservers:");
+        try (TestEngine e = TestEngine.start(yaml); RawClient c = e.raw().timeout(5000)) {
+            c.send("GET /hello.txt HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\n");
+            assertThat(c.read().body()).as("before the body came").isEqualTo("hello file");
+            c.send("abcd"); // read and dropped: the next request parses
+            assertThat(c.send("GET /page.html HTTP/1.1\r\nHost: a\r\n\r\n").read().body()).isEqualTo("<p>page</p>");
+            // a POST's body is not read either: 405, not 413 for a body past client-max-body-size
+            c.send("POST /hello.txt HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n");
+            assertThat(c.read().status()).isEqualTo(405);
+            c.send("8\r\n12345678\r\n0\r\n\r\n");
+            assertThat(c.send("GET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n").read().body()).isEqualTo("hello file");
+        }
+    }
+
+    @Test
     void docrootAndPhysicalPathHooksSeeTheMappingAndCanFinishTheRequest() {
         java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         dev.modhttp.engine.module.Hook hook = new dev.modhttp.engine.module.Hook() {

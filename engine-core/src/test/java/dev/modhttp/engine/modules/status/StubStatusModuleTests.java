@@ -51,4 +51,15 @@ class StubStatusModuleTests {
                     .isEqualTo(405);
         }
     }
+
+    @Test
+    void theStatusPageDoesNotWaitForARequestBody() {
+        // nginx's stub_status discards the body: the page comes before the body does
+        try (TestEngine e = TestEngine.start("client-body-timeout: 60s\n" + YAML); RawClient c = e.raw().timeout(5000)) {
+            RawClient.Response r = c.send("GET /status HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\n").read();
+            assertThat(FORMAT.matcher(r.body()).matches()).as(r.body()).isTrue();
+            c.send("abc");
+            assertThat(c.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n").read().body()).isEqualTo("ok");
+        }
+    }
 }
