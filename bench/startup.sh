@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start-up and idle memory as a user meets them: the demo jar started with `java -jar`, timed
 # from the launch to its first 200 on /hello (polled every 10 ms over bash's /dev/tcp), then its resident memory
-# (RSS, from /proc) after 3 s idle; beside it, in the same run, the minimal hand-written Netty
+# (RSS, from /proc) after 3 s idle and again after 10 s, once the JVM has given back its compilers'
+# start-up arenas (it pools them for 5 s; -XX:TrimNativeHeapInterval returns them to the system); beside it, in the same run, the minimal hand-written Netty
 # server (bench/src/RawNettyServer.java), Spring Boot's own floor (bench/boot-floor: a Boot
 # application whose only server is the JDK's HttpServer, built here when missing) and nginx with
 # one worker, and the quick start's sample (samples/quickstart: the starter and two handlers, what a
@@ -19,7 +20,7 @@
 #   bench/startup.sh                 # 5 runs each, JVM flags as the README gives them
 #   RUNS=1 bench/startup.sh          # the short variant
 #   CDS=1 bench/startup.sh           # also the faster starts above
-#   JAVA_FLAGS="-XX:+UseSerialGC -Xms16m -Xmx256m" bench/startup.sh   # the flags the README suggests
+#   JAVA_FLAGS="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:TrimNativeHeapInterval=1000" bench/startup.sh  # the README's
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=$(realpath -m "${1:-demo-app/target/demo-app.jar}")
@@ -62,10 +63,17 @@ hello_ok() {
   [[ $status == "HTTP/1.1 200"* ]]
 }
 
-# start_and_time NAME CMD... -> prints "ms rss_kib"; the server is stopped by its PID
+# the resident memory of PID and its children (nginx's worker beside its master), in KiB
+rss_kib() {
+  local rss=0 p
+  for p in $1 $(pgrep -P "$1"); do rss=$((rss + $(awk '/VmRSS/ {print $2}' "/proc/$p/status"))); done
+  echo "$rss"
+}
+
+# start_and_time NAME CMD... -> prints "ms rss_kib_at_3s rss_kib_at_10s"; the server is stopped by its PID
 start_and_time() {
   local name=$1; shift
-  local t0 pid t1 rss
+  local t0 pid t1 rss3 rss10
   t0=$(now_ms)
   "$@" > "$out/$name.log" 2>&1 &
   pid=$!
@@ -76,10 +84,11 @@ start_and_time() {
   done
   t1=$(now_ms)
   sleep 3
-  rss=0 # the process and its children (nginx's worker beside its master)
-  for p in $pid $(pgrep -P "$pid"); do rss=$((rss + $(awk '/VmRSS/ {print $2}' "/proc/$p/status"))); done
+  rss3=$(rss_kib "$pid")
+  sleep 7
+  rss10=$(rss_kib "$pid")
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  echo "$((t1 - t0)) $rss"
+  echo "$((t1 - t0)) $rss3 $rss10"
 }
 
 # extract JAR JAVA DIR: the jar as Spring Boot's tools extract it (one directory, the libraries beside it)
@@ -102,42 +111,44 @@ if [ "${CDS:-0}" = 1 ]; then # Spring Boot's documented recipe: extract the jar,
   fi
 fi
 
-declare -A ms rss
+declare -A ms rss settled
 for r in $(seq 1 "$RUNS"); do
-  read -r m k < <(start_and_time demo java $JAVA_FLAGS -jar "$JAR" --server.port=$PORT)
-  ms[demo]+="$m "; rss[demo]+="$k "
+  read -r m k k10 < <(start_and_time demo java $JAVA_FLAGS -jar "$JAR" --server.port=$PORT)
+  ms[demo]+="$m "; rss[demo]+="$k "; settled[demo]+="$k10 "
   if [ "${CDS:-0}" = 1 ]; then
-    read -r m k < <(start_and_time demo-cds java $JAVA_FLAGS -XX:SharedArchiveFile="$out/demo.jsa" -jar "$XJAR" --server.port=$PORT)
-    ms[demo-cds]+="$m "; rss[demo-cds]+="$k "
-    read -r m k < <(start_and_time demo-cds-aot java $JAVA_FLAGS -XX:SharedArchiveFile="$out/demo-aot.jsa" \
+    read -r m k k10 < <(start_and_time demo-cds java $JAVA_FLAGS -XX:SharedArchiveFile="$out/demo.jsa" -jar "$XJAR" --server.port=$PORT)
+    ms[demo-cds]+="$m "; rss[demo-cds]+="$k "; settled[demo-cds]+="$k10 "
+    read -r m k k10 < <(start_and_time demo-cds-aot java $JAVA_FLAGS -XX:SharedArchiveFile="$out/demo-aot.jsa" \
       -Dspring.aot.enabled=true -jar "$XJAR" --server.port=$PORT)
-    ms[demo-cds-aot]+="$m "; rss[demo-cds-aot]+="$k "
+    ms[demo-cds-aot]+="$m "; rss[demo-cds-aot]+="$k "; settled[demo-cds-aot]+="$k10 "
     if [ -n "$JAVA25" ]; then
-      read -r m k < <(start_and_time demo-aotc "$JAVA25" $JAVA_FLAGS -XX:AOTCache="$out/demo.aot" \
+      read -r m k k10 < <(start_and_time demo-aotc "$JAVA25" $JAVA_FLAGS -XX:AOTCache="$out/demo.aot" \
         -Dspring.aot.enabled=true -jar "$XJAR" --server.port=$PORT)
-      ms[demo-aotc]+="$m "; rss[demo-aotc]+="$k "
-      read -r m k < <(HELLO=/health start_and_time quick-aotc "$JAVA25" $JAVA_FLAGS -XX:AOTCache="$out/quick.aot" \
+      ms[demo-aotc]+="$m "; rss[demo-aotc]+="$k "; settled[demo-aotc]+="$k10 "
+      read -r m k k10 < <(HELLO=/health start_and_time quick-aotc "$JAVA25" $JAVA_FLAGS -XX:AOTCache="$out/quick.aot" \
         -jar "$XQUICK" --server.port=$PORT)
-      ms[quick-aotc]+="$m "; rss[quick-aotc]+="$k "
+      ms[quick-aotc]+="$m "; rss[quick-aotc]+="$k "; settled[quick-aotc]+="$k10 "
     fi
   fi
-  read -r m k < <(HELLO=/health start_and_time quickstart java $JAVA_FLAGS -jar "$QUICK" --server.port=$PORT)
-  ms[quickstart]+="$m "; rss[quickstart]+="$k "
-  read -r m k < <(start_and_time boot-floor java $JAVA_FLAGS -jar "$FLOOR" --server.port=$PORT)
-  ms[boot-floor]+="$m "; rss[boot-floor]+="$k "
-  read -r m k < <(start_and_time netty java $JAVA_FLAGS -cp "$cp" RawNettyServer "$PORT" 1 "$PWD/$out/www")
-  ms[netty]+="$m "; rss[netty]+="$k "
-  read -r m k < <(start_and_time nginx nginx -c "$PWD/$out/nginx/nginx.conf" -p "$PWD/$out/nginx")
-  ms[nginx]+="$m "; rss[nginx]+="$k "
+  read -r m k k10 < <(HELLO=/health start_and_time quickstart java $JAVA_FLAGS -jar "$QUICK" --server.port=$PORT)
+  ms[quickstart]+="$m "; rss[quickstart]+="$k "; settled[quickstart]+="$k10 "
+  read -r m k k10 < <(start_and_time boot-floor java $JAVA_FLAGS -jar "$FLOOR" --server.port=$PORT)
+  ms[boot-floor]+="$m "; rss[boot-floor]+="$k "; settled[boot-floor]+="$k10 "
+  read -r m k k10 < <(start_and_time netty java $JAVA_FLAGS -cp "$cp" RawNettyServer "$PORT" 1 "$PWD/$out/www")
+  ms[netty]+="$m "; rss[netty]+="$k "; settled[netty]+="$k10 "
+  read -r m k k10 < <(start_and_time nginx nginx -c "$PWD/$out/nginx/nginx.conf" -p "$PWD/$out/nginx")
+  ms[nginx]+="$m "; rss[nginx]+="$k "; settled[nginx]+="$k10 "
 done
 
-printf "\n%-12s %10s %10s %14s   %s\n" server "start ms" "(min-max)" "idle RSS MiB" "runs"
+printf "\n%-12s %10s %10s %12s %13s   %s\n" server "start ms" "(min-max)" "RSS 3 s MiB" "RSS 10 s MiB" "runs"
 for s in demo demo-cds demo-cds-aot demo-aotc quickstart quick-aotc boot-floor netty nginx; do
   [ -n "${ms[$s]:-}" ] || continue
   med=$(echo "${ms[$s]}" | tr ' ' '\n' | grep . | median)
   lo=$(echo "${ms[$s]}" | tr ' ' '\n' | grep . | sort -n | head -1)
   hi=$(echo "${ms[$s]}" | tr ' ' '\n' | grep . | sort -n | tail -1)
   r=$(echo "${rss[$s]}" | tr ' ' '\n' | grep . | median)
-  printf "%-12s %10s %10s %14.1f   %s\n" "$s" "$med" "$lo-$hi" "$(awk -v k="$r" 'BEGIN {print k / 1024}')" "${ms[$s]}"
+  r10=$(echo "${settled[$s]}" | tr ' ' '\n' | grep . | median)
+  printf "%-12s %10s %10s %12.1f %13.1f   %s\n" "$s" "$med" "$lo-$hi" "$(awk -v k="$r" 'BEGIN {print k / 1024}')" \
+    "$(awk -v k="$r10" 'BEGIN {print k / 1024}')" "${ms[$s]}"
 done
 echo "JVM flags: $JAVA_FLAGS; java: $(java -version 2>&1 | head -1)${JAVA25:+; JDK 25: $("$JAVA25" -version 2>&1 | head -1)}"

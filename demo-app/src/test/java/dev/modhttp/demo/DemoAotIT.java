@@ -3,6 +3,7 @@ package dev.modhttp.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,8 +11,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,7 +32,9 @@ import org.junit.jupiter.api.Timeout;
  * {@code java -Dspring.aot.enabled=true -jar demo-app.jar}. Spring then registers the beans from
  * that code instead of parsing the configuration classes and their conditions; the engine, its
  * {@code @PhaseHandler} beans, the WebSocket endpoint, tracing and Actuator on the management port
- * must all still be there. Without the generated code the start fails, so this fails too.
+ * must all still be there. Without the generated code the start fails, so this fails too. It
+ * runs with the JVM flags the README gives for a small footprint, so a flag this JVM refuses
+ * fails it as well.
  */
 @Timeout(180)
 class DemoAotIT {
@@ -46,13 +52,24 @@ class DemoAotIT {
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The flags of the README's {@code java -XX:+UseSerialGC ... -jar app.jar} line. */
+    static List<String> readmeFlags() throws IOException {
+        String line = Files.readAllLines(Path.of(System.getProperty("readme", "../README.md"))).stream()
+                .filter(l -> l.startsWith("java -XX:+UseSerialGC ") && l.endsWith(" -jar app.jar")).findFirst()
+                .orElseThrow(() -> new AssertionError("the README's small-footprint command is gone"));
+        return List.of(line.substring("java ".length(), line.length() - " -jar app.jar".length()).split(" "));
+    }
+
     @Test
     void theAheadOfTimeProcessedJarServesEveryPartOfTheDemo() throws Exception {
         Path jar = Path.of(System.getProperty("demo.jar", "target/demo-app.jar"));
         assertThat(jar).as("built by the package phase").exists();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process app = new ProcessBuilder(java, "-Dspring.aot.enabled=true", "-jar", jar.toString(),
-                "--server.port=0", "--management.server.port=0").redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(readmeFlags());
+        command.addAll(List.of("-Dspring.aot.enabled=true", "-jar", jar.toString(), "--server.port=0",
+                "--management.server.port=0"));
+        Process app = new ProcessBuilder(command).redirectErrorStream(true).start();
         StringBuffer log = new StringBuffer();
         CompletableFuture<int[]> ports = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
@@ -65,7 +82,7 @@ class DemoAotIT {
                         ports.complete(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))});
                     }
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 ports.completeExceptionally(e);
             }
             ports.completeExceptionally(new IllegalStateException("the demo ended before it started:\n" + log));
