@@ -345,6 +345,8 @@ final class Generator {
             body = method.equals("DELETE") ? null : "x";
         } else if (m < 25) {
             method = pick(r, List.of("get", "PROPFIND", "G=T"));
+        } else if (m < 29) {
+            body = "with a body"; // a GET with a body: the static handler discards it, as nginx's does
         }
         String version = "HTTP/1.1";
         int v = r.nextInt(100);
@@ -371,6 +373,9 @@ final class Generator {
         }
         if (body != null && r.nextInt(5) == 0) {
             headers.add("Expect: 100-continue");
+        }
+        if (body != null && r.nextInt(4) == 0) {
+            headers.add("Transfer-Encoding: chunked"); // then the body goes out in chunks (Model.Request)
         }
         return new Request(method, target, version, host, List.copyOf(headers), body);
     }

@@ -87,14 +87,22 @@ final class Model {
             if (host != null) {
                 sb.append("Host: ").append(host).append("\r\n");
             }
+            boolean chunked = body != null && headers.contains("Transfer-Encoding: chunked");
             for (String h : headers) {
-                sb.append(h).append("\r\n");
+                if (body != null || !h.equals("Transfer-Encoding: chunked")) { // a shrunk request may lose its body
+                    sb.append(h).append("\r\n");
+                }
             }
-            if (body != null) {
+            if (body != null && !chunked) {
                 sb.append("Content-Length: ").append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
             }
             sb.append("\r\n");
-            if (body != null) {
+            if (body != null && chunked) { // two chunks and the last
+                int half = body.length() / 2;
+                sb.append(Integer.toHexString(half)).append("\r\n").append(body, 0, half).append("\r\n")
+                        .append(Integer.toHexString(body.length() - half)).append("\r\n").append(body.substring(half))
+                        .append("\r\n0\r\n\r\n");
+            } else if (body != null) {
                 sb.append(body);
             }
             return sb.toString().getBytes(StandardCharsets.UTF_8);
