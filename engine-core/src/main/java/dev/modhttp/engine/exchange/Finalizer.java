@@ -50,7 +50,7 @@ final class Finalizer {
         if (closesConnection(status)) {
             ex.forceClose = true; // decided by the error itself, before any error page answers it (nginx)
         }
-        if (!errorPageUsed && status >= 300 && redirectToErrorPage(status)) {
+        if (!errorPageUsed && status >= 300 && ex.phases.uriMayChange() && redirectToErrorPage(status)) {
             return;
         }
         errorResponse(status);

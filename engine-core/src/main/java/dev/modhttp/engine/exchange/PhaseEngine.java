@@ -268,6 +268,14 @@ final class PhaseEngine {
         ex.body.checkDeclaredLength();
     }
 
+    /**
+     * Whether the URI may still change: after a redirection cycle it may not, and nginx's special
+     * response handler then answers the error itself, without {@code error_page}.
+     */
+    boolean uriMayChange() {
+        return uriChangesLeft > 0;
+    }
+
     /** nginx's {@code rewrite ... break}: the changed URI keeps the current location. */
     void keepLocation() {
         matchedUriChanges = request.uriChanges();
