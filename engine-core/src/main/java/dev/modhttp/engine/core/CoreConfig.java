@@ -49,6 +49,18 @@ public record CoreConfig(
         Duration keepaliveTimeout,
         @KeyDoc(defaultValue = "`1000`", meaning = "requests per connection")
         Integer keepaliveRequests,
+        @KeyDoc(defaultValue = "`on`", meaning = "after a response that ends its connection, read and drop what the client "
+                + "still sends before closing, so that it reads the response rather than a reset (nginx's lingering close; "
+                + "over HTTP/2 after GOAWAY, from the server's scope): `on` and `always` while the client has not closed its "
+                + "side (`on` is `always` here: the engine cannot see unread bytes waiting in the kernel, as nginx's `on` "
+                + "does), `off` closes at once")
+        LingeringClose lingeringClose,
+        @KeyDoc(defaultValue = "`30s`", meaning = "the longest a lingering close goes on, and the longest a keep-alive "
+                + "connection reads the rest of a body its response did not need (nginx's discarded body) before it closes")
+        Duration lingeringTime,
+        @KeyDoc(defaultValue = "`5s`", meaning = "within `lingering-time`, the longest wait for the client's next bytes "
+                + "(for the first ones, after the response); without any, the connection closes. `0`: no lingering close")
+        Duration lingeringTimeout,
         @KeyDoc(defaultValue = "`\"4 8k\"`", meaning = "request line and each header line fit one buffer, the head `number` "
                 + "of them")
         @Scopes({Scope.MAIN, Scope.SERVER}) HeaderBuffers largeClientHeaderBuffers,
@@ -92,12 +104,16 @@ public record CoreConfig(
     /** nginx's client_body_in_file_only: bodies in memory up to the buffer size, or always in a file (kept or not). */
     public enum InFileOnly { OFF, ON, CLEAN }
 
+    /** nginx's lingering_close: when a closing connection first reads what the client still sends. */
+    public enum LingeringClose { OFF, ON, ALWAYS }
+
     /** nginx's if_modified_since: ignore the header, 304 only for the exact time, or for any later time. */
     public enum IfModifiedSince { OFF, EXACT, BEFORE }
 
     public static final CoreConfig DEFAULTS = new CoreConfig(null, null, List.of("index.html"), Size.parse("1m"),
             Duration.ofSeconds(60), Duration.ofSeconds(60), Size.parse("16k"), null, InFileOnly.OFF, false,
-            Duration.ofSeconds(60), Duration.ofSeconds(75), 1000,
+            Duration.ofSeconds(60), Duration.ofSeconds(75), 1000, LingeringClose.ON, Duration.ofSeconds(30),
+            Duration.ofSeconds(5),
             new HeaderBuffers(4, Size.parse("8k")), List.of(), Satisfy.ALL, IfModifiedSince.EXACT, null, Map.of(),
             "application/octet-stream", DisableSymlinks.OUTSIDE_ROOT, true, 8192);
 
@@ -111,7 +127,8 @@ public record CoreConfig(
         if (keepaliveRequests != null && keepaliveRequests < 0) {
             throw new IllegalArgumentException("keepalive-requests cannot be negative");
         }
-        for (Duration d : new Duration[] {clientHeaderTimeout, clientBodyTimeout, sendTimeout, keepaliveTimeout}) {
+        for (Duration d : new Duration[] {clientHeaderTimeout, clientBodyTimeout, sendTimeout, keepaliveTimeout, lingeringTime,
+                lingeringTimeout}) {
             if (d != null && d.isNegative()) {
                 throw new IllegalArgumentException("a timeout cannot be negative");
             }

@@ -42,7 +42,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Http1Connection extends ChannelInboundHandlerAdapter implements TlsConnectionInfo {
 
     private static final AtomicLong IDS = new AtomicLong();
-    private static final long LINGER_MILLIS = 2000;
 
     /** The generation and servers the next request runs on. */
     private final ConnectionBinding binding;
@@ -61,7 +60,6 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     private final TlsState tls = new TlsState();
     private boolean inRead;
     private boolean inputShutdown;
-    private boolean lingering;
     private boolean closed;
     private final boolean h2cUpgrade;
 
@@ -78,7 +76,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.timer = new Http1Timer(ctx, this::expired);
+        this.timer = new Http1Timer(ctx, this::expired, serverCore);
         this.transport = new Http1Transport(this, binding, ctx, new PendingSend(ctx, timer, () -> current != null
                 ? current.location().config(CoreModule.CONFIG).sendTimeout() : serverCore.sendTimeout(), this::flush));
     }
@@ -99,7 +97,8 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         inRead = true;
-        if (lingering || closed) {
+        timer.lingered(); // while lingering or dropping a finished request's body: the client is still there
+        if (timer.lingering() || closed) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -182,7 +181,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
             timer.arm(Http1Timer.Timeout.HEADER, serverCore.clientHeaderTimeout());
         }
         flush();
-        boolean want = !closed && (lingering || current == null || current.body().wanted());
+        boolean want = !closed && (timer.lingering() || current == null || current.body().wanted());
         if (want != ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(want);
         }
@@ -202,7 +201,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         }
         if (evt instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
-            if (lingering) {
+            if (timer.lingering()) {
                 ctx.close();
             } else if (current != null) {
                 current.clientClosedInput(); // a body cut short is a 400; a proxied request ends (499)
@@ -287,14 +286,15 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         if (ex != current) {
             return;
         }
+        timer.lingerWith(ex.location().config(CoreModule.CONFIG));
         if (!ex.keepAlive()) {
             current = null;
             closeAfterFlush();
             return;
         }
         if (!ex.body().complete()) {
-            // keep reading to discard the rest of the body, then serve the next request
-            timer.arm(Http1Timer.Timeout.BODY, ex.location().config(CoreModule.CONFIG).clientBodyTimeout());
+            // keep reading to discard the rest of the body, then serve the next request (nginx's discarded body)
+            timer.startLingering(Http1Timer.Timeout.DISCARD);
             requestRead();
             return;
         }
@@ -332,9 +332,11 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     /** Output is shut down: drain what the client still sends for a while, then close (nginx's lingering close). */
     void linger() {
-        lingering = true;
-        timer.arm(Http1Timer.Timeout.LINGER, Duration.ofMillis(LINGER_MILLIS));
-        requestRead();
+        if (timer.startLingering(Http1Timer.Timeout.LINGER)) {
+            requestRead();
+        } else {
+            close();
+        }
     }
 
     // ---- what the transport asks of the connection -----------------------------------------

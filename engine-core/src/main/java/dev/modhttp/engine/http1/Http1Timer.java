@@ -1,5 +1,6 @@
 package dev.modhttp.engine.http1;
 
+import dev.modhttp.engine.core.CoreConfig;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
@@ -7,13 +8,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One timer per connection for whichever of nginx's timeouts applies in its state
- * ({@code client_header_timeout}, {@code client_body_timeout}, {@code keepalive_timeout}, the
- * lingering close) plus {@code send_timeout} while the client does not take bytes. It re-arms
+ * ({@code client_header_timeout}, {@code client_body_timeout}, {@code keepalive_timeout}, and
+ * {@code lingering_timeout} within {@code lingering_time} while it reads what the client still sends) plus {@code send_timeout} while the client does not take bytes. It re-arms
  * itself lazily: moving a deadline later schedules nothing.
  */
 final class Http1Timer {
 
-    enum Timeout { NONE, HEADER, BODY, KEEPALIVE, LINGER }
+    /** LINGER: a closing connection's lingering close; DISCARD: a finished request's unread body being dropped. */
+    enum Timeout { NONE, HEADER, BODY, KEEPALIVE, LINGER, DISCARD }
 
     /** What the connection does when a deadline passes. */
     interface Expiry {
@@ -29,10 +31,52 @@ final class Http1Timer {
     private ScheduledFuture<?> timer;
     private long timerAt;
     private boolean stopped;
+    /** The lingering keys of the last request's location (the server's before any). */
+    private CoreConfig lingerKeys;
+    private long lingerUntil;
+    private boolean lingering;
 
-    Http1Timer(ChannelHandlerContext ctx, Expiry expiry) {
+    Http1Timer(ChannelHandlerContext ctx, Expiry expiry, CoreConfig serverKeys) {
         this.ctx = ctx;
         this.expiry = expiry;
+        this.lingerKeys = serverKeys;
+    }
+
+    /** The location whose lingering-close, lingering-time and lingering-timeout apply next. */
+    void lingerWith(CoreConfig keys) {
+        lingerKeys = keys;
+    }
+
+    /**
+     * Starts reading what the client still sends (nginx's lingering): LINGER for a closing
+     * connection, DISCARD for the unread body of a finished request. Each read must come within
+     * {@code lingering-timeout} of the last, all within {@code lingering-time}.
+     *
+     * @return false for a LINGER that lingering-close {@code off} or lingering-timeout 0 forbids: close at once
+     */
+    boolean startLingering(Timeout kind) {
+        if (kind == Timeout.LINGER && (lingerKeys.lingeringClose() == CoreConfig.LingeringClose.OFF
+                || lingerKeys.lingeringTimeout().isZero())) {
+            return false;
+        }
+        lingering = kind == Timeout.LINGER;
+        lingerUntil = System.nanoTime() + lingerKeys.lingeringTime().toNanos();
+        timeout = kind;
+        lingered();
+        return true;
+    }
+
+    /** Whether the connection is in its lingering close: what it reads is dropped. */
+    boolean lingering() {
+        return lingering;
+    }
+
+    /** Bytes came: while lingering or discarding, the next must come within lingering-timeout, within lingering-time. */
+    void lingered() {
+        if (timeout == Timeout.LINGER || timeout == Timeout.DISCARD) {
+            long left = lingerUntil - System.nanoTime(); // past lingering-time: fires at once
+            arm(timeout, Duration.ofNanos(Math.min(left, lingerKeys.lingeringTimeout().toNanos())));
+        }
     }
 
     void arm(Timeout kind, Duration d) {

@@ -51,7 +51,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Http2Connection extends ChannelInboundHandlerAdapter implements TlsConnectionInfo {
 
-    private static final long LINGER_MILLIS = 2000;
     /** RFC 9113 §6.9.2: the window every connection starts with. */
     private static final int DEFAULT_WINDOW = Http2CodecUtil.DEFAULT_WINDOW_SIZE;
 
@@ -202,22 +201,27 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     /**
-     * After GOAWAY and the last stream: everything is flushed, then the connection waits up to
-     * {@link #LINGER_MILLIS} for the client to close (nginx's lingering close), so that frames
-     * the client sent meanwhile do not make the kernel reset the connection and drop the last
-     * responses on their way.
+     * After GOAWAY and the last stream: everything is flushed, then the connection waits up to the
+     * server's {@code lingering-timeout} (within its {@code lingering-time}) for the client to close
+     * (nginx's lingering close, which HTTP/2 takes from the server), so that frames the client sent
+     * meanwhile do not make the kernel reset the connection and drop the last responses on their
+     * way. With {@code lingering-close: off} it closes once they are flushed.
      */
     private void linger() {
         if (lingering || closed) {
             return;
         }
         lingering = true;
+        long wait = Math.min(core.lingeringTimeout().toNanos(), core.lingeringTime().toNanos());
+        if (core.lingeringClose() == CoreConfig.LingeringClose.OFF) {
+            wait = 0;
+        }
         ctx.flush();
         ctx.executor().schedule(() -> {
             if (!closed) {
                 ctx.close();
             }
-        }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        }, wait, TimeUnit.NANOSECONDS);
     }
 
     private void scheduleIdleCheck(long delayNanos) {
