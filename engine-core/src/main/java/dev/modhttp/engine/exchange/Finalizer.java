@@ -23,6 +23,8 @@ final class Finalizer {
     private boolean errorPageUsed;
     /** The status an error page's response is sent with (its {@code =code}, or the original error). */
     private int errStatus;
+    /** A status answered here (nginx's special response handler): its discarded body is not asked for with 100. */
+    private boolean special;
 
     Finalizer(Exchange ex) {
         this.ex = ex;
@@ -40,6 +42,7 @@ final class Finalizer {
             return;
         }
         int status = r.status();
+        special = special || status >= 300 || status == 201 || status == 204; // nginx: expect_tested
         if (status == 444) { // nginx's "close the connection without a response"
             ex.finished = true;
             response.status(444);
@@ -54,6 +57,11 @@ final class Finalizer {
             return;
         }
         errorResponse(status);
+    }
+
+    /** Whether a status was answered by the special response path: no 100 Continue goes out to discard its body. */
+    boolean special() {
+        return special;
     }
 
     /** The status to send instead of the response's own: an error page's, or 0. */

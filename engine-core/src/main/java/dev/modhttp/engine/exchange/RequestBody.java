@@ -18,11 +18,14 @@ import java.io.IOException;
  * {@code client_max_body_size}, {@code client_body_timeout}, 100-continue), in memory up to
  * {@code client-body-buffer-size} and in a temporary file above it ({@link BodySpool}), streamed to a
  * handler that asked for it, or read and dropped after the response (nginx's discarded body:
- * up to {@link #DISCARD_LIMIT} unread bytes, above that the connection closes).
+ * a declared length with more than {@link #DISCARD_LIMIT} bytes unread closes the connection
+ * instead; a body of unknown length is dropped to its end, within the protocol's time bounds:
+ * {@code lingering-timeout} and {@code lingering-time} over HTTP/1.1, {@code client-body-timeout}
+ * over HTTP/2).
  */
 public final class RequestBody {
 
-    /** Above this many unread body bytes, a finished request closes its connection rather than discard them. */
+    /** Above this many unread body bytes declared, a finished request closes its connection rather than discard them. */
     public static final long DISCARD_LIMIT = 1024 * 1024;
 
     private final Exchange ex;
@@ -96,10 +99,12 @@ public final class RequestBody {
     /**
      * nginx's discard of a body the client was asked to hold back ({@code Expect: 100-continue}):
      * for a connection that goes on, 100 Continue goes out before the answer so that the client
-     * sends the body, which is then read and dropped.
+     * sends the body, which is then read and dropped. Not before an error, a redirect, 201 or 204
+     * answered as a status (nginx's special response handler marks the expectation tested): the
+     * client is spared sending a body nobody reads.
      */
     public void continueToDiscard() {
-        if (!complete && ex.framing.expectContinue() && !continueSent && received == 0) {
+        if (!complete && ex.framing.expectContinue() && !continueSent && received == 0 && !ex.finalizer.special()) {
             continueSent = true;
             ex.transport.sendContinue();
         }
@@ -108,14 +113,11 @@ public final class RequestBody {
     /** Body bytes from the protocol; handed over. */
     public void onData(ByteBuf data) {
         received += data.readableBytes();
-        long limit = core().clientMaxBodySize().bytes();
         if (ex.finished) {
-            data.release();
-            if (received > Math.max(limit, DISCARD_LIMIT)) {
-                ex.transport.close();
-            }
+            data.release(); // dropped, as nginx drops it: a reset mid-upload would lose the response on its way
             return;
         }
+        long limit = core().clientMaxBodySize().bytes();
         if (limit > 0 && received > limit) {
             data.release();
             Log.LOG.info("client intended to send too large chunked body: more than {} bytes", limit);

@@ -6,6 +6,7 @@ import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -213,6 +214,42 @@ class StaticModuleTests {
             assertThat(c.read().status()).isEqualTo(405);
             c.send("8\r\n12345678\r\n0\r\n\r\n");
             assertThat(c.send("GET /hello.txt HTTP/1.1\r\nHost: a\r\n\r\n").read().body()).isEqualTo("hello file");
+        }
+    }
+
+    @Test
+    void aLargeChunkedBodyIsDroppedWholeAndTheConnectionGoesOn() {
+        // nginx reads and drops it however large (within lingering-time); a reset mid-upload would lose the answer
+        try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw().timeout(10_000)) {
+            c.send("GET /hello.txt HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n");
+            byte[] chunk = ("10000\r\n" + "x".repeat(0x10000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 48; i++) { // 3 MiB
+                c.send(chunk);
+            }
+            c.send("0\r\n\r\nGET /page.html HTTP/1.1\r\nHost: a\r\n\r\n");
+            RawClient.Response first = c.read();
+            assertThat(first.body()).isEqualTo("hello file");
+            assertThat(first.header("Connection")).isNull();
+            assertThat(c.read().body()).as("the pipelined request after the body").isEqualTo("<p>page</p>");
+        }
+    }
+
+    @Test
+    void anErrorIsAnsweredWithout100ContinueAndTheBodyIsNotAskedFor() {
+        // nginx's special response handler marks the expectation tested: no 100 before a 404 or 405
+        try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw().timeout(5000)) {
+            RawClient.Response r = c.send("GET /missing HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 5\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(404);
+            c.send("hello"); // a client may still send it: dropped
+            assertThat(c.send("POST /hello.txt HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 5\r\n\r\n").read().status()).isEqualTo(405);
+            c.send("hello");
+            // a file's 200 still asks for the body first, as nginx's static handler does
+            assertThat(c.send("GET /hello.txt HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 5\r\n\r\n").read().status()).isEqualTo(100);
+            c.send("hello");
+            assertThat(c.read().body()).isEqualTo("hello file");
         }
     }
 
