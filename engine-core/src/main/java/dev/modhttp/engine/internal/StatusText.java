@@ -21,7 +21,7 @@ public final class StatusText {
                         + "400 Bad Request</h1></center>\r\n<center>" + detail + "</center>\r\n<hr><center>" + Server.NAME
                         + "</center>\r\n</body>\r\n</html>\r\n").getBytes(StandardCharsets.US_ASCII);
             } else if (hasPage(code)) {
-                String title = code + " " + reason;
+                String title = code + " " + pageTitle(code, reason);
                 PAGES[code] = ("<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>"
                         + title + "</h1></center>\r\n<hr><center>" + Server.NAME + "</center>\r\n</body>\r\n</html>\r\n")
                         .getBytes(StandardCharsets.US_ASCII);
@@ -64,10 +64,25 @@ public final class StatusText {
         return detail(code) != null ? 400 : code;
     }
 
+    /** nginx's pages say "302 Found" and "401 Authorization Required" under its own status lines. */
+    private static String pageTitle(int code, String reason) {
+        return switch (code) {
+            case 302 -> "Found";
+            case 401 -> "Authorization Required";
+            default -> reason;
+        };
+    }
+
+    /** The reason phrase: nginx's where its status lines differ from RFC 9110's names. */
     public static String reason(int code) {
         return switch (code) {
+            case 302 -> "Moved Temporarily";
+            case 405 -> "Not Allowed";
+            case 408 -> "Request Time-out";
             case 413 -> "Request Entity Too Large";
             case 414 -> "Request-URI Too Large";
+            case 503 -> "Service Temporarily Unavailable";
+            case 504 -> "Gateway Time-out";
             case 431 -> "Request Header Fields Too Large";
             default -> {
                 String r = HttpResponseStatus.valueOf(code).reasonPhrase();
