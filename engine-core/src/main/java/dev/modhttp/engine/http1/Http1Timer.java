@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One timer per connection for whichever of nginx's timeouts applies in its state
  * ({@code client_header_timeout}, {@code client_body_timeout}, {@code keepalive_timeout}, and
- * {@code lingering_timeout} within {@code lingering_time} while it reads what the client still sends) plus {@code send_timeout} while the client does not take bytes. It re-arms
- * itself lazily: moving a deadline later schedules nothing.
+ * {@code lingering_timeout} within {@code lingering_time} while it reads what the client still
+ * sends) plus {@code send_timeout} while the client does not take bytes. It re-arms itself
+ * lazily: moving a deadline later schedules nothing.
  */
 final class Http1Timer {
 
