@@ -51,7 +51,8 @@ public record CoreConfig(
         Integer keepaliveRequests,
         @KeyDoc(defaultValue = "`on`", meaning = "after a response that ends its connection, read and drop what the client "
                 + "still sends before closing, so that it reads the response rather than a reset (nginx's lingering close; "
-                + "over HTTP/2 after GOAWAY, from the server's scope): `on` and `always` while the client has not closed its "
+                + "over HTTP/2 after the GOAWAY of keepalive-requests or a stop, from the server's scope; an idle HTTP/2 "
+                + "connection closes with its GOAWAY, as nginx's does): `on` and `always` while the client has not closed its "
                 + "side (`on` is `always` here: the engine cannot see unread bytes waiting in the kernel, as nginx's `on` "
                 + "does), `off` closes at once")
         LingeringClose lingeringClose,

@@ -192,20 +192,26 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
         openStreams--;
         if (openStreams == 0) {
             idleSince = System.nanoTime();
+            long keepalive = core.keepaliveTimeout().toNanos();
             if (goingAway && !closed) {
                 linger();
-            } else if (idleCheck == null) {
-                scheduleIdleCheck(core.keepaliveTimeout().toNanos());
+            } else if (idleCheck == null || idleCheck.getDelay(TimeUnit.NANOSECONDS) > keepalive) {
+                if (idleCheck != null) { // the first request's check, at client-header-timeout: too late
+                    idleCheck.cancel(false);
+                }
+                scheduleIdleCheck(keepalive);
             }
         }
     }
 
     /**
-     * After GOAWAY and the last stream: everything is flushed, then the connection waits up to the
-     * server's {@code lingering-timeout} (within its {@code lingering-time}) for the client to close
+     * After GOAWAY (keepalive-requests, a reload, the engine's stop) and the last stream:
+     * everything is flushed, then the connection waits up to the server's
+     * {@code lingering-timeout} (within its {@code lingering-time}) for the client to close
      * (nginx's lingering close, which HTTP/2 takes from the server), so that frames the client sent
      * meanwhile do not make the kernel reset the connection and drop the last responses on their
-     * way. With {@code lingering-close: off} it closes once they are flushed.
+     * way. With {@code lingering-close: off} it closes once they are flushed. nginx shuts its
+     * output at once and reads on; this keeps both directions open meanwhile.
      */
     private void linger() {
         if (lingering || closed) {
@@ -242,8 +248,8 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
             return;
         }
         Log.debug("connection {}: HTTP/2 keep-alive timeout", handoff.id());
-        goAway(Http2Error.NO_ERROR);
-        linger();
+        goingAway = true; // nginx ends an idle connection with GOAWAY and closes it, without lingering
+        ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR)).addListener(f -> ctx.close());
     }
 
     /**

@@ -520,6 +520,24 @@ class Http2Tests {
     }
 
     @Test
+    void anIdleConnectionEndsWithGoawayAtKeepaliveTimeoutAndClosesWithoutLingering() throws Exception {
+        // nginx 1.22: GOAWAY 1 s after the last stream with keepalive_timeout 1s, and the close at once
+        try (TestEngine e = h2c("keepalive-timeout: 1s\n    lingering-timeout: 30s");
+                H2Client c = H2Client.connect(e.port()).handshake()) {
+            c.get(1, "/one");
+            assertThat(c.until(f -> f.type() == GOAWAY).errorCode()).isEqualTo(0L); // not at client-header-timeout (60 s)
+            assertThat(c.closedByServer()).as("within the client's 10 s, not lingering-timeout's 30").isTrue();
+        }
+        // after keepalive-requests' GOAWAY, lingering-close off closes once the last stream has ended
+        try (TestEngine e = h2c("keepalive-requests: 1\n    lingering-close: off\n    lingering-timeout: 30s");
+                H2Client c = H2Client.connect(e.port()).handshake()) {
+            c.get(1, "/one");
+            c.until(f -> f.type() == GOAWAY);
+            assertThat(c.closedByServer()).as("within the client's 10 s, not lingering-timeout's 30").isTrue();
+        }
+    }
+
+    @Test
     void keepaliveRequestsEndsTheConnectionWithGoawayAfterThatManyStreams() throws Exception {
         try (TestEngine e = h2c("keepalive-requests: 2"); H2Client c = H2Client.connect(e.port()).handshake()) {
             c.get(1, "/one");
