@@ -1,6 +1,7 @@
 package dev.modhttp.engine.http;
 
 import dev.modhttp.engine.internal.HttpAccess;
+import dev.modhttp.engine.internal.StatusText;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -25,6 +26,8 @@ import java.util.List;
 public final class Response {
 
     private int status = 200;
+    /** The status line's reason phrase when not the engine's own: a proxied backend's (null otherwise). */
+    private String reason;
     /** Validated, so that no handler can split a response. */
     private final HeaderFields headers = new HeaderFields(true);
     private ByteBuf body;
@@ -86,7 +89,29 @@ public final class Response {
             throw new IllegalArgumentException("not an HTTP status: " + status);
         }
         this.status = status;
+        this.reason = null;
         return this;
+    }
+
+    /**
+     * The reason phrase of the HTTP/1.1 status line; null, the default, for the engine's own
+     * (nginx's phrases). The proxy sets the backend's, which nginx passes on with its status
+     * line. Cleared by {@link #status(int)}; HTTP/2 has none.
+     *
+     * @throws IllegalArgumentException for a phrase that is empty or not RFC 9112's reason-phrase
+     *     (HTAB, SP, visible ASCII and bytes 0x80-0xFF only)
+     */
+    public Response reason(String reason) {
+        if (reason != null && !StatusText.isReasonPhrase(reason)) {
+            throw new IllegalArgumentException("not a reason phrase: " + reason);
+        }
+        this.reason = reason;
+        return this;
+    }
+
+    /** The reason phrase set with {@link #reason(String)}, or null for the engine's own. */
+    public String reason() {
+        return reason;
     }
 
     /**
@@ -246,6 +271,7 @@ public final class Response {
         clearBody();
         headers.clear();
         status = 200;
+        reason = null;
     }
 
     static {

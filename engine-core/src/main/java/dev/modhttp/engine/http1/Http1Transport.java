@@ -269,7 +269,7 @@ final class Http1Transport implements Transport {
     @Override
     public long writeHead(Exchange ex, Response r) {
         ByteBuf out = ctx.alloc().buffer(256);
-        StatusText.writeStatusLine(out, r.status());
+        StatusText.writeStatusLine(out, r.status(), r.reason());
         HeaderFields fields = r.headers(); // read in place: no iterator, no entries
         for (int i = 0; i < fields.size(); i++) {
             writeField(out, fields.name(i), fields.value(i));

@@ -91,6 +91,29 @@ public final class StatusText {
         };
     }
 
+    /** RFC 9112 §4: reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ), here not empty. */
+    public static boolean isReasonPhrase(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c == '\t' || c >= 0x20 && c < 0x7f || c >= 0x80 && c <= 0xff)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The status line with {@code reason} (checked by {@link #isReasonPhrase}), or the engine's own when null. */
+    public static void writeStatusLine(ByteBuf out, int code, String reason) {
+        if (reason == null) {
+            writeStatusLine(out, code);
+        } else {
+            out.writeCharSequence("HTTP/1.1 " + code + " " + reason + "\r\n", StandardCharsets.ISO_8859_1);
+        }
+    }
+
     public static void writeStatusLine(ByteBuf out, int code) {
         if (code < STATUS_LINES.length) {
             out.writeBytes(STATUS_LINES[code]);

@@ -336,6 +336,25 @@ class ProxyFailureTests {
     }
 
     @Test
+    void theBackendsStatusLineIsPassedOnAsItCame() throws Exception {
+        // nginx 1.22 passes "302 Found", "200 Fine Thanks" and "599 Weird" on unchanged (checked with curl)
+        try (RawBackend b = new RawBackend((head, body, out, s) -> {
+            if (head.startsWith("GET /found")) {
+                write(out, "HTTP/1.1 302 Found\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n");
+            } else if (head.startsWith("GET /weird")) {
+                write(out, "HTTP/1.1 599 Weird\r\nContent-Length: 2\r\n\r\nok");
+            } else {
+                write(out, "HTTP/1.1 200 Fine Thanks\r\nContent-Length: 2\r\n\r\nok");
+            }
+            return true;
+        }); TestEngine e = TestEngine.start(yaml(b.port(), ""))) {
+            assertThat(get(e, "/found").statusLine()).isEqualTo("HTTP/1.1 302 Found");
+            assertThat(get(e, "/fine").statusLine()).isEqualTo("HTTP/1.1 200 Fine Thanks");
+            assertThat(get(e, "/weird").statusLine()).isEqualTo("HTTP/1.1 599 Weird");
+        }
+    }
+
+    @Test
     void noContentAndNotModifiedPassWithoutABodyAndTheConnectionServesOn() throws Exception {
         try (RawBackend b = new RawBackend((head, body, out, s) -> {
             if (head.startsWith("GET /none")) {
