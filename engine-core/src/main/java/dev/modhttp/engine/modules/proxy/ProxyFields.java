@@ -3,7 +3,6 @@ package dev.modhttp.engine.modules.proxy;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.http.Response;
-import dev.modhttp.engine.internal.StatusText;
 import dev.modhttp.engine.phase.Result;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -233,9 +232,10 @@ final class ProxyFields {
     /** The backend's status and header fields onto the response: hop-by-hop and hidden ones left out, redirects rewritten. */
     static void copyHead(HttpExchange ex, Route route, HttpResponse head, Response response) {
         response.status(head.status().code());
-        String phrase = head.status().reasonPhrase();
-        if (StatusText.isReasonPhrase(phrase)) {
-            response.reason(phrase); // nginx passes the backend's status line on as it came
+        try {
+            response.reason(head.status().reasonPhrase()); // nginx passes the backend's status line on as it came
+        } catch (IllegalArgumentException notAPhrase) {
+            // empty, or bytes RFC 9112 does not allow in one: the engine's own phrase
         }
         HttpHeaders out = response.headers();
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = head.headers().iteratorCharSequence(); it.hasNext();) {
