@@ -7,6 +7,7 @@ import dev.modhttp.engine.exchange.BodyPump;
 import dev.modhttp.engine.exchange.ConnectionStates;
 import dev.modhttp.engine.exchange.ConnectionBinding;
 import dev.modhttp.engine.exchange.Exchange;
+import dev.modhttp.engine.exchange.LingeringDrain;
 import dev.modhttp.engine.exchange.RequestFraming;
 import dev.modhttp.engine.exchange.TlsConnectionInfo;
 import dev.modhttp.engine.exchange.TlsFacts;
@@ -97,8 +98,8 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         inRead = true;
-        timer.lingered(); // while lingering or dropping a finished request's body: the client is still there
-        if (timer.lingering() || closed) {
+        timer.lingered(); // while dropping a finished request's body: the client is still there
+        if (closed) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -181,7 +182,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
             timer.arm(Http1Timer.Timeout.HEADER, serverCore.clientHeaderTimeout());
         }
         flush();
-        boolean want = !closed && (timer.lingering() || current == null || current.body().wanted());
+        boolean want = !closed && (current == null || current.body().wanted());
         if (want != ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(want);
         }
@@ -201,9 +202,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         }
         if (evt instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
-            if (timer.lingering()) {
-                ctx.close();
-            } else if (current != null) {
+            if (current != null) {
                 current.clientClosedInput(); // a body cut short is a 400; a proxied request ends (499)
             } else if (!decoder.hasBufferedBytes()) {
                 flush();
@@ -294,7 +293,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         }
         if (!ex.body().complete()) {
             // keep reading to discard the rest of the body, then serve the next request (nginx's discarded body)
-            timer.startLingering(Http1Timer.Timeout.DISCARD);
+            timer.startDiscarding();
             requestRead();
             return;
         }
@@ -330,13 +329,10 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
         }
     }
 
-    /** Output is shut down: drain what the client still sends for a while, then close (nginx's lingering close). */
+    /** The last response is flushed: the lingering close, which a handler in front of the decoder does from now. */
     void linger() {
-        if (timer.startLingering(Http1Timer.Timeout.LINGER)) {
-            requestRead();
-        } else {
-            close();
-        }
+        timer.stop();
+        LingeringDrain.begin(ctx.channel(), timer.lingerKeys());
     }
 
     // ---- what the transport asks of the connection -----------------------------------------

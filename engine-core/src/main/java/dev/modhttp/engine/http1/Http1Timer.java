@@ -9,14 +9,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * One timer per connection for whichever of nginx's timeouts applies in its state
  * ({@code client_header_timeout}, {@code client_body_timeout}, {@code keepalive_timeout}, and
- * {@code lingering_timeout} within {@code lingering_time} while it reads what the client still
- * sends) plus {@code send_timeout} while the client does not take bytes. It re-arms itself
- * lazily: moving a deadline later schedules nothing.
+ * {@code lingering_timeout} within {@code lingering_time} while it drops the unread body of a
+ * finished request) plus {@code send_timeout} while the client does not take bytes. It re-arms
+ * itself lazily: moving a deadline later schedules nothing. The lingering close is
+ * {@link dev.modhttp.engine.exchange.LingeringDrain}'s.
  */
 final class Http1Timer {
 
-    /** LINGER: a closing connection's lingering close; DISCARD: a finished request's unread body being dropped. */
-    enum Timeout { NONE, HEADER, BODY, KEEPALIVE, LINGER, DISCARD }
+    /** DISCARD: a finished request's unread body being dropped. */
+    enum Timeout { NONE, HEADER, BODY, KEEPALIVE, DISCARD }
 
     /** What the connection does when a deadline passes. */
     interface Expiry {
@@ -35,7 +36,6 @@ final class Http1Timer {
     /** The lingering keys of the last request's location (the server's before any). */
     private CoreConfig lingerKeys;
     private long lingerUntil;
-    private boolean lingering;
 
     Http1Timer(ChannelHandlerContext ctx, Expiry expiry, CoreConfig serverKeys) {
         this.ctx = ctx;
@@ -48,33 +48,24 @@ final class Http1Timer {
         lingerKeys = keys;
     }
 
+    /** The lingering keys of the last request's location (the server's before any). */
+    CoreConfig lingerKeys() {
+        return lingerKeys;
+    }
+
     /**
-     * Starts reading what the client still sends (nginx's lingering): LINGER for a closing
-     * connection, DISCARD for the unread body of a finished request. Each read must come within
-     * {@code lingering-timeout} of the last, all within {@code lingering-time}.
-     *
-     * @return false for a LINGER that lingering-close {@code off} or lingering-timeout 0 forbids: close at once
+     * Starts dropping the unread body of a finished request (nginx's discarded body): each read
+     * must come within {@code lingering-timeout} of the last, all within {@code lingering-time}.
      */
-    boolean startLingering(Timeout kind) {
-        if (kind == Timeout.LINGER && (lingerKeys.lingeringClose() == CoreConfig.LingeringClose.OFF
-                || lingerKeys.lingeringTimeout().isZero())) {
-            return false;
-        }
-        lingering = kind == Timeout.LINGER;
+    void startDiscarding() {
         lingerUntil = System.nanoTime() + lingerKeys.lingeringTime().toNanos();
-        timeout = kind;
+        timeout = Timeout.DISCARD;
         lingered();
-        return true;
     }
 
-    /** Whether the connection is in its lingering close: what it reads is dropped. */
-    boolean lingering() {
-        return lingering;
-    }
-
-    /** Bytes came: while lingering or discarding, the next must come within lingering-timeout, within lingering-time. */
+    /** Bytes came: while discarding, the next must come within lingering-timeout, within lingering-time. */
     void lingered() {
-        if (timeout == Timeout.LINGER || timeout == Timeout.DISCARD) {
+        if (timeout == Timeout.DISCARD) {
             long left = lingerUntil - System.nanoTime(); // past lingering-time: fires at once
             arm(timeout, Duration.ofNanos(Math.min(left, lingerKeys.lingeringTimeout().toNanos())));
         }

@@ -23,7 +23,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -413,16 +412,11 @@ final class Http1Transport implements Transport {
     void closeAfterFlush() {
         takeFlush();
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess() || conn.inputShutdown() || !(f.channel() instanceof DuplexChannel duplex)) {
+            if (!f.isSuccess() || conn.inputShutdown()) {
                 f.channel().close();
-                return;
+            } else {
+                conn.linger();
             }
-            duplex.shutdownOutput().addListener(done -> {
-                if (!done.isSuccess()) {
-                    f.channel().close();
-                }
-            });
-            conn.linger();
         });
     }
 

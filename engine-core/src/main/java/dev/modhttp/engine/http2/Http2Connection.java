@@ -6,12 +6,15 @@ import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.core.HeaderBuffers;
 import dev.modhttp.engine.core.Http2Config;
 import dev.modhttp.engine.exchange.ConnectionBinding;
+import dev.modhttp.engine.exchange.LingeringDrain;
 import dev.modhttp.engine.exchange.TlsConnectionInfo;
 import dev.modhttp.engine.exchange.TlsFacts;
 import dev.modhttp.engine.http.ConnectionState;
 import dev.modhttp.engine.internal.Log;
 import dev.modhttp.engine.module.Hook;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -205,29 +208,36 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     /**
-     * After GOAWAY (keepalive-requests, a reload, the engine's stop) and the last stream:
-     * everything is flushed, then the connection waits up to the server's
-     * {@code lingering-timeout} (within its {@code lingering-time}) for the client to close
-     * (nginx's lingering close, which HTTP/2 takes from the server), so that frames the client sent
-     * meanwhile do not make the kernel reset the connection and drop the last responses on their
-     * way. With {@code lingering-close: off} it closes once they are flushed. nginx shuts its
-     * output at once and reads on; this keeps both directions open meanwhile.
+     * After GOAWAY (keepalive-requests, a reload, the engine's stop) and the last stream: once
+     * everything is on the socket, the lingering close with the server's keys, as nginx takes them
+     * for HTTP/2 ({@link LingeringDrain}: the output shut at once, what the client still sends
+     * dropped before the codec sees it). A client that does not take the last frames within the
+     * server's {@code send-timeout} is closed.
      */
     private void linger() {
         if (lingering || closed) {
             return;
         }
         lingering = true;
-        long wait = Math.min(core.lingeringTimeout().toNanos(), core.lingeringTime().toNanos());
-        if (core.lingeringClose() == CoreConfig.LingeringClose.OFF) {
-            wait = 0;
+        if (idleCheck != null) { // its GOAWAY would be a write after the output is shut
+            idleCheck.cancel(false);
+            idleCheck = null;
         }
-        ctx.flush();
-        ctx.executor().schedule(() -> {
-            if (!closed) {
+        ctx.flush(); // the codec's frames go below it
+        ChannelHandlerContext below = ctx.pipeline().context(codec);
+        ChannelFuture flushed = below.writeAndFlush(Unpooled.EMPTY_BUFFER); // done once those are written
+        ScheduledFuture<?> stalled = ctx.executor().schedule(() -> {
+            ctx.close();
+        }, core.sendTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
+        flushed.addListener(f -> {
+            stalled.cancel(false);
+            if (f.isSuccess()) {
+                LingeringDrain.begin(ctx.channel(), core);
+            } else {
                 ctx.close();
             }
-        }, wait, TimeUnit.NANOSECONDS);
+        });
     }
 
     private void scheduleIdleCheck(long delayNanos) {
@@ -238,7 +248,7 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
 
     private void checkIdle() {
         idleCheck = null;
-        if (closed || openStreams > 0) {
+        if (closed || lingering || openStreams > 0) {
             return; // re-armed when the last stream ends
         }
         long timeout = requests == 0 ? core.clientHeaderTimeout().toNanos() : core.keepaliveTimeout().toNanos();

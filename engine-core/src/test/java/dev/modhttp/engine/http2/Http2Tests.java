@@ -5,6 +5,7 @@ import static dev.modhttp.engine.http2.H2Client.END_HEADERS;
 import static dev.modhttp.engine.http2.H2Client.END_STREAM;
 import static dev.modhttp.engine.http2.H2Client.GOAWAY;
 import static dev.modhttp.engine.http2.H2Client.HEADERS;
+import static dev.modhttp.engine.http2.H2Client.PING;
 import static dev.modhttp.engine.http2.H2Client.SETTINGS;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,6 +21,8 @@ import dev.modhttp.engine.test.MemoryAppender;
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestCertificates;
 import dev.modhttp.engine.test.TestEngine;
+import dev.modhttp.engine.test.TlsEndClient;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -534,6 +537,53 @@ class Http2Tests {
             c.get(1, "/one");
             c.until(f -> f.type() == GOAWAY);
             assertThat(c.closedByServer()).as("within the client's 10 s, not lingering-timeout's 30").isTrue();
+        }
+    }
+
+    @Test
+    void afterGoawayTheOutputEndsAtOnceAndWhatTheClientStillSendsIsDroppedUntilLingeringTime() throws Exception {
+        // nginx 1.22 (ngx_http_v2_lingering_close): shutdown(SHUT_WR) once the GOAWAY is sent, then reads and drops
+        try (TestEngine e = h2c("keepalive-requests: 1\n    lingering-timeout: 30s\n    lingering-time: 8s");
+                H2Client c = H2Client.connect(e.port()).handshake()) {
+            c.get(1, "/one");
+            c.until(f -> f.type() == GOAWAY);
+            long goaway = System.nanoTime();
+            assertThat(c.closedByServer()).as("the end of the stream within the client's 10 s, not at lingering-timeout")
+                    .isTrue();
+            int dropped = 0;
+            long resetAfter = -1;
+            while (resetAfter < 0 && System.nanoTime() - goaway < Duration.ofSeconds(30).toNanos()) {
+                try {
+                    c.frame(PING, 0, 0, new byte[8]); // read and dropped: no PING ACK, no reset
+                    dropped++;
+                    Thread.sleep(300);
+                } catch (IOException reset) {
+                    resetAfter = (System.nanoTime() - goaway) / 1_000_000;
+                }
+            }
+            assertThat(dropped).as("frames after the end of the stream are still read (a closed socket resets the"
+                    + " second)").isGreaterThanOrEqualTo(3);
+            assertThat(resetAfter).as("frames sent every 300 ms are read until lingering-time (8 s), then the close")
+                    .isBetween(7800L, 30_000L);
+        }
+    }
+
+    @Test
+    void overTlsTheLingeringCloseStartsWithCloseNotify() throws Exception {
+        byte[] request = H2Client.concat(H2Client.PREFACE, H2Client.frameBytes(SETTINGS, 0, 0, new byte[0]),
+                H2Client.frameBytes(HEADERS, END_HEADERS | END_STREAM, 1, H2Client.literals(":method", "GET",
+                        ":scheme", "https", ":path", "/x", ":authority", "localhost")));
+        try (TestEngine e = tls("keepalive-requests: 1\n    lingering-timeout: 30s")) {
+            TlsEndClient.Ending end = TlsEndClient.exchange(e.port(), "localhost", "h2", request, 10);
+            assertThat(end.negotiated()).isEqualTo("h2");
+            List<Integer> types = new ArrayList<>();
+            byte[] in = end.received();
+            for (int at = 0; at + 9 <= in.length; at += 9 + ((in[at] & 0xff) << 16 | (in[at + 1] & 0xff) << 8
+                    | (in[at + 2] & 0xff))) {
+                types.add(in[at + 3] & 0xff);
+            }
+            assertThat(types).contains(HEADERS, DATA, GOAWAY);
+            assertThat(end.closeNotify()).as("close_notify at once, not at lingering-timeout's 30 s").isTrue();
         }
     }
 

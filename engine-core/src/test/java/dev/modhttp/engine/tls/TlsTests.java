@@ -9,6 +9,7 @@ import dev.modhttp.engine.config.EngineConfig;
 import dev.modhttp.engine.test.MemoryAppender;
 import dev.modhttp.engine.test.TestCertificates;
 import dev.modhttp.engine.test.TestEngine;
+import dev.modhttp.engine.test.TlsEndClient;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 import java.io.ByteArrayOutputStream;
@@ -116,6 +117,19 @@ class TlsTests {
             Exchange unknown = request(e.port(), "c.test", "c.test", "/");
             assertThat(unknown.subject()).isEqualTo("CN=a.test");
             assertThat(unknown.response()).endsWith("\r\n\r\na https on c.test TLSv1.3");
+        }
+    }
+
+    @Test
+    void aConnectionThatEndsAfterItsResponseSendsCloseNotifyBeforeItsLingeringClose() throws Exception {
+        // nginx: SSL_shutdown, then shutdown(SHUT_WR) and the lingering close; without close_notify a client
+        // cannot tell a response read to the connection's end from a cut one (curl: "unexpected eof while reading")
+        try (TestEngine e = TestEngine.start(yaml("lingering-timeout: 30s"))) {
+            TlsEndClient.Ending end = TlsEndClient.exchange(e.port(), "a.test", null,
+                    "GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII), 10);
+            assertThat(new String(end.received(), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200 ")
+                    .contains("\r\nConnection: close\r\n").endsWith("\r\n\r\na https on a.test TLSv1.3");
+            assertThat(end.closeNotify()).as("close_notify, then the end of the stream").isTrue();
         }
     }
 
