@@ -15,6 +15,7 @@ import dev.modhttp.engine.module.ModuleRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,7 +25,8 @@ import java.util.Locale;
  * Response compression as nginx's gzip filter does it, with brotli and zstd besides when their
  * libraries are present: a header filter decides per response (a coding on, status 200, 403
  * or 404, a type in gzip-types (HEAD as GET, without a body), not a range, not already encoded, long enough, not
- * from a proxy unless gzip-proxied) and picks the coding by the client's Accept-Encoding
+ * from a proxy unless gzip-proxied, an HTTP version of at least gzip-http-version, a User-Agent gzip-disable does
+ * not name) and picks the coding by the client's Accept-Encoding
  * q-values; the body filter then compresses chunk by chunk, flushing a decodable block per
  * chunk, and the response goes out chunked with a weak ETag. Responses it leaves alone keep
  * zero-copy files. Turning brotli or zstd on without its library fails startup.
@@ -154,7 +156,33 @@ public final class CompressionModule implements Module {
         if (r.contentLength() >= 0 && r.contentLength() < conf.gzipMinLength()) {
             return false;
         }
-        return conf.gzipProxied() != CompressionConfig.Proxied.OFF || request.header("Via") == null;
+        return qualifies(request, conf);
+    }
+
+    /**
+     * Whether a response to {@code exchange}'s request may be sent compressed, by the request
+     * alone (nginx's {@code ngx_http_gzip_ok} past Accept-Encoding): its HTTP version is at least
+     * {@code gzip-http-version}, it has no {@code Via} unless {@code gzip-proxied} allows it, and
+     * its User-Agent matches no {@code gzip-disable} entry. The static files module asks it before
+     * it sends a precompressed file, as nginx's {@code gzip_static on} does.
+     */
+    public static boolean qualifies(HttpExchange exchange) {
+        return qualifies(exchange.request(), exchange.config(CONFIG));
+    }
+
+    private static boolean qualifies(Request request, CompressionConfig conf) {
+        HttpVersion v = request.version();
+        if (v.majorVersion() * 1000 + v.minorVersion() < conf.lowestVersion()
+                || conf.gzipProxied() == CompressionConfig.Proxied.OFF && request.header("Via") != null) {
+            return false;
+        }
+        String agent = request.header("User-Agent");
+        for (int i = 0; agent != null && i < conf.gzipDisable().size(); i++) {
+            if (conf.gzipDisable().get(i).matches(agent)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean typeMatches(CompressionConfig conf, Response r) {

@@ -6,6 +6,7 @@ import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.modules.staticfiles.OpenFileCache.FileInfo;
 import dev.modhttp.engine.http.HttpExchange;
 import dev.modhttp.engine.http.Request;
+import dev.modhttp.engine.modules.compression.CompressionModule;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Hooks;
 import dev.modhttp.engine.module.Module;
@@ -155,8 +156,8 @@ public final class StaticModule implements Module {
         String contentType = MimeTypes.forUri(request.uri(), conf); // nginx types by the URI, not the aliased file
         if (Sidecars.anyEnabled(own)) {
             exchange.response().header(HttpHeaderNames.VARY, "Accept-Encoding");
-            Sidecars.Variant v = Sidecars.choose(file, info.mtime, request.header("Accept-Encoding"), own,
-                    sidecar -> lookup(own, sidecar));
+            Sidecars.Variant v = !CompressionModule.qualifies(exchange) ? null : Sidecars.choose(file, info.mtime,
+                    request.header("Accept-Encoding"), own, sidecar -> lookup(own, sidecar));
             if (v != null) {
                 file = v.path();
                 info = v.info(); // validators and length are the variant's, as nginx's gzip_static sends them

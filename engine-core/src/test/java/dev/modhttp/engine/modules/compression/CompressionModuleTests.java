@@ -1,6 +1,7 @@
 package dev.modhttp.engine.modules.compression;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
@@ -121,6 +122,52 @@ class CompressionModuleTests {
             assertThat(head.bytes()).isEmpty();
             assertThat(get(c, "/tiny.html", "").body()).as("the connection goes on").isEqualTo("<p>x</p>");
         }
+    }
+
+    static String encoding(TestEngine e, String version, String path, String headers) {
+        try (RawClient c = e.raw()) {
+            return c.send("GET " + path + " HTTP/" + version + "\r\nHost: a\r\n" + headers + "\r\n").read()
+                    .header("Content-Encoding");
+        }
+    }
+
+    @Test
+    void http10RequestsGzipDisabledUserAgentsAndProxiesAreLeftAloneAsByNginxsGzipOk() throws Exception {
+        // nginx 1.22 with gzip_static on, gzip_disable "msie6" "curl/7\.": each case checked with curl
+        Files.writeString(root.resolve("page.html.gz"), "precompressed");
+        String yaml = yaml().replace("gzip-vary: on", """
+                gzip-vary: on
+                gzip-static: on
+                gzip-disable: [msie6, 'curl/7\\.']""").replace("""
+                      - location: /text
+                """, """
+                      - location: /http10/
+                        gzip-http-version: 1.0
+                        alias: %s/
+                      - location: /text
+                """.formatted(root));
+        String gzip = "Accept-Encoding: gzip\r\n";
+        try (TestEngine e = TestEngine.start(yaml)) {
+            assertThat(encoding(e, "1.1", "/big.txt", gzip)).isEqualTo("gzip");
+            assertThat(encoding(e, "1.0", "/big.txt", gzip)).as("gzip-http-version: 1.1 by default").isNull();
+            assertThat(encoding(e, "1.0", "/page.html", gzip)).as("nor the precompressed file").isNull();
+            assertThat(encoding(e, "1.0", "/http10/big.txt", gzip)).isEqualTo("gzip");
+            assertThat(encoding(e, "1.1", "/page.html", gzip)).isEqualTo("gzip");
+            assertThat(encoding(e, "1.1", "/page.html", gzip + "Via: 1.1 proxy\r\n")).as("gzip-proxied off").isNull();
+            String ie6 = "User-Agent: Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1)\r\n";
+            assertThat(encoding(e, "1.1", "/big.txt", gzip + ie6)).as("msie6").isNull();
+            assertThat(encoding(e, "1.1", "/page.html", gzip + ie6)).isNull();
+            assertThat(encoding(e, "1.1", "/big.txt", gzip + ie6.replace(")", "; SV1)"))).as("6 with SV1").isEqualTo("gzip");
+            assertThat(encoding(e, "1.1", "/big.txt", gzip + "User-Agent: Mozilla/4.0 (compatible; MSIE 5.5; Opera)\r\n"))
+                    .as("Opera is never msie6").isEqualTo("gzip");
+            assertThat(encoding(e, "1.1", "/big.txt", gzip + "User-Agent: CURL/7.88.1\r\n")).as("case-insensitive")
+                    .isNull();
+            assertThat(encoding(e, "1.1", "/big.txt", gzip + "User-Agent: curl/8.0\r\n")).isEqualTo("gzip");
+        }
+        assertThatThrownBy(() -> TestEngine.start(yaml().replace("gzip: on", "gzip: on\ngzip-http-version: 2.0")).close())
+                .hasMessageContaining("gzip-http-version").hasMessageContaining("1.0 or 1.1");
+        assertThatThrownBy(() -> TestEngine.start(yaml().replace("gzip: on", "gzip: on\ngzip-disable: [\"((\"]")).close())
+                .hasMessageContaining("gzip-disable");
     }
 
     @Test
