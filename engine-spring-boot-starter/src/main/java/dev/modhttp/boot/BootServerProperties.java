@@ -2,6 +2,7 @@ package dev.modhttp.boot;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +35,8 @@ import org.springframework.util.unit.DataSize;
  * {@code server.compression.enabled=true} turns {@code gzip} on with {@code gzip-types} from
  * {@code server.compression.mime-types} and {@code additional-mime-types} and
  * {@code gzip-min-length} from {@code server.compression.min-response-size} (Boot's defaults
- * when not set). {@code server.compression.excluded-user-agents} has no engine key and is
- * refused with a message that says so.
+ * when not set), and {@code gzip-disable} from {@code server.compression.excluded-user-agents},
+ * each a whole User-Agent compared without case, as Boot's Reactor Netty server compares them.
  */
 final class BootServerProperties {
 
@@ -119,10 +120,11 @@ final class BootServerProperties {
             return;
         }
         if (c.getExcludedUserAgents() != null && c.getExcludedUserAgents().length > 0) {
-            String property = "server.compression.excluded-user-agents";
-            throw new EngineConfigurationException(property, environment instanceof ConfigurableEnvironment ce
-                    ? EngineConfigTree.origin(ce, property) : null, "the engine has no gzip-disable: remove the property, "
-                    + "or set engine.gzip and engine.gzip-types instead of server.compression.*", null);
+            List<String> whole = new ArrayList<>();
+            for (String agent : c.getExcludedUserAgents()) {
+                whole.add("^" + agent.replaceAll("([^A-Za-z0-9])", "\\\\$1") + "$"); // every other character literal
+            }
+            tree.putIfAbsent("gzip-disable", whole);
         }
         tree.putIfAbsent("gzip", "on");
         tree.putIfAbsent("gzip-types", List.of(c.getAllMimeTypes()));
