@@ -331,6 +331,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     /** The last response is flushed: the lingering close, which a handler in front of the decoder does from now. */
     void linger() {
+        closed = true; // what the decoder still holds is dropped: no request follows
         timer.stop();
         LingeringDrain.begin(ctx.channel(), timer.lingerKeys());
     }

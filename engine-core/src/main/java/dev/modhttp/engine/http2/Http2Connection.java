@@ -265,11 +265,13 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     /**
      * The engine stops: GOAWAY once (new streams are refused, open ones go on).
      *
-     * @return whether no stream is open, so that the connection may close now
+     * @return whether no stream is open and the connection is not in its lingering close (which
+     *     closes it itself), so that it may close now: an idle connection closes with its GOAWAY,
+     *     one whose streams ended after it lingers, as nginx's do
      */
     public boolean drain() {
         goAway(Http2Error.NO_ERROR);
-        return openStreams == 0;
+        return openStreams == 0 && !lingering;
     }
 
     /** Sends GOAWAY with the last stream the client opened, once. */

@@ -78,6 +78,19 @@ class LingeringCloseTests {
     }
 
     @Test
+    void aRequestPipelinedAfterOneThatClosesTheConnectionIsReadAndDropped() {
+        // nginx 1.22: the first response, then the lingering close reads the second request and drops it
+        try (TestEngine e = engine("lingering-timeout: 3s"); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+                    + "GET / HTTP/1.1\r\nHost: a\r\n\r\n").read();
+            assertThat(r.body()).isEqualTo("ok");
+            assertThat(new String(c.readToEnd(), java.nio.charset.StandardCharsets.US_ASCII)).as("no second response")
+                    .isEmpty();
+            assertThat(millisUntilReset(c, 200, 1000)).as("still reading within lingering-timeout").isEqualTo(-1L);
+        }
+    }
+
+    @Test
     void aClientThatKeepsSendingIsReadUntilLingeringTime() {
         try (TestEngine e = engine("lingering-timeout: 1s\nlingering-time: 3s"); RawClient c = e.raw()) {
             refused(c);
