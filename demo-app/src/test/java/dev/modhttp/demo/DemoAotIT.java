@@ -25,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged demo jar started from the code Spring's AOT processing generated at build time
@@ -33,8 +34,8 @@ import org.junit.jupiter.api.Timeout;
  * that code instead of parsing the configuration classes and their conditions; the engine, its
  * {@code @PhaseHandler} beans, the WebSocket endpoint, tracing and Actuator on the management port
  * must all still be there. Without the generated code the start fails, so this fails too. It
- * runs with the JVM flags the README gives for a small footprint, so a flag this JVM refuses
- * fails it as well.
+ * runs the jar extracted as the README's small-footprint recipe does, with the JVM flags it
+ * gives, so a flag this JVM refuses, or an extracted form that does not start, fails it as well.
  */
 @Timeout(180)
 class DemoAotIT {
@@ -52,22 +53,31 @@ class DemoAotIT {
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The flags of the README's {@code java -XX:+UseSerialGC ... -jar app.jar} line. */
-    static List<String> readmeFlags() throws IOException {
+    /** The flags of the README's small-footprint line that ends with {@code tail}. */
+    static List<String> readmeFlags(String tail) throws IOException {
         String line = Files.readAllLines(Path.of(System.getProperty("readme", "../README.md"))).stream()
-                .filter(l -> l.startsWith("java -XX:+UseSerialGC ") && l.endsWith(" -jar app.jar")).findFirst()
-                .orElseThrow(() -> new AssertionError("the README's small-footprint command is gone"));
-        return List.of(line.substring("java ".length(), line.length() - " -jar app.jar".length()).split(" "));
+                .filter(l -> l.startsWith("java -XX:+UseSerialGC ") && l.endsWith(tail)).findFirst()
+                .orElseThrow(() -> new AssertionError("the README's small-footprint command ending '" + tail + "' is gone"));
+        return List.of(line.substring("java ".length(), line.length() - tail.length()).split(" "));
     }
 
     @Test
-    void theAheadOfTimeProcessedJarServesEveryPartOfTheDemo() throws Exception {
+    void theAheadOfTimeProcessedJarServesEveryPartOfTheDemo(@TempDir Path dir) throws Exception {
         Path jar = Path.of(System.getProperty("demo.jar", "target/demo-app.jar"));
         assertThat(jar).as("built by the package phase").exists();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // the README's extracted form: java -Djarmode=tools -jar app.jar extract --destination application
+        Process extract = new ProcessBuilder(java, "-Djarmode=tools", "-jar", jar.toAbsolutePath().toString(), "extract",
+                "--destination", "application").directory(dir.toFile()).redirectErrorStream(true).start();
+        String extracted = new String(extract.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(extract.waitFor()).as(extracted).isZero();
+        List<String> flags = readmeFlags(" -jar application/app.jar");
+        assertThat(flags).as("the same flags for the jar and for its extracted form")
+                .isEqualTo(readmeFlags(" -jar app.jar"));
         List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(readmeFlags());
-        command.addAll(List.of("-Dspring.aot.enabled=true", "-jar", jar.toString(), "--server.port=0",
+        command.addAll(flags);
+        command.addAll(List.of("-Dspring.aot.enabled=true", "-jar",
+                dir.resolve("application").resolve(jar.getFileName()).toString(), "--server.port=0",
                 "--management.server.port=0"));
         Process app = new ProcessBuilder(command).redirectErrorStream(true).start();
         StringBuffer log = new StringBuffer();
