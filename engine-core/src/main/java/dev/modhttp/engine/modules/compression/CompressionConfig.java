@@ -39,9 +39,10 @@ public record CompressionConfig(
         Integer zstdCompLevel,
         @KeyDoc(defaultValue = "`off`", meaning = "`Vary: Accept-Encoding` on compressible responses")
         Boolean gzipVary,
-        @KeyDoc(defaultValue = "`off`", meaning = "`off`: no compression for requests with `Via`; `any`; also for "
-                + "`gzip-static`")
-        Proxied gzipProxied,
+        @KeyDoc(defaultValue = "`off`", meaning = "for requests with `Via`: `off` (no compression), `any`, or any of "
+                + "`expired`, `no-cache`, `no-store`, `private`, `no_last_modified`, `no_etag`, `auth`, by the response's "
+                + "headers as nginx reads them; also for `gzip-static`")
+        List<Proxied> gzipProxied,
         @KeyDoc(defaultValue = "`1.1`", meaning = "the lowest HTTP version of a request whose response is compressed: "
                 + "`1.0` or `1.1` (HTTP/2 requests always are); also for `gzip-static`")
         String gzipHttpVersion,
@@ -50,10 +51,11 @@ public record CompressionConfig(
                 + "also for `gzip-static`")
         List<UserAgentMatch> gzipDisable) {
 
-    public enum Proxied { OFF, ANY }
+    /** nginx's gzip_proxied flags ({@code no-cache} or {@code no_cache} alike). */
+    public enum Proxied { OFF, EXPIRED, NO_CACHE, NO_STORE, PRIVATE, NO_LAST_MODIFIED, NO_ETAG, AUTH, ANY }
 
     public static final CompressionConfig DEFAULTS = new CompressionConfig(false, false, false, List.of("text/html"),
-            20, 1, 6, 1, false, Proxied.OFF, "1.1", List.of());
+            20, 1, 6, 1, false, List.of(Proxied.OFF), "1.1", List.of());
 
     public CompressionConfig {
         range("gzip-comp-level", gzipCompLevel, 1, 9);

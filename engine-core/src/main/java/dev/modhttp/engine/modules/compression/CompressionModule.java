@@ -156,24 +156,25 @@ public final class CompressionModule implements Module {
         if (r.contentLength() >= 0 && r.contentLength() < conf.gzipMinLength()) {
             return false;
         }
-        return qualifies(request, conf);
+        return qualifies(request, r, conf);
     }
 
     /**
      * Whether a response to {@code exchange}'s request may be sent compressed, by the request
-     * alone (nginx's {@code ngx_http_gzip_ok} past Accept-Encoding): its HTTP version is at least
-     * {@code gzip-http-version}, it has no {@code Via} unless {@code gzip-proxied} allows it, and
+     * and the response's headers so far (nginx's {@code ngx_http_gzip_ok} past Accept-Encoding): its
+     * HTTP version is at least {@code gzip-http-version}, it has no {@code Via} unless
+     * {@code gzip-proxied} allows it ({@link GzipProxied}), and
      * its User-Agent matches no {@code gzip-disable} entry. The static files module asks it before
      * it sends a precompressed file, as nginx's {@code gzip_static on} does.
      */
     public static boolean qualifies(HttpExchange exchange) {
-        return qualifies(exchange.request(), exchange.config(CONFIG));
+        return qualifies(exchange.request(), exchange.response(), exchange.config(CONFIG));
     }
 
-    private static boolean qualifies(Request request, CompressionConfig conf) {
+    private static boolean qualifies(Request request, Response response, CompressionConfig conf) {
         HttpVersion v = request.version();
         if (v.majorVersion() * 1000 + v.minorVersion() < conf.lowestVersion()
-                || conf.gzipProxied() == CompressionConfig.Proxied.OFF && request.header("Via") != null) {
+                || request.header("Via") != null && !GzipProxied.allows(conf.gzipProxied(), request, response.headers())) {
             return false;
         }
         String agent = request.header("User-Agent");

@@ -171,6 +171,60 @@ class CompressionModuleTests {
     }
 
     @Test
+    void gzipProxiedFlagsReadTheResponsesHeadersAsNginxDoes() {
+        // nginx 1.22, gzip_proxied expired no-cache no-store private auth, each case checked with curl; add_header and
+        // expires come before compression, which sees what they set
+        String text = "some text ".repeat(30);
+        String yaml = """
+                gzip: on
+                gzip-types: [text/plain]
+                default-type: text/plain
+                gzip-proxied: [expired, no-cache, no-store, private, auth]
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: /plain
+                        return: "200 %1$s"
+                      - location: /private
+                        add-header: ["Cache-Control private"]
+                        return: "200 %1$s"
+                      - location: /public
+                        add-header: ["Cache-Control 'public, max-age=60'"]
+                        return: "200 %1$s"
+                      - location: /expires
+                        expires: 1h
+                        return: "200 %1$s"
+                      - location: /expired
+                        expires: -1h
+                        return: "200 %1$s"
+                      - location: /no-cache-field
+                        add-header: ["Cache-Control 'no-cache=\\"Set-Cookie\\"'"]
+                        return: "200 %1$s"
+                      - location: /no-store
+                        add-header: ["Cache-Control 'max-age=0 ,  no-store'"]
+                        return: "200 %1$s"
+                """.formatted(text);
+        String via = "Accept-Encoding: gzip\r\nVia: 1.1 proxy\r\n";
+        try (TestEngine e = TestEngine.start(yaml)) {
+            assertThat(encoding(e, "1.1", "/plain", via)).as("neither Expires nor Cache-Control").isEqualTo("gzip");
+            assertThat(encoding(e, "1.1", "/private", via)).isEqualTo("gzip");
+            assertThat(encoding(e, "1.1", "/public", via)).as("Cache-Control names none of the flags").isNull();
+            assertThat(encoding(e, "1.1", "/expires", via)).as("Expires still to come").isNull();
+            assertThat(encoding(e, "1.1", "/expired", via)).isEqualTo("gzip");
+            assertThat(encoding(e, "1.1", "/no-cache-field", via)).as("no-cache with a field list is not no-cache")
+                    .isNull();
+            assertThat(encoding(e, "1.1", "/no-store", via)).isEqualTo("gzip");
+            assertThat(encoding(e, "1.1", "/public", via + "Authorization: Basic eDp5\r\n")).as("auth").isEqualTo("gzip");
+            assertThat(encoding(e, "1.1", "/public", "Accept-Encoding: gzip\r\n")).as("not proxied").isEqualTo("gzip");
+        }
+        try (TestEngine e = TestEngine.start(yaml().replace("gzip-vary: on", "gzip-proxied: [no_etag]"))) {
+            assertThat(encoding(e, "1.1", "/page.html", "Accept-Encoding: gzip\r\nVia: 1.1 proxy\r\n")).as("a file has an ETag")
+                    .isNull();
+            assertThat(encoding(e, "1.1", "/text", "Accept-Encoding: gzip\r\nVia: 1.1 proxy\r\n")).isEqualTo("gzip");
+        }
+    }
+
+    @Test
     void gzipOffAnywhereKeepsFilesZeroCopyAndUnchanged() throws Exception {
         try (TestEngine e = TestEngine.start(yaml().replace("gzip: on", "gzip: off")); RawClient c = e.raw()) {
             RawClient.Response r = get(c, "/big.txt", "Accept-Encoding: gzip\r\n");
