@@ -15,7 +15,8 @@ import java.util.List;
  */
 public record CompressionConfig(
         @KeyDoc(defaultValue = "`off`", meaning = "compress responses (200/403/404) of `gzip-types` for clients accepting "
-                + "gzip; chunked, weak ETag, no `Accept-Ranges`; HEAD gets the same headers; never ranges or encoded responses")
+                + "gzip; chunked, weak ETag, no `Accept-Ranges`; HEAD gets the same headers; a range of a file it compresses is "
+                + "the whole compressed body, 200, as nginx sends it; never a response already encoded")
         Boolean gzip,
         @KeyDoc(defaultValue = "`off`", meaning = "the same with br or zstd, when `com.aayushatharva.brotli4j:brotli4j` (plus "
                 + "its native library) or `com.github.luben:zstd-jni` is on the classpath (else startup fails naming the "
@@ -37,7 +38,8 @@ public record CompressionConfig(
         Integer brotliCompLevel,
         @KeyDoc(defaultValue = "`1`", meaning = "0-11 and 1-22")
         Integer zstdCompLevel,
-        @KeyDoc(defaultValue = "`off`", meaning = "`Vary: Accept-Encoding` on compressible responses")
+        @KeyDoc(defaultValue = "`off`", meaning = "`Vary: Accept-Encoding` on responses of a status, type and length it "
+                + "may compress, whatever the request (beside a `Vary` of `add-header`)")
         Boolean gzipVary,
         @KeyDoc(defaultValue = "`off`", meaning = "for requests with `Via`: `off` (no compression), `any`, or any of "
                 + "`expired`, `no-cache`, `no-store`, `private`, `no_last_modified`, `no_etag`, `auth`, by the response's "

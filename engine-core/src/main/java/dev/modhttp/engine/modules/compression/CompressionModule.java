@@ -103,8 +103,11 @@ public final class CompressionModule implements Module {
     private static void decide(HttpExchange exchange, HeaderFilterChain next) throws Exception {
         CompressionConfig conf = exchange.config(CONFIG);
         Response r = exchange.response();
-        if (conf.any()) {
-            Coding coding = compressible(exchange, conf, r) ? choose(conf, exchange.request()) : null;
+        if (conf.any() && eligible(conf, r.status(), r, r.contentLength())) {
+            if (conf.gzipVary() && !r.headers().containsValue(HttpHeaderNames.VARY, "Accept-Encoding", true)) {
+                r.headers().add(HttpHeaderNames.VARY, "Accept-Encoding"); // beside add-header's, as nginx writes its own
+            }
+            Coding coding = qualifies(exchange.request(), r, conf) ? choose(conf, exchange.request()) : null;
             if (coding != null) {
                 r.header(HttpHeaderNames.CONTENT_ENCODING, coding.token);
                 r.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
@@ -118,11 +121,20 @@ public final class CompressionModule implements Module {
                     exchange.attribute(STATE, new State(coding, level(conf, coding)));
                 }
             }
-            if (conf.gzipVary() && typeMatches(conf, r) && !r.headers().contains(HttpHeaderNames.VARY)) {
-                r.header(HttpHeaderNames.VARY, "Accept-Encoding");
-            }
         }
         next.next(exchange);
+    }
+
+    /**
+     * Whether a 200 response of {@code length} bytes with the type already set would go out
+     * compressed. nginx's gzip filter then clears Accept-Ranges, so that its range filter, after
+     * it, sends the whole compressed body with 200: the static files module serves no range of it.
+     */
+    public static boolean willCompress(HttpExchange exchange, long length) {
+        CompressionConfig conf = exchange.config(CONFIG);
+        Response r = exchange.response();
+        return conf.any() && eligible(conf, 200, r, length) && qualifies(exchange.request(), r, conf)
+                && choose(conf, exchange.request()) != null;
     }
 
     /** The enabled coding the client accepts with the highest q-value (br, zstd, gzip among equals), or null. */
@@ -145,18 +157,14 @@ public final class CompressionModule implements Module {
         return best;
     }
 
-    private static boolean compressible(HttpExchange exchange, CompressionConfig conf, Response r) {
-        Request request = exchange.request();
-        int status = r.status();
-        if (status != 200 && status != 403 && status != 404
-                || r.headers().contains(HttpHeaderNames.CONTENT_ENCODING)
-                || r.headers().contains(HttpHeaderNames.CONTENT_RANGE) || !typeMatches(conf, r)) {
-            return false;
-        }
-        if (r.contentLength() >= 0 && r.contentLength() < conf.gzipMinLength()) {
-            return false;
-        }
-        return qualifies(request, r, conf);
+    /**
+     * nginx's gzip header filter up to where it marks the response as varying by Accept-Encoding:
+     * status 200, 403 or 404, not encoded yet, not known to be shorter than gzip-min-length, a type
+     * of gzip-types (a 206 or a 304 never is).
+     */
+    private static boolean eligible(CompressionConfig conf, int status, Response r, long length) {
+        return (status == 200 || status == 403 || status == 404) && !r.headers().contains(HttpHeaderNames.CONTENT_ENCODING)
+                && !(length >= 0 && length < conf.gzipMinLength()) && typeMatches(conf, r);
     }
 
     /**

@@ -208,7 +208,7 @@ public final class StaticModule implements Module {
             exchange.response().contentType(contentType); // nginx keeps a type set before (X-Accel-Redirect's)
         }
         Integer maxRanges = conf.maxRanges();
-        if (maxRanges == null || maxRanges > 0) {
+        if ((maxRanges == null || maxRanges > 0) && !CompressionModule.willCompress(exchange, info.size())) {
             exchange.response().header(HttpHeaderNames.ACCEPT_RANGES, BYTES);
             Result partial = Ranges.serve(exchange, file, channel, info.size(), etag, mtime, maxRanges, contentType);
             if (partial != null) {

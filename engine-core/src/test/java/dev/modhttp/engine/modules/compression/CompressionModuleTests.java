@@ -87,6 +87,18 @@ class CompressionModuleTests {
     }
 
     @Test
+    void aRangeOfAResponseThatIsCompressedIsTheWholeCompressedBody() throws Exception {
+        // nginx 1.22: its gzip filter clears Accept-Ranges before its range filter runs, so the range is not served
+        try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
+            RawClient.Response r = get(c, "/page.html", "Accept-Encoding: gzip\r\nRange: bytes=0-5\r\n");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
+            assertThat(r.header("Accept-Ranges")).isNull();
+            assertThat(new String(gunzip(r.bytes()), StandardCharsets.UTF_8)).isEqualTo(page);
+        }
+    }
+
+    @Test
     void aLargeFileIsCompressedPieceByPiece() throws Exception {
         try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
             RawClient.Response r = get(c, "/big.txt", "Accept-Encoding: gzip\r\n");
@@ -102,12 +114,13 @@ class CompressionModuleTests {
         try (TestEngine e = TestEngine.start(yaml()); RawClient c = e.raw()) {
             assertThat(get(c, "/page.html", "").header("Content-Encoding")).as("no Accept-Encoding").isNull();
             assertThat(get(c, "/page.html", "Accept-Encoding: gzip;q=0\r\n").header("Content-Encoding")).isNull();
-            assertThat(get(c, "/tiny.html", "Accept-Encoding: gzip\r\n").header("Content-Encoding"))
-                    .as("shorter than gzip-min-length").isNull();
+            RawClient.Response tiny = get(c, "/tiny.html", "Accept-Encoding: gzip\r\n");
+            assertThat(tiny.header("Content-Encoding")).as("shorter than gzip-min-length").isNull();
+            assertThat(tiny.header("Vary")).as("nginx: no Vary for what is never compressed").isNull();
             assertThat(get(c, "/page.html", "Accept-Encoding: gzip\r\nVia: 1.1 proxy\r\n").header("Content-Encoding"))
                     .as("proxied, gzip-proxied off").isNull();
-            RawClient.Response range = get(c, "/page.html", "Accept-Encoding: gzip\r\nRange: bytes=0-5\r\n");
-            assertThat(range.status()).isEqualTo(206);
+            RawClient.Response range = get(c, "/page.html", "Range: bytes=0-5\r\n");
+            assertThat(range.status()).as("not compressed: the range").isEqualTo(206);
             assertThat(range.header("Content-Encoding")).isNull();
             assertThat(range.body()).isEqualTo("<html>");
             assertThat(get(c, "/plain-off", "Accept-Encoding: gzip\r\n").header("Content-Encoding")).isNull();
@@ -216,6 +229,19 @@ class CompressionModuleTests {
             assertThat(encoding(e, "1.1", "/no-store", via)).isEqualTo("gzip");
             assertThat(encoding(e, "1.1", "/public", via + "Authorization: Basic eDp5\r\n")).as("auth").isEqualTo("gzip");
             assertThat(encoding(e, "1.1", "/public", "Accept-Encoding: gzip\r\n")).as("not proxied").isEqualTo("gzip");
+        }
+        try (TestEngine e = TestEngine.start(yaml().replace("""
+                      - location: /text
+                """, """
+                      - location: /varies
+                        add-header: ["Vary Origin"]
+                        return: "200 %s"
+                      - location: /text
+                """.formatted(text))); RawClient c = e.raw()) {
+            // nginx 1.22: add_header's Vary, and gzip_vary's own line
+            assertThat(get(c, "/varies", "Accept-Encoding: gzip\r\n").headers().get("vary"))
+                    .containsExactly("Origin", "Accept-Encoding");
+            assertThat(get(c, "/page.html", "Accept-Encoding: gzip\r\n").headers().get("vary")).containsExactly("Accept-Encoding");
         }
         try (TestEngine e = TestEngine.start(yaml().replace("gzip-vary: on", "gzip-proxied: [no_etag]"))) {
             assertThat(encoding(e, "1.1", "/page.html", "Accept-Encoding: gzip\r\nVia: 1.1 proxy\r\n")).as("a file has an ETag")
