@@ -134,12 +134,12 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
 
     /**
      * Whether the connection on {@code ch} is between requests, so that a stop may close it now.
-     * An HTTP/2 connection is sent GOAWAY (once) and is idle when no stream is open.
+     * An HTTP/2 connection is sent GOAWAY (once) and is never idle: it closes itself, lingering.
      */
     public static boolean isIdle(Channel ch) {
         Http2Connection h2 = Http2Connection.of(ch);
         if (h2 != null) {
-            return h2.drain(); // GOAWAY: no new streams; idle once the open ones ended
+            return h2.drain(); // GOAWAY: no new streams; the lingering close after the last one ends it
         }
         Http1Tunnel tunnel = ch.pipeline().get(Http1Tunnel.class);
         if (tunnel != null) {

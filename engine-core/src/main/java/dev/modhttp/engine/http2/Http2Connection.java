@@ -263,15 +263,17 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     /**
-     * The engine stops: GOAWAY once (new streams are refused, open ones go on).
+     * The engine stops (or a reload removed the connection's address): GOAWAY once (new streams
+     * are refused, open ones go on); an idle connection then lingers at once, as nginx's does.
      *
-     * @return whether no stream is open and the connection is not in its lingering close (which
-     *     closes it itself), so that it may close now: an idle connection closes with its GOAWAY,
-     *     one whose streams ended after it lingers, as nginx's do
+     * @return false: the lingering close after the last stream ends the connection itself
      */
     public boolean drain() {
         goAway(Http2Error.NO_ERROR);
-        return openStreams == 0 && !lingering;
+        if (openStreams == 0) {
+            linger();
+        }
+        return false;
     }
 
     /** Sends GOAWAY with the last stream the client opened, once. */

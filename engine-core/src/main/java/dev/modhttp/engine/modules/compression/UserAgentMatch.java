@@ -28,7 +28,11 @@ public record UserAgentMatch(String text, Pattern regex) {
         if (text.equals("degradation")) {
             throw new IllegalArgumentException("'degradation' (nginx's compression off under load) is not supported");
         }
-        return new UserAgentMatch(text, Pcre.compile(Location.toByteString(text), true));
+        try {
+            return new UserAgentMatch(text, Pcre.compile(Location.toByteString(text), true));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a valid regular expression: " + e.getMessage(), e);
+        }
     }
 
     /** Whether a request with {@code userAgent} (a field value; never null) is left uncompressed. */

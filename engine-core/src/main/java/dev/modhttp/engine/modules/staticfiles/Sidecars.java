@@ -25,9 +25,30 @@ final class Sidecars {
     private Sidecars() {
     }
 
-    /** Whether any enabled sidecar exists for {@code file} (the response then varies by Accept-Encoding). */
+    /** Whether any precompressed variant is enabled. */
     static boolean anyEnabled(StaticConfig conf) {
         return conf.gzipStatic() || conf.brotliStatic() || conf.zstdStatic();
+    }
+
+    /** Whether an enabled variant of {@code file} exists, not older than it, whatever the client accepts. */
+    static boolean any(Path file, long fileMtime, StaticConfig conf, Stat stat) throws IOException {
+        for (String[] c : CODINGS) {
+            if (enabled(conf, c[0])) {
+                OpenFileCache.FileInfo info = stat.of(file.resolveSibling(file.getFileName() + c[1]));
+                if (info.isFile() && info.mtime >= fileMtime) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean enabled(StaticConfig conf, String coding) {
+        return switch (coding) {
+            case "br" -> conf.brotliStatic();
+            case "zstd" -> conf.zstdStatic();
+            default -> conf.gzipStatic();
+        };
     }
 
     /** The variant to send, or null for the file itself. */
@@ -39,12 +60,7 @@ final class Sidecars {
         Variant best = null;
         double bestQ = 0;
         for (String[] c : CODINGS) {
-            boolean enabled = switch (c[0]) {
-                case "br" -> conf.brotliStatic();
-                case "zstd" -> conf.zstdStatic();
-                default -> conf.gzipStatic();
-            };
-            double q = enabled ? AcceptEncoding.quality(acceptEncoding, c[0]) : 0;
+            double q = enabled(conf, c[0]) ? AcceptEncoding.quality(acceptEncoding, c[0]) : 0;
             if (q <= bestQ) {
                 continue;
             }

@@ -155,9 +155,13 @@ public final class StaticModule implements Module {
         Path file = mapped.path();
         String contentType = MimeTypes.forUri(request.uri(), conf); // nginx types by the URI, not the aliased file
         if (Sidecars.anyEnabled(own)) {
-            exchange.response().header(HttpHeaderNames.VARY, "Accept-Encoding");
+            Sidecars.Stat stat = sidecar -> lookup(own, sidecar);
             Sidecars.Variant v = !CompressionModule.qualifies(exchange) ? null : Sidecars.choose(file, info.mtime,
-                    request.header("Accept-Encoding"), own, sidecar -> lookup(own, sidecar));
+                    request.header("Accept-Encoding"), own, stat);
+            if (exchange.config(CompressionModule.CONFIG).gzipVary() && (v != null || Sidecars.any(file, info.mtime,
+                    own, stat))) { // nginx: gzip-vary's Vary wherever a precompressed file exists, whoever asks
+                exchange.response().header(HttpHeaderNames.VARY, "Accept-Encoding");
+            }
             if (v != null) {
                 file = v.path();
                 info = v.info(); // validators and length are the variant's, as nginx's gzip_static sends them

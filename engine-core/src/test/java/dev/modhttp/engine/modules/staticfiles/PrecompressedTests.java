@@ -49,13 +49,14 @@ class PrecompressedTests {
             gzip, deflate, br           => br
             gzip;q=1.0, br;q=0.5        => gzip
             gzip                        => gzip
-            x-gzip                      => gzip
+            x-gzip                      => NONE
+            gzip;q=1.5                  => NONE
             br;q=0, gzip;q=0            => NONE
             *                           => br
             identity                    => NONE
             """)
     void theBestAcceptedSidecarIsSent(String accept, String coding) {
-        try (TestEngine e = TestEngine.start(yaml("gzip-static: on\nbrotli-static: on")); RawClient c = e.raw()) {
+        try (TestEngine e = TestEngine.start(yaml("gzip-static: on\nbrotli-static: on\ngzip-vary: on")); RawClient c = e.raw()) {
             RawClient.Response r = c.send("GET /app.js HTTP/1.1\r\nHost: a\r\nAccept-Encoding: " + accept + "\r\n\r\n")
                     .read();
             assertThat(r.status()).isEqualTo(200);
@@ -67,6 +68,21 @@ class PrecompressedTests {
             } else if (coding == null) {
                 assertThat(r.body()).startsWith("console.log");
             }
+        }
+    }
+
+    @Test
+    void varyIsGzipVarysAndOnlyWhereAPrecompressedFileExists() {
+        // nginx 1.22: gzip_static marks Vary (written under gzip_vary) where the .gz exists, whoever asks
+        try (TestEngine e = TestEngine.start(yaml("gzip-static: on\ngzip-vary: on")); RawClient c = e.raw()) {
+            assertThat(c.send("GET /app.js HTTP/1.1\r\nHost: a\r\n\r\n").read().header("Vary")).isEqualTo("Accept-Encoding");
+            assertThat(c.send("GET /old.js HTTP/1.1\r\nHost: a\r\n\r\n").read().header("Vary"))
+                    .as("its .gz is older, never sent").isNull();
+        }
+        try (TestEngine e = TestEngine.start(yaml("gzip-static: on")); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("GET /app.js HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n").read();
+            assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
+            assertThat(r.header("Vary")).as("gzip-vary off").isNull();
         }
     }
 
