@@ -635,6 +635,27 @@ class Http2Tests {
     }
 
     @Test
+    void anIdleConnectionLingersAfterAStopsGoaway() throws Exception {
+        // nginx 1.22 (a break test): GOAWAY, then it reads what the client still sends until it stops or lingering ends
+        TestEngine e = h2c("lingering-timeout: 2s");
+        try (H2Client c = H2Client.connect(e.port()).handshake()) {
+            c.get(1, "/one");
+            Thread stopper = new Thread(() -> e.engine().stop(Duration.ofSeconds(20)));
+            stopper.start();
+            assertThat(c.until(f -> f.type() == GOAWAY).errorCode()).isEqualTo(0L);
+            assertThat(c.closedByServer()).as("the end of the stream").isTrue();
+            for (int i = 0; i < 4; i++) { // read and dropped, each within lingering-timeout: no reset
+                c.frame(PING, 0, 0, new byte[8]);
+                Thread.sleep(300);
+            }
+            stopper.join(20_000);
+            assertThat(stopper.isAlive()).as("the stop ends once the client is silent for lingering-timeout").isFalse();
+        } finally {
+            e.close();
+        }
+    }
+
+    @Test
     void theAccessLogAndHooksSeeAStreamAsARequest() throws Exception {
         MemoryAppender.clear();
         try (TestEngine e = TestEngine.start("""
