@@ -51,10 +51,11 @@ public record CoreConfig(
         Integer keepaliveRequests,
         @KeyDoc(defaultValue = "`on`", meaning = "after a response that ends its connection, read and drop what the client "
                 + "still sends before closing, so that it reads the response rather than a reset (nginx's lingering close; "
-                + "over HTTP/2 after the GOAWAY of keepalive-requests or a stop, from the server's scope; an idle HTTP/2 "
-                + "connection closes with its GOAWAY, as nginx's does): `on` and `always` while the client has not closed its "
-                + "side (`on` is `always` here: the engine cannot see unread bytes waiting in the kernel, as nginx's `on` "
-                + "does), `off` closes at once")
+                + "over HTTP/2 after the GOAWAY of keepalive-requests or a stop, from the server's scope; an HTTP/2 "
+                + "connection idle for keepalive-timeout closes with its GOAWAY, as nginx's does): `on` and `always` while the "
+                + "client has not closed its side (`on` is `always` here: the engine cannot see unread bytes waiting in the "
+                + "kernel, as nginx's `on` does), `off` closes at once, after the rest of a request body still coming, which "
+                + "nginx reads and drops whatever this says")
         LingeringClose lingeringClose,
         @KeyDoc(defaultValue = "`30s`", meaning = "the longest a lingering close goes on, and the longest a keep-alive "
                 + "connection reads the rest of a body its response did not need (nginx's discarded body) before it closes")

@@ -2,6 +2,7 @@ package dev.modhttp.engine.http1;
 
 import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.core.CoreConfig;
+import dev.modhttp.engine.core.CoreConfig.LingeringClose;
 import dev.modhttp.engine.core.CoreModule;
 import dev.modhttp.engine.exchange.BodyPump;
 import dev.modhttp.engine.exchange.ConnectionStates;
@@ -18,7 +19,6 @@ import dev.modhttp.engine.http2.Http2Connection;
 import dev.modhttp.engine.http2.Http2Handoff;
 import dev.modhttp.engine.internal.Log;
 import dev.modhttp.engine.module.Hook;
-import dev.modhttp.engine.module.HookResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -85,8 +85,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         states = binding.runtime().connectionStates(id);
-        HookResult r = binding.runtime().walk(this, Hook::connectionAccept);
-        if (!r.goOn()) {
+        if (!binding.runtime().walk(this, Hook::connectionAccept).goOn()) {
             transition(ConnectionState.ERROR);
             ctx.close();
             return;
@@ -280,30 +279,34 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter implemen
 
     // ---- between requests -----------------------------------------------------------------
 
-    /** A response is complete: the next request, the rest of a body to discard, or the close. */
+    /** A response is complete: its unread body is dropped (before a close too if lingering-close is off), then what follows. */
     void responseDone(Exchange ex) {
         if (ex != current) {
             return;
         }
         timer.lingerWith(ex.location().config(CoreModule.CONFIG));
-        if (!ex.keepAlive()) {
-            current = null;
-            closeAfterFlush();
-            return;
-        }
-        if (!ex.body().complete()) {
-            // keep reading to discard the rest of the body, then serve the next request (nginx's discarded body)
+        if (!ex.body().complete() && (ex.keepAlive() || timer.lingerKeys().lingeringClose() == LingeringClose.OFF)) {
             timer.startDiscarding();
             requestRead();
             return;
         }
-        nextRequest(ex);
+        afterBody(ex);
     }
 
-    /** A finished request's unread body was dropped: the next request. */
+    /** A finished request's unread body was dropped. */
     void bodyDrained() {
         if (current != null && state() == ConnectionState.RESPONSE_END) {
-            nextRequest(current);
+            afterBody(current);
+        }
+    }
+
+    /** The next request, or the close the response announced. */
+    private void afterBody(Exchange ex) {
+        if (ex.keepAlive()) {
+            nextRequest(ex);
+        } else {
+            current = null;
+            closeAfterFlush();
         }
     }
 

@@ -108,6 +108,22 @@ class LingeringCloseTests {
     }
 
     @Test
+    void withLingeringCloseOffABodyStillComingIsReadToItsEndBeforeTheClose() {
+        // nginx 1.22 (a break test): a 413's body is discarded whatever lingering_close says, then the connection closes
+        try (TestEngine e = engine("lingering-close: off\nlingering-timeout: 5s"); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3000\r\n\r\n" + "x".repeat(1000))
+                    .read();
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.header("Connection")).isEqualTo("close");
+            for (int i = 0; i < 2; i++) {
+                sleep(300);
+                c.send("x".repeat(1000)); // read and dropped: no reset
+            }
+            assertThat(c.isClosedByServer()).as("closed once the body has ended").isTrue();
+        }
+    }
+
+    @Test
     void anUnreadBodyAfterAKeepAliveResponseIsDroppedWithinLingeringTimeout() {
         try (TestEngine e = engine("lingering-timeout: 3s"); RawClient c = e.raw().timeout(15_000)) {
             // the return answers without the body; the connection then reads and drops it
