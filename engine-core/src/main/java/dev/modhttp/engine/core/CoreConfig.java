@@ -49,6 +49,9 @@ public record CoreConfig(
         Duration keepaliveTimeout,
         @KeyDoc(defaultValue = "`1000`", meaning = "requests per connection")
         Integer keepaliveRequests,
+        @KeyDoc(defaultValue = "`[msie6]`", meaning = "browsers whose requests end their connection, as nginx's: `msie6` "
+                + "(a POST from Internet Explorer 4 to 6), `safari` (Safari on macOS), or `none`")
+        List<KeepaliveDisable> keepaliveDisable,
         @KeyDoc(defaultValue = "`on`", meaning = "after a response that ends its connection, read and drop what the client "
                 + "still sends before closing, so that it reads the response rather than a reset (nginx's lingering close; "
                 + "over HTTP/2 after the GOAWAY of keepalive-requests or a stop, from the server's scope; an HTTP/2 "
@@ -106,6 +109,9 @@ public record CoreConfig(
     /** nginx's client_body_in_file_only: bodies in memory up to the buffer size, or always in a file (kept or not). */
     public enum InFileOnly { OFF, ON, CLEAN }
 
+    /** nginx's keepalive_disable: the browsers whose requests are not kept alive. */
+    public enum KeepaliveDisable { NONE, MSIE6, SAFARI }
+
     /** nginx's lingering_close: when a closing connection first reads what the client still sends. */
     public enum LingeringClose { OFF, ON, ALWAYS }
 
@@ -114,10 +120,21 @@ public record CoreConfig(
 
     public static final CoreConfig DEFAULTS = new CoreConfig(null, null, List.of("index.html"), Size.parse("1m"),
             Duration.ofSeconds(60), Duration.ofSeconds(60), Size.parse("16k"), null, InFileOnly.OFF, false,
-            Duration.ofSeconds(60), Duration.ofSeconds(75), 1000, LingeringClose.ON, Duration.ofSeconds(30),
+            Duration.ofSeconds(60), Duration.ofSeconds(75), 1000, List.of(KeepaliveDisable.MSIE6), LingeringClose.ON,
+            Duration.ofSeconds(30),
             Duration.ofSeconds(5),
             new HeaderBuffers(4, Size.parse("8k")), List.of(), Satisfy.ALL, IfModifiedSince.EXACT, null, Map.of(),
             "application/octet-stream", DisableSymlinks.OUTSIDE_ROOT, true, 8192);
+
+    /**
+     * Whether {@code keepalive-disable} ends the connection after a request of {@code method}
+     * from {@code userAgent} (null without one).
+     */
+    public boolean keepaliveDisabledFor(String method, String userAgent) {
+        return userAgent != null && !keepaliveDisable.contains(KeepaliveDisable.NONE)
+                && (keepaliveDisable.contains(KeepaliveDisable.MSIE6) && method.equals("POST") && UserAgents.msie6(userAgent)
+                || keepaliveDisable.contains(KeepaliveDisable.SAFARI) && UserAgents.safari(userAgent));
+    }
 
     public CoreConfig {
         if (maxRanges != null && maxRanges < 0) {

@@ -84,7 +84,7 @@ public final class ResponseWriter {
         ex.phases.stop();
         ex.body.stopAwaiting();
         int override = ex.finalizer.statusOverride();
-        if (override > 0) {
+        if (override > 0 && !(override == 200 && response.status() == 206)) { // nginx's range filter comes after "=200"
             response.status(override);
         }
         if (response.status() == 405 && !response.headers().contains(HttpHeaderNames.ALLOW)) {

@@ -412,4 +412,53 @@ class NginxCornerTests {
             assertThat(get(e, "GET /.. HTTP/1.1\r\nHost: second.test\r\n\r\n").header("X-Server")).isEqualTo("first");
         }
     }
+
+    @Test
+    void keepaliveDisableEndsTheConnectionsOfTheBrowsersItNames() {
+        // found by the differential harness: nginx 1.22 closes after a POST from Internet Explorer 6 by default
+        String ie6 = "Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1)";
+        String safari = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                + "Version/17.0 Safari/605.1.15";
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: /
+                        return: "200 ok"
+                      - location: /none/
+                        keepalive-disable: [none]
+                        return: "200 ok"
+                      - location: /safari/
+                        keepalive-disable: [safari]
+                        return: "200 ok"
+                """)) {
+            String post = "POST %s HTTP/1.1\r\nHost: a\r\nUser-Agent: %s\r\nContent-Length: 1\r\n\r\nx";
+            String get = "GET %s HTTP/1.1\r\nHost: a\r\nUser-Agent: %s\r\n\r\n";
+            assertThat(get(e, post.formatted("/", ie6)).header("Connection")).isEqualTo("close");
+            assertThat(get(e, get.formatted("/", ie6)).header("Connection")).as("a GET").isNull();
+            assertThat(get(e, post.formatted("/", ie6.replace(")", "; SV1)"))).header("Connection")).isNull();
+            assertThat(get(e, post.formatted("/none/", ie6)).header("Connection")).isNull();
+            assertThat(get(e, get.formatted("/safari/", safari)).header("Connection")).isEqualTo("close");
+            assertThat(get(e, get.formatted("/safari/", safari.replace("Safari/", "Chrome/1 Safari/"))).header("Connection"))
+                    .as("Chrome").isNull();
+            assertThat(get(e, get.formatted("/", safari)).header("Connection")).as("not by default").isNull();
+        }
+    }
+
+    @Test
+    void aRangeOfAFileAnErrorPageAnswersWith200IsStillARange() {
+        // found by the differential harness: nginx's range filter runs after error_page's =200 set the status
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    root: %s
+                    error-page: ["404 =200 /a.txt"]
+                """.formatted(root))) {
+            RawClient.Response r = get(e, "GET /missing HTTP/1.1\r\nHost: a\r\nRange: bytes=0-1\r\n\r\n");
+            assertThat(r.status()).isEqualTo(206);
+            assertThat(r.header("Content-Range")).isEqualTo("bytes 0-1/6");
+            assertThat(r.body()).isEqualTo("a ");
+            assertThat(get(e, "GET /missing HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(200);
+        }
+    }
 }

@@ -126,6 +126,19 @@ public final class CompressionModule implements Module {
     }
 
     /**
+     * Adds {@code gzip-vary}'s {@code Vary: Accept-Encoding} to a range of a file of
+     * {@code length} bytes, as nginx's gzip filter marks it before its range filter makes the 206.
+     */
+    public static void markVary(HttpExchange exchange, long length) {
+        CompressionConfig conf = exchange.config(CONFIG);
+        Response r = exchange.response();
+        if (conf.any() && conf.gzipVary() && eligible(conf, 200, r, length)
+                && !r.headers().containsValue(HttpHeaderNames.VARY, "Accept-Encoding", true)) {
+            r.headers().add(HttpHeaderNames.VARY, "Accept-Encoding");
+        }
+    }
+
+    /**
      * Whether a 200 response of {@code length} bytes with the type already set would go out
      * compressed. nginx's gzip filter then clears Accept-Ranges, so that its range filter, after
      * it, sends the whole compressed body with 200: the static files module serves no range of it.

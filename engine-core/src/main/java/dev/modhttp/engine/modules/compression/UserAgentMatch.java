@@ -2,6 +2,7 @@ package dev.modhttp.engine.modules.compression;
 
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.Pcre;
+import dev.modhttp.engine.core.UserAgents;
 import java.util.regex.Pattern;
 
 /**
@@ -37,17 +38,7 @@ public record UserAgentMatch(String text, Pattern regex) {
 
     /** Whether a request with {@code userAgent} (a field value; never null) is left uncompressed. */
     public boolean matches(String userAgent) {
-        return regex == null ? msie6(userAgent) : regex.matcher(userAgent).find();
-    }
-
-    /** nginx's test of a User-Agent for its msie6 mask. */
-    private static boolean msie6(String ua) {
-        int msie = ua.indexOf("MSIE ");
-        if (msie < 0 || msie + 7 >= ua.length() || ua.contains("Opera") || ua.charAt(msie + 6) != '.') {
-            return false;
-        }
-        char major = ua.charAt(msie + 5);
-        return major == '4' || major == '5' || major == '6' && ua.indexOf("SV1", msie + 8) < 0;
+        return regex == null ? UserAgents.msie6(userAgent) : regex.matcher(userAgent).find();
     }
 
     @Override

@@ -212,10 +212,13 @@ public final class StaticModule implements Module {
             exchange.response().contentType(contentType); // nginx keeps a type set before (X-Accel-Redirect's)
         }
         Integer maxRanges = conf.maxRanges();
-        if ((maxRanges == null || maxRanges > 0) && !CompressionModule.willCompress(exchange, info.size())) {
+        // nginx serves no range of what its gzip filter compresses, nor of a precompressed file (gzip_static allows none)
+        if ((maxRanges == null || maxRanges > 0) && !CompressionModule.willCompress(exchange, info.size())
+                && !exchange.response().headers().contains(HttpHeaderNames.CONTENT_ENCODING)) {
             exchange.response().header(HttpHeaderNames.ACCEPT_RANGES, BYTES);
             Result partial = Ranges.serve(exchange, file, channel, info.size(), etag, mtime, maxRanges, contentType);
             if (partial != null) {
+                CompressionModule.markVary(exchange, info.size()); // nginx's gzip filter sees the whole file's 200
                 return partial;
             }
         }

@@ -87,6 +87,20 @@ class PrecompressedTests {
     }
 
     @Test
+    void aPrecompressedFileIsSentWholeWhateverRangeIsAsked() {
+        // found by the differential harness: nginx's gzip_static allows no ranges
+        try (TestEngine e = TestEngine.start(yaml("gzip-static: on")); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("GET /app.js HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\nRange: bytes=0-3\r\n\r\n")
+                    .read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("Accept-Ranges")).isNull();
+            assertThat(r.bytes()).isEqualTo(gz);
+            assertThat(c.send("GET /app.js HTTP/1.1\r\nHost: a\r\nRange: bytes=0-3\r\n\r\n").read().status())
+                    .as("the file itself").isEqualTo(206);
+        }
+    }
+
+    @Test
     void aSidecarOlderThanTheFileIsIgnoredAndDisabledCodingsAreNotServed() {
         try (TestEngine e = TestEngine.start(yaml("gzip-static: on")); RawClient c = e.raw()) {
             RawClient.Response old = c.send("GET /old.js HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n").read();
