@@ -73,6 +73,10 @@ final class EngineTreeWriter {
                 case "rewrite" -> rewrites.add(String.join(" ", args));
                 case "error_page" -> errorPages.add(String.join(" ", args));
                 case "add_header" -> headers.add(String.join(" ", args));
+                case "gzip", "gzip_vary", "gzip_static" -> m.put(d.name().replace('_', '-'), args.get(0).equals("on"));
+                case "gzip_types", "gzip_proxied", "gzip_disable" -> m.put(d.name().replace('_', '-'), args);
+                case "gzip_min_length" -> m.put("gzip-min-length", Integer.parseInt(args.get(0)));
+                case "gzip_http_version", "expires" -> m.put(d.name().replace('_', '-'), args.get(0));
                 default -> throw new IllegalArgumentException("no engine key for " + d);
             }
         }

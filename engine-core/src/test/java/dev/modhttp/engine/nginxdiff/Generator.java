@@ -72,7 +72,9 @@ final class Generator {
             "docs/empty/", "docs/sub/index.html", "docs/sub/page.html", "docs/old/x.html", "docs/new/x.html",
             "docs/404.html", "docs/err.html", "docs/fallback", "docs/a.htm", "docs/reports/q1.txt",
             "docs/shop/item/42", "docs/x.php", "docs/re.html", "docs/UPPER.HTML", "docs/static/app.js",
-            "alt/index.html", "alt/a.txt", "alt/img/a.gif", "alt/sub/page.html", "docs/user/12");
+            "alt/index.html", "alt/a.txt", "alt/img/a.gif", "alt/sub/page.html", "docs/user/12",
+            // precompressed files for gzip_static, after their files (a .gz older than its file is never sent)
+            "docs/a.txt.gz", "docs/index.html.gz", "docs/data.json.gz", "docs/sub/page.html.gz", "docs/style.css.gz");
 
     static final List<String> SERVER_NAMES = List.of("example.com", "www.example.com", "localhost", "a.test",
             "b.test", "*.example.com", "*.test", "www.example.*", "mail.*", ".example.org",
@@ -209,6 +211,39 @@ final class Generator {
         if (r.nextInt(10) == 0) {
             ds.add(errorPage(r, named));
         }
+        if (r.nextInt(100) < 35) {
+            ds.addAll(gzip(r));
+        }
+        return ds;
+    }
+
+    /** A server's compression, as users write it: gzip on with some of its directives. */
+    private static List<Directive> gzip(Random r) {
+        List<Directive> ds = new ArrayList<>();
+        ds.add(Directive.of("gzip", r.nextInt(7) == 0 ? "off" : "on"));
+        if (r.nextInt(100) < 50) {
+            ds.add(new Directive("gzip_types", pick(r, List.of(List.of("text/plain"), List.of("text/plain", "application/json"),
+                    List.of("*"), List.of("text/css", "text/plain")))));
+        }
+        if (r.nextInt(100) < 40) {
+            ds.add(Directive.of("gzip_min_length", pick(r, List.of("1", "20", "30", "40", "1000"))));
+        }
+        if (r.nextInt(100) < 40) {
+            ds.add(Directive.of("gzip_vary", "on"));
+        }
+        if (r.nextInt(100) < 30) {
+            ds.add(new Directive("gzip_proxied", pick(r, List.of(List.of("any"), List.of("expired", "no-cache", "no-store",
+                    "private", "auth"), List.of("no_etag"), List.of("no_last_modified"), List.of("auth"), List.of("off")))));
+        }
+        if (r.nextInt(100) < 15) {
+            ds.add(Directive.of("gzip_http_version", "1.0"));
+        }
+        if (r.nextInt(100) < 15) {
+            ds.add(new Directive("gzip_disable", pick(r, List.of(List.of("msie6"), List.of("Wget"), List.of("msie6", "curl/8")))));
+        }
+        if (r.nextInt(100) < 30) {
+            ds.add(Directive.of("gzip_static", "on"));
+        }
         return ds;
     }
 
@@ -262,6 +297,15 @@ final class Generator {
             ds.add(pick(r, List.of(Directive.of("add_header", "X-Extra", "yes"), Directive.of("add_header", "X-Uri", "$uri"),
                     Directive.of("add_header", "X-Always", "a", "always"))));
         }
+        if (r.nextInt(100) < 8) {
+            ds.add(Directive.of("gzip", pick(r, List.of("on", "off"))));
+        }
+        if (r.nextInt(100) < 6) {
+            ds.add(Directive.of("expires", pick(r, List.of("1h", "-1h", "epoch", "max"))));
+        }
+        if (r.nextInt(100) < 5) {
+            ds.add(Directive.of("add_header", "Cache-Control", pick(r, List.of("private", "no-store", "max-age=60"))));
+        }
         return List.copyOf(ds);
     }
 
@@ -311,6 +355,9 @@ final class Generator {
             collect(s.locations(), paths);
         }
         for (String f : c.files().keySet()) {
+            if (f.endsWith(".gz")) {
+                continue; // asked for as their files' precompressed variants only
+            }
             String p = f.substring(f.indexOf('/'));
             paths.add(p);
             if (p.endsWith("/index.html")) {
@@ -376,6 +423,23 @@ final class Generator {
         }
         if (body != null && r.nextInt(4) == 0) {
             headers.add("Transfer-Encoding: chunked"); // then the body goes out in chunks (Model.Request)
+        }
+        if (r.nextInt(100) < 50) {
+            headers.add("Accept-Encoding: " + pick(r, List.of("gzip", "gzip, deflate, br", "deflate", "gzip;q=0", "x-gzip",
+                    "*", "GZIP", "gzip;q=0.5", "identity", "br, gzip;q=1.5")));
+        }
+        if (r.nextInt(100) < 10) {
+            headers.add("Via: 1.1 proxy");
+        }
+        if (r.nextInt(100) < 12) {
+            headers.add("User-Agent: " + pick(r, List.of("Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1)",
+                    "Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1; SV1)", "curl/8.1", "Wget/1.21", "Mozilla/5.0")));
+        }
+        if (r.nextInt(100) < 4) {
+            headers.add("Authorization: Basic eDp5");
+        }
+        if (r.nextInt(100) < 6) {
+            headers.add("Range: bytes=0-5");
         }
         return new Request(method, target, version, host, List.copyOf(headers), body);
     }

@@ -12,8 +12,9 @@ import java.util.TreeMap;
 
 /**
  * Compares nginx's answer with the engine's: status first; with equal statuses the X-* headers
- * (X-Loc names the location that answered), Location (ports normalised), Content-Type, the body
- * of a 2xx (its Content-Length for HEAD) and whether the connection was closed. The result is a
+ * (X-Loc names the location that answered), Location (ports normalised), Content-Type,
+ * Content-Encoding and Vary, the body of a 2xx (decompressed; its Content-Length for HEAD) and
+ * whether the connection was closed. The result is a
  * kind: a short signature grouping disagreements that are likely one fault.
  */
 final class ResponseComparator {
@@ -186,9 +187,15 @@ final class ResponseComparator {
         if (!String.valueOf(nt).equals(String.valueOf(et))) {
             fields.add("content-type " + nt + " vs " + et);
         }
+        String ne = String.valueOf(n.header("Content-Encoding")).toLowerCase(Locale.ROOT);
+        if (!ne.equals(String.valueOf(e.header("Content-Encoding")).toLowerCase(Locale.ROOT))) {
+            fields.add("content-encoding " + n.header("Content-Encoding") + " vs " + e.header("Content-Encoding"));
+        } else if (!vary(n).equals(vary(e))) {
+            fields.add("vary " + vary(n) + " vs " + vary(e));
+        }
         if (n.status() >= 200 && n.status() < 300) {
             if (head ? !String.valueOf(n.header("Content-Length")).equals(String.valueOf(e.header("Content-Length")))
-                    : !Arrays.equals(n.body(), e.body())) {
+                    : !Arrays.equals(decoded(n), decoded(e))) {
                 fields.add("body");
             }
         }
@@ -196,6 +203,31 @@ final class ResponseComparator {
             fields.add("connection " + (n.closed() ? "closed" : "kept") + " vs " + (e.closed() ? "closed" : "kept"));
         }
         return fields.isEmpty() ? null : "status " + n.status() + ", " + String.join(" + ", fields);
+    }
+
+    /** The tokens of every Vary line, lower case, in order of name. */
+    private static java.util.SortedSet<String> vary(Response r) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        for (String[] h : r.headers()) {
+            if (h[0].equalsIgnoreCase("Vary")) {
+                for (String t : h[1].split(",")) {
+                    out.add(t.trim().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The body, gunzipped where it is gzip that decodes (a precompressed file of the generator's is text). */
+    private static byte[] decoded(Response r) {
+        if (!"gzip".equalsIgnoreCase(r.header("Content-Encoding"))) {
+            return r.body();
+        }
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))) {
+            return in.readAllBytes();
+        } catch (java.io.IOException notGzip) {
+            return r.body();
+        }
     }
 
     private static String code(Response r) {
