@@ -129,6 +129,14 @@ public final class StaticModule implements Module {
         }
         StaticConfig own = exchange.config(CONFIG);
         FileInfo info = lookup(own, mapped.path());
+        if (!info.isFile() && !info.isDirectory() && get && Sidecars.anyEnabled(own) && CompressionModule.qualifies(exchange)) {
+            // nginx's gzip_static answers from the precompressed file alone: the file itself need not exist
+            Sidecars.Variant alone = Sidecars.choose(mapped.path(), Long.MIN_VALUE, request.header("Accept-Encoding"), own,
+                    sidecar -> lookup(own, sidecar));
+            if (alone != null) {
+                return sendAlone(exchange, conf, alone, MimeTypes.forUri(request.uri(), conf));
+            }
+        }
         if (info.error != 0) {
             return Result.status(info.error);
         }
@@ -183,6 +191,26 @@ public final class StaticModule implements Module {
         }
         try {
             Result r = send(exchange, conf, file, info, channel, contentType);
+            channel = null; // handed over to the response
+            return r;
+        } finally {
+            OpenFileCache.closeQuietly(channel);
+        }
+    }
+
+    /** A precompressed variant whose file does not exist, sent as nginx's gzip_static sends it. */
+    private static Result sendAlone(HttpExchange exchange, CoreConfig conf, Sidecars.Variant v, String contentType)
+            throws IOException {
+        if (exchange.config(CompressionModule.CONFIG).gzipVary()) {
+            exchange.response().header(HttpHeaderNames.VARY, "Accept-Encoding");
+        }
+        exchange.response().header(HttpHeaderNames.CONTENT_ENCODING, v.coding());
+        FileChannel channel = v.info().content == null ? OpenFileCache.open(v.path()) : null;
+        if (v.info().content == null && channel == null) {
+            return Result.status(404);
+        }
+        try {
+            Result r = send(exchange, conf, v.path(), v.info(), channel, contentType);
             channel = null; // handed over to the response
             return r;
         } finally {

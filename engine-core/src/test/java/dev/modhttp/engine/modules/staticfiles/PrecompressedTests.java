@@ -101,6 +101,20 @@ class PrecompressedTests {
     }
 
     @Test
+    void aPrecompressedFileIsSentWhereItsFileDoesNotExist() throws Exception {
+        // found by the differential harness: nginx's gzip_static needs only the .gz
+        java.nio.file.Files.write(root.resolve("only.js.gz"), gz);
+        try (TestEngine e = TestEngine.start(yaml("gzip-static: on")); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("GET /only.js HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.header("Content-Encoding")).isEqualTo("gzip");
+            assertThat(r.header("Content-Type")).isEqualTo("text/javascript");
+            assertThat(r.bytes()).isEqualTo(gz);
+            assertThat(c.send("GET /only.js HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).as("not accepted").isEqualTo(404);
+        }
+    }
+
+    @Test
     void aSidecarOlderThanTheFileIsIgnoredAndDisabledCodingsAreNotServed() {
         try (TestEngine e = TestEngine.start(yaml("gzip-static: on")); RawClient c = e.raw()) {
             RawClient.Response old = c.send("GET /old.js HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n").read();
