@@ -242,6 +242,17 @@ final class PhaseEngine {
         waiting = false;
     }
 
+    /**
+     * nginx's keepalive_disable, applied as each location is chosen: the connection ends after
+     * this request, whatever later locations say (a server-level return or rewrite answers before
+     * any is chosen, and keeps it).
+     */
+    private void keepaliveDisable() {
+        if (ex.location.config(CoreModule.CONFIG).keepaliveDisabledFor(request.method(), request.header("User-Agent"))) {
+            ex.forceClose = true;
+        }
+    }
+
     private void findConfig() {
         ex.locationUriBytes = request.uriBytes();
         ex.rewriteCaptures = null;
@@ -254,10 +265,12 @@ final class PhaseEngine {
             ex.location = server.scope();
             pipeline = ex.runtime.pipeline(ex.location);
             index = pipeline.findConfigIndex() + 1;
+            keepaliveDisable();
         } else {
             ex.location = l;
             pipeline = ex.runtime.pipeline(l);
             index = 0;
+            keepaliveDisable();
             if (l.redirectsTo(request.uriBytes())) {
                 String target = l.name() + (request.args().isEmpty() ? "" : "?" + request.argsText());
                 ex.response().header(HttpHeaderNames.LOCATION, request.absoluteUrl(target));
@@ -304,6 +317,7 @@ final class PhaseEngine {
             ex.location = named;
             pipeline = ex.runtime.pipeline(named);
             index = 0;
+            keepaliveDisable();
             matchedUriChanges = request.uriChanges(); // a named location keeps the URI as it is (try-files' too)
             return true;
         }

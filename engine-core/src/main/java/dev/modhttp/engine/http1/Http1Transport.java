@@ -134,19 +134,18 @@ final class Http1Transport implements Transport {
     }
 
     /**
-     * nginx's keep-alive rule: the client asked for it, the request's own error does not close,
-     * the client did not half-close, the engine is not stopping (nor a reload removing the address), {@code keepalive-timeout} is
-     * not 0, {@code keepalive-requests} not reached, {@code keepalive-disable} does not name the browser, and at most
-     * {@link RequestBody#DISCARD_LIMIT}
-     * body bytes are left to discard.
+     * nginx's keep-alive rule: the client asked for it, neither the request's own error nor
+     * {@code keepalive-disable} (applied as its location is chosen) closes it, the client did not
+     * half-close, the engine is not stopping (nor a reload removing the address),
+     * {@code keepalive-timeout} is not 0 and {@code keepalive-requests} not reached, and at most
+     * {@link RequestBody#DISCARD_LIMIT} body bytes are left to discard.
      */
     private boolean keepAlive(Exchange ex) {
         CoreConfig core = ex.location().config(CoreModule.CONFIG);
         RequestHead head = conn.currentHead();
         RequestBody body = ex.body();
         boolean ka = head != null && head.keepAlive() && !ex.forceClose() && !conn.inputShutdown() && !binding.closing()
-                && core.keepaliveTimeout().toMillis() > 0 && conn.requests() < core.keepaliveRequests()
-                && !core.keepaliveDisabledFor(ex.request().method(), ex.request().header("User-Agent"));
+                && core.keepaliveTimeout().toMillis() > 0 && conn.requests() < core.keepaliveRequests();
         if (ka && !body.complete()) {
             long left = head.chunked() ? body.received() : head.contentLength() - body.received();
             ka = left <= RequestBody.DISCARD_LIMIT;

@@ -443,6 +443,23 @@ class NginxCornerTests {
                     .as("Chrome").isNull();
             assertThat(get(e, get.formatted("/", safari)).header("Connection")).as("not by default").isNull();
         }
+        // nginx applies it as a location is chosen: a server-level return answers before, and keeps the connection;
+        // an error page's redirect (a GET) keeps what the POST's location decided
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    server-names: [returns]
+                    return: "200 early"
+                  - listen: ["127.0.0.1:0"]
+                    server-names: [pages]
+                    error-page: ["404 /nowhere.html"]
+                """)) {
+            String post = "POST / HTTP/1.1\r\nHost: %s\r\nUser-Agent: " + ie6 + "\r\nContent-Length: 1\r\n\r\nx";
+            assertThat(get(e, post.formatted("returns")).header("Connection")).isNull();
+            RawClient.Response page = get(e, post.formatted("pages"));
+            assertThat(page.status()).isEqualTo(404);
+            assertThat(page.header("Connection")).isEqualTo("close");
+        }
     }
 
     @Test

@@ -129,12 +129,18 @@ public final class StaticModule implements Module {
         }
         StaticConfig own = exchange.config(CONFIG);
         FileInfo info = lookup(own, mapped.path());
-        if (!info.isFile() && !info.isDirectory() && get && Sidecars.anyEnabled(own) && CompressionModule.qualifies(exchange)) {
+        if (!info.isFile() && !info.isDirectory() && get && Sidecars.anyEnabled(own)) {
             // nginx's gzip_static answers from the precompressed file alone: the file itself need not exist
-            Sidecars.Variant alone = Sidecars.choose(mapped.path(), Long.MIN_VALUE, request.header("Accept-Encoding"), own,
-                    sidecar -> lookup(own, sidecar));
+            Sidecars.Stat stat = sidecar -> lookup(own, sidecar);
+            Sidecars.Variant alone = !CompressionModule.qualifies(exchange) ? null : Sidecars.choose(mapped.path(),
+                    Long.MIN_VALUE, request.header("Accept-Encoding"), own, stat);
+            if (exchange.config(CompressionModule.CONFIG).gzipVary()
+                    && (alone != null || Sidecars.any(mapped.path(), Long.MIN_VALUE, own, stat))) {
+                exchange.response().header(HttpHeaderNames.VARY, "Accept-Encoding"); // on a 404 too
+            }
             if (alone != null) {
-                return sendAlone(exchange, conf, alone, MimeTypes.forUri(request.uri(), conf));
+                exchange.response().header(HttpHeaderNames.CONTENT_ENCODING, alone.coding());
+                return openAndSend(exchange, conf, own, alone.path(), alone.info(), MimeTypes.forUri(request.uri(), conf));
             }
         }
         if (info.error != 0) {
@@ -176,9 +182,14 @@ public final class StaticModule implements Module {
                 exchange.response().header(HttpHeaderNames.CONTENT_ENCODING, v.coding());
             }
         }
+        return openAndSend(exchange, conf, own, file, info, contentType);
+    }
+
+    /** Opens the file now, so that one gone or changed since a cached stat is found before anything is sent; sends it. */
+    private Result openAndSend(HttpExchange exchange, CoreConfig conf, StaticConfig own, Path file, FileInfo info,
+            String contentType) throws IOException {
         FileChannel channel = null;
         if (info.content == null) {
-            // opened now, so that a file gone or changed since a cached stat is found before anything is sent
             channel = OpenFileCache.open(file);
             if (channel == null || OpenFileCache.sizeOf(channel) != info.size()) {
                 OpenFileCache.closeQuietly(channel);
@@ -191,26 +202,6 @@ public final class StaticModule implements Module {
         }
         try {
             Result r = send(exchange, conf, file, info, channel, contentType);
-            channel = null; // handed over to the response
-            return r;
-        } finally {
-            OpenFileCache.closeQuietly(channel);
-        }
-    }
-
-    /** A precompressed variant whose file does not exist, sent as nginx's gzip_static sends it. */
-    private static Result sendAlone(HttpExchange exchange, CoreConfig conf, Sidecars.Variant v, String contentType)
-            throws IOException {
-        if (exchange.config(CompressionModule.CONFIG).gzipVary()) {
-            exchange.response().header(HttpHeaderNames.VARY, "Accept-Encoding");
-        }
-        exchange.response().header(HttpHeaderNames.CONTENT_ENCODING, v.coding());
-        FileChannel channel = v.info().content == null ? OpenFileCache.open(v.path()) : null;
-        if (v.info().content == null && channel == null) {
-            return Result.status(404);
-        }
-        try {
-            Result r = send(exchange, conf, v.path(), v.info(), channel, contentType);
             channel = null; // handed over to the response
             return r;
         } finally {

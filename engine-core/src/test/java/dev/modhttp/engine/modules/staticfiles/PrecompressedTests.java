@@ -112,6 +112,11 @@ class PrecompressedTests {
             assertThat(r.bytes()).isEqualTo(gz);
             assertThat(c.send("GET /only.js HTTP/1.1\r\nHost: a\r\n\r\n").read().status()).as("not accepted").isEqualTo(404);
         }
+        try (TestEngine e = TestEngine.start(yaml("gzip-static: on\ngzip-vary: on")); RawClient c = e.raw()) {
+            RawClient.Response r = c.send("GET /only.js HTTP/1.1\r\nHost: a\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(404);
+            assertThat(r.header("Vary")).as("nginx: its 404 varies, as the .gz exists").isEqualTo("Accept-Encoding");
+        }
     }
 
     @Test
