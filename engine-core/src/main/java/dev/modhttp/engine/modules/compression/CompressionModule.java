@@ -38,6 +38,8 @@ public final class CompressionModule implements Module {
             .build();
 
     private static final Object STATE = new Object();
+    private static final Object FILE_TIME = new Object();
+    private static final Object TESTED = new Object();
     private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
         @Override
         protected byte[] initialValue() {
@@ -107,7 +109,7 @@ public final class CompressionModule implements Module {
             if (conf.gzipVary() && !r.headers().containsValue(HttpHeaderNames.VARY, "Accept-Encoding", true)) {
                 r.headers().add(HttpHeaderNames.VARY, "Accept-Encoding"); // beside add-header's, as nginx writes its own
             }
-            Coding coding = qualifies(exchange.request(), r, conf) ? choose(conf, exchange.request()) : null;
+            Coding coding = qualifies(exchange, conf) ? choose(conf, exchange.request()) : null;
             if (coding != null) {
                 r.header(HttpHeaderNames.CONTENT_ENCODING, coding.token);
                 r.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
@@ -146,7 +148,7 @@ public final class CompressionModule implements Module {
     public static boolean willCompress(HttpExchange exchange, long length) {
         CompressionConfig conf = exchange.config(CONFIG);
         Response r = exchange.response();
-        return conf.any() && eligible(conf, 200, r, length) && qualifies(exchange.request(), r, conf)
+        return conf.any() && eligible(conf, 200, r, length) && qualifies(exchange, conf)
                 && choose(conf, exchange.request()) != null;
     }
 
@@ -186,16 +188,34 @@ public final class CompressionModule implements Module {
      * HTTP version is at least {@code gzip-http-version}, it has no {@code Via} unless
      * {@code gzip-proxied} allows it ({@link GzipProxied}), and
      * its User-Agent matches no {@code gzip-disable} entry. The static files module asks it before
-     * it sends a precompressed file, as nginx's {@code gzip_static on} does.
+     * it sends a precompressed file, as nginx's {@code gzip_static on} does; that answer, given
+     * before the file's headers are set, is the compression filter's too (nginx's
+     * {@code gzip_tested}).
      */
     public static boolean qualifies(HttpExchange exchange) {
-        return qualifies(exchange.request(), exchange.response(), exchange.config(CONFIG));
+        boolean ok = qualifies(exchange, exchange.config(CONFIG));
+        exchange.attribute(TESTED, ok); // nginx's gzip_tested: the filter takes this answer, given before the headers
+        return ok;
     }
 
-    private static boolean qualifies(Request request, Response response, CompressionConfig conf) {
+    /**
+     * Marks the response's Last-Modified as a file's: nginx holds that as a time, not as a header
+     * line, and gzip-proxied's {@code no_last_modified} does not see it.
+     */
+    public static void lastModifiedOfAFile(HttpExchange exchange) {
+        exchange.attribute(FILE_TIME, Boolean.TRUE);
+    }
+
+    private static boolean qualifies(HttpExchange exchange, CompressionConfig conf) {
+        Boolean tested = exchange.attribute(TESTED);
+        if (tested != null) {
+            return tested;
+        }
+        Request request = exchange.request();
         HttpVersion v = request.version();
-        if (v.majorVersion() * 1000 + v.minorVersion() < conf.lowestVersion()
-                || request.header("Via") != null && !GzipProxied.allows(conf.gzipProxied(), request, response.headers())) {
+        if (v.majorVersion() * 1000 + v.minorVersion() < conf.lowestVersion() || request.header("Via") != null
+                && !GzipProxied.allows(conf.gzipProxied(), request, exchange.response().headers(),
+                        exchange.attribute(FILE_TIME) != null)) {
             return false;
         }
         String agent = request.header("User-Agent");

@@ -16,14 +16,16 @@ import java.util.List;
  * before the response's {@code Date} (now without one); with a {@code Cache-Control}, only when
  * it names a directive among {@code no-cache}, {@code no-store} and {@code private} that is
  * given; otherwise unless {@code no_last_modified} is given and there is a
- * {@code Last-Modified}, or {@code no_etag} and an {@code ETag}.
+ * {@code Last-Modified} (a file's does not count: nginx holds it as a time), or {@code no_etag}
+ * and an {@code ETag}.
  */
 final class GzipProxied {
 
     private GzipProxied() {
     }
 
-    static boolean allows(List<CompressionConfig.Proxied> flags, Request request, HttpHeaders response) {
+    /** @param fileTime whether the response's Last-Modified is a file's, which nginx's no_last_modified does not see */
+    static boolean allows(List<CompressionConfig.Proxied> flags, Request request, HttpHeaders response, boolean fileTime) {
         if (flags.contains(CompressionConfig.Proxied.OFF)) {
             return false;
         }
@@ -44,7 +46,8 @@ final class GzipProxied {
                     || flags.contains(CompressionConfig.Proxied.NO_STORE) && names(cacheControl, "no-store")
                     || flags.contains(CompressionConfig.Proxied.PRIVATE) && names(cacheControl, "private");
         }
-        return !(flags.contains(CompressionConfig.Proxied.NO_LAST_MODIFIED) && response.contains(HttpHeaderNames.LAST_MODIFIED)
+        return !(flags.contains(CompressionConfig.Proxied.NO_LAST_MODIFIED) && !fileTime
+                && response.contains(HttpHeaderNames.LAST_MODIFIED)
                 || flags.contains(CompressionConfig.Proxied.NO_ETAG) && response.contains(HttpHeaderNames.ETAG));
     }
 

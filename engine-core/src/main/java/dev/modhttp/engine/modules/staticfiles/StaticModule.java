@@ -217,6 +217,7 @@ public final class StaticModule implements Module {
         exchange.response()
                 .header(HttpHeaderNames.ETAG, etag)
                 .header(HttpHeaderNames.LAST_MODIFIED, info.lastModified);
+        CompressionModule.lastModifiedOfAFile(exchange);
         int condition = Conditionals.evaluate(request.headers(), request.method(), etag, mtime,
                 conf.ifModifiedSince());
         if (condition != Conditionals.PROCEED) {

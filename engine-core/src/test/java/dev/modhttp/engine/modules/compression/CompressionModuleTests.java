@@ -244,6 +244,19 @@ class CompressionModuleTests {
                     .containsExactly("Origin", "Accept-Encoding");
             assertThat(get(c, "/page.html", "Accept-Encoding: gzip\r\n").headers().get("vary")).containsExactly("Accept-Encoding");
         }
+        try (TestEngine e = TestEngine.start(yaml().replace("gzip-vary: on", "gzip-proxied: [no_last_modified]")
+                .replace("""
+                      - location: /text
+                """, """
+                      - location: /dated
+                        add-header: ["Last-Modified 'Mon, 01 Jan 2024 00:00:00 GMT'"]
+                        return: "200 %s"
+                      - location: /text
+                """.formatted(text)))) {
+            // nginx holds a file's modification time as a time, which no_last_modified does not see (the harness found it)
+            assertThat(encoding(e, "1.1", "/page.html", via)).as("a file's Last-Modified").isEqualTo("gzip");
+            assertThat(encoding(e, "1.1", "/dated", via)).as("a Last-Modified header").isNull();
+        }
         try (TestEngine e = TestEngine.start(yaml().replace("gzip-vary: on", "gzip-proxied: [no_etag]"))) {
             assertThat(encoding(e, "1.1", "/page.html", "Accept-Encoding: gzip\r\nVia: 1.1 proxy\r\n")).as("a file has an ETag")
                     .isNull();
