@@ -228,8 +228,7 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
         ChannelFuture flushed = below.writeAndFlush(Unpooled.EMPTY_BUFFER); // done once those are written
         ScheduledFuture<?> stalled = ctx.executor().schedule(() -> {
             ctx.close();
-        }, core.sendTimeout().toNanos(),
-                TimeUnit.NANOSECONDS);
+        }, core.sendTimeout().toNanos(), TimeUnit.NANOSECONDS);
         flushed.addListener(f -> {
             stalled.cancel(false);
             if (f.isSuccess()) {

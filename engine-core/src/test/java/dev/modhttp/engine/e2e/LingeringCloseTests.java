@@ -102,7 +102,9 @@ class LingeringCloseTests {
     @Test
     void withLingeringCloseOffTheConnectionClosesAtOnce() {
         try (TestEngine e = engine("lingering-close: off\nlingering-timeout: 30s\nlingering-time: 60s"); RawClient c = e.raw()) {
-            refused(c);
+            // no body is still to come (one would be read to its end first: the test below)
+            RawClient.Response r = c.send("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").read();
+            assertThat(r.body()).isEqualTo("ok");
             assertThat(millisUntilReset(c, 200, 15_000)).as("within 15 s, far from lingering-timeout").isBetween(0L, 15_000L);
         }
     }

@@ -640,6 +640,7 @@ class Http2Tests {
         TestEngine e = h2c("lingering-timeout: 2s");
         try (H2Client c = H2Client.connect(e.port()).handshake()) {
             c.get(1, "/one");
+            assertThat(c.response(1).status()).isEqualTo(200); // the connection is idle from here
             Thread stopper = new Thread(() -> e.engine().stop(Duration.ofSeconds(20)));
             stopper.start();
             assertThat(c.until(f -> f.type() == GOAWAY).errorCode()).isEqualTo(0L);
