@@ -137,7 +137,9 @@ public final class Engine implements EngineInfo {
         boolean epoll = Epoll.isAvailable();
         group = new MultiThreadIoEventLoopGroup(ioThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        connections = new DefaultChannelGroup("engine-connections", GlobalEventExecutor.INSTANCE);
+        // stays closed: a connection accepted as the stop closes the group is closed as it joins, not left open
+        // on a loop that has shut down (its socket unread and never closed)
+        connections = new DefaultChannelGroup("engine-connections", GlobalEventExecutor.INSTANCE, true);
         listeners = new Listeners(group, channelType, bootstrapCustomizers, connections,
                 current.runtime().connectionLimit());
         try {

@@ -138,6 +138,38 @@ class EngineLifecycleTests {
     }
 
     @Test
+    void aConnectionAcceptedAsTheEngineStopsIsAnsweredOrClosedNeverLeftOpen() throws Exception {
+        // a connection accepted while the stop closed its group stayed open, unread, after the stop (a fresh-clone
+        // run caught it as a client waiting forever; under load about half of such connections were left)
+        for (int i = 0; i < 8; i++) {
+            TestEngine e = TestEngine.start("""
+                    lingering-close: "off"
+                    servers:
+                      - listen: ["127.0.0.1:0"]
+                        locations:
+                          - location: /
+                            return: "200 ok"
+                    """);
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", e.port())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                e.engine().stop(Duration.ofSeconds(5));
+                try {
+                    while (s.getInputStream().read(new byte[4096]) >= 0) {
+                        // the response, if the request was read before the stop; then the end
+                    }
+                } catch (java.net.SocketTimeoutException leftOpen) {
+                    throw new AssertionError("connection " + i + " is still open 10 s after the stop", leftOpen);
+                } catch (java.io.IOException reset) {
+                    // closed with the request unread: a reset is an end too
+                }
+            } finally {
+                e.close();
+            }
+        }
+    }
+
+    @Test
     void aPlainMainCanBuildStartAndStopAnEngine() {
         Engine engine = Engine.builder()
                 .config(TestEngine.yaml("servers: [{ listen: [\"127.0.0.1:0\"], locations: [{ location: / }] }]"))
