@@ -137,9 +137,7 @@ public final class Engine implements EngineInfo {
         boolean epoll = Epoll.isAvailable();
         group = new MultiThreadIoEventLoopGroup(ioThreads, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        // stays closed: a connection accepted as the stop closes the group is closed as it joins, not left open
-        // on a loop that has shut down (its socket unread and never closed)
-        connections = new DefaultChannelGroup("engine-connections", GlobalEventExecutor.INSTANCE, true);
+        connections = new DefaultChannelGroup("engine-connections", GlobalEventExecutor.INSTANCE, true); // closes late joiners
         listeners = new Listeners(group, channelType, bootstrapCustomizers, connections,
                 current.runtime().connectionLimit());
         try {
