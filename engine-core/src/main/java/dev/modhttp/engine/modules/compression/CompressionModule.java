@@ -106,8 +106,8 @@ public final class CompressionModule implements Module {
         CompressionConfig conf = exchange.config(CONFIG);
         Response r = exchange.response();
         if (conf.any() && eligible(conf, r.status(), r, r.contentLength())) {
-            if (conf.gzipVary() && !r.headers().containsValue(HttpHeaderNames.VARY, "Accept-Encoding", true)) {
-                r.headers().add(HttpHeaderNames.VARY, "Accept-Encoding"); // beside add-header's, as nginx writes its own
+            if (conf.gzipVary()) {
+                vary(r);
             }
             Coding coding = qualifies(exchange, conf) ? choose(conf, exchange.request()) : null;
             if (coding != null) {
@@ -134,8 +134,14 @@ public final class CompressionModule implements Module {
     public static void markVary(HttpExchange exchange, long length) {
         CompressionConfig conf = exchange.config(CONFIG);
         Response r = exchange.response();
-        if (conf.any() && conf.gzipVary() && eligible(conf, 200, r, length)
-                && !r.headers().containsValue(HttpHeaderNames.VARY, "Accept-Encoding", true)) {
+        if (conf.any() && conf.gzipVary() && eligible(conf, 200, r, length)) {
+            vary(r);
+        }
+    }
+
+    /** gzip-vary's {@code Vary: Accept-Encoding}, once, beside a Vary of add-header's (nginx writes its own line). */
+    private static void vary(Response r) {
+        if (!r.headers().containsValue(HttpHeaderNames.VARY, "Accept-Encoding", true)) {
             r.headers().add(HttpHeaderNames.VARY, "Accept-Encoding");
         }
     }
