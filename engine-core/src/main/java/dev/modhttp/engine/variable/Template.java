@@ -214,10 +214,11 @@ public final class Template {
      */
     private void append(StringBuilder out, HttpExchange exchange, MatchResult captures, ValueWriter writer,
             boolean reencode, boolean redirect, int[] question) {
-        MatchResult location = null;
+        Matcher[] location = null;
         if (usesCaptures && captures == null) {
             location = locationCaptures(exchange);
-            captures = exchange.rewriteCaptures() != null ? exchange.rewriteCaptures() : location;
+            captures = exchange.rewriteCaptures() != null ? exchange.rewriteCaptures()
+                    : location != null ? location[0] : null;
         }
         boolean args = false;
         for (Object p : parts) {
@@ -236,7 +237,10 @@ public final class Template {
                 }
             } else if (p instanceof NamedCapture n) {
                 // named captures are variables (set by the regex that matched with that name), never encoded again
-                String value = n.in(captures) != null || location == null ? n.in(captures) : n.in(location);
+                String value = n.in(captures);
+                for (int i = 0; value == null && location != null && i < location.length; i++) {
+                    value = n.in(location[i]);
+                }
                 if (value != null) {
                     out.append(text(value));
                 }
@@ -258,27 +262,42 @@ public final class Template {
         return ByteStrings.text(bytes);
     }
 
-    /** A named capture, {@code $name} for {@code (?<name>...)}, by its Java group name. */
+    /**
+     * A named capture, {@code $name} for {@code (?<name>...)}, by its Java group name: null where
+     * the regex has no such group, empty where it has and the group took no part in the match.
+     */
     private record NamedCapture(String group) {
         String in(MatchResult captures) {
             if (captures instanceof Matcher m) {
                 try {
-                    return m.group(group);
+                    String value = m.group(group);
+                    return value != null ? value : "";
                 } catch (IllegalArgumentException noSuchGroup) {
-                    return null; // another regex's name: empty, as nginx's unset capture
+                    return null; // another regex's name
                 }
             }
             return null;
         }
     }
 
-    private static MatchResult locationCaptures(HttpExchange exchange) {
-        Location l = exchange.location();
-        if (l == null || l.regex() == null) {
-            return null;
+    /**
+     * The matches of the regex locations the request went through to its location, innermost
+     * first (a regex location nested in another: both matched), or null where none is a regex.
+     * nginx runs each of them in turn: every match sets the named captures it has, the others
+     * keep theirs, and replaces all the numbered ones.
+     */
+    private static Matcher[] locationCaptures(HttpExchange exchange) {
+        List<Matcher> matched = null;
+        for (Location l = exchange.location(); l != null; l = l.parent()) {
+            if (l.regex() != null) {
+                Matcher m = l.regex().matcher(exchange.locationUriBytes());
+                if (m.find()) {
+                    matched = matched == null ? new ArrayList<>(2) : matched;
+                    matched.add(m);
+                }
+            }
         }
-        Matcher m = l.regex().matcher(exchange.locationUriBytes());
-        return m.find() ? m : null;
+        return matched == null ? null : matched.toArray(new Matcher[0]);
     }
 
     @Override

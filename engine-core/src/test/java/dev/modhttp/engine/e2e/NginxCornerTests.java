@@ -27,6 +27,7 @@ class NginxCornerTests {
         Files.createDirectories(root.resolve("img"));
         Files.writeString(root.resolve("img/index.html"), "img index");
         Files.writeString(root.resolve("img/b.html"), "img b");
+        Files.writeString(root.resolve("img/.html"), "img dot");
         Files.writeString(root.resolve("a.txt"), "a text");
     }
 
@@ -53,6 +54,36 @@ class NginxCornerTests {
             assertThat(get(e, "GET /pics/b.html HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("img b");
             // a nested regex inheriting the alias maps the same way
             assertThat(get(e, "GET /pics/b.htm HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aNestedRegexLocationKeepsTheNamedCapturesOfTheOneAroundItAndReplacesTheNumberedOnes() {
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: ~ ^/(?<n>[a-z]+)/(\\w+)\\.html$
+                        alias: %s/img/$2.html
+                        locations:
+                          - location: ~ ^/g/(\\w+)\\.html$
+                            add-header: ["X-N $n-$1-$2 always"]
+                          - location: ~ \\.html$
+                            add-header: ["X-N $n-$1-$2 always"]
+                      - location: ~ ^/(?<n>q)(?<m>z)?/
+                        locations:
+                          - location: ~ ^/q(?<m>y)?/
+                            return: "200 [$n][$m]"
+                """.formatted(root))) {
+            // each row as nginx 1.22 answers it: $n from the outer match, $1 and $2 from the inner
+            RawClient.Response none = get(e, "GET /a/b.html HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(none.header("X-N")).isEqualTo("a--");
+            assertThat(none.body()).as("the alias's $2 is empty: img/.html").isEqualTo("img dot");
+            RawClient.Response one = get(e, "GET /g/b.html HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(one.header("X-N")).isEqualTo("g-b-");
+            assertThat(one.body()).isEqualTo("img dot");
+            // a name the inner regex has but did not match is empty, not the outer's value
+            assertThat(get(e, "GET /q/ HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("[q][]");
         }
     }
 
