@@ -14,7 +14,6 @@ import dev.modhttp.engine.tls.TlsContexts;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -160,7 +159,7 @@ public final class Http1Initializer extends ChannelInitializer<Channel> {
         RequestDecoder decoder = new RequestDecoder(line, line * buffers.number(), t.h2c().contains(hosts));
         boolean proxied = t.proxied().contains(hosts);
         if (proxied) {
-            ch.pipeline().addLast("proxy-protocol", new HAProxyMessageDecoder()); // in clear, before TLS
+            ch.pipeline().addLast("proxy-protocol", ProxyProtocol.decoder()); // in clear, before TLS
         }
         Supplier<ChannelHandler> sni = t.tls().get(hosts);
         if (sni != null) {

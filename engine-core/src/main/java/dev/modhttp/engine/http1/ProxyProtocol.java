@@ -2,8 +2,13 @@ package dev.modhttp.engine.http1;
 
 import dev.modhttp.engine.http.Addresses;
 import dev.modhttp.engine.internal.Log;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol.AddressFamily;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -11,7 +16,36 @@ import java.net.InetSocketAddress;
 /** The client's address from a PROXY protocol header, decoded by Netty's {@code HAProxyMessageDecoder}. */
 final class ProxyProtocol {
 
+    /** Heap buffers outside the leak detector: memory the garbage collector takes back. */
+    private static final ByteBufAllocator HEAP = new UnpooledByteBufAllocator(false, true);
+
     private ProxyProtocol() {
+    }
+
+    /**
+     * Netty's decoder of the header, gathering what it reads in a heap buffer, never in the
+     * connection's pooled ones. Netty 4.2.17 leaves retained slices of a v2 header's TLVs
+     * unreleased when a later TLV runs past its bounds (found by fuzzing,
+     * {@code ProxyProtocolJazzerTests}): over the connection's own buffers each such header would
+     * pin pooled memory for good; over a copy it pins garbage the collector frees. The copy costs
+     * the bytes read before the header is decoded, once per connection.
+     */
+    static HAProxyMessageDecoder decoder() {
+        HAProxyMessageDecoder decoder = new HAProxyMessageDecoder();
+        decoder.setCumulator(ProxyProtocol::cumulate);
+        return decoder;
+    }
+
+    private static ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
+        if (cumulation.isReadable()) { // a heap buffer already: grows in the heap
+            return ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(HEAP, cumulation, in);
+        }
+        try {
+            return HEAP.heapBuffer(in.readableBytes()).writeBytes(in);
+        } finally {
+            cumulation.release();
+            in.release();
+        }
     }
 
     /**

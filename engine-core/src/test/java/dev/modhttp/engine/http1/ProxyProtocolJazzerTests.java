@@ -11,7 +11,6 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
-import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol.AddressFamily;
 import io.netty.handler.codec.haproxy.HAProxyTLV;
@@ -23,8 +22,8 @@ import java.util.List;
 
 /**
  * Coverage-guided fuzzing of the PROXY protocol header (Jazzer), as a port with
- * {@code proxy-protocol} reads it: Netty's {@code HAProxyMessageDecoder} first in the pipeline,
- * then {@link ProxyProtocol#clientAddress}. Any bytes, cut into reads at any places, give the same
+ * {@code proxy-protocol} reads it: Netty's {@code HAProxyMessageDecoder} first in the pipeline
+ * ({@link ProxyProtocol#decoder}), then {@link ProxyProtocol#clientAddress}. Any bytes, cut into reads at any places, give the same
  * header, the same bytes after it and the same client address as in one read, or the same
  * rejection; the client address is the header's source for a PROXY command over IPv4 or IPv6 and
  * none otherwise; the header and every buffer are released.
@@ -50,7 +49,7 @@ public class ProxyProtocolJazzerTests {
 
     /** What the connection sees: the header and the client address, the bytes after it, a rejection. */
     private static List<String> decode(byte[] input, int[] cuts) {
-        EmbeddedChannel ch = new EmbeddedChannel(new HAProxyMessageDecoder());
+        EmbeddedChannel ch = new EmbeddedChannel(ProxyProtocol.decoder());
         List<String> events = new ArrayList<>();
         List<ByteBuf> fed = new ArrayList<>();
         StringBuilder after = new StringBuilder();
