@@ -289,6 +289,11 @@ public final class Exchange implements HttpExchange {
     }
 
     @Override
+    public int errorPageStatus() {
+        return finalizer.statusOverride();
+    }
+
+    @Override
     public MatchResult rewriteCaptures() {
         return rewriteCaptures;
     }

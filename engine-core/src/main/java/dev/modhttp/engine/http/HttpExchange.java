@@ -69,6 +69,16 @@ public interface HttpExchange {
     default void rewriteCaptures(MatchResult captures) {
     }
 
+    /**
+     * The status an {@code error-page} gives the response made now in place of its own
+     * ({@code error-page: ["404 /e.html"]}: 404, {@code "404 =201 /e.html"}: 201), or 0 where none
+     * does (no error page, or {@code =} alone). nginx applies it before its header filters, so a
+     * file answering it other than as 200 is sent whole: no range, no 304 or 412, no Last-Modified.
+     */
+    default int errorPageStatus() {
+        return 0;
+    }
+
     /** Per-request state of a module (nginx's module context): the value stored under {@code key}, or null. */
     <T> T attribute(Object key);
 

@@ -509,4 +509,36 @@ class NginxCornerTests {
             assertThat(get(e, "GET /missing HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(200);
         }
     }
+
+    @Test
+    void aFileAnsweringAnErrorPageWithAnotherStatusIsSentWholeWithoutLastModified() {
+        // nginx sets the error page's status before its header filters: the range, not-modified
+        // and Last-Modified rules of a 200 do not apply (checked with curl against nginx 1.22)
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    root: %s
+                    locations:
+                      - location: /a/
+                        error-page: ["404 /a.txt"]
+                      - location: /b/
+                        error-page: ["404 =201 /a.txt"]
+                """.formatted(root))) {
+            RawClient.Response page = get(e, "GET /a/x HTTP/1.1\r\nHost: a\r\nRange: bytes=0-1\r\n\r\n");
+            assertThat(page.status()).isEqualTo(404);
+            assertThat(page.body()).isEqualTo("a text");
+            assertThat(page.header("Content-Range")).isNull();
+            assertThat(page.header("Accept-Ranges")).isNull();
+            assertThat(page.header("Last-Modified")).isNull();
+            String etag = page.header("ETag");
+            assertThat(etag).isNotNull();
+            RawClient.Response created = get(e, "GET /b/x HTTP/1.1\r\nHost: a\r\nRange: bytes=0-1\r\n\r\n");
+            assertThat(created.status()).isEqualTo(201);
+            assertThat(created.body()).isEqualTo("a text");
+            RawClient.Response validated = get(e, "GET /a/x HTTP/1.1\r\nHost: a\r\nIf-None-Match: " + etag + "\r\n\r\n");
+            assertThat(validated.status()).isEqualTo(404);
+            assertThat(validated.body()).isEqualTo("a text");
+            assertThat(get(e, "GET /b/x HTTP/1.1\r\nHost: a\r\nIf-Match: \"zz\"\r\n\r\n").status()).isEqualTo(201);
+        }
+    }
 }

@@ -40,6 +40,7 @@ public final class CompressionModule implements Module {
     private static final Object STATE = new Object();
     private static final Object FILE_TIME = new Object();
     private static final Object TESTED = new Object();
+    private static final Object PRECOMPRESSED = new Object();
     private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
         @Override
         protected byte[] initialValue() {
@@ -105,6 +106,9 @@ public final class CompressionModule implements Module {
     private static void decide(HttpExchange exchange, HeaderFilterChain next) throws Exception {
         CompressionConfig conf = exchange.config(CONFIG);
         Response r = exchange.response();
+        if (conf.gzipVary() && exchange.attribute(PRECOMPRESSED) != null) {
+            vary(r);
+        }
         if (conf.any() && eligible(conf, r.status(), r, r.contentLength())) {
             if (conf.gzipVary()) {
                 vary(r);
@@ -137,6 +141,16 @@ public final class CompressionModule implements Module {
         if (conf.any() && conf.gzipVary() && eligible(conf, 200, r, length)) {
             vary(r);
         }
+    }
+
+    /**
+     * gzip-static's mark that a precompressed file exists for the URI, whoever asks (nginx's
+     * {@code r->gzip_vary}): the response then carries gzip-vary's {@code Vary: Accept-Encoding}
+     * where the location that answers has gzip-vary on, whatever its status. A redirect to another
+     * URI (an error page's, try-files' last) drops the mark, as nginx runs the request's phases anew.
+     */
+    public static void precompressedExists(HttpExchange exchange) {
+        exchange.attribute(PRECOMPRESSED, Boolean.TRUE);
     }
 
     /** gzip-vary's {@code Vary: Accept-Encoding}, once, beside a Vary of add-header's (nginx writes its own line). */

@@ -136,7 +136,7 @@ public final class StaticModule implements Module {
                     Long.MIN_VALUE, request.header("Accept-Encoding"), own, stat);
             if (exchange.config(CompressionModule.CONFIG).gzipVary()
                     && (alone != null || Sidecars.any(mapped.path(), Long.MIN_VALUE, own, stat))) {
-                exchange.response().header(HttpHeaderNames.VARY, "Accept-Encoding"); // on a 404 too
+                CompressionModule.precompressedExists(exchange); // its Vary on a 404 too
             }
             if (alone != null) {
                 exchange.response().header(HttpHeaderNames.CONTENT_ENCODING, alone.coding());
@@ -173,8 +173,8 @@ public final class StaticModule implements Module {
             Sidecars.Variant v = !CompressionModule.qualifies(exchange) ? null : Sidecars.choose(file, info.mtime,
                     request.header("Accept-Encoding"), own, stat);
             if (exchange.config(CompressionModule.CONFIG).gzipVary() && (v != null || Sidecars.any(file, info.mtime,
-                    own, stat))) { // nginx: gzip-vary's Vary wherever a precompressed file exists, whoever asks
-                exchange.response().header(HttpHeaderNames.VARY, "Accept-Encoding");
+                    own, stat))) {
+                CompressionModule.precompressedExists(exchange);
             }
             if (v != null) {
                 file = v.path();
@@ -214,12 +214,15 @@ public final class StaticModule implements Module {
         Request request = exchange.request();
         long mtime = info.mtime;
         String etag = info.etag;
-        exchange.response()
-                .header(HttpHeaderNames.ETAG, etag)
-                .header(HttpHeaderNames.LAST_MODIFIED, info.lastModified);
-        CompressionModule.lastModifiedOfAFile(exchange);
-        int condition = Conditionals.evaluate(request.headers(), request.method(), etag, mtime,
-                conf.ifModifiedSince());
+        // an error page's status other than 200 reaches nginx's header filters in place of the file's 200
+        boolean ok = exchange.errorPageStatus() == 0 || exchange.errorPageStatus() == 200;
+        exchange.response().header(HttpHeaderNames.ETAG, etag);
+        if (ok) {
+            exchange.response().header(HttpHeaderNames.LAST_MODIFIED, info.lastModified);
+            CompressionModule.lastModifiedOfAFile(exchange);
+        }
+        int condition = !ok ? Conditionals.PROCEED
+                : Conditionals.evaluate(request.headers(), request.method(), etag, mtime, conf.ifModifiedSince());
         if (condition != Conditionals.PROCEED) {
             OpenFileCache.closeQuietly(channel);
             if (condition == 304) {
@@ -233,7 +236,7 @@ public final class StaticModule implements Module {
         }
         Integer maxRanges = conf.maxRanges();
         // nginx serves no range of what its gzip filter compresses, nor of a precompressed file (gzip_static allows none)
-        if ((maxRanges == null || maxRanges > 0) && !CompressionModule.willCompress(exchange, info.size())
+        if (ok && (maxRanges == null || maxRanges > 0) && !CompressionModule.willCompress(exchange, info.size())
                 && !exchange.response().headers().contains(HttpHeaderNames.CONTENT_ENCODING)) {
             exchange.response().header(HttpHeaderNames.ACCEPT_RANGES, BYTES);
             Result partial = Ranges.serve(exchange, file, channel, info.size(), etag, mtime, maxRanges, contentType);

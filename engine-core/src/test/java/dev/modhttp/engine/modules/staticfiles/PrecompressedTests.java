@@ -117,6 +117,16 @@ class PrecompressedTests {
             assertThat(r.status()).isEqualTo(404);
             assertThat(r.header("Vary")).as("nginx: its 404 varies, as the .gz exists").isEqualTo("Accept-Encoding");
         }
+        // found by the differential harness: a redirect to an error page's URI runs nginx's phases
+        // anew, and the mark of the .gz found for the first URI goes with them
+        try (TestEngine e = TestEngine.start(yaml("gzip-static: on\ngzip-vary: on\nerror-page: [\"404 /fallback\"]"));
+                RawClient c = e.raw()) {
+            RawClient.Response r = c.send("GET /only.js HTTP/1.1\r\nHost: a\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(404);
+            assertThat(r.header("Vary")).isNull();
+            assertThat(c.send("GET /only.js HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\n").read()
+                    .header("Vary")).isEqualTo("Accept-Encoding");
+        }
     }
 
     @Test
