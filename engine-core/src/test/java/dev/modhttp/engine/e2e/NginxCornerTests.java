@@ -120,6 +120,21 @@ class NginxCornerTests {
                 """.formatted(root))) {
             assertThat(get(e, "GET /pics/ HTTP/1.1\r\nHost: a\r\n\r\n").status()).as("nginx: 500, logged").isEqualTo(500);
         }
+        // found by the differential harness (seed 13): try-files maps its first entry through the alias as well
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    root: %s
+                    locations:
+                      - location: ^~ /img
+                        alias: %s/img/
+                        locations:
+                          - location: /img/v1/
+                            rewrite: ["^/img/(?<f>.+)$ /alt/$f break"]
+                            try-files: [$uri/, /a.txt]
+                """.formatted(root, root))) {
+            assertThat(get(e, "GET /img/v1/ HTTP/1.1\r\nHost: a\r\n\r\n").status()).as("nginx: 500, logged").isEqualTo(500);
+        }
     }
 
     @Test

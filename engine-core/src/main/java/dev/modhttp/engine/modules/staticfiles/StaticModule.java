@@ -62,7 +62,7 @@ public final class StaticModule implements Module {
         return Map.of(
                 "document_root", e -> {
                     CoreConfig c = e.config(CoreModule.CONFIG);
-                    Path base = resolve(e, aliasedAt(e.location(), c) != null ? c.alias() : c.root());
+                    Path base = resolve(e, Aliases.at(e.location(), c) != null ? c.alias() : c.root());
                     return base == null ? null : base.toString();
                 },
                 "request_filename", e -> {
@@ -100,14 +100,13 @@ public final class StaticModule implements Module {
             return Result.status(405);
         }
         CoreConfig conf = exchange.config(CoreModule.CONFIG);
-        boolean aliased = aliasedAt(exchange.location(), conf) != null;
+        boolean aliased = Aliases.at(exchange.location(), conf) != null;
         Path base = resolve(exchange, aliased ? conf.alias() : conf.root());
         if (base == null) {
             // as over a root that holds nothing: an absolute first index entry still redirects
             return request.uri().endsWith("/") ? index(exchange, conf, null) : Result.status(404);
         }
-        if (aliased && exchange.uriRewrittenInLocation()) {
-            LOG.error("\"alias\" cannot be used in location \"{}\" where URI was rewritten", exchange.location().pattern());
+        if (aliased && Aliases.cannotMap(exchange)) {
             return Result.ERROR;
         }
         exchange.attribute(DOCUMENT_ROOT, base);
@@ -319,7 +318,7 @@ public final class StaticModule implements Module {
     Mapped map(HttpExchange exchange, CoreConfig conf, String uri) {
         Path base;
         String rest;
-        Location at = aliasedAt(exchange.location(), conf);
+        Location at = Aliases.at(exchange.location(), conf);
         boolean aliasSlashed = false;
         if (at != null) {
             Template t = pathTemplates.get(conf.alias());
@@ -366,26 +365,6 @@ public final class StaticModule implements Module {
     private Path resolve(HttpExchange exchange, Path path) {
         Template t = path == null ? null : pathTemplates.get(path);
         return t == null ? path : Path.of(t.render(exchange));
-    }
-
-    /**
-     * The location that wrote the alias this location maps through (nginx replaces its prefix, also
-     * in nested locations), or null when the location maps through root: nginx keeps one document
-     * root per location, so a root written below the alias's location replaces the alias.
-     */
-    static Location aliasedAt(Location location, CoreConfig conf) {
-        if (conf.alias() == null) {
-            return null;
-        }
-        Location at = location;
-        while (at.parent() != null && at.parent().kind() != Location.Kind.SERVER
-                && at.parent().config(CoreModule.CONFIG).alias() == conf.alias()) {
-            if (at.config(CoreModule.CONFIG).root() != at.parent().config(CoreModule.CONFIG).root()) {
-                return null; // a root written between the alias and here wins
-            }
-            at = at.parent();
-        }
-        return at;
     }
 
     /**

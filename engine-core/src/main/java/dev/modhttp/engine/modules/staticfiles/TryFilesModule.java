@@ -76,6 +76,9 @@ public final class TryFilesModule implements Module {
         Request request = exchange.request();
         CoreConfig core = exchange.config(CoreModule.CONFIG);
         if (core.root() != null || core.alias() != null) {
+            if (Aliases.at(exchange.location(), core) != null && Aliases.cannotMap(exchange)) {
+                return Result.ERROR; // nginx maps the first entry as the static module would
+            }
             for (int i = 0; i < entries.length - 1; i++) {
                 String name = entries[i].render(exchange);
                 StaticModule.Mapped mapped = files.map(exchange, core, name);
