@@ -18,6 +18,7 @@
 #   demo-aotc     JDK 25's AOT cache (-XX:AOTCacheOutput / -XX:AOTCache) with spring.aot.enabled,
 #                 when a JDK 25 is found (JAVA25, else /usr/lib/jvm/*25*)
 #   quick-aotc    the sample with JDK 25's AOT cache (its build has no process-aot)
+#   floor-aotc    Spring Boot's floor (below) with JDK 25's AOT cache: what the archive target stands on
 #
 #   bench/startup.sh                 # 5 runs each, JVM flags as the README gives them
 #   RUNS=1 bench/startup.sh          # the short variant
@@ -111,6 +112,10 @@ if [ "${CDS:-0}" = 1 ]; then # Spring Boot's documented recipe: the extracted ja
     XQUICK="$out/quick-extracted/$(basename "$QUICK")"
     "$JAVA25" -XX:AOTCacheOutput="$out/quick.aot" $train -jar "$XQUICK" --server.port=$PORT \
       > "$out/quick-aotc-training.log" 2>&1 || true
+    extract "$FLOOR" "$JAVA25" "$out/floor-extracted"
+    XFLOOR="$out/floor-extracted/$(basename "$FLOOR")"
+    "$JAVA25" -XX:AOTCacheOutput="$out/floor.aot" $train -jar "$XFLOOR" --server.port=$PORT \
+      > "$out/floor-aotc-training.log" 2>&1 || true
   fi
 fi
 
@@ -133,6 +138,9 @@ for r in $(seq 1 "$RUNS"); do
       read -r m k k10 < <(HELLO=/health start_and_time quick-aotc "$JAVA25" $JAVA_FLAGS -XX:AOTCache="$out/quick.aot" \
         -jar "$XQUICK" --server.port=$PORT)
       ms[quick-aotc]+="$m "; rss[quick-aotc]+="$k "; settled[quick-aotc]+="$k10 "
+      read -r m k k10 < <(start_and_time floor-aotc "$JAVA25" $JAVA_FLAGS -XX:AOTCache="$out/floor.aot" \
+        -jar "$XFLOOR" --server.port=$PORT)
+      ms[floor-aotc]+="$m "; rss[floor-aotc]+="$k "; settled[floor-aotc]+="$k10 "
     fi
   fi
   read -r m k k10 < <(HELLO=/health start_and_time quickstart java $JAVA_FLAGS -jar "$QUICK" --server.port=$PORT)
@@ -146,7 +154,7 @@ for r in $(seq 1 "$RUNS"); do
 done
 
 printf "\n%-14s %10s %10s %12s %13s   %s\n" server "start ms" "(min-max)" "RSS 3 s MiB" "RSS 10 s MiB" "runs"
-for s in demo demo-extracted demo-cds demo-cds-aot demo-aotc quickstart quick-aotc boot-floor netty nginx; do
+for s in demo demo-extracted demo-cds demo-cds-aot demo-aotc quickstart quick-aotc boot-floor floor-aotc netty nginx; do
   [ -n "${ms[$s]:-}" ] || continue
   med=$(echo "${ms[$s]}" | tr ' ' '\n' | grep . | median)
   lo=$(echo "${ms[$s]}" | tr ' ' '\n' | grep . | sort -n | head -1)

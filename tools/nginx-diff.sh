@@ -13,7 +13,8 @@ log=engine-core/target/nginx-diff.log
 mkdir -p engine-core/target
 start=$(date +%s)
 rc=0
-./mvnw -ntp -pl engine-core test -Dtest=NginxDifferentialTests -Dsurefire.failIfNoSpecifiedTests=false \
+# test-compile surefire:test, not test: the test phase would also run the fuzzing executions (minutes)
+./mvnw -ntp -pl engine-core test-compile surefire:test -Dtest=NginxDifferentialTests -Dsurefire.failIfNoSpecifiedTests=false \
   -Dnginx.diff.configs="$configs" -Dnginx.diff.requests="$requests" -Dnginx.diff.seed="$seed" \
   -Dnginx.diff.shrink-seconds="${SHRINK_SECONDS:-120}" -Dnginx.diff.batch="${BATCH:-50}" > "$log" 2>&1 || rc=$?
 report=engine-core/target/nginx-diff/report.txt
