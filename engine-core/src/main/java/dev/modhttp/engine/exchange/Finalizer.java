@@ -138,6 +138,10 @@ final class Finalizer {
         response.clearBody();
         response.headers().remove(HttpHeaderNames.CONTENT_TYPE);
         response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+        // nginx's special response describes its own page: no file's validators, no ranges
+        response.headers().remove(HttpHeaderNames.ACCEPT_RANGES);
+        response.headers().remove(HttpHeaderNames.LAST_MODIFIED);
+        response.headers().remove(HttpHeaderNames.ETAG);
         response.status(StatusText.shown(status));
         ByteBuf page = StatusText.page(status);
         if (page != null) {

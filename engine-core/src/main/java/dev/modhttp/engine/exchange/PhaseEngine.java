@@ -258,8 +258,7 @@ final class PhaseEngine {
         ex.rewriteCaptures = null;
         Location l = server.select(request.uriBytes());
         matchedUriChanges = request.uriChanges();
-        ex.rewrittenInLocation = false;
-        accessCode = 0;
+        accessCode = 0; // a server-level "rewrite ... break" keeps rewrittenInLocation (nginx's valid_location) set
         if (l == null) {
             // nginx: no location matched, the server block's own configuration serves the request
             ex.location = server.scope();

@@ -84,7 +84,8 @@ public final class ResponseWriter {
         ex.phases.stop();
         ex.body.stopAwaiting();
         int override = ex.finalizer.statusOverride();
-        if (override > 0 && !(override == 200 && response.status() == 206)) { // nginx's range filter comes after "=200"
+        // nginx's range and not-modified filters come after "=200": its 206 or 304 stays
+        if (override > 0 && !(override == 200 && (response.status() == 206 || response.status() == 304))) {
             response.status(override);
         }
         if (response.status() == 405 && !response.headers().contains(HttpHeaderNames.ALLOW)) {

@@ -42,8 +42,9 @@ public interface HttpExchange {
     void keepLocation();
 
     /**
-     * Whether the URI was changed in this location and the location kept ({@link #keepLocation()});
-     * nginx then refuses to map the URI through an {@code alias} (500).
+     * Whether a {@code rewrite ... break} changed the URI ({@link #keepLocation()}) since the request
+     * last started its phases (at its start or an internal redirect), a server's rewrite too: nginx's
+     * {@code valid_location} off. nginx then refuses to map the URI through an {@code alias} (500).
      */
     boolean uriRewrittenInLocation();
 

@@ -225,7 +225,8 @@ public final class StaticModule implements Module {
         if (condition != Conditionals.PROCEED) {
             OpenFileCache.closeQuietly(channel);
             if (condition == 304) {
-                exchange.response().status(304);
+                // nginx's not-modified filter: no type, no coding (gzip-static's) on a 304
+                exchange.response().status(304).headers().remove(HttpHeaderNames.CONTENT_ENCODING);
                 return Result.DONE; // validators only, no body
             }
             return Result.status(condition);
