@@ -50,6 +50,8 @@ public final class Exchange implements HttpExchange {
     /** The URI bytes the location was selected with (see {@link #locationUriBytes()}). */
     String locationUriBytes;
     MatchResult rewriteCaptures;
+    /** {@link #earlierCaptures()}: set by the phases as the request leaves a location. */
+    MatchResult[] earlierCaptures;
     boolean rewrittenInLocation;
     /** Keys and values in turn ({@code key0, value0, key1, ...}); a request holds a few, so no hash map. */
     Object[] attributes;
@@ -286,6 +288,11 @@ public final class Exchange implements HttpExchange {
     @Override
     public String locationUriBytes() {
         return locationUriBytes != null ? locationUriBytes : request.uriBytes();
+    }
+
+    @Override
+    public MatchResult[] earlierCaptures() {
+        return earlierCaptures;
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.modhttp.engine.http.Request;
 import dev.modhttp.engine.internal.Log;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.phase.Result;
+import dev.modhttp.engine.variable.Template;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.concurrent.CompletableFuture;
@@ -254,8 +255,8 @@ final class PhaseEngine {
     }
 
     private void findConfig() {
+        carryCaptures();
         ex.locationUriBytes = request.uriBytes();
-        ex.rewriteCaptures = null;
         Location l = server.select(request.uriBytes());
         matchedUriChanges = request.uriChanges();
         accessCode = 0; // a server-level "rewrite ... break" keeps rewrittenInLocation (nginx's valid_location) set
@@ -288,6 +289,12 @@ final class PhaseEngine {
         return uriChangesLeft > 0;
     }
 
+    /** The captures in force go along as the request leaves its location; a rewrite's start afresh. */
+    private void carryCaptures() {
+        ex.earlierCaptures = Template.capturesInForce(ex);
+        ex.rewriteCaptures = null;
+    }
+
     /** nginx's {@code rewrite ... break}: the changed URI keeps the current location. */
     void keepLocation() {
         matchedUriChanges = request.uriChanges();
@@ -307,6 +314,7 @@ final class PhaseEngine {
         }
         ex.clearAttributesOnRedirect();
         ex.rewrittenInLocation = false;
+        carryCaptures();
         if (uri.startsWith("@")) {
             Location named = server.named(uri);
             if (named == null) {

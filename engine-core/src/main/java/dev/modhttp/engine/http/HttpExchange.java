@@ -71,6 +71,16 @@ public interface HttpExchange {
     }
 
     /**
+     * The captures in force before the request came to its current location (an internal redirect:
+     * an error page, try-files' last entry, a named location; a rewrite that chose the location
+     * anew), latest first; null where none were. nginx keeps a request's numbered captures until
+     * another regex runs, and each named one until a regex with that name matches.
+     */
+    default MatchResult[] earlierCaptures() {
+        return null;
+    }
+
+    /**
      * The status an {@code error-page} gives the response made now in place of its own
      * ({@code error-page: ["404 /e.html"]}: 404, {@code "404 =201 /e.html"}: 201), or 0 where none
      * does (no error page, or {@code =} alone). nginx applies it before its header filters, so a

@@ -214,11 +214,10 @@ public final class Template {
      */
     private void append(StringBuilder out, HttpExchange exchange, MatchResult captures, ValueWriter writer,
             boolean reencode, boolean redirect, int[] question) {
-        Matcher[] location = null;
+        MatchResult[] inForce = null;
         if (usesCaptures && captures == null) {
-            location = locationCaptures(exchange);
-            captures = exchange.rewriteCaptures() != null ? exchange.rewriteCaptures()
-                    : location != null ? location[0] : null;
+            inForce = capturesInForce(exchange);
+            captures = inForce != null ? inForce[0] : null;
         }
         boolean args = false;
         for (Object p : parts) {
@@ -238,8 +237,8 @@ public final class Template {
             } else if (p instanceof NamedCapture n) {
                 // named captures are variables (set by the regex that matched with that name), never encoded again
                 String value = n.in(captures);
-                for (int i = 0; value == null && location != null && i < location.length; i++) {
-                    value = n.in(location[i]);
+                for (int i = 0; value == null && inForce != null && i < inForce.length; i++) {
+                    value = n.in(inForce[i]);
                 }
                 if (value != null) {
                     out.append(text(value));
@@ -278,6 +277,33 @@ public final class Template {
             }
             return null;
         }
+    }
+
+    /**
+     * The captures a template reads now, latest first, or null where there are none: the last
+     * rewrite's regex here (none that matched: empty numbered captures), the regex locations of the
+     * current location ({@link #locationCaptures}), then those in force before the request came
+     * to it ({@link HttpExchange#earlierCaptures()}). Numbered captures come from the first; a
+     * named one from the first that has the name.
+     */
+    public static MatchResult[] capturesInForce(HttpExchange exchange) {
+        MatchResult rewrite = exchange.rewriteCaptures();
+        Matcher[] location = locationCaptures(exchange);
+        MatchResult[] earlier = exchange.earlierCaptures();
+        if (rewrite == null && earlier == null) {
+            return location;
+        }
+        List<MatchResult> all = new ArrayList<>();
+        if (rewrite != null) {
+            all.add(rewrite);
+        }
+        if (location != null) {
+            all.addAll(List.of(location));
+        }
+        if (earlier != null) {
+            all.addAll(List.of(earlier));
+        }
+        return all.toArray(new MatchResult[0]);
     }
 
     /**
