@@ -7,6 +7,7 @@ import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.Pcre;
 import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.core.CoreModule;
+import dev.modhttp.engine.core.ErrorPage;
 import dev.modhttp.engine.core.SslBundleSource;
 import dev.modhttp.engine.core.TempDirectories;
 import dev.modhttp.engine.exchange.EngineRuntime;
@@ -37,10 +38,12 @@ import dev.modhttp.engine.modules.staticfiles.TryFilesModule;
 import dev.modhttp.engine.modules.status.StubStatusModule;
 import dev.modhttp.engine.phase.HandlerDefinition;
 import dev.modhttp.engine.tls.TlsContexts;
+import dev.modhttp.engine.variable.Template;
 import dev.modhttp.engine.variable.Variable;
 import dev.modhttp.engine.variable.Variables;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -203,10 +206,26 @@ final class Compiler {
         }
         EngineRuntime runtime = new EngineRuntime(number, shared, config, compiled, allHooks, allHeaderFilters,
                 allBodyFilters);
+        runtime.errorPageTargets(errorPageTargets(config, variables, deferred, carried));
         runtimeHooks[0] = runtime.moduleHooks();
         TlsContexts tls = TlsContexts.build(config, sslBundles);
         return new Generation(config, runtime, tls, List.copyOf(allHooks), Collections.unmodifiableMap(dump),
                 modules.stream().map(Named::module).toList(), carried);
+    }
+
+    /** The error page URIs with variables ({@code /errors/$status.html}), compiled; an unknown one fails startup. */
+    private static Map<ErrorPage, Template> errorPageTargets(EngineConfig config, Variables variables,
+            Hooks deferred, CarriedState carried) {
+        Map<ErrorPage, Template> targets = new HashMap<>();
+        new ModuleRegistry(config, variables, deferred, carried).compileEach(CoreModule.CONFIG, "error-page", c -> {
+            for (ErrorPage p : c.errorPage()) {
+                if (p.target().indexOf('$') >= 0) {
+                    targets.computeIfAbsent(p, k -> variables.compile(k.target()));
+                }
+            }
+            return Boolean.TRUE;
+        });
+        return targets;
     }
 
     private static Variables variables(EngineConfig config, List<Named> modules) {

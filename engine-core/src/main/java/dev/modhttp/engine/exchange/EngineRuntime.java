@@ -5,6 +5,7 @@ import dev.modhttp.engine.config.Listen;
 import dev.modhttp.engine.config.Location;
 import dev.modhttp.engine.config.ServerConfig;
 import dev.modhttp.engine.core.CoreModule;
+import dev.modhttp.engine.core.ErrorPage;
 import dev.modhttp.engine.filter.BodyFilter;
 import dev.modhttp.engine.filter.BodyFilterChain;
 import dev.modhttp.engine.filter.BodyFilterDefinition;
@@ -17,6 +18,7 @@ import dev.modhttp.engine.module.EngineStatus;
 import dev.modhttp.engine.module.Hook;
 import dev.modhttp.engine.module.HookResult;
 import dev.modhttp.engine.module.Hooks;
+import dev.modhttp.engine.variable.Template;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,6 +59,19 @@ public final class EngineRuntime {
     private final Set<String> tls = new HashSet<>();
     /** Addresses where some listen entry has the {@code http2} parameter. */
     private final Set<String> http2 = new HashSet<>();
+    /** The error pages whose URI holds variables, compiled (validated at startup). */
+    private Map<ErrorPage, Template> errorPageTargets = Map.of();
+
+    /** Sets the compiled error page URIs (nginx's {@code error_page} URI may hold variables); once, at startup. */
+    public void errorPageTargets(Map<ErrorPage, Template> targets) {
+        errorPageTargets = Map.copyOf(targets);
+    }
+
+    /** The URI of {@code page} for this request, its variables rendered. */
+    String errorPageTarget(ErrorPage page, Exchange ex) {
+        Template t = errorPageTargets.get(page);
+        return t == null ? page.target() : t.render(ex);
+    }
 
     /** What every generation of one engine shares: counters, the connection cap, the blocking executor, draining. */
     public static final class Shared {

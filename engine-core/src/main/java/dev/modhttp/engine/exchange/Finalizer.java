@@ -95,7 +95,7 @@ final class Finalizer {
         response.headers().remove(HttpHeaderNames.CONTENT_TYPE);
         response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
         response.status(200);
-        String target = page.target();
+        String target = ex.runtime.errorPageTarget(page, ex);
         if (target.startsWith("http://") || target.startsWith("https://")) {
             int code = page.override() >= 301 && page.override() <= 308 ? page.override() : 302;
             response.header(HttpHeaderNames.LOCATION, target);

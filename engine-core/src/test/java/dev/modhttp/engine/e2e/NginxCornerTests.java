@@ -1,6 +1,7 @@
 package dev.modhttp.engine.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.modhttp.engine.test.RawClient;
 import dev.modhttp.engine.test.TestEngine;
@@ -126,6 +127,30 @@ class NginxCornerTests {
             assertThat(get(e, "GET /again/zz HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("n=x m=zz 1=x 2=y");
             assertThat(get(e, "GET /nc/qq HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("m=qq 1=qq");
         }
+    }
+
+    @Test
+    void anErrorPagesUriHoldsVariables() {
+        // nginx: error_page 404 /ali/$1.html, the capture of the location that failed (found by a break test)
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    root: %s
+                    locations:
+                      - location: ~ ^/ep2/(\\w+)$
+                        error-page: ["404 /ali/$1.html"]
+                      - location: /ali/
+                        alias: %s/img/
+                """.formatted(root, root))) {
+            RawClient.Response r = get(e, "GET /ep2/b HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(r.status()).isEqualTo(404);
+            assertThat(r.body()).isEqualTo("img b");
+        }
+        assertThatThrownBy(() -> TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    error-page: ["404 /e/$nosuch"]
+                """).close()).hasMessageContaining("error-page").hasMessageContaining("nosuch");
     }
 
     @Test
