@@ -69,7 +69,7 @@ public record CoreConfig(
         @KeyDoc(defaultValue = "`\"4 8k\"`", meaning = "request line and each header line fit one buffer, the head `number` "
                 + "of them")
         @Scopes({Scope.MAIN, Scope.SERVER}) HeaderBuffers largeClientHeaderBuffers,
-        @KeyDoc(meaning = "`[\"404 /404.html\", \"500 502 =200 @fallback\"]`")
+        @KeyDoc(meaning = "`[\"404 /404.html\", \"500 502 =200 @fallback\"]`; the URI may hold variables (`/errors/$1.html`)")
         List<ErrorPage> errorPage,
         @KeyDoc(defaultValue = "`all`", meaning = "ACCESS handlers: `all` must allow or `any` may")
         Satisfy satisfy,
