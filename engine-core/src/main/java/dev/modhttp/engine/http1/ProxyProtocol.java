@@ -5,10 +5,13 @@ import dev.modhttp.engine.internal.Log;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol.AddressFamily;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,7 +34,18 @@ final class ProxyProtocol {
      * the bytes read before the header is decoded, once per connection.
      */
     static HAProxyMessageDecoder decoder() {
-        HAProxyMessageDecoder decoder = new HAProxyMessageDecoder();
+        HAProxyMessageDecoder decoder = new HAProxyMessageDecoder() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                if (cause instanceof DecoderException && !(cause instanceof HAProxyProtocolException)) {
+                    // the same TLVs running past their bounds: a broken header as any other, closed and
+                    // logged in one line at debug, not an engine fault with its stack
+                    ctx.close();
+                    cause = new HAProxyProtocolException("broken header: " + cause.getCause(), cause);
+                }
+                ctx.fireExceptionCaught(cause);
+            }
+        };
         decoder.setCumulator(ProxyProtocol::cumulate);
         return decoder;
     }
