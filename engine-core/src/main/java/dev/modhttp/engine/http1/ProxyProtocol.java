@@ -13,6 +13,7 @@ import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol.AddressFamily;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol.TransportProtocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
@@ -64,13 +65,14 @@ final class ProxyProtocol {
 
     /**
      * The source address of a PROXY command over TCP/IPv4 or IPv6; null for a LOCAL command (a
-     * load balancer's health check), another family, or a bad address. Releases {@code proxy}.
+     * load balancer's health check), another family, a datagram transport (nginx ignores its
+     * addresses), or a bad address. Releases {@code proxy}.
      */
     static InetSocketAddress clientAddress(HAProxyMessage proxy, long connectionId) {
         try {
             AddressFamily family = proxy.proxiedProtocol().addressFamily();
-            if (proxy.command() != HAProxyCommand.PROXY
-                    || family != AddressFamily.AF_IPv4 && family != AddressFamily.AF_IPv6) {
+            if (proxy.command() != HAProxyCommand.PROXY || family != AddressFamily.AF_IPv4 && family != AddressFamily.AF_IPv6
+                    || proxy.proxiedProtocol().transportProtocol() != TransportProtocol.STREAM) {
                 return null;
             }
             InetAddress source = Addresses.parseAddress(proxy.sourceAddress());

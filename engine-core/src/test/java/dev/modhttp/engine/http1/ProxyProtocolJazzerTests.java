@@ -13,6 +13,7 @@ import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol.AddressFamily;
+import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol.TransportProtocol;
 import io.netty.handler.codec.haproxy.HAProxyTLV;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
@@ -25,8 +26,8 @@ import java.util.List;
  * {@code proxy-protocol} reads it: Netty's {@code HAProxyMessageDecoder} first in the pipeline
  * ({@link ProxyProtocol#decoder}), then {@link ProxyProtocol#clientAddress}. Any bytes, cut into reads at any places, give the same
  * header, the same bytes after it and the same client address as in one read, or the same
- * rejection; the client address is the header's source for a PROXY command over IPv4 or IPv6 and
- * none otherwise; the header and every buffer are released.
+ * rejection; the client address is the header's source for a PROXY command over TCP on IPv4 or
+ * IPv6 and none otherwise (nginx ignores a datagram's); the header and every buffer are released.
  */
 public class ProxyProtocolJazzerTests {
 
@@ -107,7 +108,8 @@ public class ProxyProtocolJazzerTests {
                 String header = describe(proxy);
                 AddressFamily family = proxy.proxiedProtocol().addressFamily();
                 boolean proxied = proxy.command() == HAProxyCommand.PROXY
-                        && (family == AddressFamily.AF_IPv4 || family == AddressFamily.AF_IPv6);
+                        && (family == AddressFamily.AF_IPv4 || family == AddressFamily.AF_IPv6)
+                        && proxy.proxiedProtocol().transportProtocol() == TransportProtocol.STREAM;
                 int port = proxy.sourcePort();
                 InetSocketAddress client = ProxyProtocol.clientAddress(proxy, 0);
                 assertThat(proxy.refCnt()).as("%s released", header).isZero();
