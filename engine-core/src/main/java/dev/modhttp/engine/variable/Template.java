@@ -237,6 +237,9 @@ public final class Template {
             } else if (p instanceof NamedCapture n) {
                 // named captures are variables (set by the regex that matched with that name), never encoded again
                 String value = n.in(captures);
+                if (value == null && inForce == null) {
+                    inForce = capturesInForce(exchange); // a rewrite's own regex lacks the name: the location's
+                }
                 for (int i = 0; value == null && inForce != null && i < inForce.length; i++) {
                     value = n.in(inForce[i]);
                 }

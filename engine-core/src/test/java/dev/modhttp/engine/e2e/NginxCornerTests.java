@@ -127,6 +127,16 @@ class NginxCornerTests {
             assertThat(get(e, "GET /again/zz HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("n=x m=zz 1=x 2=y");
             assertThat(get(e, "GET /nc/qq HTTP/1.1\r\nHost: a\r\n\r\n").body()).isEqualTo("m=qq 1=qq");
         }
+        // a rewrite's replacement reads the location's named capture its own regex lacks
+        try (TestEngine e = TestEngine.start("""
+                servers:
+                  - listen: ["127.0.0.1:0"]
+                    locations:
+                      - location: ~ ^/nn/(?<n>\\w+)$
+                        rewrite: ['^/nn/(\\w+)$ /r/$n-$1 redirect']
+                """)) {
+            assertThat(get(e, "GET /nn/foo HTTP/1.1\r\nHost: a\r\n\r\n").header("Location")).endsWith("/r/foo-foo");
+        }
     }
 
     @Test
